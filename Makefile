@@ -1,0 +1,62 @@
+# Gatehouse — see README.md. Every target installs what it is missing first.
+#   make run    build everything and start the server on http://localhost:8080
+#   make test   build everything and run every test suite
+#   make build  build the server (build/gatehouse) and the web app (web/dist)
+#   make bench  benchmarks (see bench/README.md)
+
+BUILD_DIR ?= build/release
+JOBS ?= $(shell nproc)
+# CI builds treat warnings as errors.
+WERROR := $(if $(CI),ON,OFF)
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DGH_WERROR=$(WERROR)
+
+.PHONY: all build run test deps test-deps server web web-deps test-cpp test-web test-e2e format clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+test-deps:
+	@scripts/install-deps.sh test
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+
+server: deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target gatehouse
+	@cp $(BUILD_DIR)/gatehouse build/gatehouse
+
+web/node_modules/.installed: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web-deps: deps web/node_modules/.installed
+
+web: web-deps
+	cd web && npm run build --silent
+
+build: server web
+
+run: build
+	GATEHOUSE_DEMO=$${GATEHOUSE_DEMO:-1} ./build/gatehouse serve
+
+test-cpp: deps test-deps $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+	@cp $(BUILD_DIR)/gatehouse build/gatehouse
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+test-web: web-deps
+	cd web && npm test --silent
+
+test-e2e: build test-deps
+	cd web && GATEHOUSE_BIN=$(CURDIR)/build/gatehouse npm run e2e --silent
+
+test: test-cpp test-web test-e2e
+
+format:
+	clang-format -i $$(git ls-files '*.h' '*.cc')
+	cd web && npx prettier --write .
+
+clean:
+	rm -rf build web/dist

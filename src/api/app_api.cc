@@ -1,0 +1,43 @@
+#include "api/app_api.h"
+
+#include <boost/json.hpp>
+
+#include "api/token_required.h"
+
+namespace gh::api {
+
+namespace json = boost::json;
+
+std::shared_ptr<const gatehouse::SessionClient> register_app_routes(
+    http::Router& router, const std::string& project_id,
+    std::shared_ptr<const auth::KeyRing> keys) {
+  gatehouse::SessionClient::Options opts;
+  opts.project_id = project_id;
+  opts.keys = gatehouse::make_static_key_source(keys->jwks_json());
+  auto client = std::make_shared<const gatehouse::SessionClient>(std::move(opts));
+
+  router.add("GET", "/get_roles",
+             token_required(client,
+                            [](http::Request&, const gatehouse::JwtResponse& jwt) {
+                              json::array roles;
+                              for (const auto& r : jwt.roles) roles.emplace_back(r);
+                              return http::Response::json(
+                                  200, json::object{{"secretMessage",
+                                                     "You are now a trained Descope user!"},
+                                                    {"roles", std::move(roles)}});
+                            }),
+             {.inline_on_io = true});
+
+  router.add("GET", "/get_role_data",
+             token_required(client,
+                            [](http::Request&, const gatehouse::JwtResponse& jwt) {
+                              return http::Response::json(
+                                  200, json::object{
+                                           {"valid_teacher", gatehouse::validate_roles(jwt, {"teacher"})},
+                                           {"valid_student", gatehouse::validate_roles(jwt, {"student"})}});
+                            }),
+             {.inline_on_io = true});
+  return client;
+}
+
+}  // namespace gh::api

@@ -1,0 +1,123 @@
+#include "api/auth_api.h"
+
+#include <boost/json.hpp>
+
+#include "api/errors.h"
+#include "api/json_body.h"
+#include "api/wire.h"
+
+namespace gh::api {
+
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+
+namespace {
+
+Response ok_json(const json::value& v) { return Response::json(200, v); }
+
+Response authenticated(const Result<auth::Authenticated>& r, const Clock& clock) {
+  if (!r) return error_response(r.error());
+  return ok_json(jwt_response_json(*r, clock()));
+}
+
+}  // namespace
+
+void register_auth_routes(http::Router& router, AuthApiDeps d) {
+  const std::string& pid = d.config.project_id;
+
+  router.add("POST", "/v1/auth/password/signup", [d, &pid](Request& req) {
+    if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
+    auto body = parse_object(req.body);
+    if (!body) return error_response(body.error());
+    auth::SignUpInput in;
+    auto login = required_string(*body, "loginId");
+    if (!login) return error_response(login.error());
+    auto password = required_string(*body, "password");
+    if (!password) return error_response(password.error());
+    auto user = optional_object(*body, "user");
+    if (!user) return error_response(user.error());
+    auto name = optional_string(*user, "name");
+    auto email = optional_string(*user, "email");
+    auto phone = optional_string(*user, "phone");
+    for (auto* f : {&name, &email, &phone}) {
+      if (!*f) return error_response(f->error());
+    }
+    in.login_id = std::move(*login);
+    in.password = std::move(*password);
+    in.name = std::move(*name);
+    in.email = std::move(*email);
+    in.phone = std::move(*phone);
+    if (in.name.empty()) {
+      // Descope composes the display name from the given/family names.
+      auto given = optional_string(*user, "givenName");
+      auto family = optional_string(*user, "familyName");
+      if (given && family) {
+        in.name = *given + (!given->empty() && !family->empty() ? " " : "") + *family;
+      }
+    }
+    return authenticated(d.passwords.sign_up(in), d.clock);
+  });
+
+  router.add("POST", "/v1/auth/password/signin", [d, &pid](Request& req) {
+    if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
+    auto body = parse_object(req.body);
+    if (!body) return error_response(body.error());
+    auto login = required_string(*body, "loginId");
+    if (!login) return error_response(login.error());
+    auto password = required_string(*body, "password");
+    if (!password) return error_response(password.error());
+    return authenticated(d.passwords.sign_in(*login, *password), d.clock);
+  });
+
+  router.add(
+      "GET", "/v1/auth/password/policy",
+      [d, &pid](Request& req) {
+        if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
+        return ok_json(d.config.password_policy.to_json());
+      },
+      {.inline_on_io = true});
+
+  router.add("POST", "/v1/auth/refresh", [d, &pid](Request& req) {
+    if (auto body = parse_object(req.body); !body) return error_response(body.error());
+    auto token = refresh_token(req, pid);
+    if (!token) return error_response(token.error());
+    return authenticated(d.sessions.refresh(*token), d.clock);
+  });
+
+  // Like refresh, but "no session" is an answer, not an error: 200 {} when the
+  // token is missing, malformed or expired. A token that was revoked (logout,
+  // reuse, disabled user) still gets 401 so the browser SDK wipes its copy.
+  router.add("POST", "/v1/auth/try-refresh", [d, &pid](Request& req) {
+    if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
+    auto token = refresh_token(req, pid);
+    if (!token) return ok_json(json::object{});
+    auto r = d.sessions.refresh(*token);
+    if (!r && r.code() == Errc::kInvalidToken) return ok_json(json::object{});
+    return authenticated(r, d.clock);
+  });
+
+  router.add("GET", "/v1/auth/me", [d, &pid](Request& req) {
+    auto token = refresh_token(req, pid);
+    if (!token) return error_response(token.error());
+    auto user = d.sessions.user_of(*token);
+    if (!user) return error_response(user.error());
+    return ok_json(user_json(*user));
+  });
+
+  router.add("POST", "/v1/auth/logout", [d, &pid](Request& req) {
+    auto token = refresh_token(req, pid);
+    if (!token) return error_response(token.error());
+    if (auto st = d.sessions.logout(*token); !st) return error_response(st.error());
+    return ok_json(json::object{});
+  });
+
+  router.add("POST", "/v1/auth/logoutall", [d, &pid](Request& req) {
+    auto token = refresh_token(req, pid);
+    if (!token) return error_response(token.error());
+    if (auto st = d.sessions.logout_all(*token); !st) return error_response(st.error());
+    return ok_json(json::object{});
+  });
+}
+
+}  // namespace gh::api

@@ -1,0 +1,41 @@
+#include "api/errors.h"
+
+#include <boost/json.hpp>
+
+namespace gh::api {
+
+ErrorInfo error_info(Errc c) {
+  switch (c) {
+    case Errc::kBadRequest: return {400, "E011001", "Request is malformed"};
+    case Errc::kInvalidArgument: return {400, "E011003", "Request is invalid"};
+    case Errc::kInvalidCredentials: return {401, "E062111", "Invalid credentials"};
+    case Errc::kInvalidToken: return {401, "E061005", "Invalid token"};
+    case Errc::kTokenRevoked: return {401, "E064001", "Token revoked"};
+    case Errc::kUserExists: return {409, "E062107", "User already exists"};
+    case Errc::kUserNotFound: return {404, "E062108", "User not found"};
+    case Errc::kUserDisabled: return {403, "E062112", "User is disabled"};
+    case Errc::kNotFound: return {404, "E011404", "Not found"};
+    case Errc::kConflict: return {409, "E011409", "Already exists"};
+    case Errc::kForbidden: return {403, "E011403", "Forbidden"};
+    case Errc::kPayloadTooLarge: return {413, "E011413", "Request is too large"};
+    case Errc::kRateLimited: return {429, "E130429", "Rate limit exceeded"};
+    case Errc::kUnavailable: return {500, "E011500", "Service busy, try again"};
+    case Errc::kInternal: return {500, "E011500", "Internal error"};
+  }
+  return {500, "E011500", "Internal error"};
+}
+
+http::Response error_response(const Error& e) {
+  auto info = error_info(e.code);
+  // Internal details never reach the client; they are logged where they happen.
+  std::string message = e.code == Errc::kInternal ? std::string(info.description) : e.message;
+  boost::json::object body{{"errorCode", info.code},
+                           {"errorDescription", info.description},
+                           {"errorMessage", message},
+                           {"message", message}};
+  auto res = http::Response::json(info.status, body);
+  if (e.code == Errc::kRateLimited) res.set_header("Retry-After", "60");
+  return res;
+}
+
+}  // namespace gh::api

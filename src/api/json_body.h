@@ -1,0 +1,30 @@
+// Reading request bodies: JSON objects with typed fields and readable errors.
+//
+//   auto body = parse_object(req.body);            // kBadRequest on bad JSON
+//   auto login = required_string(*body, "loginId"); // kInvalidArgument if missing
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "common/result.h"
+
+namespace gh::api {
+
+// An empty body counts as {} (GET-style calls and core-js send none).
+Result<boost::json::object> parse_object(std::string_view body);
+
+// Missing or null → kInvalidArgument "The X field is required";
+// empty string counts as missing; non-string → kBadRequest.
+Result<std::string> required_string(const boost::json::object& o, std::string_view key);
+// Missing or null → ""; non-string → kBadRequest.
+Result<std::string> optional_string(const boost::json::object& o, std::string_view key);
+// Missing or null → empty object; non-object → kBadRequest.
+Result<boost::json::object> optional_object(const boost::json::object& o, std::string_view key);
+// Missing or null → nullopt; non-bool → kBadRequest.
+Result<std::optional<bool>> optional_bool(const boost::json::object& o, std::string_view key);
+
+}  // namespace gh::api

@@ -1,0 +1,14 @@
+// GET /v2/keys/{projectId} (JWKS) and the legacy GET /v1/keys/{projectId}
+// (bare array), contract §2.1. Served inline: the key set is an immutable
+// snapshot.
+#pragma once
+
+#include "auth/key_ring.h"
+#include "http/router.h"
+
+namespace gh::api {
+
+void register_keys_routes(http::Router& router, const std::string& project_id,
+                          std::shared_ptr<const auth::KeyRing> keys);
+
+}  // namespace gh::api

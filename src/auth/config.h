@@ -1,0 +1,24 @@
+// AuthConfig: the rules of sign-in and sessions, filled from the server
+// configuration (flags > environment > defaults) and shared by every strategy.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "crypto/password.h"
+#include "crypto/password_policy.h"
+
+namespace gh::auth {
+
+struct AuthConfig {
+  std::string project_id;
+  int64_t session_ttl = 600;                // seconds; Descope-style short sessions
+  int64_t refresh_ttl = 28 * 24 * 3600;     // 4 weeks
+  int64_t refresh_grace = 10;               // a replaced refresh token keeps working this long
+  crypto::PasswordPolicy password_policy;
+  crypto::Argon2Params argon2;
+  std::vector<std::string> default_roles;   // given on sign-up
+};
+
+}  // namespace gh::auth

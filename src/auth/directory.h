@@ -1,0 +1,39 @@
+// Directory: administrative operations on users and roles, shared by the CLI
+// (`gatehouse user …`, `gatehouse role …`) and server start-up.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "auth/config.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "store/store.h"
+
+namespace gh::auth {
+
+class Directory {
+ public:
+  Directory(const AuthConfig& config, store::Store& store, Clock clock);
+
+  // Creates the tutorial's roles (teacher, student) the first time the data
+  // directory is used; later deletions are respected.
+  Status seed_default_roles();
+
+  Result<store::User> add_user(const std::string& email, const std::string& password,
+                               const std::string& name, const std::vector<std::string>& roles);
+  Result<store::User> set_roles(const std::string& login_id, const std::vector<std::string>& roles);
+  Result<std::vector<store::User>> list_users();
+  Status add_role(const std::string& name, const std::string& description);
+  Result<std::vector<store::Role>> list_roles();
+
+ private:
+  const AuthConfig& config_;
+  store::Store& store_;
+  Clock clock_;
+};
+
+// Role names: 1–64 characters of letters, digits, space, '_', '-', '.', ':'.
+Status check_role_name(const std::string& name);
+
+}  // namespace gh::auth

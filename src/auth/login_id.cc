@@ -1,0 +1,30 @@
+#include "auth/login_id.h"
+
+#include <cctype>
+
+namespace gh::auth {
+
+bool looks_like_email(std::string_view s) {
+  auto at = s.find('@');
+  return at != std::string_view::npos && at > 0 && at + 1 < s.size() &&
+         s.find('@', at + 1) == std::string_view::npos;
+}
+
+Result<std::string> normalize_login_id(std::string_view raw) {
+  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front()))) raw.remove_prefix(1);
+  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
+  if (raw.empty()) return make_error(Errc::kInvalidArgument, "The loginId field is required");
+  if (raw.size() > 254) return make_error(Errc::kInvalidArgument, "The loginId is too long");
+  for (unsigned char c : raw) {
+    if (c < 0x20 || c == 0x7f) {
+      return make_error(Errc::kInvalidArgument, "The loginId contains control characters");
+    }
+  }
+  std::string out(raw);
+  if (looks_like_email(out)) {
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace gh::auth

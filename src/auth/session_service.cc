@@ -1,0 +1,187 @@
+#include "auth/session_service.h"
+
+#include <algorithm>
+#include <ctime>
+#include <set>
+
+#include <boost/json.hpp>
+
+#include "crypto/digest.h"
+#include "crypto/random.h"
+#include "jose/jwt.h"
+#include "jose/verify.h"
+
+namespace gh::auth {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string rfc3339(int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+json::array to_array(const std::vector<std::string>& v) {
+  json::array a;
+  a.reserve(v.size());
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
+}  // namespace
+
+SessionService::SessionService(const AuthConfig& config, store::Store& store,
+                               std::shared_ptr<KeyRing> keys, Clock clock)
+    : config_(config), store_(store), keys_(std::move(keys)), clock_(std::move(clock)) {}
+
+Result<json::object> SessionService::session_claims(const store::User& user,
+                                                    const std::vector<std::string>& amr,
+                                                    int64_t now, int64_t refresh_exp) {
+  auto roles = store_.list_roles();
+  if (!roles) return roles.error();
+  std::set<std::string> user_roles(user.roles.begin(), user.roles.end());
+  std::set<std::string> perms;
+  for (const auto& r : *roles) {
+    if (user_roles.count(r.name)) perms.insert(r.permissions.begin(), r.permissions.end());
+  }
+  json::object tenants;
+  for (const auto& t : user.tenants) {
+    tenants[t.tenant_id] = json::object{{"roles", to_array(t.roles)}, {"permissions", json::array{}}};
+  }
+  return json::object{{"sub", user.id},
+                      {"iss", config_.project_id},
+                      {"iat", now},
+                      {"exp", now + config_.session_ttl},
+                      {"drn", "DS"},
+                      {"amr", to_array(amr)},
+                      {"roles", to_array(user.roles)},
+                      {"permissions", to_array({perms.begin(), perms.end()})},
+                      {"tenants", std::move(tenants)},
+                      {"rexp", rfc3339(refresh_exp)}};
+}
+
+Result<IssuedSession> SessionService::issue(const store::User& user,
+                                            const std::vector<std::string>& amr) {
+  int64_t now = clock_();
+  IssuedSession s;
+  s.refresh_exp = now + config_.refresh_ttl;
+  s.session_exp = now + config_.session_ttl;
+  auto claims = session_claims(user, amr, now, s.refresh_exp);
+  if (!claims) return claims.error();
+  s.claims = std::move(*claims);
+  s.refresh_id = crypto::random_token(16);
+  json::object refresh{{"sub", user.id},  {"iss", config_.project_id}, {"iat", now},
+                       {"exp", s.refresh_exp}, {"drn", "DSR"}, {"jti", s.refresh_id},
+                       {"amr", to_array(amr)}};
+  s.session_jwt = jose::sign_jwt(keys_->signing_key(), s.claims);
+  s.refresh_jwt = jose::sign_jwt(keys_->signing_key(), refresh);
+  return s;
+}
+
+Result<Authenticated> SessionService::start(store::User user, std::vector<std::string> amr,
+                                            bool first_seen) {
+  std::string family = crypto::random_token(16);
+  auto s = issue(user, amr);
+  if (!s) return s.error();
+  store::RefreshToken rec{s->refresh_id, user.id, family, crypto::sha256_hex(s->refresh_jwt),
+                          clock_(), s->refresh_exp};
+  if (auto st = store_.insert_refresh_token(rec); !st) return st.error();
+  return Authenticated{std::move(user), std::move(*s), first_seen};
+}
+
+Result<json::object> SessionService::verify_refresh(std::string_view refresh_jwt) const {
+  jose::Jwt jwt;
+  jose::VerifyOptions opts;
+  opts.now = clock_();
+  opts.expected_issuer = config_.project_id;
+  auto st = jose::verify_jwt(refresh_jwt, keys_->jwks(), opts, &jwt);
+  if (st != jose::Status::kOk) {
+    return make_error(Errc::kInvalidToken,
+                      st == jose::Status::kJwtExpired ? "Refresh token expired"
+                                                      : "Invalid refresh token");
+  }
+  auto* drn = jwt.payload.if_contains("drn");
+  auto* jti = jwt.payload.if_contains("jti");
+  if (!drn || !drn->is_string() || drn->as_string() != "DSR" || !jti || !jti->is_string()) {
+    return make_error(Errc::kInvalidToken, "Not a refresh token");
+  }
+  return std::move(jwt.payload);
+}
+
+Result<SessionService::Live> SessionService::live_token(std::string_view refresh_jwt) {
+  auto claims = verify_refresh(refresh_jwt);
+  if (!claims) return claims.error();
+  auto rec = store_.get_refresh_token(std::string(claims->at("jti").as_string()));
+  if (!rec) {
+    if (rec.code() == Errc::kNotFound) return make_error(Errc::kInvalidToken, "Unknown refresh token");
+    return rec.error();
+  }
+  if (!crypto::constant_time_equal(rec->token_hash, crypto::sha256_hex(refresh_jwt))) {
+    return make_error(Errc::kInvalidToken, "Unknown refresh token");
+  }
+  int64_t now = clock_();
+  if (rec->revoked_at != 0) return make_error(Errc::kTokenRevoked, "Refresh token was revoked");
+  if (rec->rotated_at != 0 && now > rec->rotated_at + config_.refresh_grace) {
+    // A replaced token used after the grace window: someone else holds the
+    // family. End it for everyone.
+    (void)store_.revoke_refresh_family(rec->family_id, now);
+    return make_error(Errc::kTokenRevoked, "Refresh token was already used");
+  }
+  auto user = store_.get_user_by_id(rec->user_id);
+  if (!user) {
+    if (user.code() == Errc::kUserNotFound) return make_error(Errc::kInvalidToken, "Unknown user");
+    return user.error();
+  }
+  if (user->status != "enabled") {
+    (void)store_.revoke_user_refresh_tokens(user->id, now);
+    return make_error(Errc::kUserDisabled, "User is disabled");
+  }
+  // amr travels in the refresh JWT so a refreshed session keeps its methods.
+  std::vector<std::string> amr;
+  if (auto* a = claims->if_contains("amr"); a && a->is_array()) {
+    for (const auto& v : a->as_array()) {
+      if (v.is_string()) amr.emplace_back(v.as_string());
+    }
+  }
+  return Live{std::move(*rec), std::move(*user), std::move(amr)};
+}
+
+Result<Authenticated> SessionService::refresh(std::string_view refresh_jwt) {
+  auto live = live_token(refresh_jwt);
+  if (!live) return live.error();
+  auto s = issue(live->user, live->amr);
+  if (!s) return s.error();
+  int64_t now = clock_();
+  store::RefreshToken next{s->refresh_id, live->user.id, live->record.family_id,
+                           crypto::sha256_hex(s->refresh_jwt), now, s->refresh_exp};
+  Status st = live->record.rotated_at != 0
+                  ? store_.insert_refresh_token(next)  // within grace: a sibling, first rotation stands
+                  : store_.rotate_refresh_token(live->record.id, next, now);
+  if (!st) return st.error();
+  return Authenticated{std::move(live->user), std::move(*s), false};
+}
+
+Result<store::User> SessionService::user_of(std::string_view refresh_jwt) {
+  auto live = live_token(refresh_jwt);
+  if (!live) return live.error();
+  return std::move(live->user);
+}
+
+Status SessionService::logout(std::string_view refresh_jwt) {
+  auto live = live_token(refresh_jwt);
+  if (!live) return live.error();
+  return store_.revoke_refresh_family(live->record.family_id, clock_());
+}
+
+Status SessionService::logout_all(std::string_view refresh_jwt) {
+  auto live = live_token(refresh_jwt);
+  if (!live) return live.error();
+  return store_.revoke_user_refresh_tokens(live->user.id, clock_());
+}
+
+}  // namespace gh::auth

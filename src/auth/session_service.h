@@ -1,0 +1,77 @@
+// SessionService: issues, refreshes and revokes Descope-style sessions.
+//
+// A sign-in starts a refresh-token *family*. Every refresh rotates the refresh
+// token; the replaced one keeps working for `refresh_grace` seconds (tabs that
+// refresh at the same moment share one token) and is treated as stolen after
+// that: its whole family is revoked. Logout revokes the family of the token
+// presented; logout-all revokes every token of the user. Only a SHA-256 hash
+// of each refresh JWT is stored.
+//
+// All methods block on the store: call them from a worker thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "auth/config.h"
+#include "auth/key_ring.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "store/store.h"
+
+namespace gh::auth {
+
+struct IssuedSession {
+  std::string session_jwt;
+  std::string refresh_jwt;
+  int64_t session_exp = 0;
+  int64_t refresh_exp = 0;
+  std::string refresh_id;      // the refresh JWT's jti
+  boost::json::object claims;  // of the session JWT
+};
+
+// What every successful sign-in, sign-up or refresh returns.
+struct Authenticated {
+  store::User user;
+  IssuedSession session;
+  bool first_seen = false;
+};
+
+class SessionService {
+ public:
+  SessionService(const AuthConfig& config, store::Store& store, std::shared_ptr<KeyRing> keys,
+                 Clock clock);
+
+  // A fresh session for `user`, authenticated by the methods in `amr`.
+  Result<Authenticated> start(store::User user, std::vector<std::string> amr, bool first_seen);
+  Result<Authenticated> refresh(std::string_view refresh_jwt);
+  // The user a live refresh token belongs to (GET /v1/auth/me).
+  Result<store::User> user_of(std::string_view refresh_jwt);
+  Status logout(std::string_view refresh_jwt);
+  Status logout_all(std::string_view refresh_jwt);
+
+ private:
+  struct Live {
+    store::RefreshToken record;
+    store::User user;
+    std::vector<std::string> amr;
+  };
+  // Signature, expiry, issuer, `drn` and `jti` of a refresh JWT; no store access.
+  Result<boost::json::object> verify_refresh(std::string_view refresh_jwt) const;
+  Result<Live> live_token(std::string_view refresh_jwt);
+  Result<IssuedSession> issue(const store::User& user, const std::vector<std::string>& amr);
+  Result<boost::json::object> session_claims(const store::User& user,
+                                             const std::vector<std::string>& amr, int64_t now,
+                                             int64_t refresh_exp);
+
+  const AuthConfig& config_;
+  store::Store& store_;
+  std::shared_ptr<KeyRing> keys_;
+  Clock clock_;
+};
+
+}  // namespace gh::auth

@@ -1,0 +1,69 @@
+// gh::http::Server — the HTTP/1.1 listener on Boost.Beast and C++20 coroutines.
+//
+// One coroutine per connection (read → route → write, keep-alive), modelled on
+// Beast's server-flex-awaitable example: per-read timeouts, header and body
+// limits, expected network errors as values. Routes marked inline run on the
+// I/O thread; all others run on a worker pool so that password hashing and
+// blocking database calls never stall the event loop.
+//
+// Cross-cutting jobs live here, once: request ids, CORS (with credentials and
+// preflight), one JSON log line per request, and graceful stop.
+//
+//   Server server(config, router);
+//   server.listen();            // binds; port() is known from here on
+//   server.run_until_signal();  // SIGINT/SIGTERM: stop accepting, drain, return
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "http/message.h"
+#include "http/router.h"
+
+namespace gh::http {
+
+struct ServerConfig {
+  std::string address = "0.0.0.0";
+  unsigned short port = 8080;  // 0 = any free port
+  int io_threads = 1;
+  int worker_threads = 2;
+  std::size_t header_limit = 16 * 1024;
+  std::size_t body_limit = 1024 * 1024;
+  std::chrono::seconds read_timeout{30};  // for one request once its first byte arrived
+  std::chrono::seconds idle_timeout{60};  // keep-alive between requests
+  std::chrono::seconds drain_timeout{10};
+  // Origins allowed to call cross-origin with credentials; empty = any origin.
+  std::vector<std::string> cors_origins;
+  // The one domain-error → HTTP mapping (api/errors.h), used for errors the
+  // HTTP layer detects itself (oversized body, unknown route, …).
+  std::function<Response(const Error&)> error_response;
+  // Where the per-request JSON log lines go; stdout by default.
+  std::function<void(const std::string&)> log_line;
+};
+
+class Server {
+ public:
+  Server(ServerConfig config, const Router& router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts accepting; throws std::runtime_error when it cannot bind.
+  void listen();
+  unsigned short port() const;
+  // Runs the I/O threads until SIGINT/SIGTERM or stop(); then stops accepting,
+  // lets in-flight requests finish (up to drain_timeout) and returns.
+  void run_until_signal();
+  void stop();  // thread-safe
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gh::http

@@ -1,0 +1,155 @@
+#include "server/cli.h"
+
+#include <iostream>
+#include <map>
+#include <set>
+
+#include "server/context.h"
+
+namespace gh::server {
+
+namespace {
+
+struct Parsed {
+  std::map<std::string, std::string> flags;  // command flags ("password-stdin" → "1")
+  std::vector<std::string> positional;
+  Config config;
+};
+
+int fail(const std::string& message, int code = 1) {
+  std::cerr << "gatehouse: " << message << "\n";
+  return code;
+}
+
+// Separates the command's own flags from the shared configuration flags.
+Result<Parsed> parse(const std::vector<std::string>& args, const std::set<std::string>& valued,
+                     const std::set<std::string>& switches) {
+  Parsed p;
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    if (!a.starts_with("--")) {
+      rest.push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2), value;
+    auto eq = name.find('=');
+    if (eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    if (switches.count(name)) {
+      p.flags[name] = "1";
+    } else if (valued.count(name)) {
+      if (eq == std::string::npos) {
+        if (i + 1 >= args.size()) return make_error(Errc::kInvalidArgument, "--" + name + " needs a value");
+        value = args[++i];
+      }
+      p.flags[name] = value;
+    } else {
+      rest.push_back(a);
+      if (eq == std::string::npos && i + 1 < args.size() && !args[i + 1].starts_with("--")) {
+        rest.push_back(args[++i]);
+      }
+    }
+  }
+  auto cfg = load_config(rest, &p.positional);
+  if (!cfg) return cfg.error();
+  p.config = std::move(*cfg);
+  return p;
+}
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+std::string read_password_stdin() {
+  std::string line;
+  std::getline(std::cin, line);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return line;
+}
+
+void print_user(const store::User& u) {
+  std::cout << u.login_id << "\t" << (u.name.empty() ? "-" : u.name) << "\t"
+            << (u.roles.empty() ? "-" : join(u.roles)) << "\t" << u.status << "\t" << u.id << "\n";
+}
+
+int user_command(const std::string& verb, const std::vector<std::string>& args) {
+  auto p = parse(args, {"email", "name", "roles"}, {"password-stdin"});
+  if (!p) return fail(p.error().message, 2);
+  auto ctx = open_context(p->config);
+  if (!ctx) return fail(ctx.error().message);
+  auto& dir = *(*ctx)->directory;
+
+  if (verb == "add") {
+    if (!p->flags.count("email")) return fail("user add needs --email", 2);
+    if (!p->flags.count("password-stdin")) {
+      return fail("user add needs --password-stdin (the password is read from standard input)", 2);
+    }
+    std::string password = read_password_stdin();
+    auto u = dir.add_user(p->flags["email"], password, p->flags["name"], split_list(p->flags["roles"]));
+    if (!u) return fail(u.error().message);
+    std::cout << "created ";
+    print_user(*u);
+    return 0;
+  }
+  if (verb == "set-roles") {
+    if (p->positional.empty() || p->positional.size() > 2) {
+      return fail("usage: gatehouse user set-roles EMAIL ROLE1,ROLE2", 2);
+    }
+    auto roles = p->positional.size() == 2 ? split_list(p->positional[1]) : std::vector<std::string>{};
+    auto u = dir.set_roles(p->positional[0], roles);
+    if (!u) {
+      if (u.code() == Errc::kUserNotFound) return fail("no user with login id '" + p->positional[0] + "'");
+      return fail(u.error().message);
+    }
+    std::cout << "updated ";
+    print_user(*u);
+    return 0;
+  }
+  if (verb == "list") {
+    auto users = dir.list_users();
+    if (!users) return fail(users.error().message);
+    std::cout << "LOGIN ID\tNAME\tROLES\tSTATUS\tUSER ID\n";
+    for (const auto& u : *users) print_user(u);
+    return 0;
+  }
+  return fail("unknown command 'user " + verb + "' (add, set-roles, list)", 2);
+}
+
+int role_command(const std::string& verb, const std::vector<std::string>& args) {
+  auto p = parse(args, {"description"}, {});
+  if (!p) return fail(p.error().message, 2);
+  auto ctx = open_context(p->config);
+  if (!ctx) return fail(ctx.error().message);
+  auto& dir = *(*ctx)->directory;
+  if (verb == "add") {
+    if (p->positional.size() != 1) return fail("usage: gatehouse role add NAME [--description D]", 2);
+    if (auto st = dir.add_role(p->positional[0], p->flags["description"]); !st) {
+      return fail(st.error().message);
+    }
+    std::cout << "created role " << p->positional[0] << "\n";
+    return 0;
+  }
+  if (verb == "list") {
+    auto roles = dir.list_roles();
+    if (!roles) return fail(roles.error().message);
+    std::cout << "ROLE\tDESCRIPTION\n";
+    for (const auto& r : *roles) std::cout << r.name << "\t" << r.description << "\n";
+    return 0;
+  }
+  return fail("unknown command 'role " + verb + "' (add, list)", 2);
+}
+
+}  // namespace
+
+int cli_main(const std::string& noun, const std::vector<std::string>& args) {
+  if (args.empty()) return fail("usage: gatehouse " + noun + " <" + (noun == "user" ? "add|set-roles|list" : "add|list") + "> …", 2);
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  return noun == "user" ? user_command(args[0], rest) : role_command(args[0], rest);
+}
+
+}  // namespace gh::server

@@ -1,0 +1,191 @@
+#include "server/config.h"
+
+#include <charconv>
+#include <cstdlib>
+#include <functional>
+#include <sstream>
+
+namespace gh::server {
+
+namespace {
+
+struct Option {
+  const char* flag;  // without "--"
+  const char* env;
+  const char* help;
+  bool is_bool;
+  std::function<std::string(const Config&)> show;  // default, for --help
+  std::function<Status(Config&, const std::string&)> set;
+};
+
+Status bad(const std::string& why) { return make_error(Errc::kInvalidArgument, why); }
+
+template <class T>
+std::function<Status(Config&, const std::string&)> set_int(T Config::*field, T min, T max) {
+  return [=](Config& c, const std::string& v) -> Status {
+    T n{};
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size()) return bad("'" + v + "' is not a number");
+    if (n < min || n > max) {
+      return bad("must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    c.*field = n;
+    return ok_status();
+  };
+}
+
+std::function<Status(Config&, const std::string&)> set_str(std::string Config::*field) {
+  return [=](Config& c, const std::string& v) -> Status {
+    c.*field = v;
+    return ok_status();
+  };
+}
+
+std::function<Status(Config&, const std::string&)> set_list(std::vector<std::string> Config::*field) {
+  return [=](Config& c, const std::string& v) -> Status {
+    c.*field = split_list(v);
+    return ok_status();
+  };
+}
+
+template <class T>
+std::function<std::string(const Config&)> show_num(T Config::*field) {
+  return [=](const Config& c) { return std::to_string(c.*field); };
+}
+
+std::function<std::string(const Config&)> show_str(const char* text) {
+  return [=](const Config&) { return std::string(text); };
+}
+
+const std::vector<Option>& options() {
+  static const std::vector<Option> kOptions = {
+      {"port", "GATEHOUSE_PORT", "TCP port to listen on (0 picks a free one)", false,
+       show_num(&Config::port), set_int(&Config::port, 0, 65535)},
+      {"address", "GATEHOUSE_ADDRESS", "address to listen on", false, show_str("0.0.0.0"),
+       set_str(&Config::address)},
+      {"data", "GATEHOUSE_DATA", "data directory: database and signing keys", false,
+       show_str("./data"), set_str(&Config::data_dir)},
+      {"project-id", "GATEHOUSE_PROJECT_ID",
+       "project id (default: generated once as P + 27 letters/digits, kept in the data dir)",
+       false, show_str("(generated)"), set_str(&Config::project_id)},
+      {"base-url", "GATEHOUSE_BASE_URL", "public URL of this server", false,
+       show_str("http://localhost:<port>"), set_str(&Config::base_url)},
+      {"default-roles", "GATEHOUSE_DEFAULT_ROLES", "comma-separated roles given on sign-up",
+       false, show_str("(none)"), set_list(&Config::default_roles)},
+      {"web-dir", "GATEHOUSE_WEB_DIR", "built web app to serve at /", false,
+       show_str("web/dist"), set_str(&Config::web_dir)},
+      {"session-ttl", "GATEHOUSE_SESSION_TTL", "session JWT lifetime, seconds", false,
+       show_num(&Config::session_ttl),
+       set_int<int64_t>(&Config::session_ttl, 30, 24 * 3600)},
+      {"refresh-ttl", "GATEHOUSE_REFRESH_TTL", "refresh JWT lifetime, seconds", false,
+       show_num(&Config::refresh_ttl),
+       set_int<int64_t>(&Config::refresh_ttl, 60, 400LL * 24 * 3600)},
+      {"refresh-grace", "GATEHOUSE_REFRESH_GRACE",
+       "seconds a rotated refresh token keeps working", false, show_num(&Config::refresh_grace),
+       set_int<int64_t>(&Config::refresh_grace, 0, 300)},
+      {"password-min-length", "GATEHOUSE_PASSWORD_MIN_LENGTH", "minimum password length", false,
+       show_num(&Config::password_min_length),
+       set_int(&Config::password_min_length, 8, 128)},
+      {"argon2-memory-kib", "GATEHOUSE_ARGON2_MEMORY_KIB",
+       "Argon2id memory per hash, KiB (OWASP minimum 19456)", false,
+       show_num(&Config::argon2_memory_kib),
+       set_int<int64_t>(&Config::argon2_memory_kib, 19 * 1024,
+                        4 * 1024 * 1024)},
+      {"argon2-iterations", "GATEHOUSE_ARGON2_ITERATIONS", "Argon2id passes (minimum 2)", false,
+       show_num(&Config::argon2_iterations),
+       set_int<int64_t>(&Config::argon2_iterations, 2, 100)},
+      {"io-threads", "GATEHOUSE_IO_THREADS", "threads running the network event loop", false,
+       show_num(&Config::io_threads), set_int(&Config::io_threads, 1, 64)},
+      {"workers", "GATEHOUSE_WORKERS",
+       "worker threads for password hashing and database calls", false,
+       show_num(&Config::workers), set_int(&Config::workers, 1, 256)},
+      {"body-limit", "GATEHOUSE_BODY_LIMIT", "largest accepted request body, bytes", false,
+       show_num(&Config::body_limit),
+       set_int<int64_t>(&Config::body_limit, 1024, 64 * 1024 * 1024)},
+      {"cors-origins", "GATEHOUSE_CORS_ORIGINS",
+       "comma-separated origins allowed to call with credentials (default: any)", false,
+       show_str("(any)"), set_list(&Config::cors_origins)},
+      {"demo", "GATEHOUSE_DEMO", "create demo teacher and student accounts (make run)", true,
+       show_str("0"),
+       [](Config& c, const std::string& v) -> Status {
+         c.demo = (v == "1" || v == "true" || v == "yes");
+         return ok_status();
+       }},
+      {"demo-password", "GATEHOUSE_DEMO_PASSWORD",
+       "password of the demo accounts (default: random, printed once)", false,
+       show_str("(random)"), set_str(&Config::demo_password)},
+  };
+  return kOptions;
+}
+
+}  // namespace
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    auto b = item.find_first_not_of(' ');
+    auto e = item.find_last_not_of(' ');
+    if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+Result<Config> load_config(const std::vector<std::string>& args,
+                           std::vector<std::string>* positional) {
+  Config c;
+  for (const auto& o : options()) {
+    if (const char* v = std::getenv(o.env); v && *v) {
+      if (auto st = o.set(c, v); !st) {
+        return make_error(Errc::kInvalidArgument, std::string(o.env) + ": " + st.error().message);
+      }
+    }
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (!a.starts_with("--")) {
+      if (!positional) return make_error(Errc::kInvalidArgument, "unexpected argument '" + a + "'");
+      positional->push_back(a);
+      continue;
+    }
+    std::string name = a.substr(2), value;
+    bool has_value = false;
+    if (auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+      has_value = true;
+    }
+    const Option* opt = nullptr;
+    for (const auto& o : options()) {
+      if (name == o.flag) opt = &o;
+    }
+    if (!opt) return make_error(Errc::kInvalidArgument, "unknown option --" + name);
+    if (!has_value) {
+      if (opt->is_bool) {
+        value = "1";
+      } else if (i + 1 < args.size()) {
+        value = args[++i];
+      } else {
+        return make_error(Errc::kInvalidArgument, "--" + name + " needs a value");
+      }
+    }
+    if (auto st = opt->set(c, value); !st) {
+      return make_error(Errc::kInvalidArgument, "--" + name + ": " + st.error().message);
+    }
+  }
+  if (c.base_url.empty()) c.base_url = "http://localhost:" + std::to_string(c.port);
+  return c;
+}
+
+std::string config_help() {
+  std::ostringstream out;
+  Config defaults;
+  for (const auto& o : options()) {
+    out << "  --" << o.flag << (o.is_bool ? "" : " VALUE") << "\n      " << o.help << "\n      env "
+        << o.env << ", default " << o.show(defaults) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace gh::server

@@ -1,0 +1,46 @@
+// Server configuration: flags override environment (GATEHOUSE_*), which
+// overrides built-in defaults. One table lists every option; `--help` prints it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace gh::server {
+
+struct Config {
+  std::string address = "0.0.0.0";
+  int port = 8080;
+  std::string data_dir = "./data";
+  std::string project_id;  // empty: generated once and kept in the data dir
+  std::string base_url;    // empty: http://localhost:<port>
+  std::vector<std::string> default_roles;
+  std::string web_dir = "web/dist";
+  int64_t session_ttl = 600;
+  int64_t refresh_ttl = 28 * 24 * 3600;
+  int64_t refresh_grace = 10;
+  int password_min_length = 8;
+  int64_t argon2_memory_kib = 19 * 1024;
+  int64_t argon2_iterations = 2;
+  int io_threads = 1;
+  int workers = 2;
+  int64_t body_limit = 1024 * 1024;
+  std::vector<std::string> cors_origins;
+  bool demo = false;
+  std::string demo_password;
+};
+
+// Parses `args` (the words after the subcommand) over the environment over the
+// defaults. Unknown flags and bad values are kInvalidArgument with a message
+// naming the flag. Remaining positional words are returned in `positional`.
+Result<Config> load_config(const std::vector<std::string>& args,
+                           std::vector<std::string>* positional = nullptr);
+
+// The option table as help text (flag, environment variable, default, meaning).
+std::string config_help();
+
+std::vector<std::string> split_list(const std::string& s);
+
+}  // namespace gh::server

@@ -1,0 +1,45 @@
+// gatehouse: the server binary and its administrative CLI.
+//
+//   gatehouse serve [options]            run the server (see `gatehouse serve --help`)
+//   gatehouse user add --email E --password-stdin [--name N] [--roles r1,r2]
+//   gatehouse user set-roles E r1,r2
+//   gatehouse user list
+//   gatehouse role add NAME [--description D]
+//   gatehouse role list
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "server/cli.h"
+#include "server/serve.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(usage: gatehouse <command> [options]
+
+commands:
+  serve                                   run the identity server (gatehouse serve --help)
+  user add --email E --password-stdin [--name N] [--roles r1,r2]
+  user set-roles E r1,r2                  replace a user's roles ("" for none)
+  user list
+  role add NAME [--description D]
+  role list
+
+Every command takes --data DIR (env GATEHOUSE_DATA, default ./data).
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "serve") return gh::server::serve_main(args);
+  if (command == "user" || command == "role") return gh::server::cli_main(command, args);
+  std::cerr << "gatehouse: unknown command '" << command << "'\n\n" << kUsage;
+  return 2;
+}

@@ -1,0 +1,8 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace gh::server {
+// `gatehouse serve`: returns the process exit code.
+int serve_main(const std::vector<std::string>& args);
+}  // namespace gh::server
