@@ -1,0 +1,150 @@
+#include "gatehouse/key_source.h"
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+
+#include "url.h"
+
+namespace gatehouse {
+namespace {
+
+using gh::jose::Jwks;
+
+gh::Error unavailable(std::string message) {
+  return gh::make_error(gh::Errc::kUnavailable, std::move(message));
+}
+
+gh::Result<KeySet> parse_key_set(const boost::json::value& json) {
+  auto jwks = std::make_shared<Jwks>();
+  gh::jose::Status s = gh::jose::parse_jwks(json, jwks.get());
+  if (s != gh::jose::Status::kOk) {
+    return unavailable(std::string("key set unusable: ") + gh::jose::status_name(s));
+  }
+  return KeySet(std::move(jwks));
+}
+
+// Snapshot + throttled fetch, shared by the remote and in-process sources. Readers load
+// the snapshot atomically; mu_ serialises fetches and the bookkeeping below.
+class CachingKeySource final : public KeySource {
+ public:
+  using Fetch = std::function<gh::Result<boost::json::value>()>;
+
+  CachingKeySource(Fetch fetch, int64_t min_interval, gh::Clock clock)
+      : fetch_(std::move(fetch)), min_interval_(min_interval), clock_(std::move(clock)) {}
+
+  gh::Result<KeySet> keys() override {
+    if (KeySet snap = current_.load()) return snap;
+    std::lock_guard lock(mu_);
+    if (KeySet snap = current_.load()) return snap;
+    return fetch_locked();
+  }
+
+  gh::Result<KeySet> refetch(std::string_view unknown_kid) override {
+    std::lock_guard lock(mu_);
+    KeySet snap = current_.load();
+    if (snap && snap->find(unknown_kid)) return snap;  // another thread just fetched it
+    return fetch_locked();
+  }
+
+ private:
+  // Fetches unless throttled. Returns the newest snapshot; a failed fetch keeps the old one
+  // and only reports its error when there is none.
+  gh::Result<KeySet> fetch_locked() {
+    KeySet snap = current_.load();
+    int64_t now = clock_();
+    if (attempted_) {
+      int64_t wait = last_ok_ ? min_interval_ : std::min<int64_t>(1, min_interval_);
+      if (now - last_attempt_ < wait) {
+        if (snap) return snap;
+        return last_error_;
+      }
+    }
+    attempted_ = true;
+    last_attempt_ = now;
+    gh::Result<KeySet> fresh = load(snap);
+    last_ok_ = fresh.ok();
+    if (!fresh) {
+      last_error_ = fresh.error();
+      if (snap) return snap;
+      return fresh;
+    }
+    current_.store(*fresh);
+    return fresh;
+  }
+
+  gh::Result<KeySet> load(const KeySet& snap) {
+    gh::Result<boost::json::value> json = fetch_();
+    if (!json) return json.error();
+    if (snap && *json == last_json_) return snap;  // unchanged: skip re-importing keys
+    gh::Result<KeySet> parsed = parse_key_set(*json);
+    if (parsed) last_json_ = std::move(*json);
+    return parsed;
+  }
+
+  const Fetch fetch_;
+  const int64_t min_interval_;
+  const gh::Clock clock_;
+  std::atomic<KeySet> current_;
+  std::mutex mu_;
+  // Guarded by mu_:
+  bool attempted_ = false;
+  bool last_ok_ = false;
+  int64_t last_attempt_ = 0;
+  gh::Error last_error_{gh::Errc::kUnavailable, "keys not fetched yet"};
+  boost::json::value last_json_;
+};
+
+class StaticKeySource final : public KeySource {
+ public:
+  explicit StaticKeySource(gh::Result<KeySet> keys) : keys_(std::move(keys)) {}
+  gh::Result<KeySet> keys() override { return keys_; }
+  gh::Result<KeySet> refetch(std::string_view) override { return keys_; }
+
+ private:
+  const gh::Result<KeySet> keys_;
+};
+
+}  // namespace
+
+std::shared_ptr<KeySource> make_remote_key_source(std::string base_url, std::string project_id,
+                                                  RemoteKeySourceOptions options) {
+  std::shared_ptr<HttpClient> http = options.http ? options.http : make_curl_http_client();
+  std::string url =
+      detail::trim_base_url(base_url) + "/v2/keys/" + detail::encode_path_segment(project_id);
+  auto fetch = [http, url, project_id]() -> gh::Result<boost::json::value> {
+    gh::Result<HttpResponse> r = http->send(
+        {.method = "GET", .url = url, .headers = {{"Authorization", "Bearer " + project_id}}});
+    if (!r) return unavailable("key fetch failed: " + r.error().message);
+    if (r->status != 200) {
+      return unavailable("key fetch failed: GET " + url + " answered " + std::to_string(r->status));
+    }
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(r->body, ec);
+    if (ec) return unavailable("key fetch failed: GET " + url + " did not answer JSON");
+    return v;
+  };
+  return std::make_shared<CachingKeySource>(std::move(fetch), options.min_refetch_interval,
+                                            std::move(options.clock));
+}
+
+std::shared_ptr<KeySource> make_in_process_key_source(
+    std::function<boost::json::value()> provider) {
+  auto fetch = [provider = std::move(provider)]() -> gh::Result<boost::json::value> {
+    return provider();
+  };
+  return std::make_shared<CachingKeySource>(std::move(fetch), 0, gh::system_clock());
+}
+
+std::shared_ptr<KeySource> make_static_key_source(boost::json::value jwks) {
+  // A bare JWK (Descope's DESCOPE_PUBLIC_KEY form) counts as a set of one.
+  if (const boost::json::object* o = jwks.if_object();
+      o && !o->contains("keys") && o->contains("kty")) {
+    jwks = boost::json::object{{"keys", boost::json::array{jwks}}};
+  }
+  return std::make_shared<StaticKeySource>(parse_key_set(jwks));
+}
+
+}  // namespace gatehouse

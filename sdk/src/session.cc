@@ -1,0 +1,207 @@
+#include "gatehouse/session.h"
+
+#include <boost/json/parse.hpp>
+
+#include <stdexcept>
+
+#include "jose/verify.h"
+#include "url.h"
+
+namespace gatehouse {
+namespace {
+
+using gh::jose::Status;
+
+std::vector<std::string> string_items(const boost::json::object& claims, std::string_view name) {
+  std::vector<std::string> out;
+  if (const boost::json::value* v = claims.if_contains(name); v && v->is_array()) {
+    for (const boost::json::value& item : v->get_array()) {
+      if (item.is_string()) out.emplace_back(item.get_string());
+    }
+  }
+  return out;
+}
+
+JwtResponse make_response(std::string_view token, gh::jose::Jwt& jwt) {
+  JwtResponse r;
+  r.jwt = token;
+  r.claims = std::move(jwt.payload);
+  r.roles = string_items(r.claims, "roles");
+  r.permissions = string_items(r.claims, "permissions");
+  if (const boost::json::value* t = r.claims.if_contains("tenants"); t && t->is_object()) {
+    r.tenants = t->get_object();
+  }
+  size_t slash = jwt.iss.rfind('/');
+  r.project_id = slash == std::string::npos ? jwt.iss : jwt.iss.substr(slash + 1);
+  const boost::json::value* dsub = r.claims.if_contains("dsub");
+  bool has_dsub = dsub && dsub->is_string() && !dsub->get_string().empty();
+  r.user_id = has_dsub ? std::string(dsub->get_string()) : jwt.sub;
+  return r;
+}
+
+gh::Errc errc_for_http(int status) {
+  switch (status) {
+    case 400:
+      return gh::Errc::kBadRequest;
+    case 401:
+      return gh::Errc::kInvalidToken;
+    case 403:
+      return gh::Errc::kForbidden;
+    case 404:
+      return gh::Errc::kNotFound;
+    case 429:
+      return gh::Errc::kRateLimited;
+    default:
+      return status >= 400 && status < 500 ? gh::Errc::kInvalidToken : gh::Errc::kUnavailable;
+  }
+}
+
+// Descope's error body: errorMessage, else errorDescription, else the status line.
+std::string server_message(const HttpResponse& resp) {
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(resp.body, ec);
+  if (const boost::json::object* o = ec ? nullptr : v.if_object()) {
+    for (const char* field : {"errorMessage", "errorDescription"}) {
+      const boost::json::value* m = o->if_contains(field);
+      if (m && m->is_string() && !m->get_string().empty()) return std::string(m->get_string());
+    }
+  }
+  return "refresh failed with HTTP " + std::to_string(resp.status);
+}
+
+void set(Status* why, Status s) {
+  if (why) *why = s;
+}
+
+}  // namespace
+
+boost::json::object JwtResponse::to_json() const {
+  boost::json::object out = claims;
+  out["jwt"] = jwt;
+  boost::json::object session_token = out;
+  out["sessionToken"] = std::move(session_token);
+  // Python copies these claims as they are and only fills in missing ones.
+  if (!out.contains("permissions")) out["permissions"] = boost::json::array{};
+  if (!out.contains("roles")) out["roles"] = boost::json::array{};
+  if (!out.contains("tenants")) out["tenants"] = boost::json::object{};
+  out["projectId"] = project_id;
+  out["userId"] = user_id;
+  return out;
+}
+
+SessionClient::SessionClient(Options options)
+    : project_id_(std::move(options.project_id)),
+      base_url_(detail::trim_base_url(options.base_url)),
+      keys_(std::move(options.keys)),
+      http_(std::move(options.http)),
+      clock_(options.clock ? std::move(options.clock) : gh::system_clock()),
+      leeway_(options.leeway) {
+  if (project_id_.empty()) throw std::invalid_argument("SessionClient: project_id is required");
+  if (!keys_ && base_url_.empty()) {
+    throw std::invalid_argument("SessionClient: base_url or a key source is required");
+  }
+  if (!http_ && !base_url_.empty()) http_ = make_curl_http_client();
+  if (!keys_) keys_ = make_remote_key_source(base_url_, project_id_, {.http = http_});
+}
+
+gh::Result<JwtResponse> SessionClient::validate(std::string_view token, Kind kind,
+                                                Status* why) const {
+  const char* kind_name = kind == Kind::kSession ? "session" : "refresh";
+  gh::Result<KeySet> keys = keys_->keys();
+  if (!keys) {
+    set(why, Status::kJwksFetchFail);
+    return gh::make_error(
+        gh::Errc::kUnavailable,
+        std::string(kind_name) + " token cannot be checked: " + keys.error().message);
+  }
+  gh::jose::VerifyOptions options{
+      .now = clock_(), .leeway = leeway_, .expected_issuer = project_id_};
+  gh::jose::Jwt jwt;
+  Status s = gh::jose::verify_jwt(token, **keys, options, &jwt);
+  if (s == Status::kJwksKidNotFound) {
+    // Maybe the server rotated keys since we last fetched them.
+    gh::Result<KeySet> again = keys_->refetch(jwt.kid);
+    if (again && *again != *keys) s = gh::jose::verify_jwt(token, **again, options, &jwt);
+  }
+  if (s == Status::kOk) {
+    const boost::json::value* drn = jwt.payload.if_contains("drn");
+    bool is_refresh = drn && drn->is_string() && drn->get_string() == "DSR";
+    if (kind == Kind::kSession && is_refresh) {
+      set(why, Status::kJwtWrongTokenKind);
+      return gh::make_error(gh::Errc::kInvalidToken, "a refresh token is not a session token");
+    }
+    if (kind == Kind::kRefresh && !is_refresh) {
+      set(why, Status::kJwtWrongTokenKind);
+      return gh::make_error(gh::Errc::kInvalidToken, "refresh token expected (drn \"DSR\")");
+    }
+  }
+  set(why, s);
+  if (s != Status::kOk) {
+    return gh::make_error(gh::Errc::kInvalidToken,
+                          std::string(kind_name) + " token " + gh::jose::status_message(s));
+  }
+  return make_response(token, jwt);
+}
+
+gh::Result<JwtResponse> SessionClient::validate_session(std::string_view session_jwt,
+                                                        Status* why) const {
+  return validate(session_jwt, Kind::kSession, why);
+}
+
+gh::Result<JwtResponse> SessionClient::validate_refresh(std::string_view refresh_jwt,
+                                                        Status* why) const {
+  return validate(refresh_jwt, Kind::kRefresh, why);
+}
+
+gh::Result<RefreshResult> SessionClient::refresh_session(std::string_view refresh_jwt,
+                                                         Status* why) const {
+  gh::Result<JwtResponse> refresh = validate_refresh(refresh_jwt, why);
+  if (!refresh) return refresh.error();
+  set(why, Status::kOk);
+  if (!http_) return gh::make_error(gh::Errc::kInternal, "refresh needs base_url");
+
+  HttpRequest request{
+      .method = "POST",
+      .url = base_url_ + "/v1/auth/refresh",
+      .headers = {{"Authorization", "Bearer " + project_id_ + ":" + std::string(refresh_jwt)},
+                  {"Content-Type", "application/json"}},
+      .body = "{}"};
+  gh::Result<HttpResponse> resp = http_->send(request);
+  if (!resp) return resp.error();
+  if (resp->status < 200 || resp->status >= 300) {
+    return gh::make_error(errc_for_http(resp->status), server_message(*resp));
+  }
+  boost::system::error_code ec;
+  boost::json::value body = boost::json::parse(resp->body, ec);
+  const boost::json::object* obj = ec ? nullptr : body.if_object();
+  const boost::json::value* session_jwt = obj ? obj->if_contains("sessionJwt") : nullptr;
+  if (!session_jwt || !session_jwt->is_string()) {
+    return gh::make_error(gh::Errc::kInternal, "refresh response has no sessionJwt");
+  }
+  gh::Result<JwtResponse> session = validate_session(session_jwt->get_string(), why);
+  if (!session) return session.error();
+
+  RefreshResult result{
+      .session = std::move(*session), .refresh_jwt = std::string(refresh_jwt), .refreshed = true};
+  const boost::json::value* rotated = obj->if_contains("refreshJwt");
+  if (rotated && rotated->is_string() && !rotated->get_string().empty() &&
+      rotated->get_string() != refresh_jwt) {
+    gh::Result<JwtResponse> fresh = validate_refresh(rotated->get_string(), why);
+    if (!fresh) return fresh.error();
+    result.refresh_jwt = fresh->jwt;
+    result.rotated = true;
+  }
+  return result;
+}
+
+gh::Result<RefreshResult> SessionClient::validate_and_refresh_session(std::string_view session_jwt,
+                                                                      std::string_view refresh_jwt,
+                                                                      Status* why) const {
+  gh::Result<JwtResponse> session = validate_session(session_jwt, why);
+  if (session)
+    return RefreshResult{.session = std::move(*session), .refresh_jwt = std::string(refresh_jwt)};
+  if (refresh_jwt.empty()) return session.error();
+  return refresh_session(refresh_jwt, why);
+}
+
+}  // namespace gatehouse

@@ -1,0 +1,188 @@
+#include "gatehouse/key_source.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "gatehouse/session.h"
+#include "sdk_test_util.h"
+
+namespace gatehouse {
+namespace {
+
+using gh::jose::Status;
+using namespace gatehouse::testing;
+
+// A key server whose published set the test changes at will.
+class SdkRemoteKeys : public ::testing::Test {
+ protected:
+  SdkRemoteKeys() {
+    http_ = std::make_shared<FakeHttp>([this](const HttpRequest&) -> gh::Result<HttpResponse> {
+      std::lock_guard lock(mu_);
+      if (down_) return gh::make_error(gh::Errc::kUnavailable, "connection refused");
+      return json_response(200, published_);
+    });
+    keys_ = make_remote_key_source(
+        "https://auth.example.com/", kProject,
+        {.min_refetch_interval = 30, .clock = clock_.clock(), .http = http_});
+    client_ = std::make_unique<SessionClient>(
+        SessionClient::Options{.project_id = kProject,
+                               .base_url = "https://auth.example.com",
+                               .keys = keys_,
+                               .http = http_,
+                               .clock = clock_.clock()});
+  }
+  void publish(boost::json::value v) {
+    std::lock_guard lock(mu_);
+    published_ = std::move(v);
+  }
+  void set_down(bool down) {
+    std::lock_guard lock(mu_);
+    down_ = down;
+  }
+  Status validate(const gh::jose::SigningKey& key, std::string kid = "") {
+    boost::json::object claims = session_claims(clock_.now->load());
+    std::string token = mint(key, claims);
+    if (!kid.empty()) {
+      // Re-sign with a header naming another kid.
+      boost::json::object h{{"alg", "RS256"}, {"kid", kid}, {"typ", "JWT"}};
+      std::string input = gh::crypto::base64url_encode(boost::json::serialize(h)) + "." +
+                          gh::crypto::base64url_encode(boost::json::serialize(claims));
+      token = input + "." + gh::crypto::base64url_encode(key.sign(input));
+    }
+    Status why = Status::kOk;
+    (void)client_->validate_session(token, &why);
+    return why;
+  }
+
+  std::mutex mu_;
+  boost::json::value published_ = jwks_of({&key_a()});
+  bool down_ = false;
+  FakeClock clock_;
+  std::shared_ptr<FakeHttp> http_;
+  std::shared_ptr<KeySource> keys_;
+  std::unique_ptr<SessionClient> client_;
+};
+
+TEST_F(SdkRemoteKeys, FetchesOnceAndCaches) {
+  EXPECT_EQ(http_->count(), 0u);  // nothing fetched before first use
+  EXPECT_EQ(validate(key_a()), Status::kOk);
+  EXPECT_EQ(validate(key_a()), Status::kOk);
+  clock_.advance(3600);
+  EXPECT_EQ(validate(key_a()), Status::kOk);
+  std::vector<HttpRequest> sent = http_->requests();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].method, "GET");
+  EXPECT_EQ(sent[0].url, std::string("https://auth.example.com/v2/keys/") + kProject);
+  EXPECT_EQ(header(sent[0], "Authorization"), std::string("Bearer ") + kProject);
+}
+
+TEST_F(SdkRemoteKeys, UnknownKidTriggersRefetchForRotatedKey) {
+  EXPECT_EQ(validate(key_a()), Status::kOk);
+  publish(jwks_of({&key_a(), &key_b()}));  // server rotates in key B
+  clock_.advance(31);
+  EXPECT_EQ(validate(key_b()), Status::kOk);
+  EXPECT_EQ(http_->count(), 2u);
+  EXPECT_EQ(validate(key_a()), Status::kOk);
+  EXPECT_EQ(validate(key_b()), Status::kOk);
+  EXPECT_EQ(http_->count(), 2u);
+}
+
+TEST_F(SdkRemoteKeys, RefetchIsThrottled) {
+  EXPECT_EQ(validate(key_a()), Status::kOk);  // fetch 1 at t0
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_EQ(validate(key_a(), "forged-" + std::to_string(i)), Status::kJwksKidNotFound);
+  }
+  EXPECT_EQ(http_->count(), 1u);  // within 30 s of the first fetch: none more
+  clock_.advance(30);
+  for (int i = 0; i < 100; ++i) validate(key_a(), "forged-" + std::to_string(i));
+  EXPECT_EQ(http_->count(), 2u);  // one more, then throttled again
+  // A legitimately rotated key is picked up once the interval has passed.
+  publish(jwks_of({&key_b()}));
+  EXPECT_EQ(validate(key_b()), Status::kJwksKidNotFound);
+  clock_.advance(30);
+  EXPECT_EQ(validate(key_b()), Status::kOk);
+  EXPECT_EQ(http_->count(), 3u);
+}
+
+TEST_F(SdkRemoteKeys, FailuresKeepOldKeysAndRetryAfterASecond) {
+  set_down(true);
+  EXPECT_EQ(validate(key_a()), Status::kJwksFetchFail);
+  EXPECT_EQ(validate(key_a()), Status::kJwksFetchFail);
+  EXPECT_EQ(http_->count(), 1u);  // second call within the same second: no new attempt
+  clock_.advance(1);
+  set_down(false);
+  EXPECT_EQ(validate(key_a()), Status::kOk);
+  EXPECT_EQ(http_->count(), 2u);
+
+  set_down(true);
+  clock_.advance(60);
+  EXPECT_EQ(validate(key_b()), Status::kJwksKidNotFound);  // refetch failed
+  EXPECT_EQ(validate(key_a()), Status::kOk);               // old keys still there
+  publish(boost::json::object{{"keys", boost::json::array{}}});
+  set_down(false);
+  clock_.advance(60);
+  EXPECT_EQ(validate(key_b()), Status::kJwksKidNotFound);  // empty set is not accepted
+  EXPECT_EQ(validate(key_a()), Status::kOk);
+}
+
+TEST_F(SdkRemoteKeys, ErrorStatusesAreReported) {
+  http_->set_handler([](const HttpRequest&) -> gh::Result<HttpResponse> {
+    return HttpResponse{.status = 404, .body = "{}"};
+  });
+  gh::Result<KeySet> k = keys_->keys();
+  ASSERT_FALSE(k);
+  EXPECT_EQ(k.code(), gh::Errc::kUnavailable);
+  EXPECT_NE(k.error().message.find("404"), std::string::npos) << k.error().message;
+}
+
+TEST_F(SdkRemoteKeys, ConcurrentValidation) {
+  std::atomic<int> bad{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 25; ++i) {
+        if (validate(key_a()) != Status::kOk) ++bad;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(bad, 0);
+  EXPECT_EQ(http_->count(), 1u);
+}
+
+TEST(SdkInProcessKeys, ReparsesOnlyWhenTheSetChanges) {
+  auto published = std::make_shared<boost::json::value>(jwks_of({&key_a()}));
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  auto source = make_in_process_key_source([published, calls] {
+    ++*calls;
+    return *published;
+  });
+  gh::Result<KeySet> first = source->keys();
+  ASSERT_TRUE(first);
+  EXPECT_EQ((*first)->keys.size(), 1u);
+  gh::Result<KeySet> same = source->refetch("unknown");
+  ASSERT_TRUE(same);
+  EXPECT_EQ(*same, *first);  // provider asked, JSON unchanged: same snapshot
+  EXPECT_EQ(*calls, 2);
+  *published = jwks_of({&key_a(), &key_b()});
+  gh::Result<KeySet> rotated = source->refetch(key_b().kid());
+  ASSERT_TRUE(rotated);
+  EXPECT_NE((*rotated)->find(key_b().kid()), nullptr);
+  EXPECT_EQ(*source->keys(), *rotated);
+}
+
+TEST(SdkStaticKeys, AcceptsSetOrSingleJwk) {
+  auto set = make_static_key_source(jwks_of({&key_a(), &key_b()}));
+  ASSERT_TRUE(set->keys());
+  EXPECT_EQ((*set->keys())->keys.size(), 2u);
+  auto single = make_static_key_source(key_a().public_jwk());
+  ASSERT_TRUE(single->keys());
+  EXPECT_NE((*single->keys())->find(key_a().kid()), nullptr);
+  auto bad = make_static_key_source(boost::json::object{{"keys", "x"}});
+  ASSERT_FALSE(bad->keys());
+  EXPECT_EQ(bad->keys().code(), gh::Errc::kUnavailable);
+}
+
+}  // namespace
+}  // namespace gatehouse

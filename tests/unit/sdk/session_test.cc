@@ -1,0 +1,271 @@
+#include "gatehouse/session.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/parse.hpp>
+
+#include "sdk_test_util.h"
+
+namespace gatehouse {
+namespace {
+
+using gh::jose::Status;
+using namespace gatehouse::testing;
+
+class SdkSession : public ::testing::Test {
+ protected:
+  SdkSession()
+      : http_(std::make_shared<FakeHttp>([](const HttpRequest&) -> gh::Result<HttpResponse> {
+          return gh::make_error(gh::Errc::kUnavailable, "no handler");
+        })),
+        client_({.project_id = kProject,
+                 .base_url = "https://auth.example.com/",
+                 .keys = make_static_key_source(jwks_of({&key_a()})),
+                 .http = http_,
+                 .clock = clock_.clock()}) {}
+
+  int64_t now() const { return clock_.now->load(); }
+
+  FakeClock clock_;
+  std::shared_ptr<FakeHttp> http_;
+  SessionClient client_;
+};
+
+TEST_F(SdkSession, ValidateSessionReturnsPythonShapedJson) {
+  boost::json::object claims = session_claims(now());
+  claims["iss"] = std::string("https://auth.example.com/") + kProject;
+  claims["dsub"] = "U2delegated";
+  claims["amr"] = boost::json::array{"pwd"};
+  std::string token = mint(key_a(), claims);
+
+  gh::Result<JwtResponse> r = client_.validate_session(token);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->jwt, token);
+  EXPECT_EQ(r->project_id, kProject);
+  EXPECT_EQ(r->user_id, "U2delegated");
+  EXPECT_TRUE(r->roles.empty());
+  EXPECT_TRUE(r->permissions.empty());
+  EXPECT_TRUE(r->tenants.empty());
+
+  boost::json::object with_jwt = claims;
+  with_jwt["jwt"] = token;
+  boost::json::object expected = with_jwt;
+  expected["sessionToken"] = with_jwt;
+  expected["permissions"] = boost::json::array{};
+  expected["roles"] = boost::json::array{};
+  expected["tenants"] = boost::json::object{};
+  expected["projectId"] = kProject;
+  expected["userId"] = "U2delegated";
+  EXPECT_EQ(r->to_json(), expected) << boost::json::serialize(r->to_json());
+}
+
+TEST_F(SdkSession, RolesPermissionsTenantsComeFromClaims) {
+  boost::json::object claims = session_claims(now());
+  claims["roles"] = {"teacher"};
+  claims["permissions"] = {"grade", 7};  // non-strings ignored in the typed view
+  claims["tenants"] = {{"T1", {{"roles", {"owner"}}}}};
+  claims["dsub"] = "";  // empty dsub falls back to sub, as in Python
+  gh::Result<JwtResponse> r = client_.validate_session(mint(key_a(), claims));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->roles, std::vector<std::string>{"teacher"});
+  EXPECT_EQ(r->permissions, std::vector<std::string>{"grade"});
+  EXPECT_TRUE(validate_tenant_roles(*r, "T1", {"owner"}));
+  EXPECT_EQ(r->user_id, "U2user");
+  EXPECT_EQ(r->project_id, kProject);
+  boost::json::object json = r->to_json();
+  EXPECT_EQ(json.at("roles"), claims.at("roles"));
+  EXPECT_EQ(json.at("permissions"), claims.at("permissions"));  // copied as-is, like Python
+  EXPECT_EQ(json.at("userId"), "U2user");
+  EXPECT_TRUE(validate_roles(*r, {"teacher"}));
+  EXPECT_FALSE(validate_roles(*r, {"student"}));
+}
+
+TEST_F(SdkSession, ErrorsNameTheFailure) {
+  Status why = Status::kOk;
+  boost::json::object claims = session_claims(now() - 1000);  // exp = now - 400
+  gh::Result<JwtResponse> r = client_.validate_session(mint(key_a(), claims), &why);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.code(), gh::Errc::kInvalidToken);
+  EXPECT_EQ(r.error().message, "session token expired");
+  EXPECT_EQ(why, Status::kJwtExpired);
+
+  claims = session_claims(now());
+  claims["iss"] = "P2otherproject";
+  r = client_.validate_session(mint(key_a(), claims), &why);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(why, Status::kJwtWrongIssuer);
+
+  r = client_.validate_session(mint(key_b(), session_claims(now())), &why);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(why, Status::kJwksKidNotFound);
+
+  r = client_.validate_session("garbage", &why);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(why, Status::kJwtMalformed);
+  EXPECT_EQ(r.error().message, "session token malformed");
+}
+
+TEST_F(SdkSession, LeewayComesFromOptions) {
+  boost::json::object claims = session_claims(now() - 604);  // exp = now - 4
+  EXPECT_TRUE(client_.validate_session(mint(key_a(), claims)));
+  claims = session_claims(now() - 606);  // exp = now - 6
+  Status why;
+  EXPECT_FALSE(client_.validate_session(mint(key_a(), claims), &why));
+  EXPECT_EQ(why, Status::kJwtExpired);
+}
+
+TEST_F(SdkSession, TokenKindsAreNotInterchangeable) {
+  Status why;
+  std::string refresh = mint(key_a(), refresh_claims(now()));
+  gh::Result<JwtResponse> r = client_.validate_session(refresh, &why);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.code(), gh::Errc::kInvalidToken);
+  EXPECT_EQ(why, Status::kJwtWrongTokenKind);
+  EXPECT_TRUE(client_.validate_refresh(refresh, &why));
+  EXPECT_EQ(why, Status::kOk);
+
+  std::string session = mint(key_a(), session_claims(now()));
+  EXPECT_FALSE(client_.validate_refresh(session, &why));
+  EXPECT_EQ(why, Status::kJwtWrongTokenKind);
+  boost::json::object no_drn = refresh_claims(now());
+  no_drn.erase("drn");
+  EXPECT_FALSE(client_.validate_refresh(mint(key_a(), no_drn), &why));
+  EXPECT_EQ(why, Status::kJwtWrongTokenKind);
+}
+
+TEST_F(SdkSession, RefreshSuccessWithoutRotation) {
+  std::string refresh = mint(key_a(), refresh_claims(now()));
+  boost::json::object fresh_claims = session_claims(now());
+  fresh_claims["roles"] = {"teacher"};
+  std::string fresh_session = mint(key_a(), fresh_claims);
+  http_->set_handler([&](const HttpRequest&) -> gh::Result<HttpResponse> {
+    return json_response(200, {{"sessionJwt", fresh_session}, {"sessionExpiration", now() + 600}});
+  });
+
+  gh::Result<RefreshResult> r = client_.refresh_session(refresh);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->session.jwt, fresh_session);
+  EXPECT_EQ(r->session.roles, std::vector<std::string>{"teacher"});
+  EXPECT_EQ(r->refresh_jwt, refresh);
+  EXPECT_TRUE(r->refreshed);
+  EXPECT_FALSE(r->rotated);
+
+  std::vector<HttpRequest> sent = http_->requests();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].method, "POST");
+  EXPECT_EQ(sent[0].url, "https://auth.example.com/v1/auth/refresh");
+  EXPECT_EQ(sent[0].body, "{}");
+  EXPECT_EQ(header(sent[0], "Authorization"), std::string("Bearer ") + kProject + ":" + refresh);
+}
+
+TEST_F(SdkSession, RefreshWithRotation) {
+  std::string refresh = mint(key_a(), refresh_claims(now()));
+  boost::json::object next_claims = refresh_claims(now());
+  next_claims["jti"] = "R2";
+  std::string next = mint(key_a(), next_claims);
+  std::string session = mint(key_a(), session_claims(now()));
+  http_->set_handler([&](const HttpRequest&) -> gh::Result<HttpResponse> {
+    return json_response(200, {{"sessionJwt", session}, {"refreshJwt", next}});
+  });
+  gh::Result<RefreshResult> r = client_.refresh_session(refresh);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->rotated);
+  EXPECT_EQ(r->refresh_jwt, next);
+  EXPECT_EQ(r->session.jwt, session);
+}
+
+TEST_F(SdkSession, RefreshPassesServerErrorThrough) {
+  std::string refresh = mint(key_a(), refresh_claims(now()));
+  http_->set_handler([](const HttpRequest&) -> gh::Result<HttpResponse> {
+    return json_response(401, {{"errorCode", "E064001"},
+                               {"errorDescription", "Unauthorized"},
+                               {"errorMessage", "Refresh token was revoked"}});
+  });
+  Status why;
+  gh::Result<RefreshResult> r = client_.refresh_session(refresh, &why);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.code(), gh::Errc::kInvalidToken);
+  EXPECT_EQ(r.error().message, "Refresh token was revoked");
+  EXPECT_EQ(why, Status::kOk);  // the token itself was fine locally
+
+  http_->set_handler([](const HttpRequest&) -> gh::Result<HttpResponse> {
+    return HttpResponse{.status = 502, .body = "<html>bad gateway</html>"};
+  });
+  r = client_.refresh_session(refresh);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.code(), gh::Errc::kUnavailable);
+  EXPECT_EQ(r.error().message, "refresh failed with HTTP 502");
+
+  http_->set_handler([](const HttpRequest&) -> gh::Result<HttpResponse> {
+    return json_response(200, {{"refreshJwt", "x"}});
+  });
+  r = client_.refresh_session(refresh);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "refresh response has no sessionJwt");
+}
+
+TEST_F(SdkSession, RefreshRejectsBadTokensBeforeCallingServer) {
+  Status why;
+  EXPECT_FALSE(client_.refresh_session(mint(key_a(), session_claims(now())), &why));
+  EXPECT_EQ(why, Status::kJwtWrongTokenKind);
+  boost::json::object expired = refresh_claims(now() - 100000);
+  EXPECT_FALSE(client_.refresh_session(mint(key_a(), expired), &why));
+  EXPECT_EQ(why, Status::kJwtExpired);
+  EXPECT_EQ(http_->count(), 0u);
+}
+
+TEST_F(SdkSession, RefreshValidatesWhatTheServerReturns) {
+  std::string refresh = mint(key_a(), refresh_claims(now()));
+  std::string forged = mint(key_b(), session_claims(now()));
+  http_->set_handler([&](const HttpRequest&) -> gh::Result<HttpResponse> {
+    return json_response(200, {{"sessionJwt", forged}});
+  });
+  Status why;
+  EXPECT_FALSE(client_.refresh_session(refresh, &why));
+  EXPECT_EQ(why, Status::kJwksKidNotFound);
+}
+
+TEST_F(SdkSession, ValidateAndRefresh) {
+  std::string refresh = mint(key_a(), refresh_claims(now()));
+  std::string valid = mint(key_a(), session_claims(now()));
+  gh::Result<RefreshResult> r = client_.validate_and_refresh_session(valid, refresh);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_FALSE(r->refreshed);
+  EXPECT_EQ(r->session.jwt, valid);
+  EXPECT_EQ(r->refresh_jwt, refresh);
+  EXPECT_EQ(http_->count(), 0u);
+
+  std::string expired = mint(key_a(), session_claims(now() - 5000));
+  std::string fresh = mint(key_a(), session_claims(now()));
+  http_->set_handler([&](const HttpRequest&) -> gh::Result<HttpResponse> {
+    return json_response(200, {{"sessionJwt", fresh}});
+  });
+  r = client_.validate_and_refresh_session(expired, refresh);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->refreshed);
+  EXPECT_EQ(r->session.jwt, fresh);
+  EXPECT_EQ(http_->count(), 1u);
+
+  Status why;
+  EXPECT_FALSE(client_.validate_and_refresh_session(expired, "", &why));
+  EXPECT_EQ(why, Status::kJwtExpired);
+}
+
+TEST(SdkSessionOptions, ConfigurationErrorsThrow) {
+  EXPECT_THROW(SessionClient({.base_url = "https://x"}), std::invalid_argument);
+  EXPECT_THROW(SessionClient({.project_id = kProject}), std::invalid_argument);
+  EXPECT_NO_THROW(SessionClient({.project_id = kProject, .base_url = "https://x"}));
+}
+
+TEST(SdkSessionOptions, UnreachableServerIsUnavailable) {
+  // Port 1 on loopback refuses at once; exercises the real libcurl client.
+  SessionClient client({.project_id = kProject, .base_url = "http://127.0.0.1:1"});
+  Status why;
+  gh::Result<JwtResponse> r = client.validate_session(mint(key_a(), session_claims(kStart)), &why);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.code(), gh::Errc::kUnavailable);
+  EXPECT_EQ(why, Status::kJwksFetchFail);
+}
+
+}  // namespace
+}  // namespace gatehouse
