@@ -5,6 +5,7 @@
 #include "api/errors.h"
 #include "api/json_body.h"
 #include "api/wire.h"
+#include "auth/login_id.h"
 
 namespace gh::api {
 
@@ -56,7 +57,7 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
         in.name = *given + (!given->empty() && !family->empty() ? " " : "") + *family;
       }
     }
-    return authenticated(d.passwords.sign_up(in), d.clock);
+    return authenticated(d.passwords.sign_up(in, origin_of(req)), d.clock);
   });
 
   router.add("POST", "/v1/auth/password/signin", [d, &pid](Request& req) {
@@ -67,7 +68,7 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     if (!login) return error_response(login.error());
     auto password = required_string(*body, "password");
     if (!password) return error_response(password.error());
-    return authenticated(d.passwords.sign_in(*login, *password), d.clock);
+    return authenticated(d.passwords.sign_in(*login, *password, origin_of(req)), d.clock);
   });
 
   router.add(
@@ -105,17 +106,69 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     return ok_json(user_json(*user));
   });
 
+  router.add("GET", "/v1/auth/me/history", [d, &pid](Request& req) {
+    auto token = refresh_token(req, pid);
+    if (!token) return error_response(token.error());
+    auto user = d.sessions.user_of(*token);
+    if (!user) return error_response(user.error());
+    auto events = d.audit.sign_in_history(user->id);
+    if (!events) return error_response(events.error());
+    json::array out;
+    for (const auto& e : *events) {
+      out.emplace_back(json::object{{"userId", e.user_id},
+                                    {"loginTime", e.at},
+                                    {"city", ""},
+                                    {"country", ""},
+                                    {"ip", e.ip}});
+    }
+    return ok_json(out);
+  });
+
+  router.add("POST", "/v1/auth/password/replace", [d, &pid](Request& req) {
+    if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
+    auto body = parse_object(req.body);
+    if (!body) return error_response(body.error());
+    auto login = required_string(*body, "loginId");
+    if (!login) return error_response(login.error());
+    auto old_pw = required_string(*body, "oldPassword");
+    if (!old_pw) return error_response(old_pw.error());
+    auto new_pw = required_string(*body, "newPassword");
+    if (!new_pw) return error_response(new_pw.error());
+    return authenticated(d.passwords.replace(*login, *old_pw, *new_pw, origin_of(req)), d.clock);
+  });
+
+  router.add("POST", "/v1/auth/password/update", [d, &pid](Request& req) {
+    auto token = refresh_token(req, pid);
+    if (!token) return error_response(token.error());
+    auto body = parse_object(req.body);
+    if (!body) return error_response(body.error());
+    auto login = required_string(*body, "loginId");
+    if (!login) return error_response(login.error());
+    auto new_pw = required_string(*body, "newPassword");
+    if (!new_pw) return error_response(new_pw.error());
+    auto user = d.sessions.user_of(*token);
+    if (!user) return error_response(user.error());
+    auto normalized = auth::normalize_login_id(*login);
+    if (!normalized || *normalized != user->login_id) {
+      return error_response(make_error(Errc::kForbidden, "loginId does not match the session"));
+    }
+    if (auto st = d.passwords.update(user->id, *new_pw, origin_of(req)); !st) {
+      return error_response(st.error());
+    }
+    return ok_json(json::object{});
+  });
+
   router.add("POST", "/v1/auth/logout", [d, &pid](Request& req) {
     auto token = refresh_token(req, pid);
     if (!token) return error_response(token.error());
-    if (auto st = d.sessions.logout(*token); !st) return error_response(st.error());
+    if (auto st = d.sessions.logout(*token, origin_of(req)); !st) return error_response(st.error());
     return ok_json(json::object{});
   });
 
   router.add("POST", "/v1/auth/logoutall", [d, &pid](Request& req) {
     auto token = refresh_token(req, pid);
     if (!token) return error_response(token.error());
-    if (auto st = d.sessions.logout_all(*token); !st) return error_response(st.error());
+    if (auto st = d.sessions.logout_all(*token, origin_of(req)); !st) return error_response(st.error());
     return ok_json(json::object{});
   });
 }

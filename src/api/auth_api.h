@@ -15,6 +15,7 @@ struct AuthApiDeps {
   const auth::AuthConfig& config;
   auth::SessionService& sessions;
   auth::PasswordStrategy& passwords;
+  auth::Audit& audit;
   Clock clock;
 };
 

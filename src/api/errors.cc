@@ -14,6 +14,7 @@ ErrorInfo error_info(Errc c) {
     case Errc::kUserExists: return {409, "E062107", "User already exists"};
     case Errc::kUserNotFound: return {404, "E062108", "User not found"};
     case Errc::kUserDisabled: return {403, "E062112", "User is disabled"};
+    case Errc::kPasswordExpired: return {401, "E062909", "Password expired"};
     case Errc::kNotFound: return {404, "E011404", "Not found"};
     case Errc::kConflict: return {409, "E011409", "Already exists"};
     case Errc::kForbidden: return {403, "E011403", "Forbidden"};

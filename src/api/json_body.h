@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -26,5 +27,11 @@ Result<std::string> optional_string(const boost::json::object& o, std::string_vi
 Result<boost::json::object> optional_object(const boost::json::object& o, std::string_view key);
 // Missing or null → nullopt; non-bool → kBadRequest.
 Result<std::optional<bool>> optional_bool(const boost::json::object& o, std::string_view key);
+
+// Missing or null → nullopt; not an array of strings → kBadRequest.
+Result<std::optional<std::vector<std::string>>> optional_string_array(const boost::json::object& o,
+                                                                     std::string_view key);
+// Missing or null → nullopt; non-integer → kBadRequest.
+Result<std::optional<int64_t>> optional_int(const boost::json::object& o, std::string_view key);
 
 }  // namespace gh::api

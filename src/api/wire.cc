@@ -54,6 +54,10 @@ Result<std::string> refresh_token(const http::Request& req, std::string_view pro
   return make_error(Errc::kInvalidToken, "Refresh token is missing");
 }
 
+auth::Origin origin_of(const http::Request& req) {
+  return auth::Origin{req.remote_ip, std::string(req.header("user-agent")), ""};
+}
+
 json::object user_json(const store::User& u) {
   json::array login_ids{json::value(u.login_id)};
   json::array roles;
@@ -78,6 +82,7 @@ json::object user_json(const store::User& u) {
                       {"userTenants", std::move(tenants)},
                       {"status", u.status},
                       {"createdTime", u.created_at},
+                      {"lastLogin", u.last_login_at},
                       {"picture", u.picture},
                       {"customAttributes", json::object{}},
                       {"test", false},

@@ -30,6 +30,9 @@ Result<Bearer> project_bearer(const http::Request& req, std::string_view project
 // named by x-descope-refresh-cookie-name, else the DSR cookie.
 Result<std::string> refresh_token(const http::Request& req, std::string_view project_id);
 
+// Client address and user agent of a request, for the audit log.
+auth::Origin origin_of(const http::Request& req);
+
 boost::json::object user_json(const store::User& user);
 boost::json::object jwt_response_json(const auth::Authenticated& a, int64_t now);
 

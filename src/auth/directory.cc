@@ -8,28 +8,31 @@
 
 namespace gh::auth {
 
-Status check_role_name(const std::string& name) {
+Status check_name(std::string_view kind, const std::string& name) {
   if (name.empty() || name.size() > 64) {
-    return make_error(Errc::kInvalidArgument, "Role names are 1 to 64 characters long");
+    return make_error(Errc::kInvalidArgument,
+                      std::string(kind) + " names are 1 to 64 characters long");
   }
   for (unsigned char c : name) {
     if (!(std::isalnum(c) || c == ' ' || c == '_' || c == '-' || c == '.' || c == ':')) {
       return make_error(Errc::kInvalidArgument,
-                        "Role names may contain letters, digits, space, '_', '-', '.' and ':'");
+                        std::string(kind) +
+                            " names may contain letters, digits, space, '_', '-', '.' and ':'");
     }
   }
   return ok_status();
 }
 
-Directory::Directory(const AuthConfig& config, store::Store& store, Clock clock)
-    : config_(config), store_(store), clock_(std::move(clock)) {}
+Directory::Directory(const AuthConfig& config, store::Store& store, Audit& audit, Clock clock)
+    : config_(config), store_(store), audit_(audit), clock_(std::move(clock)) {}
 
 Status Directory::seed_default_roles() {
   auto seeded = store_.get_meta("seeded_default_roles");
   if (!seeded) return seeded.error();
   if (*seeded) return ok_status();
   for (auto [name, desc] : {std::pair{"teacher", "Sees the teacher dashboard"},
-                            std::pair{"student", "Sees the student dashboard"}}) {
+                            std::pair{"student", "Sees the student dashboard"},
+                            std::pair{"admin", "Uses the admin console and management API"}}) {
     auto st = store_.create_role(store::Role{name, desc, {}, clock_()});
     if (!st && st.code() != Errc::kConflict) return st;
   }
@@ -57,7 +60,9 @@ Result<store::User> Directory::add_user(const std::string& email, const std::str
   nu.roles = roles;
   nu.password_hash = std::move(*hash);
   nu.created_at = clock_();
-  return store_.create_user(nu);
+  auto user = store_.create_user(nu);
+  if (user) audit_.record({.actor = "cli"}, "user.created", true, user->id, user->login_id);
+  return user;
 }
 
 Result<store::User> Directory::set_roles(const std::string& login_id,
@@ -66,7 +71,14 @@ Result<store::User> Directory::set_roles(const std::string& login_id,
   if (!id) return id.error();
   auto user = store_.get_user_by_login_id(*id);
   if (!user) return user.error();
-  return store_.set_user_roles(user->id, roles);
+  auto updated = store_.set_user_roles(user->id, roles);
+  if (updated) {
+    std::string detail;
+    for (const auto& r : updated->roles) detail += (detail.empty() ? "" : ",") + r;
+    audit_.record({.actor = "cli"}, "user.roles.changed", true, updated->id, updated->login_id,
+                  "roles: " + (detail.empty() ? std::string("(none)") : detail));
+  }
+  return updated;
 }
 
 Result<std::vector<store::User>> Directory::list_users() {
@@ -80,7 +92,7 @@ Result<std::vector<store::User>> Directory::list_users() {
 }
 
 Status Directory::add_role(const std::string& name, const std::string& description) {
-  if (auto st = check_role_name(name); !st) return st;
+  if (auto st = check_name("Role", name); !st) return st;
   auto st = store_.create_role(store::Role{name, description, {}, clock_()});
   if (!st && st.code() == Errc::kConflict) {
     return make_error(Errc::kConflict, "Role '" + name + "' already exists");

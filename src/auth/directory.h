@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/audit.h"
 #include "auth/config.h"
 #include "common/clock.h"
 #include "common/result.h"
@@ -14,10 +15,10 @@ namespace gh::auth {
 
 class Directory {
  public:
-  Directory(const AuthConfig& config, store::Store& store, Clock clock);
+  Directory(const AuthConfig& config, store::Store& store, Audit& audit, Clock clock);
 
-  // Creates the tutorial's roles (teacher, student) the first time the data
-  // directory is used; later deletions are respected.
+  // Creates the tutorial's roles (teacher, student) and `admin` the first time
+  // the data directory is used; later deletions are respected.
   Status seed_default_roles();
 
   Result<store::User> add_user(const std::string& email, const std::string& password,
@@ -30,10 +31,12 @@ class Directory {
  private:
   const AuthConfig& config_;
   store::Store& store_;
+  Audit& audit_;
   Clock clock_;
 };
 
-// Role names: 1–64 characters of letters, digits, space, '_', '-', '.', ':'.
-Status check_role_name(const std::string& name);
+// Role and permission names: 1–64 characters of letters, digits, space, '_',
+// '-', '.', ':'. `kind` ("Role", "Permission") starts the error message.
+Status check_name(std::string_view kind, const std::string& name);
 
 }  // namespace gh::auth

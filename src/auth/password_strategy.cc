@@ -13,10 +13,10 @@ Error invalid_credentials() {
 }  // namespace
 
 PasswordStrategy::PasswordStrategy(const AuthConfig& config, store::Store& store,
-                                   SessionService& sessions, Clock clock)
-    : config_(config), store_(store), sessions_(sessions), clock_(std::move(clock)) {}
+                                   SessionService& sessions, Audit& audit, Clock clock)
+    : config_(config), store_(store), sessions_(sessions), audit_(audit), clock_(std::move(clock)) {}
 
-Result<Authenticated> PasswordStrategy::sign_up(const SignUpInput& input) {
+Result<Authenticated> PasswordStrategy::sign_up(const SignUpInput& input, const Origin& origin) {
   auto login_id = normalize_login_id(input.login_id);
   if (!login_id) return login_id.error();
   if (auto st = crypto::check_password(input.password, config_.password_policy); !st) {
@@ -44,24 +44,22 @@ Result<Authenticated> PasswordStrategy::sign_up(const SignUpInput& input) {
   auto user = store_.create_user(nu);
   if (!user) return user.error();
   if (auto st = store_.set_last_login(user->id, nu.created_at); st) user->last_login_at = nu.created_at;
+  audit_.record(origin, "user.signup", true, user->id, user->login_id, "password");
   return sessions_.start(std::move(*user), {"pwd"}, /*first_seen=*/true);
 }
 
-Result<Authenticated> PasswordStrategy::sign_in(std::string_view raw_login_id,
-                                                std::string_view password) {
-  auto login_id = normalize_login_id(raw_login_id);
-  if (!login_id) return login_id.error();
-  if (password.empty()) return make_error(Errc::kInvalidArgument, "The password field is required");
-
-  auto user = store_.get_user_by_login_id(*login_id);
+Result<store::User> PasswordStrategy::check(std::string_view login_id,
+                                            std::string_view password, bool* expired) {
+  auto user = store_.get_user_by_login_id(std::string(login_id));
   if (!user && user.code() != Errc::kUserNotFound) return user.error();
   std::string hash;
   if (user) {
-    auto h = store_.get_password_hash(user->id);
-    if (h) {
-      hash = std::move(*h);
-    } else if (h.code() != Errc::kNotFound) {
-      return h.error();
+    auto cred = store_.get_password(user->id);
+    if (cred) {
+      hash = std::move(cred->hash);
+      *expired = cred->expired;
+    } else if (cred.code() != Errc::kNotFound) {
+      return cred.error();
     }
   }
   if (hash.empty()) {
@@ -70,16 +68,78 @@ Result<Authenticated> PasswordStrategy::sign_in(std::string_view raw_login_id,
     return invalid_credentials();
   }
   if (!crypto::verify_password(hash, password)) return invalid_credentials();
-  if (user->status != "enabled") return make_error(Errc::kUserDisabled, "User is disabled");
-
   if (crypto::needs_rehash(hash, config_.argon2)) {
     if (auto rehashed = crypto::hash_password(password, config_.argon2); rehashed) {
-      (void)store_.set_password_hash(user->id, *rehashed);
+      (void)store_.set_password_hash(user->id, *rehashed, *expired);
     }
+  }
+  return user;
+}
+
+Result<Authenticated> PasswordStrategy::sign_in(std::string_view raw_login_id,
+                                                std::string_view password, const Origin& origin) {
+  auto login_id = normalize_login_id(raw_login_id);
+  if (!login_id) return login_id.error();
+  if (password.empty()) return make_error(Errc::kInvalidArgument, "The password field is required");
+  bool expired = false;
+  auto user = check(*login_id, password, &expired);
+  if (!user) {
+    audit_.record(origin, "user.signin", false, "", *login_id, "wrong login id or password");
+    return user.error();
+  }
+  if (user->status != "enabled") {
+    audit_.record(origin, "user.signin", false, user->id, *login_id, "user disabled");
+    return make_error(Errc::kUserDisabled, "User is disabled");
+  }
+  if (expired) {
+    audit_.record(origin, "user.signin", false, user->id, *login_id, "password expired");
+    return make_error(Errc::kPasswordExpired,
+                      "The password has expired and must be replaced before signing in");
   }
   int64_t now = clock_();
   if (auto st = store_.set_last_login(user->id, now); st) user->last_login_at = now;
+  audit_.record(origin, "user.signin", true, user->id, *login_id, "password");
   return sessions_.start(std::move(*user), {"pwd"}, /*first_seen=*/false);
+}
+
+Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
+                                                std::string_view old_password,
+                                                std::string_view new_password,
+                                                const Origin& origin) {
+  auto login_id = normalize_login_id(raw_login_id);
+  if (!login_id) return login_id.error();
+  if (old_password.empty()) {
+    return make_error(Errc::kInvalidArgument, "The oldPassword field is required");
+  }
+  if (auto st = crypto::check_password(new_password, config_.password_policy); !st) {
+    return st.error();
+  }
+  bool expired = false;
+  auto user = check(*login_id, old_password, &expired);
+  if (!user) {
+    audit_.record(origin, "user.password.replace", false, "", *login_id, "wrong login id or password");
+    return user.error();
+  }
+  if (user->status != "enabled") return make_error(Errc::kUserDisabled, "User is disabled");
+  auto hash = crypto::hash_password(new_password, config_.argon2);
+  if (!hash) return hash.error();
+  if (auto st = store_.set_password_hash(user->id, *hash, false); !st) return st.error();
+  user->has_password = true;
+  int64_t now = clock_();
+  if (auto st = store_.set_last_login(user->id, now); st) user->last_login_at = now;
+  audit_.record(origin, "user.password.replace", true, user->id, *login_id);
+  audit_.record(origin, "user.signin", true, user->id, *login_id, "password replaced");
+  return sessions_.start(std::move(*user), {"pwd"}, /*first_seen=*/false);
+}
+
+Status PasswordStrategy::update(const std::string& user_id, std::string_view new_password,
+                                const Origin& origin) {
+  if (auto st = crypto::check_password(new_password, config_.password_policy); !st) return st;
+  auto hash = crypto::hash_password(new_password, config_.argon2);
+  if (!hash) return hash.error();
+  if (auto st = store_.set_password_hash(user_id, *hash, false); !st) return st;
+  audit_.record(origin, "user.password.update", true, user_id);
+  return ok_status();
 }
 
 }  // namespace gh::auth

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "auth/audit.h"
 #include "auth/config.h"
 #include "auth/session_service.h"
 #include "common/clock.h"
@@ -27,15 +28,28 @@ struct SignUpInput {
 class PasswordStrategy {
  public:
   PasswordStrategy(const AuthConfig& config, store::Store& store, SessionService& sessions,
-                   Clock clock);
+                   Audit& audit, Clock clock);
 
-  Result<Authenticated> sign_up(const SignUpInput& input);
-  Result<Authenticated> sign_in(std::string_view login_id, std::string_view password);
+  Result<Authenticated> sign_up(const SignUpInput& input, const Origin& origin);
+  Result<Authenticated> sign_in(std::string_view login_id, std::string_view password,
+                                const Origin& origin);
+  // Replaces the password after checking the old one (also when it expired)
+  // and signs the user in (POST /v1/auth/password/replace).
+  Result<Authenticated> replace(std::string_view login_id, std::string_view old_password,
+                                std::string_view new_password, const Origin& origin);
+  // Sets a new password for a signed-in user (POST /v1/auth/password/update).
+  Status update(const std::string& user_id, std::string_view new_password, const Origin& origin);
 
  private:
   const AuthConfig& config_;
   store::Store& store_;
+  // The user behind login_id if `password` is theirs; the same error for an
+  // unknown account and a wrong password, in the same time.
+  Result<store::User> check(std::string_view login_id, std::string_view password,
+                            bool* expired);
+
   SessionService& sessions_;
+  Audit& audit_;
   Clock clock_;
 };
 

@@ -36,8 +36,12 @@ json::array to_array(const std::vector<std::string>& v) {
 }  // namespace
 
 SessionService::SessionService(const AuthConfig& config, store::Store& store,
-                               std::shared_ptr<KeyRing> keys, Clock clock)
-    : config_(config), store_(store), keys_(std::move(keys)), clock_(std::move(clock)) {}
+                               std::shared_ptr<KeyRing> keys, Audit& audit, Clock clock)
+    : config_(config),
+      store_(store),
+      keys_(std::move(keys)),
+      audit_(audit),
+      clock_(std::move(clock)) {}
 
 Result<json::object> SessionService::session_claims(const store::User& user,
                                                     const std::vector<std::string>& amr,
@@ -130,6 +134,8 @@ Result<SessionService::Live> SessionService::live_token(std::string_view refresh
     // A replaced token used after the grace window: someone else holds the
     // family. End it for everyone.
     (void)store_.revoke_refresh_family(rec->family_id, now);
+    audit_.record({}, "session.revoked", false, rec->user_id, "",
+                  "a replaced refresh token was used again; the sign-in was ended");
     return make_error(Errc::kTokenRevoked, "Refresh token was already used");
   }
   auto user = store_.get_user_by_id(rec->user_id);
@@ -159,9 +165,18 @@ Result<Authenticated> SessionService::refresh(std::string_view refresh_jwt) {
   int64_t now = clock_();
   store::RefreshToken next{s->refresh_id, live->user.id, live->record.family_id,
                            crypto::sha256_hex(s->refresh_jwt), now, s->refresh_exp};
+  // Within the grace window the first rotation stands and this one gets a
+  // sibling token; the same holds when another tab's rotation won a race.
   Status st = live->record.rotated_at != 0
-                  ? store_.insert_refresh_token(next)  // within grace: a sibling, first rotation stands
+                  ? store_.insert_refresh_token(next)
                   : store_.rotate_refresh_token(live->record.id, next, now);
+  if (!st && st.code() == Errc::kTokenRevoked && live->record.rotated_at == 0) {
+    auto again = store_.get_refresh_token(live->record.id);
+    if (again && again->revoked_at == 0 && again->rotated_at != 0 &&
+        now <= again->rotated_at + config_.refresh_grace) {
+      st = store_.insert_refresh_token(next);
+    }
+  }
   if (!st) return st.error();
   return Authenticated{std::move(live->user), std::move(*s), false};
 }
@@ -172,16 +187,20 @@ Result<store::User> SessionService::user_of(std::string_view refresh_jwt) {
   return std::move(live->user);
 }
 
-Status SessionService::logout(std::string_view refresh_jwt) {
+Status SessionService::logout(std::string_view refresh_jwt, const Origin& origin) {
   auto live = live_token(refresh_jwt);
   if (!live) return live.error();
-  return store_.revoke_refresh_family(live->record.family_id, clock_());
+  auto st = store_.revoke_refresh_family(live->record.family_id, clock_());
+  if (st) audit_.record(origin, "user.logout", true, live->user.id, live->user.login_id);
+  return st;
 }
 
-Status SessionService::logout_all(std::string_view refresh_jwt) {
+Status SessionService::logout_all(std::string_view refresh_jwt, const Origin& origin) {
   auto live = live_token(refresh_jwt);
   if (!live) return live.error();
-  return store_.revoke_user_refresh_tokens(live->user.id, clock_());
+  auto st = store_.revoke_user_refresh_tokens(live->user.id, clock_());
+  if (st) audit_.record(origin, "user.logoutall", true, live->user.id, live->user.login_id);
+  return st;
 }
 
 }  // namespace gh::auth

@@ -17,6 +17,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "auth/audit.h"
 #include "auth/config.h"
 #include "auth/key_ring.h"
 #include "common/clock.h"
@@ -44,15 +45,15 @@ struct Authenticated {
 class SessionService {
  public:
   SessionService(const AuthConfig& config, store::Store& store, std::shared_ptr<KeyRing> keys,
-                 Clock clock);
+                 Audit& audit, Clock clock);
 
   // A fresh session for `user`, authenticated by the methods in `amr`.
   Result<Authenticated> start(store::User user, std::vector<std::string> amr, bool first_seen);
   Result<Authenticated> refresh(std::string_view refresh_jwt);
   // The user a live refresh token belongs to (GET /v1/auth/me).
   Result<store::User> user_of(std::string_view refresh_jwt);
-  Status logout(std::string_view refresh_jwt);
-  Status logout_all(std::string_view refresh_jwt);
+  Status logout(std::string_view refresh_jwt, const Origin& origin);
+  Status logout_all(std::string_view refresh_jwt, const Origin& origin);
 
  private:
   struct Live {
@@ -71,6 +72,7 @@ class SessionService {
   const AuthConfig& config_;
   store::Store& store_;
   std::shared_ptr<KeyRing> keys_;
+  Audit& audit_;
   Clock clock_;
 };
 

@@ -12,6 +12,7 @@ const char* errc_name(Errc c) {
     case Errc::kUserExists: return "user_exists";
     case Errc::kUserNotFound: return "user_not_found";
     case Errc::kUserDisabled: return "user_disabled";
+    case Errc::kPasswordExpired: return "password_expired";
     case Errc::kNotFound: return "not_found";
     case Errc::kConflict: return "conflict";
     case Errc::kForbidden: return "forbidden";

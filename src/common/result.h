@@ -27,6 +27,7 @@ enum class Errc {
   kUserExists,          // login id already taken
   kUserNotFound,        // user lookup failed where the caller may know (management)
   kUserDisabled,        // account disabled
+  kPasswordExpired,     // the password must be replaced before signing in
   kNotFound,            // unknown resource or route
   kConflict,            // other uniqueness violation (role exists, …)
   kForbidden,           // authenticated but not allowed

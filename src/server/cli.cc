@@ -1,5 +1,6 @@
 #include "server/cli.h"
 
+#include <ctime>
 #include <iostream>
 #include <map>
 #include <set>
@@ -144,11 +145,74 @@ int role_command(const std::string& verb, const std::vector<std::string>& args) 
   return fail("unknown command 'role " + verb + "' (add, list)", 2);
 }
 
+std::string when(int64_t t) {
+  if (t == 0) return "-";
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+int mgmt_key_command(const std::string& verb, const std::vector<std::string>& args) {
+  auto p = parse(args, {"name", "expires-in"}, {});
+  if (!p) return fail(p.error().message, 2);
+  auto ctx = open_context(p->config);
+  if (!ctx) return fail(ctx.error().message);
+  auto& keys = *(*ctx)->mgmt_keys;
+  if (verb == "create") {
+    if (!p->flags.count("name")) return fail("usage: gatehouse mgmt-key create --name N [--expires-in DAYS]", 2);
+    int days = 0;
+    if (p->flags.count("expires-in")) {
+      const std::string& v = p->flags["expires-in"];
+      if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos || v.size() > 5) {
+        return fail("--expires-in: '" + v + "' is not a number of days", 2);
+      }
+      days = std::stoi(v);
+    }
+    auto key = keys.create(p->flags["name"], days);
+    if (!key) return fail(key.error().message);
+    std::cout << "created management key " << key->record.id << " (" << key->record.name
+              << "), expires " << (key->record.expires_at ? when(key->record.expires_at) : "never")
+              << "\nIt is shown only now; use it as Authorization: Bearer "
+              << (*ctx)->auth.project_id << ":<key>\n"
+              << key->key << "\n";
+    return 0;
+  }
+  if (verb == "list") {
+    auto all = keys.list();
+    if (!all) return fail(all.error().message);
+    std::cout << "ID\tNAME\tCREATED\tEXPIRES\tLAST USED\tSTATUS\n";
+    int64_t now = (*ctx)->clock();
+    for (const auto& k : *all) {
+      const char* status = k.revoked_at ? "revoked"
+                           : (k.expires_at && now >= k.expires_at) ? "expired"
+                                                                    : "active";
+      std::cout << k.id << "\t" << k.name << "\t" << when(k.created_at) << "\t"
+                << (k.expires_at ? when(k.expires_at) : "never") << "\t" << when(k.last_used_at)
+                << "\t" << status << "\n";
+    }
+    return 0;
+  }
+  if (verb == "revoke") {
+    if (p->positional.size() != 1) return fail("usage: gatehouse mgmt-key revoke ID", 2);
+    if (auto st = keys.revoke(p->positional[0]); !st) {
+      if (st.code() == Errc::kNotFound) return fail("no management key with id '" + p->positional[0] + "'");
+      return fail(st.error().message);
+    }
+    std::cout << "revoked management key " << p->positional[0] << "\n";
+    return 0;
+  }
+  return fail("unknown command 'mgmt-key " + verb + "' (create, list, revoke)", 2);
+}
+
 }  // namespace
 
 int cli_main(const std::string& noun, const std::vector<std::string>& args) {
-  if (args.empty()) return fail("usage: gatehouse " + noun + " <" + (noun == "user" ? "add|set-roles|list" : "add|list") + "> …", 2);
+  if (args.empty()) return fail("usage: gatehouse " + noun + " <command> … (gatehouse help)", 2);
   std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (noun == "mgmt-key") return mgmt_key_command(args[0], rest);
   return noun == "user" ? user_command(args[0], rest) : role_command(args[0], rest);
 }
 

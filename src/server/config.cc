@@ -105,6 +105,9 @@ const std::vector<Option>& options() {
       {"cors-origins", "GATEHOUSE_CORS_ORIGINS",
        "comma-separated origins allowed to call with credentials (default: any)", false,
        show_str("(any)"), set_list(&Config::cors_origins)},
+      {"admin-email", "GATEHOUSE_ADMIN_EMAIL",
+       "login of the first admin, created with a one-time password when no admin exists", false,
+       show_str("admin@localhost"), set_str(&Config::admin_email)},
       {"demo", "GATEHOUSE_DEMO", "create demo teacher and student accounts (make run)", true,
        show_str("0"),
        [](Config& c, const std::string& v) -> Status {

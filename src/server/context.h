@@ -5,9 +5,12 @@
 #include <memory>
 #include <string>
 
+#include "auth/audit.h"
 #include "auth/config.h"
 #include "auth/directory.h"
 #include "auth/key_ring.h"
+#include "auth/management.h"
+#include "auth/mgmt_keys.h"
 #include "auth/password_strategy.h"
 #include "auth/session_service.h"
 #include "common/clock.h"
@@ -23,9 +26,12 @@ struct Context {
   Clock clock = system_clock();
   std::unique_ptr<store::Store> store;
   std::shared_ptr<auth::KeyRing> keys;
+  std::unique_ptr<auth::Audit> audit;
   std::unique_ptr<auth::Directory> directory;
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::PasswordStrategy> passwords;
+  std::unique_ptr<auth::Management> management;
+  std::unique_ptr<auth::MgmtKeys> mgmt_keys;
 };
 
 // Creates the data directory (0700) if needed, opens the store, resolves the

@@ -6,6 +6,7 @@
 //   gatehouse user list
 //   gatehouse role add NAME [--description D]
 //   gatehouse role list
+//   gatehouse mgmt-key create --name N [--expires-in DAYS] | list | revoke ID
 #include <iostream>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ commands:
   user list
   role add NAME [--description D]
   role list
+  mgmt-key create --name N [--expires-in DAYS]
+                                          print a new management API key (shown once)
+  mgmt-key list
+  mgmt-key revoke ID
 
 Every command takes --data DIR (env GATEHOUSE_DATA, default ./data).
 )";
@@ -39,7 +44,9 @@ int main(int argc, char** argv) {
   std::string command = args[0];
   args.erase(args.begin());
   if (command == "serve") return gh::server::serve_main(args);
-  if (command == "user" || command == "role") return gh::server::cli_main(command, args);
+  if (command == "user" || command == "role" || command == "mgmt-key") {
+    return gh::server::cli_main(command, args);
+  }
   std::cerr << "gatehouse: unknown command '" << command << "'\n\n" << kUsage;
   return 2;
 }

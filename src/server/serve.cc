@@ -8,6 +8,7 @@
 #include "api/auth_api.h"
 #include "api/errors.h"
 #include "api/keys_api.h"
+#include "api/mgmt_api.h"
 #include "api/static_site.h"
 #include "crypto/random.h"
 #include "http/server.h"
@@ -47,6 +48,39 @@ Status create_demo_accounts(Context& ctx) {
   return ok_status();
 }
 
+// The first admin: created when no user holds the admin role, with a random
+// password printed once and already expired, so it must be replaced at the
+// first sign-in.
+Status ensure_admin(Context& ctx) {
+  store::UserSearch q;
+  q.role_names = {"admin"};
+  q.limit = 1;
+  auto admins = ctx.store->search_users(q);
+  if (!admins) return admins.error();
+  if (admins->total > 0) return ok_status();
+  auth::CreateUserInput in;
+  in.login_id = ctx.config.admin_email;
+  in.name = "Administrator";
+  in.roles = {"admin"};
+  std::string password = crypto::random_token(12);
+  in.password = password;
+  auth::Origin system{.actor = "system"};
+  auto user = ctx.management->create_user(in, system);
+  if (!user) {
+    if (user.code() == Errc::kUserExists) {
+      std::cerr << "gatehouse serve: no admin exists and " << ctx.config.admin_email
+                << " is taken by a non-admin; grant it with: gatehouse user set-roles "
+                << ctx.config.admin_email << " admin\n";
+      return ok_status();
+    }
+    return user.error();
+  }
+  if (auto st = ctx.management->expire_password(user->id, system); !st) return st;
+  std::cout << "admin account: " << user->login_id << "  one-time password: " << password
+            << "  (must be changed at first sign-in)" << std::endl;
+  return ok_status();
+}
+
 }  // namespace
 
 int serve_main(const std::vector<std::string>& args) {
@@ -71,6 +105,7 @@ int serve_main(const std::vector<std::string>& args) {
     for (const auto& have : *roles) found = found || have.name == r;
     if (!found) return fail("default role '" + r + "' does not exist (gatehouse role add " + r + ")");
   }
+  if (auto st = ensure_admin(ctx); !st) return fail(st.error().message);
   if (ctx.config.demo) {
     if (auto st = create_demo_accounts(ctx); !st) return fail(st.error().message);
   }
@@ -86,8 +121,11 @@ int serve_main(const std::vector<std::string>& args) {
       [config_body](http::Request&) { return http::Response::json_text(200, config_body); },
       {.inline_on_io = true});
   api::register_keys_routes(router, ctx.auth.project_id, ctx.keys);
-  api::register_auth_routes(router, {ctx.auth, *ctx.sessions, *ctx.passwords, ctx.clock});
-  auto app = api::register_app_routes(router, ctx.auth.project_id, ctx.keys);
+  api::register_auth_routes(router,
+                           {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit, ctx.clock});
+  auto sessions = api::register_app_routes(router, ctx.auth.project_id, ctx.keys);
+  api::register_mgmt_routes(router, {ctx.auth, *ctx.management, *ctx.mgmt_keys, *ctx.audit,
+                                     *ctx.store, sessions, ctx.clock});
   auto site = std::make_shared<api::StaticSite>(api::StaticSite::load(ctx.config.web_dir));
   router.set_fallback([site](http::Request& req) { return site->serve(req); },
                       {.inline_on_io = true});

@@ -63,4 +63,92 @@ struct RefreshToken {
   std::string replaced_by;  // id of the token that replaced this one
 };
 
+struct PasswordCredential {
+  std::string hash;     // Argon2id encoded string
+  bool expired = false; // must be replaced before the next sign-in succeeds
+  int64_t updated_at = 0;
+};
+
+// Partial update of a user: only the fields that are set change.
+struct UserUpdate {
+  std::optional<std::string> login_id;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+  std::optional<std::string> name;
+  std::optional<std::string> picture;
+  std::optional<std::string> status;  // "enabled" | "disabled"
+  std::optional<bool> verified_email;
+  std::optional<bool> verified_phone;
+  std::optional<std::vector<std::string>> roles;      // replaces project-level roles
+  std::optional<std::vector<UserTenant>> tenants;     // replaces memberships + tenant roles
+};
+
+// Filters are ANDed; inside one list, values are ORed; empty = no filter.
+struct UserSearch {
+  std::string text;  // case-insensitive substring of login id, email or name
+  std::vector<std::string> login_ids;
+  std::vector<std::string> user_ids;
+  std::vector<std::string> emails;
+  std::vector<std::string> role_names;  // project-level roles
+  std::vector<std::string> tenant_ids;
+  std::vector<std::string> statuses;
+  int limit = 100;  // 1..1000
+  int page = 0;     // 0-based
+};
+
+struct UserPage {
+  std::vector<User> users;  // ordered by creation time, oldest first
+  int64_t total = 0;        // matches across all pages
+};
+
+struct Permission {
+  std::string name;
+  std::string description;
+};
+
+struct Tenant {
+  std::string id;
+  std::string name;
+  std::vector<std::string> self_provisioning_domains;
+  std::string custom_attributes_json = "{}";  // JSON object text, stored as is
+  int64_t created_at = 0;
+};
+
+// A management API key. The key itself is shown once; only its hash is kept.
+struct MgmtKey {
+  std::string id;
+  std::string name;
+  std::string key_hash;  // hex SHA-256 of the full key
+  int64_t created_at = 0;
+  int64_t expires_at = 0;    // 0 = never
+  int64_t revoked_at = 0;    // 0 = live
+  int64_t last_used_at = 0;  // 0 = never
+};
+
+struct AuditEvent {
+  int64_t id = 0;  // assigned by the store
+  int64_t at = 0;
+  std::string action;      // e.g. "user.signin", "user.signin.failed", "user.roles.changed"
+  std::string result;      // "success" | "failure"
+  std::string user_id;     // the subject, may be empty (unknown login id)
+  std::string login_id;    // as given, for failed sign-ins of unknown accounts
+  std::string actor;       // who did it: a user id, "mgmt-key:<id>", "cli", "system"
+  std::string ip;
+  std::string user_agent;
+  std::string detail;      // short human-readable text; never a secret
+};
+
+struct AuditQuery {
+  std::vector<std::string> actions;   // exact action names; empty = all
+  std::vector<std::string> user_ids;  // empty = all
+  int64_t from = 0;                   // inclusive, 0 = unbounded
+  int64_t to = 0;                     // exclusive, 0 = unbounded
+  int limit = 100;                    // 1..1000, newest first
+};
+
+struct DayCount {
+  int64_t day = 0;  // Unix seconds of 00:00 UTC
+  int64_t count = 0;
+};
+
 }  // namespace gh::store

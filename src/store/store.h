@@ -55,13 +55,56 @@ class Store {
                                       const std::vector<std::string>& roles) = 0;
   // kUserNotFound for an unknown user, kNotFound for a user without a password.
   virtual Result<std::string> get_password_hash(const std::string& user_id) = 0;
-  virtual Status set_password_hash(const std::string& user_id, const std::string& hash) = 0;
+  virtual Result<PasswordCredential> get_password(const std::string& user_id) = 0;
+  // Creates or replaces the password; `expired` forces a change at next sign-in.
+  virtual Status set_password_hash(const std::string& user_id, const std::string& hash,
+                                   bool expired) = 0;
+  // Patch semantics; atomic; roles and tenants (and tenant roles) must exist
+  // (kInvalidArgument, nothing written); a taken login id is kUserExists.
+  virtual Result<User> update_user(const std::string& user_id, const UserUpdate& update) = 0;
+  // kUserNotFound when absent; cascades to credentials, roles, tenants, tokens.
+  virtual Status delete_user(const std::string& user_id) = 0;
+  virtual Result<UserPage> search_users(const UserSearch& query) = 0;
   virtual Status set_last_login(const std::string& user_id, int64_t at) = 0;
 
   // --- roles ---
   // Every permission in role.permissions must exist (kInvalidArgument).
   virtual Status create_role(const Role& role) = 0;
   virtual Result<std::vector<Role>> list_roles() = 0;  // ordered by name
+  virtual Result<Role> get_role(const std::string& name) = 0;  // kNotFound
+  // Replaces name (renames cascade to users), description and permissions.
+  // kNotFound for an unknown role, kConflict when the new name is taken.
+  virtual Status update_role(const std::string& name, const Role& updated) = 0;
+  // kNotFound when absent; users lose the role.
+  virtual Status delete_role(const std::string& name) = 0;
+
+  // --- permissions ---
+  virtual Status create_permission(const Permission& p) = 0;  // kConflict
+  // Renames cascade to roles; kNotFound / kConflict as for roles.
+  virtual Status update_permission(const std::string& name, const Permission& updated) = 0;
+  virtual Status delete_permission(const std::string& name) = 0;  // kNotFound
+  virtual Result<std::vector<Permission>> list_permissions() = 0;  // ordered by name
+
+  // --- tenants ---
+  virtual Status create_tenant(const Tenant& t) = 0;  // kConflict on a taken id
+  virtual Result<Tenant> get_tenant(const std::string& id) = 0;  // kNotFound
+  virtual Result<std::vector<Tenant>> list_tenants() = 0;  // ordered by name, then id
+  virtual Status update_tenant(const Tenant& t) = 0;  // by id; kNotFound
+  virtual Status delete_tenant(const std::string& id) = 0;  // kNotFound; memberships go too
+
+  // --- management keys ---
+  virtual Status insert_mgmt_key(const MgmtKey& key) = 0;  // kConflict on a taken id
+  virtual Result<MgmtKey> get_mgmt_key(const std::string& id) = 0;  // kNotFound
+  virtual Result<std::vector<MgmtKey>> list_mgmt_keys() = 0;  // oldest first
+  virtual Status revoke_mgmt_key(const std::string& id, int64_t at) = 0;  // kNotFound
+  virtual Status touch_mgmt_key(const std::string& id, int64_t at) = 0;   // last_used_at
+
+  // --- audit log ---
+  virtual Result<int64_t> insert_audit_event(const AuditEvent& e) = 0;  // returns the id
+  virtual Result<std::vector<AuditEvent>> search_audit_events(const AuditQuery& q) = 0;
+  // Events of `action` per UTC day in [from, to), days without events omitted.
+  virtual Result<std::vector<DayCount>> count_audit_events_by_day(const std::string& action,
+                                                                   int64_t from, int64_t to) = 0;
 
   // --- refresh tokens ---
   // kUserNotFound when token.user_id does not exist.

@@ -1,0 +1,49 @@
+#include "auth/audit.h"
+
+#include <iostream>
+
+#include <boost/json.hpp>
+
+namespace gh::auth {
+
+Audit::Audit(store::Store& store, Clock clock, std::function<void(const std::string&)> on_error)
+    : store_(store), clock_(std::move(clock)), on_error_(std::move(on_error)) {
+  if (!on_error_) {
+    on_error_ = [](const std::string& m) {
+      boost::json::object line{{"level", "error"}, {"msg", "audit write failed"}, {"what", m}};
+      std::cerr << boost::json::serialize(line) << "\n";
+    };
+  }
+}
+
+void Audit::record(const Origin& origin, std::string action, bool success, std::string user_id,
+                   std::string login_id, std::string detail) {
+  store::AuditEvent e;
+  e.at = clock_();
+  e.action = std::move(action);
+  e.result = success ? "success" : "failure";
+  e.actor = origin.actor.empty() ? user_id : origin.actor;
+  e.user_id = std::move(user_id);
+  e.login_id = std::move(login_id);
+  e.ip = origin.ip;
+  e.user_agent = origin.user_agent.substr(0, 256);
+  e.detail = std::move(detail);
+  if (auto r = store_.insert_audit_event(e); !r) on_error_(r.error().message);
+}
+
+Result<std::vector<store::AuditEvent>> Audit::sign_in_history(const std::string& user_id,
+                                                              int limit) {
+  store::AuditQuery q;
+  q.actions = {"user.signin", "user.signup"};
+  q.user_ids = {user_id};
+  q.limit = limit;
+  auto events = store_.search_audit_events(q);
+  if (!events) return events.error();
+  std::vector<store::AuditEvent> ok;
+  for (auto& e : *events) {
+    if (e.result == "success") ok.push_back(std::move(e));
+  }
+  return ok;
+}
+
+}  // namespace gh::auth
