@@ -17,9 +17,38 @@ namespace {
 
 Response ok_json(const json::value& v) { return Response::json(200, v); }
 
-Response authenticated(const Result<auth::Authenticated>& r, const Clock& clock) {
+std::string cookie(const char* name, const std::string& value, int64_t max_age, bool http_only,
+                   bool secure) {
+  return std::string(name) + "=" + value + "; Path=/; Max-Age=" + std::to_string(max_age) +
+         (http_only ? "; HttpOnly" : "") + "; SameSite=Strict" + (secure ? "; Secure" : "");
+}
+
+Response authenticated(const Result<auth::Authenticated>& r, const AuthApiDeps& d) {
   if (!r) return error_response(r.error());
-  return ok_json(jwt_response_json(*r, clock()));
+  int64_t now = d.clock();
+  Response res = ok_json(jwt_response_json(*r, now));
+  const auto& s = r->session;
+  if (d.cookies.refresh) {
+    res.headers.emplace_back("Set-Cookie", cookie("DSR", s.refresh_jwt, s.refresh_exp - now,
+                                                  true, d.cookies.secure));
+  }
+  if (d.cookies.session) {
+    res.headers.emplace_back("Set-Cookie", cookie("DS", s.session_jwt, s.session_exp - now,
+                                                  false, d.cookies.secure));
+  }
+  return res;
+}
+
+// After logout the browser's cookies go too.
+Response signed_out(const AuthApiDeps& d) {
+  Response res = ok_json(json::object{});
+  if (d.cookies.refresh) {
+    res.headers.emplace_back("Set-Cookie", cookie("DSR", "", 0, true, d.cookies.secure));
+  }
+  if (d.cookies.session) {
+    res.headers.emplace_back("Set-Cookie", cookie("DS", "", 0, false, d.cookies.secure));
+  }
+  return res;
 }
 
 }  // namespace
@@ -57,7 +86,7 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
         in.name = *given + (!given->empty() && !family->empty() ? " " : "") + *family;
       }
     }
-    return authenticated(d.passwords.sign_up(in, origin_of(req)), d.clock);
+    return authenticated(d.passwords.sign_up(in, origin_of(req)), d);
   });
 
   router.add("POST", "/v1/auth/password/signin", [d, &pid](Request& req) {
@@ -68,7 +97,7 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     if (!login) return error_response(login.error());
     auto password = required_string(*body, "password");
     if (!password) return error_response(password.error());
-    return authenticated(d.passwords.sign_in(*login, *password, origin_of(req)), d.clock);
+    return authenticated(d.passwords.sign_in(*login, *password, origin_of(req)), d);
   });
 
   router.add(
@@ -83,7 +112,7 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     if (auto body = parse_object(req.body); !body) return error_response(body.error());
     auto token = refresh_token(req, pid);
     if (!token) return error_response(token.error());
-    return authenticated(d.sessions.refresh(*token), d.clock);
+    return authenticated(d.sessions.refresh(*token), d);
   });
 
   // Like refresh, but "no session" is an answer, not an error: 200 {} when the
@@ -95,7 +124,7 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     if (!token) return ok_json(json::object{});
     auto r = d.sessions.refresh(*token);
     if (!r && r.code() == Errc::kInvalidToken) return ok_json(json::object{});
-    return authenticated(r, d.clock);
+    return authenticated(r, d);
   });
 
   router.add("GET", "/v1/auth/me", [d, &pid](Request& req) {
@@ -134,7 +163,7 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     if (!old_pw) return error_response(old_pw.error());
     auto new_pw = required_string(*body, "newPassword");
     if (!new_pw) return error_response(new_pw.error());
-    return authenticated(d.passwords.replace(*login, *old_pw, *new_pw, origin_of(req)), d.clock);
+    return authenticated(d.passwords.replace(*login, *old_pw, *new_pw, origin_of(req)), d);
   });
 
   router.add("POST", "/v1/auth/password/update", [d, &pid](Request& req) {
@@ -162,14 +191,16 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     auto token = refresh_token(req, pid);
     if (!token) return error_response(token.error());
     if (auto st = d.sessions.logout(*token, origin_of(req)); !st) return error_response(st.error());
-    return ok_json(json::object{});
+    return signed_out(d);
   });
 
   router.add("POST", "/v1/auth/logoutall", [d, &pid](Request& req) {
     auto token = refresh_token(req, pid);
     if (!token) return error_response(token.error());
-    if (auto st = d.sessions.logout_all(*token, origin_of(req)); !st) return error_response(st.error());
-    return ok_json(json::object{});
+    if (auto st = d.sessions.logout_all(*token, origin_of(req)); !st) {
+      return error_response(st.error());
+    }
+    return signed_out(d);
   });
 }
 

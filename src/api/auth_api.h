@@ -11,12 +11,21 @@
 
 namespace gh::api {
 
+// Cookie mode (contract §2.6): besides the JSON body, deliver the refresh
+// token in an HttpOnly `DSR` cookie and, when asked, the session token in `DS`.
+struct CookieOptions {
+  bool refresh = false;  // Set-Cookie: DSR=…; HttpOnly; SameSite=Strict
+  bool session = false;  // Set-Cookie: DS=…; SameSite=Strict (readable by the page)
+  bool secure = false;   // add Secure (the server is reached over HTTPS)
+};
+
 struct AuthApiDeps {
   const auth::AuthConfig& config;
   auth::SessionService& sessions;
   auth::PasswordStrategy& passwords;
   auth::Audit& audit;
   Clock clock;
+  CookieOptions cookies;
 };
 
 void register_auth_routes(http::Router& router, AuthApiDeps deps);

@@ -105,6 +105,16 @@ const std::vector<Option>& options() {
       {"cors-origins", "GATEHOUSE_CORS_ORIGINS",
        "comma-separated origins allowed to call with credentials (default: any)", false,
        show_str("(any)"), set_list(&Config::cors_origins)},
+      {"token-cookies", "GATEHOUSE_TOKEN_COOKIES",
+       "also deliver tokens as cookies: none, refresh (HttpOnly DSR) or both (DSR and DS)",
+       false, show_str("none"),
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "none" && v != "refresh" && v != "both") {
+           return bad("must be none, refresh or both");
+         }
+         c.token_cookies = v;
+         return ok_status();
+       }},
       {"admin-email", "GATEHOUSE_ADMIN_EMAIL",
        "login of the first admin, created with a one-time password when no admin exists", false,
        show_str("admin@localhost"), set_str(&Config::admin_email)},

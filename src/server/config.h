@@ -28,6 +28,7 @@ struct Config {
   int workers = 2;
   int64_t body_limit = 1024 * 1024;
   std::vector<std::string> cors_origins;
+  std::string token_cookies = "none";  // none | refresh | both
   std::string admin_email = "admin@localhost";
   bool demo = false;
   std::string demo_password;

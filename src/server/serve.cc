@@ -121,8 +121,12 @@ int serve_main(const std::vector<std::string>& args) {
       [config_body](http::Request&) { return http::Response::json_text(200, config_body); },
       {.inline_on_io = true});
   api::register_keys_routes(router, ctx.auth.project_id, ctx.keys);
-  api::register_auth_routes(router,
-                           {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit, ctx.clock});
+  api::CookieOptions cookies;
+  cookies.refresh = ctx.config.token_cookies != "none";
+  cookies.session = ctx.config.token_cookies == "both";
+  cookies.secure = ctx.config.base_url.starts_with("https://");
+  api::register_auth_routes(
+      router, {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit, ctx.clock, cookies});
   auto sessions = api::register_app_routes(router, ctx.auth.project_id, ctx.keys);
   api::register_mgmt_routes(router, {ctx.auth, *ctx.management, *ctx.mgmt_keys, *ctx.audit,
                                      *ctx.store, sessions, ctx.clock});
