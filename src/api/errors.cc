@@ -16,6 +16,7 @@ ErrorInfo error_info(Errc c) {
     case Errc::kUserDisabled: return {403, "E062112", "User is disabled"};
     case Errc::kPasswordExpired: return {401, "E062909", "Password expired"};
     case Errc::kNotFound: return {404, "E011404", "Not found"};
+    case Errc::kMethodNotAllowed: return {405, "E011405", "Method not allowed"};
     case Errc::kConflict: return {409, "E011409", "Already exists"};
     case Errc::kForbidden: return {403, "E011403", "Forbidden"};
     case Errc::kPayloadTooLarge: return {413, "E011413", "Request is too large"};

@@ -14,6 +14,7 @@ const char* errc_name(Errc c) {
     case Errc::kUserDisabled: return "user_disabled";
     case Errc::kPasswordExpired: return "password_expired";
     case Errc::kNotFound: return "not_found";
+    case Errc::kMethodNotAllowed: return "method_not_allowed";
     case Errc::kConflict: return "conflict";
     case Errc::kForbidden: return "forbidden";
     case Errc::kPayloadTooLarge: return "payload_too_large";

@@ -29,6 +29,7 @@ enum class Errc {
   kUserDisabled,        // account disabled
   kPasswordExpired,     // the password must be replaced before signing in
   kNotFound,            // unknown resource or route
+  kMethodNotAllowed,    // known route, other method
   kConflict,            // other uniqueness violation (role exists, …)
   kForbidden,           // authenticated but not allowed
   kPayloadTooLarge,     // body over the configured limit

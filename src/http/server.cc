@@ -149,9 +149,7 @@ struct Server::Impl {
     auto m = router.match(req);
     if (auto* miss = std::get_if<Router::Miss>(&m)) {
       if (*miss == Router::Miss::kMethodNotAllowed) {
-        Response r = error(Errc::kNotFound, "Method not allowed");
-        r.status = 405;
-        co_return r;
+        co_return error(Errc::kMethodNotAllowed, "Method not allowed on this route");
       }
       co_return error(Errc::kNotFound, "Route not found");
     }

@@ -1,0 +1,21 @@
+# Fails when api_test contains a test suite that CMakeLists.txt does not run.
+#   cmake -DTEST_BINARY=… -DSUITES="A;B;…" -P check_suites.cmake
+execute_process(COMMAND ${TEST_BINARY} --gtest_list_tests
+                OUTPUT_VARIABLE listing RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${TEST_BINARY} --gtest_list_tests failed (${rc})")
+endif()
+string(REPLACE "\n" ";" lines "${listing}")
+set(missing "")
+foreach(line IN LISTS lines)
+  if(line MATCHES "^([A-Za-z0-9_]+)\\.$")
+    list(FIND SUITES "${CMAKE_MATCH_1}" at)
+    if(at EQUAL -1)
+      list(APPEND missing "${CMAKE_MATCH_1}")
+    endif()
+  endif()
+endforeach()
+if(missing)
+  message(FATAL_ERROR "test suites not registered in tests/api/CMakeLists.txt GH_API_SUITES: ${missing}")
+endif()
+message(STATUS "all api_test suites are registered")
