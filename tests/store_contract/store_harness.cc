@@ -1,0 +1,61 @@
+#include "store_harness.h"
+
+#include <stdlib.h>
+
+#include <stdexcept>
+#include <system_error>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace gh::store::testing {
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "gh-store-XXXXXX").string();
+  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+namespace {
+
+// SQLite on a fresh file in its own directory (the -wal and -shm files land
+// next to it and go with it).
+class SqliteHarness final : public StoreHarness {
+ public:
+  static Result<std::unique_ptr<StoreHarness>> open() {
+    auto harness = std::make_unique<SqliteHarness>();
+    auto store = open_sqlite_store((harness->dir_.path() / "gatehouse.db").string());
+    if (!store) return store.error();
+    harness->store_ = std::move(*store);
+    return std::unique_ptr<StoreHarness>(std::move(harness));
+  }
+  Store& store() override { return *store_; }
+
+ private:
+  TempDir dir_;  // destroyed after the store closes its files
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace
+
+std::vector<StoreEngine> store_engines() {
+  std::vector<StoreEngine> engines;
+  engines.push_back({"sqlite", &SqliteHarness::open});
+
+  // ---- PostgreSQL goes here (later issue) ----
+  // When src/store/postgres/ lands, add an engine whose open() connects to the
+  // database named by GATEHOUSE_TEST_POSTGRES_URL, creates a fresh schema for
+  // the test, migrates it and drops it in the harness destructor. Register it
+  // only when the variable is set, so machines without PostgreSQL still pass:
+  //   if (const char* url = std::getenv("GATEHOUSE_TEST_POSTGRES_URL")) {
+  //     engines.push_back({"postgres", [url] { return PostgresHarness::open(url); }});
+  //   }
+
+  return engines;
+}
+
+}  // namespace gh::store::testing

@@ -1,0 +1,136 @@
+// SessionService rules with a fake clock: rotation, the grace window, reuse
+// detection, logout scopes and disabled users — no sleeps.
+#include "auth/session_service.h"
+
+#include <filesystem>
+#include <random>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "auth/audit.h"
+#include "auth/key_ring.h"
+#include "auth/password_strategy.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace gh::auth {
+namespace {
+
+namespace fs = std::filesystem;
+
+class SessionServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("gh-session-test-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+    auto store = store::open_sqlite_store((dir_ / "db").string());
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(*store);
+    auto keys = KeyRing::open(dir_.string());
+    ASSERT_TRUE(keys.ok());
+    config_.project_id = "P2testtesttesttesttesttestte";
+    config_.refresh_grace = 10;
+    Clock clock = [this] { return now_; };
+    audit_ = std::make_unique<Audit>(*store_, clock);
+    sessions_ = std::make_unique<SessionService>(config_, *store_, *keys, *audit_, clock);
+    passwords_ = std::make_unique<PasswordStrategy>(config_, *store_, *sessions_, *audit_, clock);
+    auto a = passwords_->sign_up({"ann@example.com", "long enough pw", "Ann", "", ""}, {});
+    ASSERT_TRUE(a.ok());
+    first_ = *a;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  Errc refresh_error(const std::string& token) {
+    auto r = sessions_->refresh(token);
+    return r ? Errc::kInternal : r.code();
+  }
+
+  fs::path dir_;
+  int64_t now_ = 1'800'000'000;
+  AuthConfig config_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Audit> audit_;
+  std::unique_ptr<SessionService> sessions_;
+  std::unique_ptr<PasswordStrategy> passwords_;
+  Authenticated first_;
+};
+
+TEST_F(SessionServiceTest, RefreshRotatesAndKeepsClaimsCurrent) {
+  ASSERT_TRUE(store_->create_role({"teacher", "", {}, 0}).ok());
+  ASSERT_TRUE(store_->set_user_roles(first_.user.id, {"teacher"}).ok());
+  now_ += 60;
+  auto r = sessions_->refresh(first_.session.refresh_jwt);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_NE(r->session.refresh_jwt, first_.session.refresh_jwt);
+  EXPECT_EQ(r->session.claims.at("roles").as_array().size(), 1u);
+  EXPECT_EQ(r->session.session_exp, now_ + config_.session_ttl);
+}
+
+TEST_F(SessionServiceTest, ReplacedTokenWorksInsideGraceWindowOnly) {
+  auto second = sessions_->refresh(first_.session.refresh_jwt);
+  ASSERT_TRUE(second.ok());
+  now_ += config_.refresh_grace;  // still inside: a second tab
+  EXPECT_TRUE(sessions_->refresh(first_.session.refresh_jwt).ok());
+  now_ += 1;  // outside: treated as theft, the whole sign-in ends
+  EXPECT_EQ(refresh_error(first_.session.refresh_jwt), Errc::kTokenRevoked);
+  EXPECT_EQ(refresh_error(second->session.refresh_jwt), Errc::kTokenRevoked);
+}
+
+TEST_F(SessionServiceTest, LogoutEndsOneSignInLogoutAllEndsEvery) {
+  auto other = passwords_->sign_in("ann@example.com", "long enough pw", {});
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(sessions_->logout(first_.session.refresh_jwt, {}).ok());
+  EXPECT_EQ(refresh_error(first_.session.refresh_jwt), Errc::kTokenRevoked);
+  auto third = passwords_->sign_in("ann@example.com", "long enough pw", {});
+  ASSERT_TRUE(third.ok());
+  EXPECT_TRUE(sessions_->refresh(other->session.refresh_jwt).ok());
+  ASSERT_TRUE(sessions_->logout_all(third->session.refresh_jwt, {}).ok());
+  EXPECT_EQ(refresh_error(third->session.refresh_jwt), Errc::kTokenRevoked);
+}
+
+TEST_F(SessionServiceTest, ExpiredRefreshTokenIsInvalid) {
+  now_ += config_.refresh_ttl + 6;
+  EXPECT_EQ(refresh_error(first_.session.refresh_jwt), Errc::kInvalidToken);
+}
+
+TEST_F(SessionServiceTest, SessionTokenIsNotARefreshToken) {
+  EXPECT_EQ(refresh_error(first_.session.session_jwt), Errc::kInvalidToken);
+}
+
+TEST_F(SessionServiceTest, DisabledUserCannotRefresh) {
+  store::UserUpdate u;
+  u.status = "disabled";
+  ASSERT_TRUE(store_->update_user(first_.user.id, u).ok());
+  EXPECT_EQ(refresh_error(first_.session.refresh_jwt), Errc::kUserDisabled);
+}
+
+TEST_F(SessionServiceTest, SignInFailuresLookAlikeAndAreAudited) {
+  auto wrong = passwords_->sign_in("ann@example.com", "wrong password", {});
+  auto unknown = passwords_->sign_in("nobody@example.com", "wrong password", {});
+  ASSERT_FALSE(wrong.ok());
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(wrong.code(), Errc::kInvalidCredentials);
+  EXPECT_EQ(wrong.error().message, unknown.error().message);
+  store::AuditQuery q;
+  q.actions = {"user.signin"};
+  auto events = store_->search_audit_events(q);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].result, "failure");
+  EXPECT_EQ((*events)[0].login_id, "nobody@example.com");
+}
+
+TEST_F(SessionServiceTest, ExpiredPasswordBlocksSignInUntilReplaced) {
+  auto cred = store_->get_password(first_.user.id);
+  ASSERT_TRUE(cred.ok());
+  ASSERT_TRUE(store_->set_password_hash(first_.user.id, cred->hash, true).ok());
+  auto blocked = passwords_->sign_in("ann@example.com", "long enough pw", {});
+  ASSERT_FALSE(blocked.ok());
+  EXPECT_EQ(blocked.code(), Errc::kPasswordExpired);
+  auto replaced = passwords_->replace("ann@example.com", "long enough pw", "a new long pw", {});
+  ASSERT_TRUE(replaced.ok()) << replaced.error().message;
+  EXPECT_TRUE(passwords_->sign_in("ann@example.com", "a new long pw", {}).ok());
+}
+
+}  // namespace
+}  // namespace gh::auth
