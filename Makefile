@@ -39,6 +39,7 @@ web: web-deps
 build: server web
 
 run: build
+	@echo "Gatehouse: http://localhost:$${GATEHOUSE_PORT:-8080}  (Ctrl-C stops it)"
 	GATEHOUSE_DEMO=$${GATEHOUSE_DEMO:-1} ./build/gatehouse serve
 
 test-cpp: deps test-deps $(BUILD_DIR)/CMakeCache.txt
