@@ -1,0 +1,123 @@
+// Starts a real Gatehouse server on a free port with its own data directory,
+// and runs its CLI against that directory.
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export async function startServer({ bin, webDir, extraArgs = [] }) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'gatehouse-e2e-'));
+  const args = [
+    'serve',
+    '--port',
+    '0',
+    '--address',
+    '127.0.0.1',
+    '--data',
+    dataDir,
+    '--web-dir',
+    webDir,
+    ...extraArgs,
+  ];
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = [];
+  const remember = (line) => {
+    log.push(line);
+    if (log.length > 400) log.shift();
+  };
+  readline.createInterface({ input: child.stderr }).on('line', remember);
+
+  const cleanUp = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  let port;
+  let config;
+  try {
+    port = await waitForListening(child, log, remember);
+    await waitForHealth(`http://127.0.0.1:${port}`);
+    config = await (await fetch(`http://127.0.0.1:${port}/gatehouse/config.json`)).json();
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+  const baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    baseUrl,
+    dataDir,
+    projectId: config.projectId,
+    log,
+    /** Runs `gatehouse <args…> --data <dataDir>`, e.g. cli('user', 'set-roles', email, 'teacher'). */
+    async cli(...cliArgs) {
+      const [noun, verb, ...rest] = cliArgs;
+      const { stdout } = await run(bin, [noun, verb, '--data', dataDir, ...rest], {
+        timeout: 30_000,
+      });
+      return stdout;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitForHealth(baseUrl) {
+  const deadline = Date.now() + 10_000;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${baseUrl}/healthz`);
+      if (res.ok) return;
+      last = `status ${res.status}`;
+    } catch (error) {
+      last = error.message;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${baseUrl}/healthz did not answer 200: ${last}`);
+}
+
+function waitForListening(child, log, remember) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(
+          new Error(`server did not report "listening" within 20 s:\n${log.join('\n')}`),
+        ),
+      20_000,
+    );
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot start ${child.spawnfile}: ${error.message}`));
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited early (${code ?? signal}):\n${log.join('\n')}`));
+    });
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      remember(line);
+      try {
+        const entry = JSON.parse(line);
+        if (entry.msg === 'listening' && Number.isInteger(entry.port)) {
+          clearTimeout(timer);
+          resolve(entry.port);
+        }
+      } catch {
+        // not a JSON log line
+      }
+    });
+  });
+}

@@ -1,0 +1,24 @@
+import { createBrowserRouter, type RouteObject } from 'react-router-dom';
+import { RootLayout } from './routes/root';
+import { HomeRoute } from './routes/home';
+import { LoginRoute } from './routes/login';
+import { ProfileRoute } from './routes/profile';
+import { DashboardRoute } from './routes/dashboard';
+import { NotFoundRoute } from './routes/not-found';
+
+export const routes: RouteObject[] = [
+  {
+    element: <RootLayout />,
+    children: [
+      { path: '/', element: <HomeRoute /> },
+      { path: '/login', element: <LoginRoute /> },
+      { path: '/profile', element: <ProfileRoute /> },
+      { path: '/dashboard', element: <DashboardRoute /> },
+      { path: '*', element: <NotFoundRoute /> },
+    ],
+  },
+];
+
+export function createAppRouter() {
+  return createBrowserRouter(routes);
+}

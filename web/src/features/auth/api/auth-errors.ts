@@ -1,0 +1,69 @@
+/** The parts of a Descope SDK response that say what went wrong. */
+export type SdkFailure = {
+  code?: number;
+  error?: {
+    errorCode?: string;
+    errorDescription?: string;
+    errorMessage?: string;
+    retryAfter?: number | string;
+  };
+};
+
+export type AuthMode = 'signIn' | 'signUp';
+
+export type AuthErrorView = {
+  message: string;
+  /** The other form fixes this mistake (e.g. the account already exists). */
+  suggestMode?: AuthMode;
+};
+
+const ERROR_USER_EXISTS = 'E062107';
+const ERROR_INVALID_REQUEST = 'E011003';
+const ERROR_RATE_LIMITED = 'E130429';
+const ERROR_PASSWORD_EXPIRED = 'E062909';
+
+/** Turns a failed sign-in or sign-up into a sentence for the person at the form. */
+export function describeAuthError(mode: AuthMode, failure: SdkFailure): AuthErrorView {
+  const { code, error } = failure;
+  const detail = error?.errorMessage?.trim() || error?.errorDescription?.trim();
+
+  if (error?.errorCode === ERROR_USER_EXISTS || code === 409) {
+    return {
+      message: 'An account with this email already exists. Sign in instead.',
+      suggestMode: 'signIn',
+    };
+  }
+  if (code === 429 || error?.errorCode === ERROR_RATE_LIMITED) {
+    const wait = error?.retryAfter;
+    return {
+      message: wait
+        ? `Too many attempts. Please wait ${wait} seconds and try again.`
+        : 'Too many attempts. Please wait a moment and try again.',
+    };
+  }
+  if (error?.errorCode === ERROR_PASSWORD_EXPIRED) {
+    return { message: 'Your password has expired. Ask an administrator to reset it.' };
+  }
+  if (code === 401 && mode === 'signIn') {
+    return {
+      message: 'Wrong email or password. Check them and try again.',
+    };
+  }
+  if (code === 403) {
+    return {
+      message: detail || 'This account cannot sign in. Contact your administrator.',
+    };
+  }
+  if (code === 400 || error?.errorCode === ERROR_INVALID_REQUEST) {
+    return { message: detail || 'Please check the form and try again.' };
+  }
+  return {
+    message: detail
+      ? `Something went wrong: ${detail}`
+      : 'Something went wrong. Please try again.',
+  };
+}
+
+export const NETWORK_ERROR: AuthErrorView = {
+  message: 'Could not reach the server. Check your connection and try again.',
+};

@@ -1,0 +1,165 @@
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { fail, ok, sdk } from '@/testing/descope-mock';
+import { LoginForm } from './login-form';
+
+async function fillSignIn(email = 'ada@example.com', password = 'correct horse') {
+  await userEvent.type(screen.getByLabelText('Email'), email);
+  await userEvent.type(screen.getByLabelText('Password'), password);
+}
+
+describe('LoginForm', () => {
+  it('has labelled email and password fields and a Sign in button', () => {
+    render(<LoginForm />);
+    expect(screen.getByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Email')).toHaveAttribute('type', 'email');
+    expect(screen.getByLabelText('Password')).toHaveAttribute('type', 'password');
+    expect(screen.queryByLabelText('Name')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Sign in' })).toHaveAttribute(
+      'type',
+      'submit',
+    );
+  });
+
+  it('signs in with the email and password through the SDK', async () => {
+    sdk.password.signIn.mockResolvedValue(ok({ sessionJwt: 'x' }));
+    render(<LoginForm />);
+    await fillSignIn(' ada@example.com ');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(sdk.password.signIn).toHaveBeenCalledWith('ada@example.com', 'correct horse');
+  });
+
+  it('submits with the Enter key', async () => {
+    sdk.password.signIn.mockResolvedValue(ok({}));
+    render(<LoginForm />);
+    await fillSignIn();
+    await userEvent.keyboard('{Enter}');
+    expect(sdk.password.signIn).toHaveBeenCalledTimes(1);
+  });
+
+  it('shows a busy button while signing in and ignores a second submit', async () => {
+    let answer!: (value: unknown) => void;
+    sdk.password.signIn.mockReturnValue(new Promise((resolve) => (answer = resolve)));
+    render(<LoginForm />);
+    await fillSignIn();
+    const button = screen.getByRole('button', { name: 'Sign in' });
+    await userEvent.click(button);
+    expect(button).toBeDisabled();
+    expect(button).toHaveAttribute('aria-busy', 'true');
+    await userEvent.keyboard('{Enter}');
+    expect(sdk.password.signIn).toHaveBeenCalledTimes(1);
+
+    answer(fail(401, { errorDescription: 'Invalid credentials' }));
+    await waitFor(() => expect(button).toBeEnabled());
+  });
+
+  it('says so when the password is wrong', async () => {
+    sdk.password.signIn.mockResolvedValue(
+      fail(401, { errorDescription: 'Invalid credentials' }),
+    );
+    render(<LoginForm />);
+    await fillSignIn();
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Wrong email or password');
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+  });
+
+  it('says so when the server cannot be reached', async () => {
+    sdk.password.signIn.mockRejectedValue(new TypeError('Failed to fetch'));
+    render(<LoginForm />);
+    await fillSignIn();
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Could not reach the server',
+    );
+  });
+
+  it('switches to sign-up, which also asks for a name', async () => {
+    render(<LoginForm />);
+    await userEvent.click(screen.getByRole('button', { name: 'Create an account' }));
+    expect(
+      screen.getByRole('heading', { name: 'Create your account' }),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Name')).toBeRequired();
+    expect(screen.getByLabelText('Password')).toHaveAttribute(
+      'autocomplete',
+      'new-password',
+    );
+    expect(screen.getByRole('button', { name: 'Sign up' })).toBeInTheDocument();
+  });
+
+  it('signs up with name, email and password', async () => {
+    sdk.password.signUp.mockResolvedValue(ok({}));
+    render(<LoginForm initialMode="signUp" />);
+    await userEvent.type(screen.getByLabelText('Name'), 'Ada Lovelace');
+    await fillSignIn('ada@example.com', 'a long passphrase');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign up' }));
+    expect(sdk.password.signUp).toHaveBeenCalledWith(
+      'ada@example.com',
+      'a long passphrase',
+      {
+        name: 'Ada Lovelace',
+        email: 'ada@example.com',
+      },
+    );
+  });
+
+  it('shows the server’s password rule when the password is too weak', async () => {
+    sdk.password.signUp.mockResolvedValue(
+      fail(400, {
+        errorCode: 'E011003',
+        errorDescription: 'Request is invalid',
+        errorMessage: 'Password must be at least 8 characters long',
+      }),
+    );
+    render(<LoginForm initialMode="signUp" />);
+    await userEvent.type(screen.getByLabelText('Name'), 'Ada');
+    await fillSignIn('ada@example.com', 'short');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign up' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Password must be at least 8 characters long',
+    );
+  });
+
+  it('offers to sign in when the account already exists', async () => {
+    sdk.password.signUp.mockResolvedValue(
+      fail(409, { errorCode: 'E062107', errorDescription: 'User already exists' }),
+    );
+    render(<LoginForm initialMode="signUp" />);
+    await userEvent.type(screen.getByLabelText('Name'), 'Ada');
+    await fillSignIn();
+    await userEvent.click(screen.getByRole('button', { name: 'Sign up' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('already exists');
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Sign in with this email' }),
+    );
+    expect(screen.getByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Email')).toHaveValue('ada@example.com');
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
+
+  it('describes the server’s password policy when signing up', async () => {
+    sdk.password.policy.mockResolvedValue(ok({ minLength: 10, number: true }));
+    render(<LoginForm initialMode="signUp" />);
+    expect(
+      await screen.findByText('At least 10 characters, with a number.'),
+    ).toBeInTheDocument();
+    expect(screen.getByLabelText('Password')).toHaveAccessibleDescription(
+      'At least 10 characters, with a number.',
+    );
+  });
+
+  it('keeps a generic hint when the policy is unavailable', async () => {
+    sdk.password.policy.mockRejectedValue(new TypeError('Failed to fetch'));
+    render(<LoginForm initialMode="signUp" />);
+    await waitFor(() => expect(sdk.password.policy).toHaveBeenCalled());
+    expect(screen.getByText(/password you don’t use elsewhere/)).toBeInTheDocument();
+  });
+
+  it('shows a notice about why the person is here', () => {
+    render(<LoginForm notice="You have signed out." />);
+    expect(screen.getByRole('status')).toHaveTextContent('You have signed out.');
+  });
+});

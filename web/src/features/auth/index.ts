@@ -1,0 +1,2 @@
+export { LoginForm } from './components/login-form';
+export type { AuthMode } from './api/auth-errors';

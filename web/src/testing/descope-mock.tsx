@@ -1,0 +1,124 @@
+/**
+ * A stand-in for @descope/react-sdk in unit tests. Tests drive the session
+ * state with `setSession` / `setUser`, and inspect or script the SDK calls
+ * through `sdk` (vi.fn()s).
+ */
+import { useSyncExternalStore, type ReactNode } from 'react';
+import { vi } from 'vitest';
+
+export type MockUser = {
+  userId?: string;
+  name?: string;
+  email?: string;
+  loginIds?: string[];
+};
+
+type State = {
+  isAuthenticated: boolean;
+  isSessionLoading: boolean;
+  user: MockUser | undefined;
+  isUserLoading: boolean;
+  sessionToken: string;
+};
+
+const initialState = (): State => ({
+  isAuthenticated: false,
+  isSessionLoading: false,
+  user: undefined,
+  isUserLoading: false,
+  sessionToken: '',
+});
+
+let state = initialState();
+const listeners = new Set<() => void>();
+
+function emit() {
+  for (const listener of listeners) listener();
+}
+
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function setSession(patch: Partial<State>) {
+  state = { ...state, ...patch };
+  emit();
+}
+
+/** Signs the fake user in, as the SDK does after a successful sign-in. */
+export function signIn(
+  user: MockUser = { name: 'Ada Lovelace', email: 'ada@example.com' },
+) {
+  setSession({
+    isAuthenticated: true,
+    isSessionLoading: false,
+    user: { loginIds: user.email ? [user.email] : [], ...user },
+    sessionToken: 'session-jwt-1',
+  });
+}
+
+export const ok = <T,>(data: T) => ({ ok: true as const, code: 200, data });
+export const fail = (
+  code: number,
+  error: { errorCode?: string; errorDescription?: string; errorMessage?: string } = {},
+) => ({ ok: false as const, code, error });
+
+function makeSdk() {
+  return {
+    password: {
+      signIn: vi.fn(),
+      signUp: vi.fn(),
+      policy: vi.fn(async () => ok({ minLength: 8 })),
+    },
+    refresh: vi.fn(async () => fail(401, { errorCode: 'E061005' })),
+    logout: vi.fn(async () => {
+      setSession({ isAuthenticated: false, user: undefined, sessionToken: '' });
+      return ok({});
+    }),
+  };
+}
+
+export let sdk = makeSdk();
+
+/** Props the app passed to <AuthProvider>, for assertions. */
+export const authProviderProps: { projectId?: string; baseUrl?: string }[] = [];
+
+export function resetDescopeMock() {
+  state = initialState();
+  sdk = makeSdk();
+  authProviderProps.length = 0;
+  emit();
+}
+
+const useState = () => useSyncExternalStore(subscribe, () => state);
+
+export const descopeModule = {
+  AuthProvider: ({
+    projectId,
+    baseUrl,
+    children,
+  }: {
+    projectId: string;
+    baseUrl?: string;
+    children: ReactNode;
+  }) => {
+    authProviderProps.push({ projectId, baseUrl });
+    return <>{children}</>;
+  },
+  useSession: () => {
+    const s = useState();
+    return {
+      isAuthenticated: s.isAuthenticated,
+      isSessionLoading: s.isSessionLoading,
+      sessionToken: s.sessionToken,
+      claims: undefined,
+    };
+  },
+  useUser: () => {
+    const s = useState();
+    return { user: s.user, isUserLoading: s.isUserLoading };
+  },
+  useDescope: () => sdk,
+  getSessionToken: () => state.sessionToken,
+};
