@@ -12,7 +12,9 @@ ErrorInfo error_info(Errc c) {
     case Errc::kInvalidToken: return {401, "E061005", "Invalid token"};
     case Errc::kTokenRevoked: return {401, "E064001", "Token revoked"};
     case Errc::kUserExists: return {409, "E062107", "User already exists"};
-    case Errc::kUserNotFound: return {404, "E062108", "User not found"};
+    // Only the management API reveals whether a user exists (sign-in answers
+    // kInvalidCredentials), so Descope's management code is used.
+    case Errc::kUserNotFound: return {404, "E112102", "User not found"};
     case Errc::kUserDisabled: return {403, "E062112", "User is disabled"};
     case Errc::kPasswordExpired: return {401, "E062909", "Password expired"};
     case Errc::kNotFound: return {404, "E011404", "Not found"};

@@ -78,7 +78,10 @@ class Routes {
     if (!uid->empty()) return d_.management.user_by_id(*uid);
     auto login = required_string(o, "loginId");
     if (!login) return login.error();
-    return d_.management.user_by_login_id(*login);
+    auto user = d_.management.user_by_login_id(*login);
+    // Newer SDKs pass "loginIdOrUserId" in loginId; Descope accepts either.
+    if (!user && user.code() == Errc::kUserNotFound) return d_.management.user_by_id(*login);
+    return user;
   }
 
   static Result<std::optional<std::vector<store::UserTenant>>> tenants_of(const json::object& o) {

@@ -157,6 +157,14 @@ Status Management::delete_user(const std::string& user_id, const Origin& origin)
 Result<store::User> Management::set_roles(const std::string& user_id,
                                           const std::string& tenant_id,
                                           std::vector<std::string> roles, const Origin& origin) {
+  std::lock_guard lock(edit_mu_);
+  return set_roles_locked(user_id, tenant_id, std::move(roles), origin);
+}
+
+Result<store::User> Management::set_roles_locked(const std::string& user_id,
+                                                 const std::string& tenant_id,
+                                                 std::vector<std::string> roles,
+                                                 const Origin& origin) {
   std::sort(roles.begin(), roles.end());
   roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
   store::UserUpdate u;
@@ -177,6 +185,7 @@ Result<store::User> Management::add_roles(const std::string& user_id,
                                           const std::string& tenant_id,
                                           const std::vector<std::string>& roles,
                                           const Origin& origin) {
+  std::lock_guard lock(edit_mu_);
   auto user = store_.get_user_by_id(user_id);
   if (!user) return user.error();
   std::vector<std::string> current = user->roles;
@@ -186,13 +195,14 @@ Result<store::User> Management::add_roles(const std::string& user_id,
     }
   }
   current.insert(current.end(), roles.begin(), roles.end());
-  return set_roles(user_id, tenant_id, std::move(current), origin);
+  return set_roles_locked(user_id, tenant_id, std::move(current), origin);
 }
 
 Result<store::User> Management::remove_roles(const std::string& user_id,
                                              const std::string& tenant_id,
                                              const std::vector<std::string>& roles,
                                              const Origin& origin) {
+  std::lock_guard lock(edit_mu_);
   auto user = store_.get_user_by_id(user_id);
   if (!user) return user.error();
   std::vector<std::string> current = user->roles;
@@ -204,11 +214,12 @@ Result<store::User> Management::remove_roles(const std::string& user_id,
   std::erase_if(current, [&](const std::string& r) {
     return std::find(roles.begin(), roles.end(), r) != roles.end();
   });
-  return set_roles(user_id, tenant_id, std::move(current), origin);
+  return set_roles_locked(user_id, tenant_id, std::move(current), origin);
 }
 
 Result<store::User> Management::add_tenant(const std::string& user_id,
                                            const std::string& tenant_id, const Origin& origin) {
+  std::lock_guard lock(edit_mu_);
   auto user = store_.get_user_by_id(user_id);
   if (!user) return user.error();
   auto tenants = user->tenants;
@@ -223,6 +234,7 @@ Result<store::User> Management::add_tenant(const std::string& user_id,
 Result<store::User> Management::remove_tenant(const std::string& user_id,
                                               const std::string& tenant_id,
                                               const Origin& origin) {
+  std::lock_guard lock(edit_mu_);
   auto user = store_.get_user_by_id(user_id);
   if (!user) return user.error();
   auto tenants = user->tenants;

@@ -7,6 +7,7 @@
 // Blocking: call from a worker thread.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +82,12 @@ class Management {
  private:
   Result<store::User> apply(const std::string& user_id, const store::UserUpdate& update,
                             const Origin& origin, const char* action, std::string detail);
+  Result<store::User> set_roles_locked(const std::string& user_id, const std::string& tenant_id,
+                                       std::vector<std::string> roles, const Origin& origin);
+
+  // Role and tenant edits read the user, change a list and write it back; this
+  // keeps concurrent edits in this process from losing each other's changes.
+  std::mutex edit_mu_;
 
   const AuthConfig& config_;
   store::Store& store_;

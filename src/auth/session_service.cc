@@ -48,14 +48,21 @@ Result<json::object> SessionService::session_claims(const store::User& user,
                                                     int64_t now, int64_t refresh_exp) {
   auto roles = store_.list_roles();
   if (!roles) return roles.error();
-  std::set<std::string> user_roles(user.roles.begin(), user.roles.end());
-  std::set<std::string> perms;
-  for (const auto& r : *roles) {
-    if (user_roles.count(r.name)) perms.insert(r.permissions.begin(), r.permissions.end());
-  }
+  // Permissions are the union of the permissions of the roles held, at project
+  // level and separately inside each tenant.
+  auto permissions_of = [&](const std::vector<std::string>& held) {
+    std::set<std::string> perms;
+    for (const auto& r : *roles) {
+      if (std::find(held.begin(), held.end(), r.name) != held.end()) {
+        perms.insert(r.permissions.begin(), r.permissions.end());
+      }
+    }
+    return std::vector<std::string>(perms.begin(), perms.end());
+  };
   json::object tenants;
   for (const auto& t : user.tenants) {
-    tenants[t.tenant_id] = json::object{{"roles", to_array(t.roles)}, {"permissions", json::array{}}};
+    tenants[t.tenant_id] = json::object{{"roles", to_array(t.roles)},
+                                        {"permissions", to_array(permissions_of(t.roles))}};
   }
   return json::object{{"sub", user.id},
                       {"iss", config_.project_id},
@@ -64,7 +71,7 @@ Result<json::object> SessionService::session_claims(const store::User& user,
                       {"drn", "DS"},
                       {"amr", to_array(amr)},
                       {"roles", to_array(user.roles)},
-                      {"permissions", to_array({perms.begin(), perms.end()})},
+                      {"permissions", to_array(permissions_of(user.roles))},
                       {"tenants", std::move(tenants)},
                       {"rexp", rfc3339(refresh_exp)}};
 }

@@ -35,7 +35,8 @@ std::string Request::query_param(std::string_view name) const {
   auto parsed = boost::urls::parse_query(query);
   if (!parsed) return {};
   for (auto param : *parsed) {
-    if (param.key == name) return param.has_value ? std::string(param.value) : std::string();
+    // Keys and values arrive percent-encoded ("x%40b.co"); compare and return decoded.
+    if (param.key.decode() == name) return param.has_value ? param.value.decode() : std::string();
   }
   return {};
 }

@@ -32,6 +32,9 @@ struct ServerConfig {
   unsigned short port = 8080;  // 0 = any free port
   int io_threads = 1;
   int worker_threads = 2;
+  // Nice value of the worker threads (Linux, per thread): above the I/O threads' 0 so
+  // that hashing at full load cannot starve the event loop. 0 keeps them equal.
+  int worker_nice = 10;
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;
   std::chrono::seconds read_timeout{30};  // for one request once its first byte arrived
@@ -42,7 +45,9 @@ struct ServerConfig {
   // The one domain-error → HTTP mapping (api/errors.h), used for errors the
   // HTTP layer detects itself (oversized body, unknown route, …).
   std::function<Response(const Error&)> error_response;
-  // Where the per-request JSON log lines go; stdout by default.
+  // Where the per-request JSON log lines go. Default: stdout, buffered (written when
+  // 32 KiB gather, at least every 100 ms, at once for errors, and at stop); a sink given
+  // here gets every line as it happens.
   std::function<void(const std::string&)> log_line;
 };
 
