@@ -10,7 +10,7 @@ JOBS ?= $(shell nproc)
 WERROR := $(if $(CI),ON,OFF)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DGH_WERROR=$(WERROR)
 
-.PHONY: all build run test deps test-deps server web web-deps test-cpp test-web test-e2e format clean
+.PHONY: all build run test deps test-deps server web web-deps test-cpp test-web test-e2e test-compat format clean
 
 all: build
 
@@ -51,9 +51,16 @@ test-web: web-deps
 	cd web && npm test --silent
 
 test-e2e: build test-deps
-	cd web && GATEHOUSE_BIN=$(CURDIR)/build/gatehouse npm run e2e --silent
+	cd web && GATEHOUSE_BIN=$(CURDIR)/build/gatehouse npm run e2e:only --silent
 
-test: test-cpp test-web test-e2e
+tests/compat/node_modules/.installed: tests/compat/package-lock.json
+	cd tests/compat && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test-compat: server test-deps tests/compat/node_modules/.installed
+	cd tests/compat && GATEHOUSE_BIN=$(CURDIR)/build/gatehouse npm test --silent
+
+test: test-cpp test-web test-e2e test-compat
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')

@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_pkgs=(g++ cmake make pkg-config libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsodium-dev libsqlite3-dev libcurl4-openssl-dev nodejs npm)
-test_pkgs=(libgtest-dev libgmock-dev python3 python3-jwt python3-cryptography chromium)
+test_pkgs=(libgtest-dev libgmock-dev python3 python3-jwt python3-cryptography python3-flask chromium)
 bench_pkgs=(wrk nginx-light python3-flask gunicorn gnuplot-nox libbenchmark-dev)
 
 want=("${build_pkgs[@]}")
@@ -25,11 +25,17 @@ for p in "${want[@]}"; do
   if [[ $p == npm ]] && command -v npm >/dev/null; then continue; fi
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-((${#missing[@]} == 0)) && exit 0
+if ((${#missing[@]} > 0)); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
 
-echo "install-deps: installing ${missing[*]}"
-SUDO=""
-if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The web build (Vite 8) needs Node.js 20.19 or newer; Debian 12's own nodejs is 18.
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)'; then
+  echo "install-deps: Node.js $(node --version 2>/dev/null || echo none) found; the web app needs 20.19 or newer" >&2
+  exit 1
+fi

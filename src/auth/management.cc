@@ -282,9 +282,15 @@ Status Management::create_role(const store::Role& role, const Origin& origin) {
   return ok_status();
 }
 
+// The console and the management API recognise administrators by this role.
+constexpr const char* kAdminRole = "admin";
+
 Status Management::update_role(const std::string& name, const store::Role& role,
                                const Origin& origin) {
   if (auto st = check_name("Role", role.name); !st) return st;
+  if (name == kAdminRole && role.name != kAdminRole) {
+    return make_error(Errc::kInvalidArgument, "The admin role cannot be renamed");
+  }
   if (auto st = store_.update_role(name, role); !st) return st;
   audit_.record(origin, "role.updated", true, "", "",
                 name == role.name ? name : name + " → " + role.name);
@@ -292,6 +298,9 @@ Status Management::update_role(const std::string& name, const store::Role& role,
 }
 
 Status Management::delete_role(const std::string& name, const Origin& origin) {
+  if (name == kAdminRole) {
+    return make_error(Errc::kInvalidArgument, "The admin role cannot be deleted");
+  }
   if (auto st = store_.delete_role(name); !st) return st;
   audit_.record(origin, "role.deleted", true, "", "", name);
   return ok_status();

@@ -102,7 +102,8 @@ class Store {
   // --- audit log ---
   virtual Result<int64_t> insert_audit_event(const AuditEvent& e) = 0;  // returns the id
   virtual Result<std::vector<AuditEvent>> search_audit_events(const AuditQuery& q) = 0;
-  // Events of `action` per UTC day in [from, to), days without events omitted.
+  // Successful events of `action` per UTC day in [from, to), days without
+  // events omitted (failed sign-ins do not count as sign-ins).
   virtual Result<std::vector<DayCount>> count_audit_events_by_day(const std::string& action,
                                                                    int64_t from, int64_t to) = 0;
 

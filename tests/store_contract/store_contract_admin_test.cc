@@ -77,11 +77,12 @@ class AdminContractTest : public StoreContractFixture {
     return k ? *k : MgmtKey{};
   }
 
-  int64_t audit(int64_t at, const std::string& action, const std::string& user_id = "") {
+  int64_t audit(int64_t at, const std::string& action, const std::string& user_id = "",
+                const std::string& result = "success") {
     AuditEvent e;
     e.at = at;
     e.action = action;
-    e.result = "success";
+    e.result = result;
     e.user_id = user_id;
     auto id = store().insert_audit_event(e);
     EXPECT_THAT(id, IsOk());
@@ -622,6 +623,7 @@ TEST_P(AuditContractTest, CountByDayUsesUtcDayBoundaries) {
   audit(d + 10, "user.signin.failed");  // another action
   audit(d + kDay, "user.signin");
   audit(d + 3 * kDay + 5, "user.signin");  // d + 2 days has none
+  audit(d + 20, "user.signin", "", "failure");  // failures are not counted
 
   using P = std::pair<int64_t, int64_t>;
   EXPECT_THAT(day_counts("user.signin", d - kDay, d + 4 * kDay),

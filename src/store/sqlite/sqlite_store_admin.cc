@@ -89,7 +89,7 @@ constexpr std::string_view kSearchAuditEvents =
 // day too. Uses audit_events_action_at.
 constexpr std::string_view kCountAuditByDay =
     "SELECT at - ((at % 86400) + 86400) % 86400 AS day, count(*) FROM audit_events "
-    "WHERE action = ? AND at >= ? AND at < ? GROUP BY day ORDER BY day";
+    "WHERE action = ? AND result = 'success' AND at >= ? AND at < ? GROUP BY day ORDER BY day";
 
 constexpr int kMaxAuditLimit = 1000;
 
