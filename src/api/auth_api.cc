@@ -1,5 +1,7 @@
 #include "api/auth_api.h"
 
+#include <algorithm>
+
 #include <boost/json.hpp>
 
 #include "api/errors.h"
@@ -185,6 +187,48 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
       return error_response(st.error());
     }
     return ok_json(json::object{});
+  });
+
+  router.add("POST", "/v1/auth/tenant/select", [d, &pid](Request& req) {
+    auto token = refresh_token(req, pid);
+    if (!token) return error_response(token.error());
+    auto body = parse_object(req.body);
+    if (!body) return error_response(body.error());
+    auto tenant = required_string(*body, "tenant");
+    if (!tenant) return error_response(tenant.error());
+    return authenticated(d.sessions.select_tenant(*token, *tenant), d);
+  });
+
+  router.add("POST", "/v1/auth/me/tenants", [d, &pid](Request& req) {
+    auto token = refresh_token(req, pid);
+    if (!token) return error_response(token.error());
+    auto body = parse_object(req.body);
+    if (!body) return error_response(body.error());
+    auto dct = optional_bool(*body, "dct");
+    if (!dct) return error_response(dct.error());
+    auto ids = optional_string_array(*body, "ids");
+    if (!ids) return error_response(ids.error());
+    auto user = d.sessions.user_of(*token);
+    if (!user) return error_response(user.error());
+    std::vector<std::string> wanted;
+    if (dct->value_or(false)) {
+      auto current = d.sessions.current_tenant(*token);
+      if (!current) return error_response(current.error());
+      if (!current->empty()) wanted.push_back(*current);
+    } else {
+      wanted = ids->value_or(std::vector<std::string>{});
+    }
+    json::array out;
+    for (const auto& t : user->tenants) {
+      if (std::find(wanted.begin(), wanted.end(), t.tenant_id) == wanted.end()) continue;
+      auto tenant = d.management.tenant(t.tenant_id);
+      if (!tenant) continue;  // deleted since
+      json::value attrs = json::parse(tenant->custom_attributes_json, {});
+      out.emplace_back(json::object{{"id", tenant->id},
+                                    {"name", tenant->name},
+                                    {"customAttributes", attrs.is_object() ? attrs : json::object{}}});
+    }
+    return ok_json(json::object{{"tenants", std::move(out)}});
   });
 
   router.add("POST", "/v1/auth/logout", [d, &pid](Request& req) {

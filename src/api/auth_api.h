@@ -4,6 +4,7 @@
 #pragma once
 
 #include "auth/config.h"
+#include "auth/management.h"
 #include "auth/password_strategy.h"
 #include "auth/session_service.h"
 #include "common/clock.h"
@@ -24,6 +25,7 @@ struct AuthApiDeps {
   auth::SessionService& sessions;
   auth::PasswordStrategy& passwords;
   auth::Audit& audit;
+  auth::Management& management;  // tenant lookups for me/tenants
   Clock clock;
   CookieOptions cookies;
 };

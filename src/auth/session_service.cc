@@ -43,8 +43,7 @@ SessionService::SessionService(const AuthConfig& config, store::Store& store,
       audit_(audit),
       clock_(std::move(clock)) {}
 
-Result<json::object> SessionService::session_claims(const store::User& user,
-                                                    const std::vector<std::string>& amr,
+Result<json::object> SessionService::session_claims(const store::User& user, const Facts& facts,
                                                     int64_t now, int64_t refresh_exp) {
   auto roles = store_.list_roles();
   if (!roles) return roles.error();
@@ -64,31 +63,33 @@ Result<json::object> SessionService::session_claims(const store::User& user,
     tenants[t.tenant_id] = json::object{{"roles", to_array(t.roles)},
                                         {"permissions", to_array(permissions_of(t.roles))}};
   }
-  return json::object{{"sub", user.id},
+  json::object claims{{"sub", user.id},
                       {"iss", config_.project_id},
                       {"iat", now},
                       {"exp", now + config_.session_ttl},
                       {"drn", "DS"},
-                      {"amr", to_array(amr)},
+                      {"amr", to_array(facts.amr)},
                       {"roles", to_array(user.roles)},
                       {"permissions", to_array(permissions_of(user.roles))},
                       {"tenants", std::move(tenants)},
                       {"rexp", rfc3339(refresh_exp)}};
+  if (!facts.dct.empty()) claims["dct"] = facts.dct;
+  return claims;
 }
 
-Result<IssuedSession> SessionService::issue(const store::User& user,
-                                            const std::vector<std::string>& amr) {
+Result<IssuedSession> SessionService::issue(const store::User& user, const Facts& facts) {
   int64_t now = clock_();
   IssuedSession s;
   s.refresh_exp = now + config_.refresh_ttl;
   s.session_exp = now + config_.session_ttl;
-  auto claims = session_claims(user, amr, now, s.refresh_exp);
+  auto claims = session_claims(user, facts, now, s.refresh_exp);
   if (!claims) return claims.error();
   s.claims = std::move(*claims);
   s.refresh_id = crypto::random_token(16);
   json::object refresh{{"sub", user.id},  {"iss", config_.project_id}, {"iat", now},
                        {"exp", s.refresh_exp}, {"drn", "DSR"}, {"jti", s.refresh_id},
-                       {"amr", to_array(amr)}};
+                       {"amr", to_array(facts.amr)}};
+  if (!facts.dct.empty()) refresh["dct"] = facts.dct;
   s.session_jwt = jose::sign_jwt(keys_->signing_key(), s.claims);
   s.refresh_jwt = jose::sign_jwt(keys_->signing_key(), refresh);
   return s;
@@ -97,7 +98,7 @@ Result<IssuedSession> SessionService::issue(const store::User& user,
 Result<Authenticated> SessionService::start(store::User user, std::vector<std::string> amr,
                                             bool first_seen) {
   std::string family = crypto::random_token(16);
-  auto s = issue(user, amr);
+  auto s = issue(user, Facts{std::move(amr), ""});
   if (!s) return s.error();
   store::RefreshToken rec{s->refresh_id, user.id, family, crypto::sha256_hex(s->refresh_jwt),
                           clock_(), s->refresh_exp};
@@ -155,43 +156,71 @@ Result<SessionService::Live> SessionService::live_token(std::string_view refresh
     return make_error(Errc::kUserDisabled, "User is disabled");
   }
   // amr travels in the refresh JWT so a refreshed session keeps its methods.
-  std::vector<std::string> amr;
+  Facts facts;
   if (auto* a = claims->if_contains("amr"); a && a->is_array()) {
     for (const auto& v : a->as_array()) {
-      if (v.is_string()) amr.emplace_back(v.as_string());
+      if (v.is_string()) facts.amr.emplace_back(v.as_string());
     }
   }
-  return Live{std::move(*rec), std::move(*user), std::move(amr)};
+  // The selected tenant stays only while the user is still a member.
+  if (auto* d = claims->if_contains("dct"); d && d->is_string()) {
+    for (const auto& t : user->tenants) {
+      if (t.tenant_id == d->as_string()) facts.dct = t.tenant_id;
+    }
+  }
+  return Live{std::move(*rec), std::move(*user), std::move(facts)};
 }
 
 Result<Authenticated> SessionService::refresh(std::string_view refresh_jwt) {
   auto live = live_token(refresh_jwt);
   if (!live) return live.error();
-  auto s = issue(live->user, live->amr);
+  Facts facts = live->facts;
+  return renew(std::move(*live), facts);
+}
+
+Result<Authenticated> SessionService::select_tenant(std::string_view refresh_jwt,
+                                                    const std::string& tenant_id) {
+  auto live = live_token(refresh_jwt);
+  if (!live) return live.error();
+  bool member = false;
+  for (const auto& t : live->user.tenants) member = member || t.tenant_id == tenant_id;
+  if (!member) return make_error(Errc::kForbidden, "The user is not a member of this tenant");
+  Facts facts{live->facts.amr, tenant_id};
+  return renew(std::move(*live), facts);
+}
+
+Result<Authenticated> SessionService::renew(Live live, const Facts& facts) {
+  auto s = issue(live.user, facts);
   if (!s) return s.error();
   int64_t now = clock_();
-  store::RefreshToken next{s->refresh_id, live->user.id, live->record.family_id,
+  store::RefreshToken next{s->refresh_id, live.user.id, live.record.family_id,
                            crypto::sha256_hex(s->refresh_jwt), now, s->refresh_exp};
   // Within the grace window the first rotation stands and this one gets a
   // sibling token; the same holds when another tab's rotation won a race.
-  Status st = live->record.rotated_at != 0
+  Status st = live.record.rotated_at != 0
                   ? store_.insert_refresh_token(next)
-                  : store_.rotate_refresh_token(live->record.id, next, now);
-  if (!st && st.code() == Errc::kTokenRevoked && live->record.rotated_at == 0) {
-    auto again = store_.get_refresh_token(live->record.id);
+                  : store_.rotate_refresh_token(live.record.id, next, now);
+  if (!st && st.code() == Errc::kTokenRevoked && live.record.rotated_at == 0) {
+    auto again = store_.get_refresh_token(live.record.id);
     if (again && again->revoked_at == 0 && again->rotated_at != 0 &&
         now <= again->rotated_at + config_.refresh_grace) {
       st = store_.insert_refresh_token(next);
     }
   }
   if (!st) return st.error();
-  return Authenticated{std::move(live->user), std::move(*s), false};
+  return Authenticated{std::move(live.user), std::move(*s), false};
 }
 
 Result<store::User> SessionService::user_of(std::string_view refresh_jwt) {
   auto live = live_token(refresh_jwt);
   if (!live) return live.error();
   return std::move(live->user);
+}
+
+Result<std::string> SessionService::current_tenant(std::string_view refresh_jwt) {
+  auto live = live_token(refresh_jwt);
+  if (!live) return live.error();
+  return std::move(live->facts.dct);
 }
 
 Status SessionService::logout(std::string_view refresh_jwt, const Origin& origin) {

@@ -52,22 +52,33 @@ class SessionService {
   Result<Authenticated> refresh(std::string_view refresh_jwt);
   // The user a live refresh token belongs to (GET /v1/auth/me).
   Result<store::User> user_of(std::string_view refresh_jwt);
+  // The tenant selected in that session (`dct`), "" when none.
+  Result<std::string> current_tenant(std::string_view refresh_jwt);
+  // A session whose tokens carry `dct` = tenant_id (Descope's current tenant);
+  // the user must be a member (kForbidden). Later refreshes keep it.
+  Result<Authenticated> select_tenant(std::string_view refresh_jwt, const std::string& tenant_id);
   Status logout(std::string_view refresh_jwt, const Origin& origin);
   Status logout_all(std::string_view refresh_jwt, const Origin& origin);
 
  private:
+  // What a session keeps across refreshes; carried in the refresh JWT.
+  struct Facts {
+    std::vector<std::string> amr;  // how the user signed in
+    std::string dct;               // selected tenant, "" = none
+  };
   struct Live {
     store::RefreshToken record;
     store::User user;
-    std::vector<std::string> amr;
+    Facts facts;
   };
   // Signature, expiry, issuer, `drn` and `jti` of a refresh JWT; no store access.
   Result<boost::json::object> verify_refresh(std::string_view refresh_jwt) const;
   Result<Live> live_token(std::string_view refresh_jwt);
-  Result<IssuedSession> issue(const store::User& user, const std::vector<std::string>& amr);
-  Result<boost::json::object> session_claims(const store::User& user,
-                                             const std::vector<std::string>& amr, int64_t now,
-                                             int64_t refresh_exp);
+  Result<IssuedSession> issue(const store::User& user, const Facts& facts);
+  Result<boost::json::object> session_claims(const store::User& user, const Facts& facts,
+                                             int64_t now, int64_t refresh_exp);
+  // Rotates (or, inside the grace window, adds a sibling to) the live token.
+  Result<Authenticated> renew(Live live, const Facts& facts);
 
   const AuthConfig& config_;
   store::Store& store_;

@@ -126,7 +126,8 @@ int serve_main(const std::vector<std::string>& args) {
   cookies.session = ctx.config.token_cookies == "both";
   cookies.secure = ctx.config.base_url.starts_with("https://");
   api::register_auth_routes(
-      router, {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit, ctx.clock, cookies});
+      router, {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit, *ctx.management, ctx.clock,
+               cookies});
   auto sessions = api::register_app_routes(router, ctx.auth.project_id, ctx.keys);
   api::register_mgmt_routes(router, {ctx.auth, *ctx.management, *ctx.mgmt_keys, *ctx.audit,
                                      *ctx.store, sessions, ctx.clock});
