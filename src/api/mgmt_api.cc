@@ -201,7 +201,10 @@ void Routes::users() {
     if (login.empty()) {
       return fail(make_error(Errc::kInvalidArgument, "The loginId or userId parameter is required"));
     }
-    return user_response(m.user_by_login_id(login));
+    auto user = m.user_by_login_id(login);
+    // As in user_of(): a user id passed as the login id is accepted too.
+    if (!user && user.code() == Errc::kUserNotFound) user = m.user_by_id(login);
+    return user_response(user);
   });
 
   add("POST", "/v1/mgmt/users/load", [&m](Request&, const auth::Origin&, const json::object& o) {

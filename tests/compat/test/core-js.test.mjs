@@ -319,7 +319,7 @@ describe('tenants (session side)', () => {
     return { loginId, up, tenantId };
   }
 
-  test('selectTenant returns a JWTResponse whose session carries dct', { todo: 'POST /v1/auth/tenant/select is not implemented yet' }, async () => {
+  test('selectTenant returns a JWTResponse whose session carries dct', async () => {
     const { loginId, up, tenantId } = await memberOfNewTenant();
     const data = okData(await sdk.selectTenant(tenantId, up.refreshJwt), 'selectTenant');
     const { session, refresh } = assertJwtResponse(data, server.projectId, { loginId });
@@ -334,7 +334,7 @@ describe('tenants (session side)', () => {
     assertDescopeError(await sdk.selectTenant('T-not-a-member', up.refreshJwt), [400, 401, 403]);
   });
 
-  test('myTenants lists the current tenant (dct) or the given ids', { todo: 'POST /v1/auth/me/tenants is not implemented yet' }, async () => {
+  test('myTenants lists the current tenant (dct) or the given ids', async () => {
     const { up, tenantId } = await memberOfNewTenant();
     const byIds = okData(await sdk.myTenants([tenantId], up.refreshJwt), 'myTenants(ids)');
     assert.deepEqual(byIds.tenants.map((t) => [t.id, t.name]), [[tenantId, 'Acme Corp']]);

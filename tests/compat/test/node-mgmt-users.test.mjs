@@ -124,7 +124,7 @@ describe('user.load', () => {
     assert.deepEqual(users.map((u) => u.userId).sort(), [a.user.userId, b.user.userId].sort());
   });
 
-  test('mgmt calls accept a user id where node-sdk says loginIdOrUserId', { todo: 'Descope resolves a user id passed as loginId; Gatehouse only looks up login ids there' }, async () => {
+  test('mgmt calls accept a user id where node-sdk says loginIdOrUserId', async () => {
     const { user } = await createUser();
     okData(await mgmt.user.load(user.userId), 'load(userId)');
     okData(await mgmt.user.addRoles(user.userId, ['ta']), 'addRoles(userId)');
