@@ -25,9 +25,13 @@ export async function startServer({ bin, webDir, extraArgs = [] }) {
   ];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = [];
+  // The first admin's one-time password, printed once on stdout at first start.
+  const admin = {};
   const remember = (line) => {
     log.push(line);
     if (log.length > 400) log.shift();
+    const match = /^admin account: (\S+)\s+one-time password: (\S+)/.exec(line);
+    if (match) [, admin.email, admin.password] = match;
   };
   readline.createInterface({ input: child.stderr }).on('line', remember);
 
@@ -53,6 +57,8 @@ export async function startServer({ bin, webDir, extraArgs = [] }) {
     dataDir,
     projectId: config.projectId,
     log,
+    /** { email, password } of the first admin (password: the one-time one). */
+    admin,
     /** Runs `gatehouse <args…> --data <dataDir>`, e.g. cli('user', 'set-roles', email, 'teacher'). */
     async cli(...cliArgs) {
       const [noun, verb, ...rest] = cliArgs;

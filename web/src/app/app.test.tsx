@@ -100,6 +100,26 @@ describe('navigation bar', () => {
     expect(within(nav).queryByRole('link', { name: 'Log in' })).not.toBeInTheDocument();
   });
 
+  it('shows an Admin link only when the session has the admin role', async () => {
+    fakeApi({ '/get_roles': { body: { secretMessage: 's', roles: ['admin'] } } });
+    signIn({ name: 'Root', email: 'admin@localhost' }, { roles: ['admin'] });
+    renderApp('/profile');
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('link', { name: 'Admin' })).toHaveAttribute(
+      'href',
+      '/admin',
+    );
+  });
+
+  it('hides the Admin link from users without the admin role', async () => {
+    fakeApi({ '/get_roles': { body: { secretMessage: 's', roles: ['teacher'] } } });
+    signIn({ name: 'Tea Cher', email: 't@example.com' }, { roles: ['teacher'] });
+    renderApp('/profile');
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    await within(nav).findByRole('link', { name: 'Dashboard' });
+    expect(within(nav).queryByRole('link', { name: 'Admin' })).not.toBeInTheDocument();
+  });
+
   it('shows neither Log in nor a name while the session is being checked', async () => {
     fakeApi();
     setSession({ isSessionLoading: true });

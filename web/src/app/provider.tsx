@@ -3,6 +3,7 @@ import { AuthProvider } from '@descope/react-sdk';
 import { AppShell } from '@/components/layout/app-shell';
 import { PageLoading } from '@/components/ui';
 import { StartupError, useProjectConfig } from '@/features/config';
+import { ProjectIdProvider } from '@/lib/project';
 
 /**
  * Loads the project id from the server, then provides the Descope SDK pointed
@@ -26,8 +27,10 @@ export function AppProvider({ children }: { children: ReactNode }) {
     );
   }
   return (
-    <AuthProvider projectId={config.config.projectId} baseUrl={window.location.origin}>
-      {children}
-    </AuthProvider>
+    <ProjectIdProvider projectId={config.config.projectId}>
+      <AuthProvider projectId={config.config.projectId} baseUrl={window.location.origin}>
+        {children}
+      </AuthProvider>
+    </ProjectIdProvider>
   );
 }

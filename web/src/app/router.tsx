@@ -1,10 +1,16 @@
-import { createBrowserRouter, type RouteObject } from 'react-router-dom';
+import { createBrowserRouter, Navigate, type RouteObject } from 'react-router-dom';
 import { RootLayout } from './routes/root';
 import { HomeRoute } from './routes/home';
 import { LoginRoute } from './routes/login';
 import { ProfileRoute } from './routes/profile';
 import { DashboardRoute } from './routes/dashboard';
 import { NotFoundRoute } from './routes/not-found';
+import {
+  AdminActivityRoute,
+  AdminRolesRoute,
+  AdminRoute,
+  AdminUsersRoute,
+} from './routes/admin';
 
 export const routes: RouteObject[] = [
   {
@@ -14,6 +20,16 @@ export const routes: RouteObject[] = [
       { path: '/login', element: <LoginRoute /> },
       { path: '/profile', element: <ProfileRoute /> },
       { path: '/dashboard', element: <DashboardRoute /> },
+      {
+        path: '/admin',
+        element: <AdminRoute />,
+        children: [
+          { index: true, element: <Navigate to="/admin/users" replace /> },
+          { path: 'users', element: <AdminUsersRoute /> },
+          { path: 'roles', element: <AdminRolesRoute /> },
+          { path: 'activity', element: <AdminActivityRoute /> },
+        ],
+      },
       { path: '*', element: <NotFoundRoute /> },
     ],
   },

@@ -35,30 +35,50 @@ function errorText(body: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * GET a JSON resource of this origin with the current session token as
- * `Authorization: Bearer <sessionJwt>`, as the tutorial's Flask API expects.
- */
-export async function apiGet<T>(path: string, options: { signal?: AbortSignal } = {}) {
-  const token = getSessionToken();
+export type ApiRequestOptions = {
+  method?: 'GET' | 'POST' | 'PATCH';
+  /** Sent as JSON. */
+  body?: unknown;
+  /**
+   * What follows "Bearer " in the Authorization header; by default the current
+   * session token, as the tutorial's Flask API expects.
+   */
+  bearer?: string;
+  signal?: AbortSignal;
+};
+
+/** The error code of a Descope-style error body (`{"errorCode": "E011403", …}`). */
+export function errorCodeOf(error: unknown): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const body = error.body as { errorCode?: unknown } | undefined;
+  return typeof body?.errorCode === 'string' ? body.errorCode : undefined;
+}
+
+/** Calls a JSON endpoint of this origin; failures become an ApiError. */
+export async function apiRequest<T>(path: string, options: ApiRequestOptions = {}) {
+  const { method = 'GET', body, signal } = options;
+  const bearer = options.bearer ?? getSessionToken();
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (token) headers.Authorization = `Bearer ${token}`;
+  if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
 
   let response: Response;
   try {
     response = await fetch(path, {
+      method,
       headers,
-      signal: options.signal,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal,
       credentials: 'same-origin',
     });
   } catch (error) {
-    if (options.signal?.aborted) throw error;
+    if (signal?.aborted) throw error;
     throw new ApiError(0, 'The server could not be reached.');
   }
 
-  let body: unknown;
+  let parsed: unknown;
   try {
-    body = await response.json();
+    parsed = await response.json();
   } catch {
     throw new ApiError(
       response.ok ? 0 : response.status,
@@ -68,9 +88,17 @@ export async function apiGet<T>(path: string, options: { signal?: AbortSignal } 
   if (!response.ok) {
     throw new ApiError(
       response.status,
-      errorText(body) ?? `Request failed (${response.status}).`,
-      body,
+      errorText(parsed) ?? `Request failed (${response.status}).`,
+      parsed,
     );
   }
-  return body as T;
+  return parsed as T;
+}
+
+/**
+ * GET a JSON resource of this origin with the current session token as
+ * `Authorization: Bearer <sessionJwt>`, as the tutorial's Flask API expects.
+ */
+export function apiGet<T>(path: string, options: { signal?: AbortSignal } = {}) {
+  return apiRequest<T>(path, { signal: options.signal });
 }

@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useDescope, useSession, useUser } from '@descope/react-sdk';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import { PageLoading } from '@/components/ui';
@@ -15,6 +15,7 @@ export function useAuth() {
 }
 
 export type CurrentUser = {
+  userId: string;
   name: string;
   email: string;
 };
@@ -25,9 +26,45 @@ export function useCurrentUser(): { user: CurrentUser | null; isLoading: boolean
   if (!user) return { user: null, isLoading: isUserLoading };
   const email = user.email || user.loginIds?.[0] || '';
   return {
-    user: { name: user.name || user.givenName || email, email },
+    user: {
+      userId: user.userId ?? '',
+      name: user.name || user.givenName || email,
+      email,
+    },
     isLoading: false,
   };
+}
+
+function rolesClaim(claims: unknown): string[] | undefined {
+  const roles = (claims as { roles?: unknown } | null | undefined)?.roles;
+  return Array.isArray(roles) ? roles.filter((r) => typeof r === 'string') : undefined;
+}
+
+function jwtPayload(token: string | undefined): unknown {
+  const part = token?.split('.')[1];
+  if (!part) return undefined;
+  try {
+    return JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/')));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The project-level roles in the current session token (its `roles` claim).
+ * They change when the session is refreshed, not when an admin edits them.
+ */
+export function useSessionRoles(): string[] {
+  const { claims, sessionToken } = useSession();
+  return useMemo(
+    () => rolesClaim(claims) ?? rolesClaim(jwtPayload(sessionToken)) ?? [],
+    [claims, sessionToken],
+  );
+}
+
+/** Whether the signed-in user's session carries the `admin` role. */
+export function useIsAdmin(): boolean {
+  return useSessionRoles().includes('admin');
 }
 
 // Set when "Log out" starts and cleared by the login page, so a protected page

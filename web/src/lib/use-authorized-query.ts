@@ -13,9 +13,10 @@ export type QueryState<T> =
  * A 401 first gets one silent session refresh and retry (the token may simply
  * have expired while the tab slept); if the API still refuses, the session is
  * ended and the user is sent to /login. Other failures become `status: 'error'`
- * with a `reload` to try again.
+ * with a `reload` to try again. A change of `refetchKey` loads again too (e.g.
+ * the roles in the session, which change when the SDK refreshes the session).
  */
-export function useAuthorizedQuery<T>(path: string) {
+export function useAuthorizedQuery<T>(path: string, refetchKey = '') {
   const [state, setState] = useState<QueryState<T>>({ status: 'loading' });
   const [attempt, setAttempt] = useState(0);
   const { refresh, endSession } = useSessionControl();
@@ -57,7 +58,7 @@ export function useAuthorizedQuery<T>(path: string) {
       },
     );
     return () => controller.abort();
-  }, [path, attempt]);
+  }, [path, attempt, refetchKey]);
 
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   return { ...state, reload };

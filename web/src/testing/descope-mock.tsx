@@ -19,6 +19,7 @@ type State = {
   user: MockUser | undefined;
   isUserLoading: boolean;
   sessionToken: string;
+  claims: { roles?: string[]; sub?: string } | undefined;
 };
 
 const initialState = (): State => ({
@@ -27,6 +28,7 @@ const initialState = (): State => ({
   user: undefined,
   isUserLoading: false,
   sessionToken: '',
+  claims: undefined,
 });
 
 let state = initialState();
@@ -46,16 +48,29 @@ export function setSession(patch: Partial<State>) {
   emit();
 }
 
-/** Signs the fake user in, as the SDK does after a successful sign-in. */
+/**
+ * Signs the fake user in, as the SDK does after a successful sign-in; `roles`
+ * become the session token's `roles` claim.
+ */
 export function signIn(
   user: MockUser = { name: 'Ada Lovelace', email: 'ada@example.com' },
+  { roles = [] }: { roles?: string[] } = {},
 ) {
+  const userId = user.userId ?? 'U-signed-in';
   setSession({
     isAuthenticated: true,
     isSessionLoading: false,
-    user: { loginIds: user.email ? [user.email] : [], ...user },
+    user: { loginIds: user.email ? [user.email] : [], userId, ...user },
     sessionToken: 'session-jwt-1',
+    claims: { roles, sub: userId },
   });
+}
+
+/** Signs in a user whose session carries the admin role. */
+export function signInAdmin(
+  user: MockUser = { userId: 'U-admin', name: 'Admin', email: 'admin@localhost' },
+) {
+  signIn(user, { roles: ['admin'] });
 }
 
 export const ok = <T,>(data: T) => ({ ok: true as const, code: 200, data });
@@ -69,11 +84,17 @@ function makeSdk() {
     password: {
       signIn: vi.fn(),
       signUp: vi.fn(),
+      replace: vi.fn(),
       policy: vi.fn(async () => ok({ minLength: 8 })),
     },
     refresh: vi.fn(async () => fail(401, { errorCode: 'E061005' })),
     logout: vi.fn(async () => {
-      setSession({ isAuthenticated: false, user: undefined, sessionToken: '' });
+      setSession({
+        isAuthenticated: false,
+        user: undefined,
+        sessionToken: '',
+        claims: undefined,
+      });
       return ok({});
     }),
   };
@@ -112,7 +133,7 @@ export const descopeModule = {
       isAuthenticated: s.isAuthenticated,
       isSessionLoading: s.isSessionLoading,
       sessionToken: s.sessionToken,
-      claims: undefined,
+      claims: s.claims,
     };
   },
   useUser: () => {

@@ -5,7 +5,8 @@
 import { vi } from 'vitest';
 
 export type FakeResponse = { status?: number; body?: unknown } | 'network-error';
-export type FakeRoute = FakeResponse | ((request: Request) => FakeResponse);
+export type FakeRoute =
+  FakeResponse | ((request: Request) => FakeResponse | Promise<FakeResponse>);
 
 export const CONFIG = { projectId: 'P2testprojectidxxxxxxxxxxxxx' };
 
@@ -20,7 +21,7 @@ export function fakeApi(routes: Record<string, FakeRoute> = {}) {
     calls.push(request);
     const path = new URL(request.url).pathname;
     const route = all[path];
-    const answer = typeof route === 'function' ? route(request) : route;
+    const answer = typeof route === 'function' ? await route(request) : route;
     if (answer === undefined) {
       return new Response(JSON.stringify({ error: 'not found' }), { status: 404 });
     }
@@ -44,4 +45,11 @@ export function fakeApi(routes: Record<string, FakeRoute> = {}) {
 export function sequence(...responses: FakeResponse[]): FakeRoute {
   let index = 0;
   return () => responses[Math.min(index++, responses.length - 1)]!;
+}
+
+/** The JSON body of a recorded request (read from a copy, so it can be read again). */
+export async function jsonBody<T = Record<string, unknown>>(
+  request: Request,
+): Promise<T> {
+  return (await request.clone().json()) as T;
 }

@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { ok, sdk, setSession, signIn } from '@/testing/descope-mock';
@@ -80,7 +80,7 @@ describe('/dashboard', () => {
     expect(
       screen.getByText('gatehouse user set-roles --data DIR ada@example.com teacher'),
     ).toBeInTheDocument();
-    expect(screen.getByText(/An admin console is coming/)).toBeInTheDocument();
+    expect(screen.getByText(/in the admin console/)).toBeInTheDocument();
   });
 
   it('picks up a newly granted role with Check again', async () => {
@@ -95,6 +95,23 @@ describe('/dashboard', () => {
       await screen.findByRole('heading', { name: 'Teacher view' }),
     ).toBeInTheDocument();
     expect(sdk.refresh).toHaveBeenCalledTimes(1);
+    expect(api.callsTo('/get_role_data')).toHaveLength(2);
+  });
+
+  it('follows new roles that arrive with a session refresh, without a reload', async () => {
+    const api = fakeApi({
+      '/get_role_data': sequence(roleData(false, true), roleData(true, false)),
+    });
+    signIn({ name: 'Sam', email: 'sam@example.com' }, { roles: ['student'] });
+    renderApp('/dashboard');
+    await screen.findByRole('heading', { name: 'Student view' });
+    // The SDK's background refresh publishes a token with the new roles.
+    act(() =>
+      setSession({ claims: { roles: ['teacher'] }, sessionToken: 'session-jwt-2' }),
+    );
+    expect(
+      await screen.findByRole('heading', { name: 'Teacher view' }),
+    ).toBeInTheDocument();
     expect(api.callsTo('/get_role_data')).toHaveLength(2);
   });
 

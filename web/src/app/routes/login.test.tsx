@@ -1,7 +1,7 @@
 import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { ok, sdk, setSession, signIn } from '@/testing/descope-mock';
+import { fail, ok, sdk, setSession, signIn } from '@/testing/descope-mock';
 import { fakeApi } from '@/testing/fake-api';
 import { renderApp } from '@/testing/render-app';
 
@@ -73,5 +73,35 @@ describe('/login', () => {
     signIn();
     const { router } = renderApp('/login', { from: '//evil.example/x' });
     await waitFor(() => expect(router.state.location.pathname).toBe('/profile'));
+  });
+
+  it('signs in with a new password after an expired one, then continues', async () => {
+    fakeApi(ROLES);
+    sdk.password.signIn.mockResolvedValue(
+      fail(401, { errorCode: 'E062909', errorDescription: 'Password expired' }),
+    );
+    sdk.password.replace.mockImplementation(async () => {
+      signIn({ name: 'Administrator', email: 'admin@localhost' }, { roles: ['admin'] });
+      return ok({});
+    });
+    const { router } = renderApp('/login');
+    await userEvent.type(await screen.findByLabelText('Email'), 'admin@localhost');
+    await userEvent.type(screen.getByLabelText('Password'), 'one-time');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await userEvent.type(
+      await screen.findByLabelText('New password'),
+      'a new admin passphrase',
+    );
+    await userEvent.type(
+      screen.getByLabelText('Confirm new password'),
+      'a new admin passphrase',
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Save password and sign in' }),
+    );
+    await waitFor(() => expect(router.state.location.pathname).toBe('/profile'));
+    expect(
+      await screen.findByRole('heading', { name: 'Administrator' }),
+    ).toBeInTheDocument();
   });
 });

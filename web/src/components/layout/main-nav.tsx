@@ -1,5 +1,5 @@
 import { NavLink, useLocation } from 'react-router-dom';
-import { useAuth, useCurrentUser } from '@/lib/auth';
+import { useAuth, useCurrentUser, useIsAdmin } from '@/lib/auth';
 
 const linkClass = ({ isActive }: { isActive: boolean }) =>
   isActive ? 'nav__link nav__link--active' : 'nav__link';
@@ -7,6 +7,7 @@ const linkClass = ({ isActive }: { isActive: boolean }) =>
 /** Site navigation; what it offers depends on whether someone is signed in. */
 export function MainNav() {
   const { isAuthenticated, isLoading } = useAuth();
+  const isAdmin = useIsAdmin();
   const { pathname } = useLocation();
   // The login page is the form itself; its own header link would only repeat it.
   const showLogIn = !isLoading && !isAuthenticated && pathname !== '/login';
@@ -31,6 +32,13 @@ export function MainNav() {
                 Dashboard
               </NavLink>
             </li>
+            {isAdmin && (
+              <li>
+                <NavLink to="/admin" className={linkClass}>
+                  Admin
+                </NavLink>
+              </li>
+            )}
           </>
         )}
       </ul>

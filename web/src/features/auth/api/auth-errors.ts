@@ -20,7 +20,8 @@ export type AuthErrorView = {
 const ERROR_USER_EXISTS = 'E062107';
 const ERROR_INVALID_REQUEST = 'E011003';
 const ERROR_RATE_LIMITED = 'E130429';
-const ERROR_PASSWORD_EXPIRED = 'E062909';
+export const ERROR_PASSWORD_EXPIRED = 'E062909';
+const ERROR_INVALID_CREDENTIALS = 'E062111';
 
 /** Turns a failed sign-in or sign-up into a sentence for the person at the form. */
 export function describeAuthError(mode: AuthMode, failure: SdkFailure): AuthErrorView {
@@ -56,6 +57,33 @@ export function describeAuthError(mode: AuthMode, failure: SdkFailure): AuthErro
   }
   if (code === 400 || error?.errorCode === ERROR_INVALID_REQUEST) {
     return { message: detail || 'Please check the form and try again.' };
+  }
+  return {
+    message: detail
+      ? `Something went wrong: ${detail}`
+      : 'Something went wrong. Please try again.',
+  };
+}
+
+/** Turns a failed `password.replace` into a sentence for the change-password step. */
+export function describeReplaceError(failure: SdkFailure): AuthErrorView {
+  const { code, error } = failure;
+  const detail = error?.errorMessage?.trim() || error?.errorDescription?.trim();
+  if (code === 401 || error?.errorCode === ERROR_INVALID_CREDENTIALS) {
+    return {
+      message: 'Your current password is no longer accepted. Go back and sign in again.',
+    };
+  }
+  if (code === 403) {
+    return {
+      message: detail || 'This account cannot sign in. Contact your administrator.',
+    };
+  }
+  if (code === 429 || error?.errorCode === ERROR_RATE_LIMITED) {
+    return { message: 'Too many attempts. Please wait a moment and try again.' };
+  }
+  if (code === 400 || error?.errorCode === ERROR_INVALID_REQUEST) {
+    return { message: detail || 'Please choose a different password.' };
   }
   return {
     message: detail

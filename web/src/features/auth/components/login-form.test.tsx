@@ -162,4 +162,111 @@ describe('LoginForm', () => {
     render(<LoginForm notice="You have signed out." />);
     expect(screen.getByRole('status')).toHaveTextContent('You have signed out.');
   });
+
+  describe('when the password has expired (E062909)', () => {
+    const EXPIRED = fail(401, {
+      errorCode: 'E062909',
+      errorDescription: 'Password expired',
+      errorMessage: 'The password has expired and must be replaced before signing in',
+    });
+
+    async function reachNewPasswordStep() {
+      sdk.password.signIn.mockResolvedValue(EXPIRED);
+      render(<LoginForm />);
+      await fillSignIn('admin@localhost', 'one-time-pw');
+      await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+      await screen.findByRole('heading', { name: 'Choose a new password' });
+    }
+
+    async function choose(next: string, confirm = next) {
+      await userEvent.type(screen.getByLabelText('New password'), next);
+      await userEvent.type(screen.getByLabelText('Confirm new password'), confirm);
+      await userEvent.click(
+        screen.getByRole('button', { name: 'Save password and sign in' }),
+      );
+    }
+
+    it('asks for a new password instead of showing an error', async () => {
+      await reachNewPasswordStep();
+      expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+      expect(screen.getByText('admin@localhost')).toBeInTheDocument();
+      expect(screen.getByLabelText('New password')).toHaveFocus();
+      expect(screen.getByLabelText('New password')).toHaveAttribute(
+        'autocomplete',
+        'new-password',
+      );
+      expect(screen.queryByLabelText('Email')).not.toBeInTheDocument();
+    });
+
+    it('replaces the password through the SDK, which signs the user in', async () => {
+      sdk.password.replace.mockResolvedValue(ok({ sessionJwt: 'x' }));
+      await reachNewPasswordStep();
+      await choose('a brand new passphrase');
+      expect(sdk.password.replace).toHaveBeenCalledWith(
+        'admin@localhost',
+        'one-time-pw',
+        'a brand new passphrase',
+      );
+      expect(
+        screen.getByRole('button', { name: 'Save password and sign in' }),
+      ).toHaveAttribute('aria-busy', 'true');
+    });
+
+    it('checks that the two new passwords match', async () => {
+      await reachNewPasswordStep();
+      await choose('a brand new passphrase', 'a different one');
+      expect(await screen.findByRole('alert')).toHaveTextContent('don’t match');
+      expect(sdk.password.replace).not.toHaveBeenCalled();
+    });
+
+    it('refuses to reuse the expired password', async () => {
+      await reachNewPasswordStep();
+      await choose('one-time-pw');
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'different from the one that expired',
+      );
+      expect(sdk.password.replace).not.toHaveBeenCalled();
+    });
+
+    it('shows the server’s password rule when the new one is too weak', async () => {
+      sdk.password.replace.mockResolvedValue(
+        fail(400, {
+          errorCode: 'E011003',
+          errorMessage: 'Password must be at least 8 characters long',
+        }),
+      );
+      await reachNewPasswordStep();
+      await choose('short');
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'Password must be at least 8 characters long',
+      );
+      expect(
+        screen.getByRole('button', { name: 'Save password and sign in' }),
+      ).toBeEnabled();
+    });
+
+    it('explains when the old password is no longer accepted', async () => {
+      sdk.password.replace.mockResolvedValue(fail(401, { errorCode: 'E062111' }));
+      await reachNewPasswordStep();
+      await choose('a brand new passphrase');
+      expect(await screen.findByRole('alert')).toHaveTextContent('no longer accepted');
+    });
+
+    it('says so when the server cannot be reached', async () => {
+      sdk.password.replace.mockRejectedValue(new TypeError('Failed to fetch'));
+      await reachNewPasswordStep();
+      await choose('a brand new passphrase');
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'Could not reach the server',
+      );
+    });
+
+    it('goes back to the sign-in form', async () => {
+      await reachNewPasswordStep();
+      await userEvent.click(screen.getByRole('button', { name: 'Back to sign in' }));
+      expect(screen.getByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
+      expect(screen.getByLabelText('Email')).toHaveValue('admin@localhost');
+      expect(screen.getByLabelText('Password')).toHaveValue('');
+    });
+  });
 });

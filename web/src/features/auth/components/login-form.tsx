@@ -4,6 +4,7 @@ import type { AuthMode } from '../api/auth-errors';
 import { describePasswordPolicy } from '../api/password-policy';
 import { usePasswordAuth } from '../hooks/use-password-auth';
 import { usePasswordPolicy } from '../hooks/use-password-policy';
+import { ChangePasswordForm } from './change-password-form';
 import './login-form.css';
 
 type LoginFormProps = {
@@ -40,7 +41,7 @@ export function LoginForm({
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { submit, pending, error, clearError } = usePasswordAuth();
+  const { submit, pending, error, clearError, expired, clearExpired } = usePasswordAuth();
   const policy = usePasswordPolicy(mode === 'signUp');
   const errorId = useId();
   const headingId = useId();
@@ -56,6 +57,22 @@ export function LoginForm({
     event.preventDefault();
     void submit(mode, { name, email, password });
   };
+
+  if (expired) {
+    return (
+      <Card className="login" aria-labelledby={headingId}>
+        <ChangePasswordForm
+          loginId={expired.loginId}
+          oldPassword={expired.password}
+          headingId={headingId}
+          onBack={() => {
+            setPassword('');
+            clearExpired();
+          }}
+        />
+      </Card>
+    );
+  }
 
   return (
     <Card className="login" aria-labelledby={headingId}>

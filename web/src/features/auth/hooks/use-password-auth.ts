@@ -2,6 +2,7 @@ import { useCallback, useRef, useState } from 'react';
 import { useDescope } from '@descope/react-sdk';
 import {
   describeAuthError,
+  ERROR_PASSWORD_EXPIRED,
   NETWORK_ERROR,
   type AuthErrorView,
   type AuthMode,
@@ -13,14 +14,20 @@ export type PasswordCredentials = {
   password: string;
 };
 
+/** A sign-in that was refused because the password must be replaced first. */
+export type ExpiredPassword = { loginId: string; password: string };
+
 /**
  * Signs in or up with a password through the Descope SDK, which stores the
  * tokens and publishes the new session (so `useSession` flips to signed in).
+ * A correct but expired password (E062909, e.g. the first admin's one-time
+ * password) sets `expired` instead of an error: the form then asks for a new one.
  */
 export function usePasswordAuth() {
   const { password } = useDescope();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<AuthErrorView | null>(null);
+  const [expired, setExpired] = useState<ExpiredPassword | null>(null);
   const inFlight = useRef(false);
 
   const submit = useCallback(
@@ -39,6 +46,11 @@ export function usePasswordAuth() {
                 email: loginId,
               });
         if (!response.ok) {
+          if (mode === 'signIn' && response.error?.errorCode === ERROR_PASSWORD_EXPIRED) {
+            setExpired({ loginId, password: secret });
+            setPending(false);
+            return false;
+          }
           setError(describeAuthError(mode, response));
           setPending(false);
           return false;
@@ -57,5 +69,6 @@ export function usePasswordAuth() {
   );
 
   const clearError = useCallback(() => setError(null), []);
-  return { submit, pending, error, clearError };
+  const clearExpired = useCallback(() => setExpired(null), []);
+  return { submit, pending, error, clearError, expired, clearExpired };
 }

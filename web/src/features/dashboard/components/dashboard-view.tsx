@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Alert, Button, Card, PageLoading } from '@/components/ui';
-import { useCurrentUser, useSessionControl } from '@/lib/auth';
+import { useCurrentUser, useSessionControl, useSessionRoles } from '@/lib/auth';
 import { useAuthorizedQuery } from '@/lib/use-authorized-query';
 import { GET_ROLE_DATA_PATH, type RoleDataResponse } from '../api/get-role-data';
 import { NoRoleView } from './no-role-view';
@@ -10,7 +10,9 @@ import './dashboard.css';
 
 /** Shows what the signed-in user may see according to the roles in their session. */
 export function DashboardView() {
-  const roleData = useAuthorizedQuery<RoleDataResponse>(GET_ROLE_DATA_PATH);
+  // Roles live in the session token: when a refresh brings new ones, ask again.
+  const sessionRoles = useSessionRoles().join(',');
+  const roleData = useAuthorizedQuery<RoleDataResponse>(GET_ROLE_DATA_PATH, sessionRoles);
   const { user } = useCurrentUser();
   const { refresh } = useSessionControl();
   const [checking, setChecking] = useState(false);

@@ -18,8 +18,9 @@ export function NoRoleView({ email, checking, onCheckAgain }: NoRoleViewProps) {
       </p>
       <h3>How roles get assigned</h3>
       <p>
-        An administrator of this Gatehouse server grants roles with the command-line tool,
-        on the server’s data directory:
+        An administrator of this Gatehouse server grants roles in the admin console, under{' '}
+        <strong>Admin → Users</strong>, or with the command-line tool on the server’s data
+        directory:
       </p>
       <pre className="role-view__command">
         <code>gatehouse user set-roles --data DIR {who} teacher</code>
@@ -27,7 +28,7 @@ export function NoRoleView({ email, checking, onCheckAgain }: NoRoleViewProps) {
       <p className="role-view__muted">
         Use <code>student</code> for the student role, or <code>teacher,student</code> for
         both. The data directory can also come from the <code>GATEHOUSE_DATA</code>{' '}
-        environment variable. An admin console is coming.
+        environment variable.
       </p>
       <p>Once a role is granted, check again (or reload the page) to pick it up.</p>
       <Button variant="secondary" onClick={onCheckAgain} loading={checking}>

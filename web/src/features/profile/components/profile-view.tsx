@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import { Alert, Button, Card, Skeleton } from '@/components/ui';
-import { useCurrentUser, useLogout } from '@/lib/auth';
+import { useCurrentUser, useLogout, useSessionRoles } from '@/lib/auth';
 import { useAuthorizedQuery } from '@/lib/use-authorized-query';
 import { GET_ROLES_PATH, type RolesResponse } from '../api/get-roles';
 import './profile.css';
@@ -9,7 +9,9 @@ import './profile.css';
 export function ProfileView() {
   const { user } = useCurrentUser();
   const logout = useLogout();
-  const roles = useAuthorizedQuery<RolesResponse>(GET_ROLES_PATH);
+  // Roles live in the session token: when a refresh brings new ones, ask again.
+  const sessionRoles = useSessionRoles().join(',');
+  const roles = useAuthorizedQuery<RolesResponse>(GET_ROLES_PATH, sessionRoles);
 
   return (
     <div className="profile">
