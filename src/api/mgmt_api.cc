@@ -511,28 +511,37 @@ void Routes::tenants() {
 
 void Routes::audit() {
   auto& store = d_.store;
+  // Descope's wire format: times in epoch milliseconds, login ids as
+  // `externalIds` (node-sdk maps them to loginIds). `results` is Gatehouse's.
   add("POST", "/v1/mgmt/audit/search",
       [&store](Request&, const auth::Origin&, const json::object& o) {
         store::AuditQuery q;
         GH_TRY(actions, optional_string_array(o, "actions"));
         GH_TRY(users, optional_string_array(o, "userIds"));
+        GH_TRY(logins, optional_string_array(o, "externalIds"));
+        GH_TRY(results, optional_string_array(o, "results"));
         GH_TRY(from, optional_int(o, "from"));
         GH_TRY(to, optional_int(o, "to"));
         GH_TRY(limit, optional_int(o, "limit"));
         q.actions = actions->value_or(std::vector<std::string>{});
         q.user_ids = users->value_or(std::vector<std::string>{});
-        q.from = from->value_or(0);
-        q.to = to->value_or(0);
+        q.login_ids = logins->value_or(std::vector<std::string>{});
+        q.results = results->value_or(std::vector<std::string>{});
+        // Milliseconds in, seconds in the store; `to` rounds up so it stays exclusive.
+        q.from = from->value_or(0) / 1000;
+        q.to = to->has_value() ? (**to + 999) / 1000 : 0;
         q.limit = static_cast<int>(std::clamp<int64_t>(limit->value_or(100), 1, 1000));
         GH_TRY(events, store.search_audit_events(q));
         json::array out;
         for (const auto& e : *events) {
-          out.emplace_back(json::object{{"id", e.id},
-                                        {"occurred", e.at},
+          json::array ids;
+          if (!e.login_id.empty()) ids.emplace_back(e.login_id);
+          out.emplace_back(json::object{{"id", std::to_string(e.id)},
+                                        {"occurred", e.at * 1000},
                                         {"action", e.action},
                                         {"result", e.result},
                                         {"userId", e.user_id},
-                                        {"loginIds", json::array{json::value(e.login_id)}},
+                                        {"externalIds", std::move(ids)},
                                         {"actorId", e.actor},
                                         {"remoteAddress", e.ip},
                                         {"userAgent", e.user_agent},

@@ -141,6 +141,8 @@ struct AuditEvent {
 struct AuditQuery {
   std::vector<std::string> actions;   // exact action names; empty = all
   std::vector<std::string> user_ids;  // empty = all
+  std::vector<std::string> login_ids; // exact login ids as recorded; empty = all
+  std::vector<std::string> results;   // "success" / "failure"; empty = all
   int64_t from = 0;                   // inclusive, 0 = unbounded
   int64_t to = 0;                     // exclusive, 0 = unbounded
   int limit = 100;                    // 1..1000, newest first

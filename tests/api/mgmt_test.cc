@@ -1315,9 +1315,9 @@ TEST_F(MgmtAuditTest, SearchFindsManagementChangesWithTheirActor) {
   EXPECT_EQ(e.at("action"), "user.created");
   EXPECT_EQ(e.at("result"), "success");
   EXPECT_EQ(str(e.at("userId")), uid);
-  EXPECT_THAT(strings(e.at("loginIds")), ElementsAre(email));
+  EXPECT_THAT(strings(e.at("externalIds")), ElementsAre(email));
   EXPECT_EQ(str(e.at("actorId")), "mgmt-key:" + key().id);
-  EXPECT_GE(e.at("occurred").as_int64(), before - 1);
+  EXPECT_GE(e.at("occurred").as_int64(), (before - 1) * 1000) << "epoch milliseconds, as Descope";
   EXPECT_TRUE(e.at("id").is_int64() || e.at("id").is_string());
   EXPECT_TRUE(e.at("remoteAddress").is_string());
 
@@ -1333,7 +1333,12 @@ TEST_F(MgmtAuditTest, SearchFindsManagementChangesWithTheirActor) {
   auto recent = audits({{"actions", json::array{"user.signin"}}, {"limit", 20}});
   ASSERT_FALSE(recent.empty());
   EXPECT_EQ(recent[0].at("result"), "failure") << "newest first: " << recent;
-  EXPECT_THAT(strings(recent[0].at("loginIds")), ElementsAre(email));
+  EXPECT_THAT(strings(recent[0].at("externalIds")), ElementsAre(email));
+  auto failures = audits({{"actions", json::array{"user.signin"}},
+                          {"results", json::array{"failure"}},
+                          {"externalIds", json::array{email}}});
+  ASSERT_EQ(failures.size(), 1u) << failures;
+  EXPECT_EQ(failures[0].at("result"), "failure");
   EXPECT_THAT(json::serialize(recent), Not(HasSubstr("Wrong-Password-1"))) << "no secret in the audit log";
   EXPECT_THAT(json::serialize(recent), Not(HasSubstr(kPassword)));
 }
@@ -1346,10 +1351,11 @@ TEST_F(MgmtAuditTest, SearchFiltersByActionUserTimeAndLimit) {
   auto one = audits({{"actions", json::array{"user.created"}}, {"userIds", json::array{a, b}}, {"limit", 1}});
   ASSERT_EQ(one.size(), 1u) << one;
   EXPECT_EQ(str(one[0].at("userId")), b) << "newest first";
-  int64_t now = unix_now();
-  EXPECT_TRUE(audits({{"userIds", json::array{a}}, {"from", now + 3600}}).empty());
-  EXPECT_TRUE(audits({{"userIds", json::array{a}}, {"to", now - 3600}}).empty());
-  EXPECT_EQ(audits({{"userIds", json::array{a}}, {"from", now - 3600}, {"to", now + 3600}}).size(), 1u);
+  int64_t now = unix_now() * 1000;  // from/to are epoch milliseconds, as in Descope
+  EXPECT_TRUE(audits({{"userIds", json::array{a}}, {"from", now + 3600000}}).empty());
+  EXPECT_TRUE(audits({{"userIds", json::array{a}}, {"to", now - 3600000}}).empty());
+  EXPECT_EQ(audits({{"userIds", json::array{a}}, {"from", now - 3600000}, {"to", now + 3600000}}).size(),
+            1u);
   auto any = audits({{"limit", 5}});
   EXPECT_EQ(any.size(), 5u) << "every management call is audited, so there are plenty";
   EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/audit/search", json::object{{"limit", "5"}}), 400));

@@ -594,7 +594,7 @@ Result<std::vector<AuditEvent>> SqliteStore::search_audit_events(const AuditQuer
   if (q.limit < 1 || q.limit > kMaxAuditLimit) {
     return make_error(Errc::kInvalidArgument, "limit must be between 1 and 1000");
   }
-  // Only the filters present appear (at most 16 shapes of text, see
+  // Only the filters present appear (at most 64 shapes of text, see
   // json_string_array); the plan then walks audit_events_at,
   // audit_events_action_at or audit_events_user_at newest first.
   std::string sql(kSearchAuditEvents);
@@ -605,6 +605,8 @@ Result<std::vector<AuditEvent>> SqliteStore::search_audit_events(const AuditQuer
   };
   if (!q.actions.empty()) add("action IN (SELECT value FROM json_each(?))");
   if (!q.user_ids.empty()) add("user_id IN (SELECT value FROM json_each(?))");
+  if (!q.login_ids.empty()) add("login_id IN (SELECT value FROM json_each(?))");
+  if (!q.results.empty()) add("result IN (SELECT value FROM json_each(?))");
   if (q.from != 0) add("at >= ?");
   if (q.to != 0) add("at < ?");
   sql += where;
@@ -617,6 +619,8 @@ Result<std::vector<AuditEvent>> SqliteStore::search_audit_events(const AuditQuer
   int index = 1;
   if (!q.actions.empty()) stmt->bind(index++, json_string_array(q.actions));
   if (!q.user_ids.empty()) stmt->bind(index++, json_string_array(q.user_ids));
+  if (!q.login_ids.empty()) stmt->bind(index++, json_string_array(q.login_ids));
+  if (!q.results.empty()) stmt->bind(index++, json_string_array(q.results));
   if (q.from != 0) stmt->bind(index++, q.from);
   if (q.to != 0) stmt->bind(index++, q.to);
   stmt->bind(index, q.limit);

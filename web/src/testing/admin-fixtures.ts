@@ -51,11 +51,11 @@ export function audit(
   const id = patch.id ?? Math.floor(Math.random() * 1e9);
   return {
     id,
-    occurred: patch.occurred ?? NOW - 120,
+    occurred: (patch.occurred ?? NOW - 120) * 1000,
     action,
     result: patch.result ?? 'success',
     userId: `U-${email}`,
-    loginIds: [email],
+    externalIds: [email],
     actorId: 'U-admin',
     remoteAddress: '127.0.0.1',
     userAgent: 'test',
@@ -153,11 +153,16 @@ export function fakeMgmt(
     '/v1/mgmt/permission/create': { body: {} },
     '/v1/mgmt/permission/delete': { body: {} },
     '/v1/mgmt/audit/search': async (request) => {
-      const { actions = [] } = await jsonBody<{ actions?: string[] }>(request);
+      const { actions = [], results = [] } = await jsonBody<{
+        actions?: string[];
+        results?: string[];
+      }>(request);
       return {
         body: {
           audits: audits.filter(
-            (a) => actions.length === 0 || actions.includes(a.action),
+            (a) =>
+              (actions.length === 0 || actions.includes(a.action)) &&
+              (results.length === 0 || results.includes(a.result)),
           ),
         },
       };

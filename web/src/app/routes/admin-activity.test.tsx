@@ -67,7 +67,16 @@ describe('/admin/activity', () => {
     expect(changes).toHaveTextContent('Now: no roles');
 
     const bodies = await Promise.all(api.callsTo('/v1/mgmt/audit/search').map(jsonBody));
-    expect(bodies).toContainEqual({ actions: ['user.signin'], limit: 200 });
+    expect(bodies).toContainEqual({
+      actions: ['user.signin'],
+      results: ['success'],
+      limit: 10,
+    });
+    expect(bodies).toContainEqual({
+      actions: ['user.signin'],
+      results: ['failure'],
+      limit: 10,
+    });
     expect(bodies).toContainEqual({ actions: ['user.roles.changed'], limit: 10 });
   });
 
@@ -112,7 +121,7 @@ describe('/admin/activity', () => {
     const before = api.calls.length;
     await userEvent.click(screen.getByRole('button', { name: 'Refresh' }));
     await screen.findByText('1 sign-in today');
-    expect(api.calls.length - before).toBe(3);
+    expect(api.calls.length - before).toBe(4);
   });
 });
 

@@ -118,7 +118,7 @@ export async function deletePermission(call: MgmtCall, name: string) {
 
 export async function searchAudit(
   call: MgmtCall,
-  query: { actions: string[]; limit: number },
+  query: { actions: string[]; results?: ('success' | 'failure')[]; limit: number },
   signal?: AbortSignal,
 ) {
   return (

@@ -24,12 +24,13 @@ export type Permission = { name: string; description: string };
 
 export type AuditEvent = {
   id: number | string;
-  /** Unix seconds. */
+  /** Epoch milliseconds, as in Descope's audit records. */
   occurred: number;
   action: string;
   result: 'success' | 'failure' | string;
   userId: string;
-  loginIds: string[];
+  /** Login ids of the subject (Descope's wire name). */
+  externalIds: string[];
   actorId: string;
   remoteAddress: string;
   userAgent: string;

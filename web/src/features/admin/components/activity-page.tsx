@@ -8,8 +8,6 @@ import { SigninsChart } from './signins-chart';
 import { When } from './when';
 
 const LIST_LENGTH = 10;
-// Sign-ins are fetched in one batch and split into successes and failures.
-const SIGNIN_BATCH = 200;
 
 /** Sign-ins per day, recent and failed sign-ins, and role changes, from the audit log. */
 export function ActivityPage() {
@@ -17,21 +15,35 @@ export function ActivityPage() {
     dailyCounts(call, 'user.signin', signal),
   );
   const signins = useMgmtQuery('signins', (call, signal) =>
-    searchAudit(call, { actions: ['user.signin'], limit: SIGNIN_BATCH }, signal),
+    searchAudit(
+      call,
+      { actions: ['user.signin'], results: ['success'], limit: LIST_LENGTH },
+      signal,
+    ),
+  );
+  const failures = useMgmtQuery('failed-signins', (call, signal) =>
+    searchAudit(
+      call,
+      { actions: ['user.signin'], results: ['failure'], limit: LIST_LENGTH },
+      signal,
+    ),
   );
   const roleChanges = useMgmtQuery('role-changes', (call, signal) =>
     searchAudit(call, { actions: ['user.roles.changed'], limit: LIST_LENGTH }, signal),
   );
-  const refreshing = daily.isFetching || signins.isFetching || roleChanges.isFetching;
+  const refreshing =
+    daily.isFetching ||
+    signins.isFetching ||
+    failures.isFetching ||
+    roleChanges.isFetching;
   const refresh = () => {
     daily.reload();
     signins.reload();
+    failures.reload();
     roleChanges.reload();
   };
   const chartHeading = useId();
 
-  const succeeded = signins.data?.filter((e) => e.result === 'success');
-  const failed = signins.data?.filter((e) => e.result !== 'success');
   const total = daily.data?.days.reduce((sum, d) => sum + d.count, 0) ?? 0;
   const today = daily.data?.days.at(-1)?.count ?? 0;
 
@@ -73,14 +85,14 @@ export function ActivityPage() {
         <EventList
           title="Recent sign-ins"
           query={signins}
-          events={succeeded}
+          events={signins.data}
           empty="No one has signed in yet."
           render={(e) => <span className="admin-muted">{describeDetail(e)}</span>}
         />
         <EventList
           title="Failed sign-ins"
-          query={signins}
-          events={failed}
+          query={failures}
+          events={failures.data}
           empty="No failed sign-ins."
           tone="failure"
           render={(e) => <span className="admin-event__reason">{describeDetail(e)}</span>}
@@ -137,10 +149,10 @@ function EventList({
               className={tone ? `admin-event admin-event--${tone}` : 'admin-event'}
             >
               <span className="admin-event__who">
-                {e.loginIds?.[0] || 'unknown account'}
+                {e.externalIds?.[0] || 'unknown account'}
               </span>
               <span className="admin-event__when">
-                <When at={e.occurred} />
+                <When at={Math.floor(e.occurred / 1000)} />
               </span>
               <span className="admin-event__what">
                 {render(e)}
