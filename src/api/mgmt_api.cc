@@ -32,7 +32,8 @@ json::array strings(const std::vector<std::string>& v) {
   auto var = (expr);                       \
   if (!var) return fail(var.error())
 
-class Routes {
+// Registers the routes; every handler holds the Routes it came from.
+class Routes : public std::enable_shared_from_this<Routes> {
  public:
   Routes(http::Router& router, MgmtApiDeps deps) : router_(router), d_(std::move(deps)) {}
 
@@ -62,8 +63,8 @@ class Routes {
   }
 
   void add(const char* method, const char* path, MgmtHandler h) {
-    router_.add(method, path, [this, h = std::move(h)](Request& req) {
-      auto origin = authorize(req);
+    router_.add(method, path, [self = shared_from_this(), h = std::move(h)](Request& req) {
+      auto origin = self->authorize(req);
       if (!origin) return fail(origin.error());
       auto body = parse_object(req.body);
       if (!body) return fail(body.error());
@@ -571,13 +572,11 @@ void Routes::audit() {
 }
 
 void register_mgmt_routes(http::Router& router, MgmtApiDeps deps) {
-  // The routes capture the Routes object; it lives as long as the process.
-  static std::vector<std::unique_ptr<Routes>> keep;
-  auto& r = *keep.emplace_back(std::make_unique<Routes>(router, std::move(deps)));
-  r.users();
-  r.roles_and_permissions();
-  r.tenants();
-  r.audit();
+  auto r = std::make_shared<Routes>(router, std::move(deps));
+  r->users();
+  r->roles_and_permissions();
+  r->tenants();
+  r->audit();
 }
 
 }  // namespace gh::api
