@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "common/result.h"
 #include "crypto/password.h"
 #include "crypto/password_policy.h"
 
@@ -20,5 +22,9 @@ struct AuthConfig {
   crypto::Argon2Params argon2;
   std::vector<std::string> default_roles;   // given on sign-up
 };
+
+// A new password as it will be stored: checked against the policy (a readable
+// kInvalidArgument), then hashed with Argon2id. Slow: call from a worker thread.
+Result<std::string> hash_new_password(const AuthConfig& config, std::string_view password);
 
 }  // namespace gh::auth

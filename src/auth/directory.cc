@@ -49,8 +49,7 @@ Result<store::User> Directory::add_user(const std::string& email, const std::str
   if (!looks_like_email(*login_id)) {
     return make_error(Errc::kInvalidArgument, "'" + *login_id + "' is not an email address");
   }
-  if (auto st = crypto::check_password(password, config_.password_policy); !st) return st.error();
-  auto hash = crypto::hash_password(password, config_.argon2);
+  auto hash = hash_new_password(config_, password);
   if (!hash) return hash.error();
   store::NewUser nu;
   nu.id = crypto::random_id('U');

@@ -39,6 +39,15 @@ Result<std::vector<store::UserTenant>> edit_tenant_roles(
   return tenants;
 }
 
+// The user's roles at project level, or inside `tenant_id` when given.
+std::vector<std::string> current_roles(const store::User& u, const std::string& tenant_id) {
+  if (tenant_id.empty()) return u.roles;
+  for (const auto& t : u.tenants) {
+    if (t.tenant_id == tenant_id) return t.roles;
+  }
+  return {};
+}
+
 }  // namespace
 
 Management::Management(const AuthConfig& config, store::Store& store, Audit& audit, Clock clock)
@@ -50,10 +59,7 @@ Result<store::User> Management::create_user(const CreateUserInput& in, const Ori
   if (auto st = check_status(in.status); !st) return st.error();
   store::NewUser nu;
   if (!in.password.empty()) {
-    if (auto st = crypto::check_password(in.password, config_.password_policy); !st) {
-      return st.error();
-    }
-    auto hash = crypto::hash_password(in.password, config_.argon2);
+    auto hash = hash_new_password(config_, in.password);
     if (!hash) return hash.error();
     nu.password_hash = std::move(*hash);
   }
@@ -188,12 +194,7 @@ Result<store::User> Management::add_roles(const std::string& user_id,
   std::lock_guard lock(edit_mu_);
   auto user = store_.get_user_by_id(user_id);
   if (!user) return user.error();
-  std::vector<std::string> current = user->roles;
-  if (!tenant_id.empty()) {
-    for (const auto& t : user->tenants) {
-      if (t.tenant_id == tenant_id) current = t.roles;
-    }
-  }
+  auto current = current_roles(*user, tenant_id);
   current.insert(current.end(), roles.begin(), roles.end());
   return set_roles_locked(user_id, tenant_id, std::move(current), origin);
 }
@@ -205,12 +206,7 @@ Result<store::User> Management::remove_roles(const std::string& user_id,
   std::lock_guard lock(edit_mu_);
   auto user = store_.get_user_by_id(user_id);
   if (!user) return user.error();
-  std::vector<std::string> current = user->roles;
-  if (!tenant_id.empty()) {
-    for (const auto& t : user->tenants) {
-      if (t.tenant_id == tenant_id) current = t.roles;
-    }
-  }
+  auto current = current_roles(*user, tenant_id);
   std::erase_if(current, [&](const std::string& r) {
     return std::find(roles.begin(), roles.end(), r) != roles.end();
   });
@@ -248,8 +244,7 @@ Status Management::set_password(const std::string& user_id, const std::string& p
                                 bool temporary, const Origin& origin) {
   auto user = store_.get_user_by_id(user_id);
   if (!user) return user.error();
-  if (auto st = crypto::check_password(password, config_.password_policy); !st) return st;
-  auto hash = crypto::hash_password(password, config_.argon2);
+  auto hash = hash_new_password(config_, password);
   if (!hash) return hash.error();
   if (auto st = store_.set_password_hash(user_id, *hash, temporary); !st) return st;
   audit_.record(origin, "user.password.set", true, user_id, user->login_id,

@@ -19,9 +19,6 @@ PasswordStrategy::PasswordStrategy(const AuthConfig& config, store::Store& store
 Result<Authenticated> PasswordStrategy::sign_up(const SignUpInput& input, const Origin& origin) {
   auto login_id = normalize_login_id(input.login_id);
   if (!login_id) return login_id.error();
-  if (auto st = crypto::check_password(input.password, config_.password_policy); !st) {
-    return st.error();
-  }
   // Sign-up reveals existence by its nature (Descope answers "user exists");
   // checking first spares an Argon2id run. create_user still decides races.
   if (auto existing = store_.get_user_by_login_id(*login_id); existing) {
@@ -29,7 +26,7 @@ Result<Authenticated> PasswordStrategy::sign_up(const SignUpInput& input, const 
   } else if (existing.code() != Errc::kUserNotFound) {
     return existing.error();
   }
-  auto hash = crypto::hash_password(input.password, config_.argon2);
+  auto hash = hash_new_password(config_, input.password);
   if (!hash) return hash.error();
 
   store::NewUser nu;
@@ -111,9 +108,6 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
   if (old_password.empty()) {
     return make_error(Errc::kInvalidArgument, "The oldPassword field is required");
   }
-  if (auto st = crypto::check_password(new_password, config_.password_policy); !st) {
-    return st.error();
-  }
   bool expired = false;
   auto user = check(*login_id, old_password, &expired);
   if (!user) {
@@ -121,7 +115,7 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
     return user.error();
   }
   if (user->status != "enabled") return make_error(Errc::kUserDisabled, "User is disabled");
-  auto hash = crypto::hash_password(new_password, config_.argon2);
+  auto hash = hash_new_password(config_, new_password);
   if (!hash) return hash.error();
   if (auto st = store_.set_password_hash(user->id, *hash, false); !st) return st.error();
   user->has_password = true;
@@ -134,8 +128,7 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
 
 Status PasswordStrategy::update(const std::string& user_id, std::string_view new_password,
                                 const Origin& origin) {
-  if (auto st = crypto::check_password(new_password, config_.password_policy); !st) return st;
-  auto hash = crypto::hash_password(new_password, config_.argon2);
+  auto hash = hash_new_password(config_, new_password);
   if (!hash) return hash.error();
   if (auto st = store_.set_password_hash(user_id, *hash, false); !st) return st;
   audit_.record(origin, "user.password.update", true, user_id);
