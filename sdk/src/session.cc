@@ -2,12 +2,95 @@
 
 #include <boost/json/parse.hpp>
 
+#include <array>
+#include <functional>
+#include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "jose/verify.h"
 #include "url.h"
 
 namespace gatehouse {
+namespace detail {
+
+// Session tokens that passed verify_jwt, with what validate_session returned for them.
+// A hit must give exactly the answer a full verification would give now, so:
+//   - the key is std::hash of the token, but a hit also compares the whole token, so a
+//     collision can never hand out another token's claims (and only tokens that verified
+//     with our keys get in, so nobody can flood one bucket);
+//   - exp/nbf/iat are checked against the clock on every hit with the same leeway rule as
+//     verify_jwt; an entry that fails them is dropped and the token goes through the full
+//     verification, which names the failure;
+//   - each shard remembers the key set its entries were verified under and empties itself
+//     when KeySource returns a different one (rotation, refetch);
+//   - only successes are cached: a forged token costs a verification every time.
+// Bounded: kShards × kPerShard entries (~2-3 KB each). A full shard first drops expired
+// entries, then an arbitrary one.
+class VerifiedTokenCache {
+ public:
+  static constexpr size_t kShards = 8;
+  static constexpr size_t kPerShard = 512;
+
+  struct Entry {
+    JwtResponse response;  // response.jwt is the token
+    int64_t exp = 0, nbf = 0, iat = 0;
+  };
+
+  // True and *out filled when `token` verified before under `keys` and is still in time.
+  bool find(std::string_view token, const KeySet& keys, int64_t now, int64_t leeway,
+            JwtResponse* out) {
+    size_t h = std::hash<std::string_view>{}(token);
+    Shard& s = shards_[h % kShards];
+    std::lock_guard lock(s.mu);
+    if (s.keys != keys) {
+      s.map.clear();
+      s.keys = keys;
+      return false;
+    }
+    auto it = s.map.find(h);
+    if (it == s.map.end() || it->second.response.jwt != token) return false;
+    const Entry& e = it->second;
+    if (!in_time(e, now, leeway)) {
+      s.map.erase(it);
+      return false;
+    }
+    *out = e.response;
+    return true;
+  }
+
+  void insert(const KeySet& keys, int64_t now, int64_t leeway, Entry entry) {
+    size_t h = std::hash<std::string_view>{}(entry.response.jwt);
+    Shard& s = shards_[h % kShards];
+    std::lock_guard lock(s.mu);
+    if (s.keys != keys) {
+      s.map.clear();
+      s.keys = keys;
+    }
+    if (s.map.size() >= kPerShard && !s.map.contains(h)) {
+      std::erase_if(s.map, [&](const auto& kv) { return !in_time(kv.second, now, leeway); });
+      if (s.map.size() >= kPerShard) s.map.erase(s.map.begin());
+    }
+    s.map.insert_or_assign(h, std::move(entry));
+  }
+
+ private:
+  // The time rules of verify_jwt: expired when exp <= now - leeway; not yet valid when
+  // nbf or iat > now + leeway.
+  static bool in_time(const Entry& e, int64_t now, int64_t leeway) {
+    return e.exp > now - leeway && e.nbf <= now + leeway && e.iat <= now + leeway;
+  }
+
+  struct Shard {
+    std::mutex mu;
+    KeySet keys;
+    std::unordered_map<size_t, Entry> map;
+  };
+  std::array<Shard, kShards> shards_;
+};
+
+}  // namespace detail
+
 namespace {
 
 using gh::jose::Status;
@@ -95,7 +178,8 @@ SessionClient::SessionClient(Options options)
       keys_(std::move(options.keys)),
       http_(std::move(options.http)),
       clock_(options.clock ? std::move(options.clock) : gh::system_clock()),
-      leeway_(options.leeway) {
+      leeway_(options.leeway),
+      cache_(std::make_shared<detail::VerifiedTokenCache>()) {
   if (project_id_.empty()) throw std::invalid_argument("SessionClient: project_id is required");
   if (!keys_ && base_url_.empty()) {
     throw std::invalid_argument("SessionClient: base_url or a key source is required");
@@ -114,14 +198,25 @@ gh::Result<JwtResponse> SessionClient::validate(std::string_view token, Kind kin
         gh::Errc::kUnavailable,
         std::string(kind_name) + " token cannot be checked: " + keys.error().message);
   }
-  gh::jose::VerifyOptions options{
-      .now = clock_(), .leeway = leeway_, .expected_issuer = project_id_};
+  int64_t now = clock_();
+  if (kind == Kind::kSession) {
+    JwtResponse cached;
+    if (cache_->find(token, *keys, now, leeway_, &cached)) {
+      set(why, Status::kOk);
+      return cached;
+    }
+  }
+  gh::jose::VerifyOptions options{.now = now, .leeway = leeway_, .expected_issuer = project_id_};
   gh::jose::Jwt jwt;
+  KeySet verified_with = *keys;
   Status s = gh::jose::verify_jwt(token, **keys, options, &jwt);
   if (s == Status::kJwksKidNotFound) {
     // Maybe the server rotated keys since we last fetched them.
     gh::Result<KeySet> again = keys_->refetch(jwt.kid);
-    if (again && *again != *keys) s = gh::jose::verify_jwt(token, **again, options, &jwt);
+    if (again && *again != *keys) {
+      s = gh::jose::verify_jwt(token, **again, options, &jwt);
+      verified_with = *again;
+    }
   }
   if (s == Status::kOk) {
     const boost::json::value* drn = jwt.payload.if_contains("drn");
@@ -140,7 +235,12 @@ gh::Result<JwtResponse> SessionClient::validate(std::string_view token, Kind kin
     return gh::make_error(gh::Errc::kInvalidToken,
                           std::string(kind_name) + " token " + gh::jose::status_message(s));
   }
-  return make_response(token, jwt);
+  int64_t exp = jwt.exp, nbf = jwt.nbf, iat = jwt.iat;
+  JwtResponse response = make_response(token, jwt);
+  if (kind == Kind::kSession) {
+    cache_->insert(verified_with, now, leeway_, {response, exp, nbf, iat});
+  }
+  return response;
 }
 
 gh::Result<JwtResponse> SessionClient::validate_session(std::string_view session_jwt,

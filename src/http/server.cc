@@ -47,9 +47,9 @@ void append_iso_time_now(std::string& out) {
   if (secs != cached_secs) {
     std::tm tm{};
     gmtime_r(&secs, &tm);
-    cached_len = std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d.",
-                               tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                               tm.tm_min, tm.tm_sec);
+    cached_len =
+        std::snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900,
+                      tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     cached_secs = secs;
   }
   out.append(cached, static_cast<size_t>(cached_len));
@@ -71,13 +71,27 @@ void append_json_string(std::string& out, std::string_view s) {
   for (char ch : s) {
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           out += "\\u00";
@@ -169,16 +183,17 @@ struct Server::Impl {
       : cfg(std::move(c)), router(r), pool(static_cast<std::size_t>(std::max(1, cfg.worker_threads))),
         acceptor(ioc), signals(ioc, SIGINT, SIGTERM), log_flush_timer(ioc) {
     // Each pool thread takes exactly one of these (they wait for each other), so every
-    // worker lowers its own priority before it runs any handler.
+    // worker lowers its own priority before it runs any handler. The latch is shared: a
+    // worker may still be leaving arrive_and_wait() when this constructor returns.
     const auto n = static_cast<std::ptrdiff_t>(std::max(1, cfg.worker_threads));
-    std::latch started(n);
+    auto started = std::make_shared<std::latch>(n + 1);
     for (std::ptrdiff_t i = 0; i < n; ++i) {
-      asio::post(pool, [&started, nice = cfg.worker_nice] {
+      asio::post(pool, [started, nice = cfg.worker_nice] {
         lower_this_thread_priority(nice);
-        started.arrive_and_wait();
+        started->arrive_and_wait();
       });
     }
-    started.wait();
+    started->arrive_and_wait();
   }
 
   ServerConfig cfg;

@@ -10,7 +10,9 @@
 //
 // Validation is local (signature, exp/iat/nbf with leeway, issuer = project); only key
 // fetches and refresh_session talk to the server. A SessionClient is immutable after
-// construction and safe to share between threads.
+// construction and safe to share between threads. Session tokens that verified are kept
+// in a small bounded cache (at most 4096, each only until its exp, dropped when the key
+// set changes), so a token presented again costs a hash lookup, not an RSA verification.
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -51,6 +53,10 @@ struct RefreshResult {
   bool refreshed = false;   // a new session token was obtained from the server
   bool rotated = false;     // the server returned a new refresh token
 };
+
+namespace detail {
+class VerifiedTokenCache;
+}
 
 class SessionClient {
  public:
@@ -103,6 +109,9 @@ class SessionClient {
   std::shared_ptr<HttpClient> http_;
   gh::Clock clock_;
   int64_t leeway_;
+  // Session tokens that verified, so a token presented again skips the RSA check (the
+  // cost of every protected request). Shared by copies of this client.
+  std::shared_ptr<detail::VerifiedTokenCache> cache_;
 };
 
 // Authorization checks over a validated response, as in Descope's SDKs. All pure CPU.

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Instructions per cached GET /get_roles, counted by callgrind: the figure to compare two
+# builds by, since it does not move with the machine's load (wrk figures do).
+#
+#   bench/callgrind.sh build/bench/gatehouse [requests]
+#
+# Starts the server under valgrind on 127.0.0.1 with a fresh data directory, signs in
+# once, warms up, turns instrumentation on for exactly N requests (default 5000, over 4
+# keep-alive connections), dumps, stops the server, and prints
+#   requests=N instructions=I per_request=I/N profile=<callgrind file>
+# Read the profile with: callgrind_annotate --inclusive=yes <file> | less
+set -euo pipefail
+
+bin="$(realpath "${1:?usage: bench/callgrind.sh GATEHOUSE_BIN [requests]}")"
+requests="${2:-5000}"
+command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed" >&2; exit 2; }
+
+work="$(mktemp -d /tmp/gh-callgrind-XXXXXX)"
+vpid=""
+cleanup() {
+  if [[ -n "$vpid" ]] && kill -0 "$vpid" 2>/dev/null; then
+    kill "$vpid" 2>/dev/null || true
+    wait "$vpid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+project="PcallgrindBench0000000000000000"
+password="Callgrind-$RANDOM-Passw0rd"
+port="$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+echo "$password" | "$bin" user add --data "$work/data" --project-id "$project" \
+  --email cg@bench.local --password-stdin --roles teacher >/dev/null
+
+valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/callgrind.out.%p" \
+  "$bin" serve --address 127.0.0.1 --port "$port" --data "$work/data" --project-id "$project" \
+  --session-ttl 3600 --web-dir "$work/no-web" >/dev/null 2>"$work/valgrind.log" &
+vpid=$!
+
+/usr/bin/python3 - "$port" "$project" "$password" "$requests" "$vpid" "$work" <<'PY'
+import http.client, json, subprocess, sys, time
+port, project, password, n, vpid, work = sys.argv[1:7]
+port, n = int(port), int(n)
+deadline = time.monotonic() + 60
+while True:  # valgrind starts slowly; bounded by the deadline
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        c.request("GET", "/healthz"); c.getresponse().read(); c.close()
+        break
+    except OSError:
+        if time.monotonic() > deadline:
+            sys.exit("server did not start; see " + work + "/valgrind.log")
+        time.sleep(0.2)
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+c.request("POST", "/v1/auth/password/signin",
+          body=json.dumps({"loginId": "cg@bench.local", "password": password}),
+          headers={"Authorization": "Bearer " + project, "Content-Type": "application/json"})
+r = c.getresponse(); body = r.read()
+assert r.status == 200, body
+token = json.loads(body)["sessionJwt"]
+conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(4)]
+def run(k):
+    for i in range(k):
+        cc = conns[i % 4]
+        cc.request("GET", "/get_roles", headers={"Authorization": "Bearer " + token})
+        rr = cc.getresponse(); rr.read()
+        assert rr.status == 200, rr.status
+run(200)  # warm-up: connections open, token cached
+subprocess.run(["callgrind_control", "-i", "on", vpid], check=True, capture_output=True)
+run(n)
+subprocess.run(["callgrind_control", "-i", "off", vpid], check=True, capture_output=True)
+subprocess.run(["callgrind_control", "-d", vpid], check=True, capture_output=True)
+PY
+
+profile="$work/callgrind.out.$vpid.1"
+total="$(callgrind_annotate "$profile" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')"
+echo "requests=$requests instructions=$total per_request=$((total / requests)) profile=$profile"

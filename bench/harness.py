@@ -1,0 +1,824 @@
+#!/usr/bin/python3
+"""Gatehouse benchmark harness (started by bench/run.sh; see bench/README.md).
+
+Starts everything it measures on 127.0.0.1 -- gatehouse, the tutorial's Flask backend
+under gunicorn, nginx serving the same JSON body -- drives them with wrk, stops them all
+again, and writes RESULTS.md, results.json and throughput.svg.
+
+Peers run in the same run, interleaved per connection count, so the ratios survive a noisy
+machine. Every loop here is bounded by a deadline or a count, every child process is
+stopped on exit (normal end, exception, SIGINT/SIGTERM), and nothing listens beyond
+loopback.
+
+Only the standard library and Debian's packages (wrk, nginx-light, gunicorn, python3-flask,
+python3-jwt, gnuplot-nox): run it with /usr/bin/python3.
+"""
+
+import argparse
+import concurrent.futures
+import ctypes
+import ctypes.util
+import datetime
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import string
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+LUA = os.path.join(HERE, "lua")
+HOST = "127.0.0.1"
+
+# The body /get_roles answers for a teacher; nginx serves exactly these bytes.
+ROLES_BODY = '{"secretMessage":"You are now a trained Descope user!","roles":["teacher"]}'
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+# ---------------------------------------------------------------------------------------
+# Processes: everything started goes through here and is stopped by stop_all().
+
+
+class Procs:
+    def __init__(self):
+        self.live = []  # (name, Popen, own process group)
+        self.lock = threading.Lock()
+
+    def start(self, name, cmd, group=False, **kw):
+        p = subprocess.Popen(cmd, start_new_session=group, **kw)
+        with self.lock:
+            self.live.append((name, p, group))
+        return p
+
+    def stop(self, p, sig=signal.SIGTERM, wait_s=10.0):
+        with self.lock:
+            entry = next((e for e in self.live if e[1] is p), None)
+        if entry is None:
+            return
+        name, p, group = entry
+        if p.poll() is None:
+            try:
+                # A group is only ever one we created (start_new_session), addressed by id.
+                if group:
+                    os.killpg(p.pid, sig)
+                else:
+                    p.send_signal(sig)
+            except ProcessLookupError:
+                pass
+            try:
+                p.wait(timeout=wait_s)
+            except subprocess.TimeoutExpired:
+                try:
+                    if group:
+                        os.killpg(p.pid, signal.SIGKILL)
+                    else:
+                        p.kill()
+                except ProcessLookupError:
+                    pass
+                p.wait(timeout=5)
+        with self.lock:
+            self.live = [e for e in self.live if e[1] is not p]
+
+    def stop_all(self):
+        with self.lock:
+            procs = [e[1] for e in reversed(self.live)]
+        for p in procs:
+            self.stop(p)
+
+
+PROCS = Procs()
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def http_request(port, method, path, headers=None, body=None, timeout=10.0):
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+def wait_ready(port, path, proc, deadline_s, poll_s=0.001):
+    """Polls until GET path answers 200. Returns seconds waited; raises on timeout."""
+    start = time.monotonic()
+    while time.monotonic() - start < deadline_s:
+        if proc is not None and proc.poll() is not None:
+            raise BenchError(f"process exited with {proc.returncode} before it was ready")
+        try:
+            status, _ = http_request(port, "GET", path, timeout=1.0)
+            if status == 200:
+                return time.monotonic() - start
+        except OSError:
+            pass
+        time.sleep(poll_s)
+    raise BenchError(f"127.0.0.1:{port}{path} not ready after {deadline_s} s")
+
+
+def rss_kib(pid, field="VmRSS"):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+class RssSampler:
+    """Max VmRSS of a process while a block runs (sampled every 50 ms)."""
+
+    def __init__(self, pid):
+        self.pid, self.max_kib, self._stop = pid, 0, threading.Event()
+
+    def __enter__(self):
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+        return self
+
+    def _run(self):
+        while not self._stop.is_set():
+            v = rss_kib(self.pid)
+            if v:
+                self.max_kib = max(self.max_kib, v)
+            self._stop.wait(0.05)
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._t.join(timeout=2)
+
+
+# ---------------------------------------------------------------------------------------
+# Servers
+
+
+class Gatehouse:
+    def __init__(self, binary, workdir, args, name="gatehouse"):
+        self.binary, self.args, self.name = binary, args, name
+        self.data = os.path.join(workdir, "gh-data")
+        self.errlog = os.path.join(workdir, f"{name}.stderr")
+        self.project_id = "P" + "".join(
+            secrets.choice(string.ascii_letters + string.digits) for _ in range(27))
+        self.password = "Bench-" + secrets.token_urlsafe(12)
+        self.login_id = "teacher@bench.local"
+        self.env = dict(os.environ)
+        self.env["GATEHOUSE_ARGON2_MEMORY_KIB"] = str(args.argon2_memory_kib)
+        self.env["GATEHOUSE_ARGON2_ITERATIONS"] = str(args.argon2_iterations)
+        self.proc, self.port = None, None
+
+    def cli(self, *words, stdin=None):
+        cmd = [self.binary, *words, "--data", self.data, "--project-id", self.project_id]
+        r = subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=self.env,
+                           timeout=60)
+        if r.returncode != 0:
+            raise BenchError(f"{' '.join(cmd[:3])} failed: {r.stderr.strip()}")
+        return r.stdout
+
+    def create_users(self):
+        self.cli("user", "add", "--email", self.login_id, "--password-stdin", "--roles",
+                 "teacher", stdin=self.password + "\n")
+
+    def serve_cmd(self, data, port):
+        a = self.args
+        return [self.binary, "serve", "--address", HOST, "--port", str(port), "--data", data,
+                "--project-id", self.project_id, "--web-dir", os.path.join(data, "no-web"),
+                "--session-ttl", "3600", "--refresh-grace", "300",
+                "--io-threads", str(a.io_threads), "--workers", str(a.workers)]
+
+    def start(self, data=None):
+        """Starts serve; returns seconds from process start to the first 200 of /healthz."""
+        port = free_port()
+        # One JSON line per request goes to stdout: /dev/null keeps disk I/O out of the
+        # figures (the formatting and the write(2) still happen).
+        with open(self.errlog, "ab") as err, open(os.devnull, "wb") as out:
+            t0 = time.monotonic()
+            proc = PROCS.start(self.name, self.serve_cmd(data or self.data, port),
+                               stdout=out, stderr=err, env=self.env)
+            try:
+                wait_ready(port, "/healthz", proc, 20.0)
+            except BenchError as e:
+                PROCS.stop(proc)
+                with open(self.errlog, errors="replace") as f:
+                    tail = f.read()[-500:].strip()
+                raise BenchError(f"{self.name} ({self.binary}): {e}: {tail}") from e
+            ready = time.monotonic() - t0
+        if data is None:
+            self.proc, self.port = proc, port
+        else:
+            PROCS.stop(proc)
+        return ready
+
+    def stop(self):
+        if self.proc:
+            PROCS.stop(self.proc)
+            self.proc = None
+
+    def signin(self, port=None):
+        status, body = http_request(
+            port or self.port, "POST", "/v1/auth/password/signin",
+            headers={"Authorization": f"Bearer {self.project_id}",
+                     "Content-Type": "application/json"},
+            body=json.dumps({"loginId": self.login_id, "password": self.password}),
+            timeout=60)
+        if status != 200:
+            raise BenchError(f"sign-in answered {status}: {body[:200]!r}")
+        d = json.loads(body)
+        return d["sessionJwt"], d["refreshJwt"]
+
+    def signins(self, n, parallel=4):
+        with concurrent.futures.ThreadPoolExecutor(max_workers=parallel) as ex:
+            return list(ex.map(lambda _: self.signin(), range(n)))
+
+
+class Nginx:
+    def __init__(self, workdir):
+        self.prefix = os.path.join(workdir, "nginx")
+        os.makedirs(os.path.join(self.prefix, "www"))
+        os.makedirs(os.path.join(self.prefix, "tmp"))
+        # nginx workers run as nobody: they must be able to read the file.
+        for d in (workdir, self.prefix, os.path.join(self.prefix, "www")):
+            os.chmod(d, 0o755)
+        path = os.path.join(self.prefix, "www", "get_roles.json")
+        with open(path, "w") as f:
+            f.write(ROLES_BODY)
+        os.chmod(path, 0o644)
+        self.port, self.proc = free_port(), None
+
+    def start(self):
+        with open(os.path.join(HERE, "peers", "nginx", "nginx.conf.in")) as f:
+            conf = f.read().replace("@PREFIX@", self.prefix).replace("@PORT@", str(self.port))
+        cpath = os.path.join(self.prefix, "nginx.conf")
+        with open(cpath, "w") as f:
+            f.write(conf)
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        self.proc = PROCS.start("nginx", [nginx, "-p", self.prefix, "-c", cpath,
+                                          "-e", os.path.join(self.prefix, "error.log"),
+                                          "-g", "daemon off;"], group=True,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_ready(self.port, "/get_roles", self.proc, 10.0, poll_s=0.01)
+
+
+class Flask:
+    def __init__(self, workdir, project_id, gatehouse_port, workers):
+        self.port, self.proc, self.workers = free_port(), None, workers
+        self.env = dict(os.environ, DESCOPE_PROJECT_ID=project_id,
+                        DESCOPE_BASE_URI=f"http://{HOST}:{gatehouse_port}")
+        self.errlog = os.path.join(workdir, "flask.stderr")
+
+    def start(self):
+        gunicorn = shutil.which("gunicorn", path="/usr/bin") or "gunicorn"
+        with open(self.errlog, "ab") as err:
+            self.proc = PROCS.start(
+                "flask", ["/usr/bin/python3", gunicorn, "--workers", str(self.workers),
+                          "--bind", f"{HOST}:{self.port}", "--chdir",
+                          os.path.join(HERE, "peers", "flask"), "app:app"],
+                group=True, stdout=subprocess.DEVNULL, stderr=err, env=self.env)
+            # /get_roles without a token is the tutorial's 401: wait for any answer.
+            start = time.monotonic()
+            while True:
+                if self.proc.poll() is not None:
+                    raise BenchError("gunicorn exited; see " + self.errlog)
+                try:
+                    http_request(self.port, "GET", "/get_roles", timeout=1.0)
+                    break
+                except OSError:
+                    if time.monotonic() - start > 20:
+                        raise BenchError("gunicorn not ready after 20 s")
+                    time.sleep(0.02)
+
+
+# ---------------------------------------------------------------------------------------
+# wrk
+
+
+def run_wrk(port, path, conns, duration, headers=(), scripts=(), env=None, timeout="10s",
+            threads=None):
+    threads = threads or max(1, min(conns, 2))
+    parts = [os.path.join(LUA, s) for s in scripts] + [os.path.join(LUA, "report.lua")]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        for p in parts:
+            with open(p) as src:
+                f.write(src.read() + "\n")
+        script = f.name
+    cmd = ["wrk", "-t", str(threads), "-c", str(conns), "-d", f"{duration}s", "--timeout",
+           timeout, "-s", script]
+    for h in headers:
+        cmd += ["-H", h]
+    cmd.append(f"http://{HOST}:{port}{path}")
+    wenv = dict(os.environ, GH_BENCH_THREADS=str(threads), **(env or {}))
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, env=wenv,
+                           timeout=duration + 60)
+    finally:
+        os.unlink(script)
+    m = re.search(r"^GH_BENCH_RESULT (\{.*\})$", r.stdout, re.M)
+    if r.returncode != 0 or not m:
+        raise BenchError(f"wrk failed ({r.returncode}): {r.stderr.strip() or r.stdout[-300:]}")
+    d = json.loads(m.group(1))
+    d["rps"] = d["requests"] / (d["duration_us"] / 1e6) if d["duration_us"] else 0.0
+    d["conns"] = conns
+    d["socket_errors"] = (d["connect_errors"] + d["read_errors"] + d["write_errors"] +
+                          d["timeouts"])
+    return d
+
+
+# ---------------------------------------------------------------------------------------
+# Raw Argon2id rate: libsodium's crypto_pwhash_str_verify, the call the server makes per
+# sign-in, through ctypes (which releases the GIL), in N threads.
+
+
+class Sodium:
+    ALG_ARGON2ID13 = 2
+    STRBYTES = 128
+
+    def __init__(self):
+        name = ctypes.util.find_library("sodium") or "libsodium.so.23"
+        self.lib = ctypes.CDLL(name)
+        if self.lib.sodium_init() < 0:
+            raise BenchError("sodium_init failed")
+        self.lib.crypto_pwhash_str_alg.argtypes = [
+            ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_ulonglong,
+            ctypes.c_size_t, ctypes.c_int]
+        self.lib.crypto_pwhash_str_verify.argtypes = [ctypes.c_char_p, ctypes.c_char_p,
+                                                      ctypes.c_ulonglong]
+
+    def hash(self, pw, ops, mem_bytes):
+        out = ctypes.create_string_buffer(self.STRBYTES)
+        if self.lib.crypto_pwhash_str_alg(out, pw, len(pw), ops, mem_bytes,
+                                          self.ALG_ARGON2ID13) != 0:
+            raise BenchError("crypto_pwhash_str_alg failed")
+        return out.value
+
+    def verify_rate(self, threads, duration, ops, mem_bytes):
+        pw = b"Bench-password-1"
+        encoded = self.hash(pw, ops, mem_bytes)
+        counts = [0] * threads
+        end = time.monotonic() + duration
+
+        def work(i):
+            while time.monotonic() < end:
+                if self.lib.crypto_pwhash_str_verify(encoded, pw, len(pw)) != 0:
+                    raise BenchError("verify failed")
+                counts[i] += 1
+
+        t0 = time.monotonic()
+        ts = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        elapsed = time.monotonic() - t0
+        return {"threads": threads, "hashes": sum(counts), "seconds": elapsed,
+                "rate": sum(counts) / elapsed}
+
+
+# ---------------------------------------------------------------------------------------
+# The run
+
+
+def forge(token):
+    """Same header and claims, signature bytes changed: parses, fails verification."""
+    head, payload, sig = token.split(".")
+    mid = len(sig) // 2
+    flipped = "A" if sig[mid] != "A" else "B"
+    return f"{head}.{payload}.{sig[:mid]}{flipped}{sig[mid + 1:]}"
+
+
+def check(cond, msg):
+    if not cond:
+        raise BenchError(msg)
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.results = {"scenarios": [], "startup": {}, "rss": {}, "argon2": [], "mixed": [],
+                        "micro": None, "failures": []}
+        self.lock = threading.Lock()
+
+    def record(self, scenario, target, variant, d, rep):
+        d = dict(d, scenario=scenario, target=target, variant=variant, rep=rep)
+        with self.lock:
+            self.results["scenarios"].append(d)
+        log(f"{scenario:<9} {target:<11} {variant:<7} c={d['conns']:<3} "
+            f"{d['rps']:>10.1f} req/s  p50 {d['p50_us'] / 1000:.2f} ms  "
+            f"p99 {d['p99_us'] / 1000:.2f} ms  non-2xx {d['status_errors']}  "
+            f"sock-err {d['socket_errors']}")
+        return d
+
+    # -- setup -------------------------------------------------------------------------
+
+    def setup(self, workdir):
+        a = self.args
+        self.gh = Gatehouse(a.gatehouse, workdir, a)
+        log("gatehouse: cold start (empty data directory: creates keys and database)")
+        cold_dir = os.path.join(workdir, "cold-data")
+        self.results["startup"]["cold_ms"] = self.gh.start(data=cold_dir) * 1000
+        self.gh.create_users()
+        warm = [self.gh.start(data=self.gh.data) * 1000 for _ in range(a.startups)]
+        self.results["startup"]["warm_ms"] = warm
+        self.results["startup"]["warm_median_ms"] = statistics.median(warm)
+        log(f"start to first 200 /healthz: cold {self.results['startup']['cold_ms']:.1f} ms, "
+            f"warm median {statistics.median(warm):.1f} ms of {len(warm)}")
+        self.gh.start()
+        self.results["rss"]["ready_kib"] = rss_kib(self.gh.proc.pid)
+        self.session, self.refresh = self.gh.signin()
+        self.forged = forge(self.session)
+
+        self.baseline = None
+        if a.baseline:
+            # Its own database (an older build may not read a newer schema), the same
+            # project id and signing key, so the same tokens verify on both.
+            self.baseline = Gatehouse(a.baseline, workdir, a, name="baseline")
+            self.baseline.data = os.path.join(workdir, "baseline-data")
+            os.makedirs(self.baseline.data, mode=0o700)
+            shutil.copytree(os.path.join(self.gh.data, "keys"),
+                            os.path.join(self.baseline.data, "keys"))
+            self.baseline.project_id = self.gh.project_id
+            self.baseline.login_id, self.baseline.password = self.gh.login_id, self.gh.password
+            self.baseline.create_users()
+            self.baseline.start()
+
+        self.nginx = Nginx(workdir)
+        self.nginx.start()
+        self.flask = Flask(workdir, self.gh.project_id, self.gh.port, a.flask_workers)
+        self.flask.start()
+        self.preflight()
+        time.sleep(0.3)
+        self.results["rss"]["idle_kib"] = rss_kib(self.gh.proc.pid)
+
+    def targets(self):
+        t = [("gatehouse", self.gh.port)]
+        if self.baseline:
+            t.append(("baseline", self.baseline.port))
+        t.append(("flask", self.flask.port))
+        return t
+
+    def variant_headers(self, variant):
+        return {"valid": [f"Authorization: Bearer {self.session}"], "none": [],
+                "forged": [f"Authorization: Bearer {self.forged}"]}[variant]
+
+    def preflight(self):
+        """Every peer answers the same thing before anything is timed."""
+        s, body = http_request(self.nginx.port, "GET", "/get_roles")
+        check(s == 200 and body.decode() == ROLES_BODY, f"nginx answered {s} {body[:100]!r}")
+        want = json.loads(ROLES_BODY)
+        for name, port in self.targets():
+            for path, expect in (("/get_roles", want),
+                                 ("/get_role_data", {"valid_teacher": True,
+                                                     "valid_student": False})):
+                for variant in ("valid", "none", "forged"):
+                    hdrs = dict(h.split(": ", 1) for h in self.variant_headers(variant))
+                    s, body = http_request(port, "GET", path, headers=hdrs)
+                    if variant == "valid":
+                        check(s == 200 and json.loads(body) == expect,
+                              f"{name} {path} valid: {s} {body[:200]!r}")
+                    else:
+                        check(s == 401 and json.loads(body) ==
+                              {"error": "❌ invalid session token!"},
+                              f"{name} {path} {variant}: {s} {body[:200]!r}")
+
+    # -- scenarios ---------------------------------------------------------------------
+
+    def get_roles(self, target, port, variant, conns, rep, duration=None):
+        d = run_wrk(port, "/get_roles", conns, duration or self.args.duration,
+                    headers=self.variant_headers(variant))
+        return self.record("get_roles", target, variant, d, rep)
+
+    def static(self, conns, rep):
+        d = run_wrk(self.nginx.port, "/get_roles", conns, self.args.duration)
+        return self.record("get_roles", "nginx", "static", d, rep)
+
+    def refresh_run(self, conns, rep):
+        tokens = [r for _, r in self.gh.signins(conns)]
+        path = os.path.join(self.workdir, f"refresh-{conns}-{rep}.txt")
+        with open(path, "w") as f:
+            f.write("\n".join(tokens) + "\n")
+        d = run_wrk(self.gh.port, "/v1/auth/refresh", conns, self.args.duration,
+                    scripts=["refresh.lua"],
+                    env={"GH_BENCH_TOKENS": path, "GH_BENCH_PROJECT": self.gh.project_id})
+        return self.record("refresh", "gatehouse", "rotate", d, rep)
+
+    def signin_wrk(self, conns, duration, server=None):
+        server = server or self.gh
+        return run_wrk(server.port, "/v1/auth/password/signin", conns, duration,
+                       scripts=["post_json.lua"], timeout="60s",
+                       threads=1 if conns < 64 else 2,
+                       env={"GH_BENCH_BODY": json.dumps({"loginId": server.login_id,
+                                                         "password": server.password}),
+                            "GH_BENCH_AUTH": f"Bearer {server.project_id}"})
+
+    def signin_run(self, conns, rep):
+        d = self.signin_wrk(conns, self.args.signin_duration)
+        return self.record("signin", "gatehouse", "argon2id", d, rep)
+
+    def signin_pair(self, conns, rep):
+        """Sign-ins at `conns` between two raw-rate measurements with as many threads as
+        the server can hash with (1 for one connection): the ratio of a pair survives
+        the machine's load changing from one minute to the next."""
+        threads = 1 if conns == 1 else self.args.workers
+        before = self.hash_rate(threads, rep)
+        d = self.signin_run(conns, rep)
+        after = self.hash_rate(threads, rep)
+        raw = (before["rate"] + after["rate"]) / 2
+        pair = {"conns": conns, "rep": rep, "threads": threads, "signin_rps": d["rps"],
+                "raw_rate": raw, "ratio": d["rps"] / raw if raw else 0.0}
+        with self.lock:
+            self.results.setdefault("signin_pairs", []).append(pair)
+        log(f"signin    {pair['ratio']:.2f} of the raw rate ({threads} thread"
+            f"{'s' if threads > 1 else ''}, {raw:.1f}/s)")
+        return pair
+
+    def hash_rate(self, threads, rep):
+        a = self.args
+        r = self.sodium.verify_rate(threads, a.hash_duration, a.argon2_iterations,
+                                    a.argon2_memory_kib * 1024)
+        r["rep"] = rep
+        with self.lock:
+            self.results["argon2"].append(r)
+        log(f"argon2id  raw ({threads} thread{'s' if threads > 1 else ''}) "
+            f"{r['rate']:.1f} hashes/s")
+        return r
+
+    def mixed(self, server_name, conns, rep):
+        """/get_roles at `conns` alone, then again while sign-ins hash at full load."""
+        server = self.gh if server_name == "gatehouse" else self.baseline
+        a = self.args
+        idle = self.record("mixed", server_name, "idle",
+                           run_wrk(server.port, "/get_roles", conns, a.duration,
+                                   headers=self.variant_headers("valid")), rep)
+        box = {}
+
+        lead = 0.3 if a.smoke else 1.5  # let the sign-in queue fill and the workers hash
+
+        def load():
+            box["signin"] = self.signin_wrk(a.mixed_signin_conns,
+                                            a.duration + int(2 * lead + 0.99), server)
+
+        t = threading.Thread(target=load)
+        t.start()
+        time.sleep(lead)
+        d = run_wrk(server.port, "/get_roles", conns, a.duration,
+                    headers=self.variant_headers("valid"))
+        t.join(timeout=a.duration + 90)
+        loaded = self.record("mixed", server_name, "loaded", d, rep)
+        sd = box.get("signin")
+        entry = {"target": server_name, "conns": conns, "rep": rep, "idle_rps": idle["rps"],
+                 "loaded_rps": loaded["rps"], "loaded_p99_us": loaded["p99_us"],
+                 "loaded_status_errors": loaded["status_errors"],
+                 "signin_rps": sd["rps"] if sd else None,
+                 "ratio": loaded["rps"] / idle["rps"] if idle["rps"] else 0.0}
+        with self.lock:
+            self.results["mixed"].append(entry)
+        log(f"mixed     {server_name}: {entry['ratio']:.2f} of idle while sign-ins ran at "
+            f"{entry['signin_rps'] or 0:.1f}/s")
+        return entry
+
+    def micro(self):
+        a = self.args
+        if not a.micro or not os.path.exists(a.micro):
+            log("micro-benchmarks: binary not built, skipped")
+            return None
+        cmd = [a.micro, "--benchmark_format=json",
+               f"--benchmark_min_time={0.01 if a.smoke else 0.5}"]
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        if r.returncode != 0:
+            raise BenchError(f"micro-benchmarks failed: {r.stderr[-300:]}")
+        data = json.loads(r.stdout)
+        rows = [{"name": b["name"], "ns": b["real_time"] if b.get("time_unit") == "ns"
+                 else b["real_time"] * {"us": 1e3, "ms": 1e6, "s": 1e9}[b["time_unit"]],
+                 "items_per_second": b.get("items_per_second")}
+                for b in data["benchmarks"] if b.get("run_type", "iteration") == "iteration"]
+        self.results["micro"] = rows
+        log(f"micro-benchmarks: {len(rows)} results")
+        return rows
+
+    # -- drivers -----------------------------------------------------------------------
+
+    def run(self):
+        a = self.args
+        self.workdir = tempfile.mkdtemp(prefix="gh-bench-")
+        self.sodium = Sodium()
+        self.results["meta"] = meta(a)
+        try:
+            self.setup(self.workdir)
+            if a.smoke:
+                self.run_smoke()
+            else:
+                self.run_full()
+            self.results["rss"]["peak_kib"] = rss_kib(self.gh.proc.pid, "VmHWM")
+            self.results["rss"]["end_kib"] = rss_kib(self.gh.proc.pid)
+        finally:
+            PROCS.stop_all()
+            if not a.keep:
+                shutil.rmtree(self.workdir, ignore_errors=True)
+        self.results["meta"]["loadavg_end"] = os.getloadavg()
+        self.results["meta"]["finished"] = datetime.datetime.now().isoformat(timespec="seconds")
+        return self.results
+
+    def run_full(self):
+        a = self.args
+        log("warm-up: 1 s per server")
+        for name, port in self.targets():
+            run_wrk(port, "/get_roles", 32, 1, headers=self.variant_headers("valid"))
+        run_wrk(self.nginx.port, "/get_roles", 32, 1)
+        only = set(a.only.split(",")) if a.only else None
+        want = lambda s: only is None or s in only  # noqa: E731
+        for rep in range(a.repeat):
+            log(f"round {rep + 1} of {a.repeat}")
+            if want("get_roles"):
+                for c in a.conns:
+                    self.static(c, rep)
+                    for name, port in self.targets():
+                        for variant in ("valid", "none", "forged"):
+                            if name == "gatehouse" and variant == "valid" and c == max(a.conns):
+                                with RssSampler(self.gh.proc.pid) as s:
+                                    self.get_roles(name, port, variant, c, rep)
+                                self.results["rss"].setdefault("at_max_conns_kib", []).append(
+                                    s.max_kib)
+                            else:
+                                self.get_roles(name, port, variant, c, rep)
+            if want("refresh"):
+                for c in a.conns:
+                    self.refresh_run(c, rep)
+            if want("signin"):
+                for c in a.conns:
+                    self.signin_pair(c, rep)
+            if want("mixed"):
+                self.mixed("gatehouse", 32, rep)
+                if self.baseline:
+                    self.mixed("baseline", 32, rep)
+        if want("micro"):
+            self.micro()
+
+    def run_smoke(self):
+        """Every scenario once, 1 s each, side by side: checks the plumbing, not speed."""
+        ok_2xx = lambda d: d["requests"] > 0 and d["status_errors"] == 0  # noqa: E731
+        all_401 = lambda d: d["requests"] > 0 and d["status_errors"] == d["requests"]  # noqa
+        jobs = [("nginx static", lambda: self.static(1, 0), ok_2xx)]
+        for name, port in self.targets():
+            for variant in ("valid", "none", "forged"):
+                jobs.append((f"{name} get_roles {variant}",
+                             lambda n=name, p=port, v=variant: self.get_roles(n, p, v, 1, 0),
+                             ok_2xx if variant == "valid" else all_401))
+        jobs += [("refresh", lambda: self.refresh_run(2, 0), ok_2xx),
+                 ("signin + raw argon2id", lambda: self.signin_pair(1, 0),
+                  lambda d: d["signin_rps"] > 0 and d["raw_rate"] > 0),
+                 ("protected under sign-in load", lambda: self.mixed("gatehouse", 2, 0),
+                  lambda d: d["idle_rps"] > 0 and d["loaded_rps"] > 0 and
+                  (d["signin_rps"] or 0) > 0 and d["loaded_status_errors"] == 0)]
+
+        def run_job(job):
+            name, fn, valid = job
+            try:
+                r = fn()
+                if not valid(r):
+                    return name, f"no or wrong numbers: {json.dumps(r)[:300]}"
+                return name, None
+            except Exception as e:  # noqa: BLE001 -- reported per scenario
+                return name, f"{type(e).__name__}: {e}"
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as ex:
+            outcomes = list(ex.map(run_job, jobs))
+        if self.args.micro and os.path.exists(self.args.micro):
+            try:
+                rows = self.micro()
+                outcomes.append(("micro-benchmarks", None if rows else "no results"))
+            except Exception as e:  # noqa: BLE001
+                outcomes.append(("micro-benchmarks", str(e)))
+        for name, err in outcomes:
+            if err:
+                self.results["failures"].append(f"{name}: {err}")
+        self.results["smoke"] = [{"scenario": n, "error": e} for n, e in outcomes]
+
+
+def meta(a):
+    def sh(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT,
+                                  timeout=10).stdout.strip()
+        except Exception:  # noqa: BLE001
+            return ""
+
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")),
+                       "")
+    except OSError:
+        pass
+    return {
+        "started": datetime.datetime.now().isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(), "cpu": cpu, "kernel": os.uname().release,
+        "commit": sh(["git", "rev-parse", "--short", "HEAD"]),
+        "dirty": bool(sh(["git", "status", "--porcelain", "--untracked-files=no"])),
+        "wrk": sh(["wrk", "-v"]).splitlines()[0] if sh(["wrk", "-v"]) else "",
+        "nginx": sh(["nginx", "-v"]) or subprocess.run(["nginx", "-v"], capture_output=True,
+                                                        text=True).stderr.strip(),
+        "loadavg_start": os.getloadavg(),
+        "config": {"duration_s": a.duration, "signin_duration_s": a.signin_duration,
+                   "repeat": a.repeat, "conns": a.conns, "io_threads": a.io_threads,
+                   "workers": a.workers, "flask_workers": a.flask_workers,
+                   "argon2_memory_kib": a.argon2_memory_kib,
+                   "argon2_iterations": a.argon2_iterations,
+                   "mixed_signin_conns": a.mixed_signin_conns,
+                   "baseline": a.baseline or None},
+    }
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--gatehouse", required=True, help="gatehouse binary")
+    p.add_argument("--baseline", help="a second gatehouse binary measured as a peer "
+                                      "(before/after comparisons of a change)")
+    p.add_argument("--micro", help="gh_micro_bench binary (Google Benchmark)")
+    p.add_argument("--smoke", action="store_true",
+                   help="every scenario once, 1 s, in parallel; writes nothing in the tree")
+    p.add_argument("--out", help="directory for RESULTS.md, results.json and the chart "
+                                 "(default: bench/ for a full run, a temporary one for --smoke)")
+    p.add_argument("--only", help="comma-separated subset: get_roles,refresh,signin,mixed,micro")
+    p.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    p.add_argument("--signin-duration", type=int, default=10)
+    p.add_argument("--hash-duration", type=float, default=3.0)
+    p.add_argument("--repeat", type=int, default=3, help="rounds; tables show the median")
+    p.add_argument("--conns", default="1,32,256")
+    p.add_argument("--startups", type=int, default=5, help="warm starts timed")
+    p.add_argument("--io-threads", type=int, default=1)
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    p.add_argument("--flask-workers", type=int, default=os.cpu_count() or 2,
+                   help="gunicorn workers (one per core)")
+    p.add_argument("--argon2-memory-kib", type=int, default=19456)
+    p.add_argument("--argon2-iterations", type=int, default=2)
+    p.add_argument("--mixed-signin-conns", type=int, default=32)
+    p.add_argument("--keep", action="store_true", help="keep the temporary work directory")
+    a = p.parse_args()
+    a.conns = [int(c) for c in a.conns.split(",")]
+    if a.smoke:
+        a.duration, a.signin_duration, a.hash_duration, a.repeat, a.startups = 1, 1, 1.0, 1, 1
+
+    def on_signal(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, on_signal)
+
+    started = time.monotonic()
+    bench = Bench(a)
+    try:
+        results = bench.run()
+    except BenchError as e:
+        log(f"FAILED: {e}")
+        if a.smoke:
+            print("0 passed, 1 failed (setup: start, users or preflight)")
+        return 1
+    finally:
+        PROCS.stop_all()
+
+    import report  # noqa: E402 -- bench/report.py, next to this file
+
+    out = a.out or (tempfile.mkdtemp(prefix="gh-bench-smoke-") if a.smoke else HERE)
+    os.makedirs(out, exist_ok=True)
+    report.write(results, out, smoke=a.smoke)
+    log(f"wrote {out}/RESULTS.md, results.json, throughput.svg "
+        f"in {time.monotonic() - started:.1f} s")
+    if a.smoke:
+        smoke = results.get("smoke", [])
+        failed = [s for s in smoke if s["error"]]
+        for s in failed:
+            log(f"FAIL {s['scenario']}: {s['error']}")
+        print(f"{len(smoke) - len(failed)} passed, {len(failed)} failed")
+        if not a.out:
+            shutil.rmtree(out, ignore_errors=True)
+        return 1 if failed or not smoke else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+    sys.path.insert(0, HERE)
+    sys.exit(main())

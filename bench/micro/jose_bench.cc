@@ -1,0 +1,78 @@
+// JOSE core: what one protected request (parse + verify) and one issued session (sign)
+// cost, without any HTTP around them.
+#include <benchmark/benchmark.h>
+
+#include "bench_tokens.h"
+#include "crypto/base64url.h"
+#include "jose/jwt.h"
+#include "jose/verify.h"
+
+namespace {
+
+using gh::bench::fixture;
+
+void BM_JwtParse(benchmark::State& state) {
+  const auto& f = fixture();
+  for (auto _ : state) {
+    gh::jose::Jwt jwt;
+    benchmark::DoNotOptimize(gh::jose::parse_jwt(f.token, &jwt));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_JwtParse);
+
+void BM_JwtVerifyRS256(benchmark::State& state) {
+  const auto& f = fixture();
+  gh::jose::VerifyOptions opts{.now = f.now, .expected_issuer = gh::bench::kProjectId};
+  for (auto _ : state) {
+    gh::jose::Jwt jwt;
+    auto s = gh::jose::verify_jwt(f.token, f.jwks, opts, &jwt);
+    if (s != gh::jose::Status::kOk) state.SkipWithError("token did not verify");
+    benchmark::DoNotOptimize(s);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_JwtVerifyRS256);
+
+void BM_JwtVerifyForged(benchmark::State& state) {
+  const auto& f = fixture();
+  std::string forged = f.token;
+  forged[forged.size() - 20] = forged[forged.size() - 20] == 'A' ? 'B' : 'A';
+  gh::jose::VerifyOptions opts{.now = f.now, .expected_issuer = gh::bench::kProjectId};
+  for (auto _ : state) {
+    gh::jose::Jwt jwt;
+    auto s = gh::jose::verify_jwt(forged, f.jwks, opts, &jwt);
+    if (s == gh::jose::Status::kOk) state.SkipWithError("forged token verified");
+    benchmark::DoNotOptimize(s);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_JwtVerifyForged);
+
+void BM_JwtSignRS256(benchmark::State& state) {
+  const auto& f = fixture();
+  for (auto _ : state) benchmark::DoNotOptimize(gh::jose::sign_jwt(f.key, f.claims));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_JwtSignRS256)->Unit(benchmark::kMicrosecond);
+
+void BM_JwksParse(benchmark::State& state) {
+  const auto& f = fixture();
+  std::string text = boost::json::serialize(f.jwks_json);
+  for (auto _ : state) {
+    gh::jose::Jwks jwks;
+    benchmark::DoNotOptimize(gh::jose::parse_jwks(text, &jwks));
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_JwksParse)->Unit(benchmark::kMicrosecond);
+
+void BM_Base64urlDecodeSignature(benchmark::State& state) {
+  const auto& f = fixture();
+  std::string_view sig = std::string_view(f.token).substr(f.token.rfind('.') + 1);
+  for (auto _ : state) benchmark::DoNotOptimize(gh::crypto::base64url_decode(sig));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Base64urlDecodeSignature);
+
+}  // namespace

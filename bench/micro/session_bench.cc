@@ -1,0 +1,67 @@
+// Session SDK: validate_session as /get_roles calls it (static key source, the server's
+// own JWKS). With the verified-token cache the repeat case skips the RSA verification;
+// the "fresh token" case signs a new token per iteration outside the timing, so every
+// validation is a cache miss (verification plus the insert).
+#include <benchmark/benchmark.h>
+
+#include <gatehouse/session.h>
+
+#include "bench_tokens.h"
+
+namespace {
+
+using gh::bench::fixture;
+
+gatehouse::SessionClient make_client() {
+  const auto& f = fixture();
+  gatehouse::SessionClient::Options o;
+  o.project_id = gh::bench::kProjectId;
+  o.keys = gatehouse::make_static_key_source(f.jwks_json);
+  return gatehouse::SessionClient(std::move(o));
+}
+
+void BM_ValidateSessionSameToken(benchmark::State& state) {
+  const auto& f = fixture();
+  auto client = make_client();
+  for (auto _ : state) {
+    auto r = client.validate_session(f.token);
+    if (!r) state.SkipWithError("validation failed");
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ValidateSessionSameToken);
+
+void BM_ValidateSessionFreshToken(benchmark::State& state) {
+  const auto& f = fixture();
+  auto client = make_client();
+  boost::json::object claims = f.claims;
+  int64_t n = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    claims["n"] = ++n;  // a token never seen before: always a cache miss
+    std::string token = gh::jose::sign_jwt(f.key, claims);
+    state.ResumeTiming();
+    auto r = client.validate_session(token);
+    if (!r) state.SkipWithError("validation failed");
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ValidateSessionFreshToken)->Unit(benchmark::kMicrosecond);
+
+void BM_ValidateSessionForged(benchmark::State& state) {
+  const auto& f = fixture();
+  auto client = make_client();
+  std::string forged = f.token;
+  forged[forged.size() - 20] = forged[forged.size() - 20] == 'A' ? 'B' : 'A';
+  for (auto _ : state) {
+    auto r = client.validate_session(forged);
+    if (r) state.SkipWithError("forged token accepted");
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ValidateSessionForged);
+
+}  // namespace

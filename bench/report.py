@@ -1,0 +1,364 @@
+"""Turns the harness's results into RESULTS.md, results.json and throughput.svg.
+
+Every table shows the median over the rounds of one run; ratios are between peers measured
+in the same round, which is what survives a noisy machine.
+"""
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+
+MIB = 1024.0
+
+
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def groups(results):
+    """(scenario, target, variant, conns) -> list of runs."""
+    g = {}
+    for d in results["scenarios"]:
+        g.setdefault((d["scenario"], d["target"], d["variant"], d["conns"]), []).append(d)
+    return g
+
+
+def agg(runs):
+    return {
+        "rps": med([r["rps"] for r in runs]),
+        "p50_us": med([r["p50_us"] for r in runs]),
+        "p99_us": med([r["p99_us"] for r in runs]),
+        "status_errors": sum(r["status_errors"] for r in runs),
+        "socket_errors": sum(r["socket_errors"] for r in runs),
+        "requests": sum(r["requests"] for r in runs),
+        "n": len(runs),
+    }
+
+
+def paired_ratio(results, num, den, conns):
+    """Median over rounds of num/den, each pair from the same round."""
+    by = {}
+    for d in results["scenarios"]:
+        key = (d["scenario"], d["target"], d["variant"])
+        if d["conns"] == conns and key in (num, den):
+            by.setdefault(d["rep"], {})[key] = d["rps"]
+    ratios = [v[num] / v[den] for v in by.values() if num in v and den in v and v[den]]
+    return med(ratios)
+
+
+def fmt(v, spec=".0f", none="–"):
+    return none if v is None else format(v, spec)
+
+
+def ms(us):
+    return fmt(None if us is None else us / 1000.0, ".2f")
+
+
+SERIES = [  # (label, scenario, target, variant)
+    ("nginx static file", "get_roles", "nginx", "static"),
+    ("gatehouse /get_roles valid token", "get_roles", "gatehouse", "valid"),
+    ("gatehouse /get_roles no token (401)", "get_roles", "gatehouse", "none"),
+    ("gatehouse /get_roles forged token (401)", "get_roles", "gatehouse", "forged"),
+    ("baseline /get_roles valid token", "get_roles", "baseline", "valid"),
+    ("baseline /get_roles no token (401)", "get_roles", "baseline", "none"),
+    ("baseline /get_roles forged token (401)", "get_roles", "baseline", "forged"),
+    ("Flask /get_roles valid token", "get_roles", "flask", "valid"),
+    ("Flask /get_roles no token (401)", "get_roles", "flask", "none"),
+    ("Flask /get_roles forged token (401)", "get_roles", "flask", "forged"),
+    ("gatehouse POST /v1/auth/refresh", "refresh", "gatehouse", "rotate"),
+    ("gatehouse POST /v1/auth/password/signin", "signin", "gatehouse", "argon2id"),
+]
+
+# gnuplot line style per (target, variant): colour by server, dash by path.
+STYLE = {
+    ("nginx", "static"): "lc rgb '#000000' dt 2",
+    ("gatehouse", "valid"): "lc rgb '#1f77b4' dt 1",
+    ("gatehouse", "none"): "lc rgb '#1f77b4' dt 3",
+    ("gatehouse", "forged"): "lc rgb '#1f77b4' dt 4",
+    ("baseline", "valid"): "lc rgb '#7f7f7f' dt 1",
+    ("baseline", "none"): "lc rgb '#7f7f7f' dt 3",
+    ("baseline", "forged"): "lc rgb '#7f7f7f' dt 4",
+    ("flask", "valid"): "lc rgb '#d62728' dt 1",
+    ("flask", "none"): "lc rgb '#d62728' dt 3",
+    ("flask", "forged"): "lc rgb '#d62728' dt 4",
+    ("gatehouse", "rotate"): "lc rgb '#2ca02c' dt 1",
+    ("gatehouse", "argon2id"): "lc rgb '#9467bd' dt 1",
+}
+
+
+def targets(results):
+    g = groups(results)
+    conns = sorted({d["conns"] for d in results["scenarios"]})
+    out = []
+
+    def rps(key, c):
+        runs = g.get(key + (c,))
+        return agg(runs)["rps"] if runs else None
+
+    # 1. protected endpoint vs nginx and Flask at 32 connections, zero non-2xx.
+    c = 32 if 32 in conns else (conns[-1] if conns else None)
+    if c is not None and g.get(("get_roles", "gatehouse", "valid", c)):
+        vs_nginx = paired_ratio(results, ("get_roles", "gatehouse", "valid"),
+                                ("get_roles", "nginx", "static"), c)
+        vs_flask = paired_ratio(results, ("get_roles", "gatehouse", "valid"),
+                                ("get_roles", "flask", "valid"), c)
+        non2xx = sum(agg(v)["status_errors"] for k, v in g.items()
+                     if k[:3] == ("get_roles", "gatehouse", "valid"))
+        out.append((f"protected endpoint ≥ 0.8 × nginx static at {c} connections",
+                    f"{fmt(vs_nginx, '.2f')} × ({fmt(rps(('get_roles', 'gatehouse', 'valid'), c))}"
+                    f" vs {fmt(rps(('get_roles', 'nginx', 'static'), c))} req/s)",
+                    vs_nginx is not None and vs_nginx >= 0.8))
+        out.append((f"protected endpoint ≥ 15 × Flask at {c} connections",
+                    f"{fmt(vs_flask, '.1f')} × (Flask {fmt(rps(('get_roles', 'flask', 'valid'), c))}"
+                    " req/s)", vs_flask is not None and vs_flask >= 15))
+        out.append(("protected endpoint: zero non-2xx with a valid token",
+                    f"{non2xx} non-2xx", non2xx == 0))
+    # 2. refresh ≥ 1000/s.
+    ref = [(rps(("refresh", "gatehouse", "rotate"), c), c) for c in conns
+           if g.get(("refresh", "gatehouse", "rotate", c))]
+    if ref:
+        best, at = max(ref)
+        out.append(("refresh ≥ 1,000/s", f"{best:.0f}/s (best, at {at} connections)",
+                    best >= 1000))
+    # 3. sign-in ≥ 90 % of the raw Argon2id rate with as many threads as workers, each
+    #    sign-in run paired with raw measurements just before and after it.
+    pairs = [p for p in results.get("signin_pairs", []) if p["conns"] == c]
+    if pairs:
+        r = med([p["ratio"] for p in pairs])
+        out.append((f"sign-in ≥ 90 % of the raw Argon2id rate ({pairs[0]['threads']} threads) "
+                    f"at {c} connections",
+                    f"{100 * r:.0f} % ({med([p['signin_rps'] for p in pairs]):.1f} vs "
+                    f"{med([p['raw_rate'] for p in pairs]):.1f}/s)", r >= 0.9))
+    # 4. protected endpoint under sign-in load ≥ 50 % of idle.
+    mixed = [m for m in results["mixed"] if m["target"] == "gatehouse"]
+    if mixed:
+        r = med([m["ratio"] for m in mixed])
+        out.append(("protected endpoint while sign-ins hash ≥ 50 % of idle",
+                    f"{100 * r:.0f} % ({med([m['loaded_rps'] for m in mixed]):.0f} vs "
+                    f"{med([m['idle_rps'] for m in mixed]):.0f} req/s; sign-ins meanwhile "
+                    f"{fmt(med([m['signin_rps'] for m in mixed]), '.1f')}/s)", r >= 0.5))
+    # 5. memory and start-up.
+    rss = results["rss"]
+    if rss.get("idle_kib"):
+        out.append(("idle RSS ≤ 20 MB", f"{rss['idle_kib'] / MIB:.1f} MiB",
+                    rss["idle_kib"] <= 20 * 1024))
+    if rss.get("at_max_conns_kib"):
+        v = max(rss["at_max_conns_kib"])
+        out.append((f"RSS at {max(conns)} connections ≤ 64 MB", f"{v / MIB:.1f} MiB",
+                    v <= 64 * 1024))
+    st = results["startup"]
+    if st.get("warm_median_ms") is not None:
+        out.append(("start to first 200 from /healthz ≤ 200 ms",
+                    f"{st['warm_median_ms']:.0f} ms (median of {len(st['warm_ms'])}; first "
+                    f"start with key generation {st['cold_ms']:.0f} ms)",
+                    st["warm_median_ms"] <= 200))
+    return out
+
+
+def chart(results, out_dir):
+    """throughput.svg: requests/s against connections, log-log, one line per series."""
+    gnuplot = shutil.which("gnuplot")
+    if not gnuplot:
+        raise RuntimeError("gnuplot not found (apt-get install gnuplot-nox)")
+    g = groups(results)
+    conns = sorted({d["conns"] for d in results["scenarios"]})
+    series = [(label, key) for label, *key in SERIES
+              if any(g.get(tuple(key) + (c,)) for c in conns)]
+    dat = os.path.join(out_dir, ".throughput.dat")
+    with open(dat, "w") as f:
+        for i, (label, key) in enumerate(series):
+            f.write(f'# "{label}"\n')
+            for c in conns:
+                runs = g.get(tuple(key) + (c,))
+                if runs:
+                    f.write(f"{c} {agg(runs)['rps']:.1f}\n")
+            f.write("\n\n")
+    plots = ", ".join(f"'{dat}' index {i} with linespoints lw 2 pt 7 ps 0.8 "
+                      f"{STYLE.get((key[1], key[2]), '')} title \"{label}\""
+                      for i, (label, key) in enumerate(series))
+    svg = os.path.join(out_dir, "throughput.svg")
+    script = f"""
+set terminal svg size 900,720 dynamic font 'sans,12' background rgb 'white'
+set output '{svg}'
+set termoption noenhanced
+set title 'Throughput against connections (wrk, 127.0.0.1, {results['meta']['cpus']} cores, median of rounds)'
+set xlabel 'connections'
+set ylabel 'requests per second (log)'
+set logscale xy
+set format y '%.0f'
+set xtics ({', '.join(str(c) for c in conns)})
+set xrange [{conns[0] * 0.7}:{conns[-1] * 1.4}]
+set grid
+set key outside below left Left reverse maxcols 2 samplen 3
+plot {plots}
+"""
+    r = subprocess.run([gnuplot], input=script, capture_output=True, text=True, timeout=60)
+    os.unlink(dat)
+    if r.returncode != 0:
+        raise RuntimeError(f"gnuplot failed: {r.stderr.strip()}")
+    return svg
+
+
+def markdown(results, smoke=False):
+    m = results["meta"]
+    cfg = m["config"]
+    g = groups(results)
+    conns = sorted({d["conns"] for d in results["scenarios"]})
+    L = []
+    L.append("# Gatehouse benchmark results\n")
+    if smoke:
+        L.append("**Smoke run** (every scenario once, 1 s, side by side): the numbers below "
+                 "only show that the harness works.\n")
+    L.append("Written by `make bench` (`bench/run.sh`), see [README.md](README.md) for what "
+             "each scenario does. Peers run in the same run, interleaved per connection count; "
+             "figures are medians over rounds and ratios are taken within a round.\n")
+    L.append(f"- run: {m['started']} → {m.get('finished', '')}, commit {m['commit']}"
+             f"{' (with uncommitted changes)' if m['dirty'] else ''}")
+    L.append(f"- machine: {m['cpus']} cores, {m['cpu']}, Linux {m['kernel']}; load average "
+             f"{m['loadavg_start'][0]:.2f} at start, {m.get('loadavg_end', [0])[0]:.2f} at end "
+             "(other work on the machine makes absolute figures noisy)")
+    L.append(f"- {m['wrk']}; {m['nginx']}; wrk 2 threads (1 for one connection), "
+             f"{cfg['duration_s']} s per point, {cfg['repeat']} round(s)")
+    L.append(f"- gatehouse: --io-threads {cfg['io_threads']} --workers {cfg['workers']}, "
+             f"Argon2id m={cfg['argon2_memory_kib']} KiB t={cfg['argon2_iterations']}, RS256 "
+             "(RSA-2048) session tokens, request log to /dev/null; Flask: gunicorn "
+             f"{cfg['flask_workers']} sync workers; nginx: one worker per core, access log off")
+    if cfg.get("baseline"):
+        L.append(f"- baseline: `{cfg['baseline']}` measured as a peer (before/after)")
+    L.append("")
+
+    L.append("## Targets\n")
+    L.append("| target | measured | reached |")
+    L.append("|---|---|---|")
+    for name, measured, ok in targets(results):
+        L.append(f"| {name} | {measured} | {'yes' if ok else '**no**'} |")
+    L.append("")
+
+    L.append("## Throughput and latency\n")
+    L.append("![throughput against connections](throughput.svg)\n")
+    L.append("| scenario | conns | req/s | p50 ms | p99 ms | non-2xx | socket errors |")
+    L.append("|---|---:|---:|---:|---:|---:|---:|")
+    for label, *key in SERIES:
+        for c in conns:
+            runs = g.get(tuple(key) + (c,))
+            if not runs:
+                continue
+            a = agg(runs)
+            L.append(f"| {label} | {c} | {fmt(a['rps'])} | {ms(a['p50_us'])} | "
+                     f"{ms(a['p99_us'])} | {a['status_errors']} | {a['socket_errors']} |")
+    L.append("\nnon-2xx and socket errors are totals over all rounds; for the 401 scenarios "
+             "every answer is expected to be non-2xx.\n")
+
+    L.append("## Ratios (same round, median over rounds)\n")
+    L.append("| conns | gatehouse ÷ nginx | gatehouse ÷ Flask | 401 no token ÷ nginx | "
+             "401 forged ÷ nginx | Flask ÷ nginx | refresh | sign-in |")
+    L.append("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for c in conns:
+        r = lambda a, b: paired_ratio(results, a, b, c)  # noqa: E731
+        nginx = ("get_roles", "nginx", "static")
+        ref = g.get(("refresh", "gatehouse", "rotate", c))
+        sig = g.get(("signin", "gatehouse", "argon2id", c))
+        L.append(f"| {c} | {fmt(r(('get_roles', 'gatehouse', 'valid'), nginx), '.2f')} | "
+                 f"{fmt(r(('get_roles', 'gatehouse', 'valid'), ('get_roles', 'flask', 'valid')), '.1f')} | "
+                 f"{fmt(r(('get_roles', 'gatehouse', 'none'), nginx), '.2f')} | "
+                 f"{fmt(r(('get_roles', 'gatehouse', 'forged'), nginx), '.2f')} | "
+                 f"{fmt(r(('get_roles', 'flask', 'valid'), nginx), '.3f')} | "
+                 f"{fmt(agg(ref)['rps'] if ref else None)}/s | "
+                 f"{fmt(agg(sig)['rps'] if sig else None, '.1f')}/s |")
+    if any(k[1] == "baseline" for k in g):
+        L.append("\nBefore/after (this build ÷ baseline build, same round):\n")
+        L.append("| conns | valid | no token | forged |")
+        L.append("|---:|---:|---:|---:|")
+        for c in conns:
+            row = [fmt(paired_ratio(results, ("get_roles", "gatehouse", v),
+                                    ("get_roles", "baseline", v), c), ".2f")
+                   for v in ("valid", "none", "forged")]
+            L.append(f"| {c} | " + " | ".join(row) + " |")
+    L.append("")
+
+    if results.get("signin_pairs"):
+        L.append("## Sign-in against the raw Argon2id rate\n")
+        L.append("Raw rate: libsodium's `crypto_pwhash_str_verify` (the call a sign-in makes) "
+                 "with the server's parameters, from as many threads as the server can hash "
+                 "with (1 for one connection), measured just before and just after each "
+                 "sign-in run; the ratio is taken per pair.\n")
+        L.append("| conns | threads | sign-ins/s | raw hashes/s | ratio | p50 ms | p99 ms |")
+        L.append("|---:|---:|---:|---:|---:|---:|---:|")
+        for c in conns:
+            pairs = [p for p in results["signin_pairs"] if p["conns"] == c]
+            runs = g.get(("signin", "gatehouse", "argon2id", c))
+            if pairs and runs:
+                a = agg(runs)
+                L.append(f"| {c} | {pairs[0]['threads']} | "
+                         f"{med([p['signin_rps'] for p in pairs]):.1f} | "
+                         f"{med([p['raw_rate'] for p in pairs]):.1f} | "
+                         f"{med([p['ratio'] for p in pairs]):.2f} | "
+                         f"{ms(a['p50_us'])} | {ms(a['p99_us'])} |")
+        L.append("")
+
+    if results["mixed"]:
+        L.append("## Protected endpoint while sign-ins hash\n")
+        L.append(f"`/get_roles` at 32 connections alone, then again while a second wrk keeps "
+                 f"{cfg['mixed_signin_conns']} sign-ins in flight.\n")
+        L.append("| server | round | idle req/s | loaded req/s | ratio | loaded p99 ms | "
+                 "sign-ins/s meanwhile |")
+        L.append("|---|---:|---:|---:|---:|---:|---:|")
+        for x in results["mixed"]:
+            L.append(f"| {x['target']} | {x['rep'] + 1} | {x['idle_rps']:.0f} | "
+                     f"{x['loaded_rps']:.0f} | {x['ratio']:.2f} | {ms(x['loaded_p99_us'])} | "
+                     f"{fmt(x['signin_rps'], '.1f')} |")
+        L.append("")
+
+    rss, st = results["rss"], results["startup"]
+    L.append("## Memory and start-up\n")
+    L.append("| measure | value |")
+    L.append("|---|---:|")
+    for key, label in (("ready_kib", "RSS right after start"),
+                       ("idle_kib", "RSS idle (after start and a few requests)"),
+                       ("end_kib", "RSS idle at the end of the run")):
+        if rss.get(key):
+            L.append(f"| {label} | {rss[key] / MIB:.1f} MiB |")
+    if rss.get("at_max_conns_kib"):
+        L.append(f"| RSS during /get_roles at {max(conns)} connections (max sampled) | "
+                 f"{max(rss['at_max_conns_kib']) / MIB:.1f} MiB |")
+    if rss.get("peak_kib"):
+        L.append(f"| peak RSS over the whole run (VmHWM, includes Argon2id buffers) | "
+                 f"{rss['peak_kib'] / MIB:.1f} MiB |")
+    if st:
+        L.append(f"| start to first 200 /healthz, existing data (median of "
+                 f"{len(st['warm_ms'])}) | {st['warm_median_ms']:.1f} ms |")
+        L.append(f"| start to first 200 /healthz, empty data dir (creates RSA key, database) | "
+                 f"{st['cold_ms']:.1f} ms |")
+    L.append("")
+
+    if results.get("micro"):
+        L.append("## Micro-benchmarks (Google Benchmark, `bench/micro`)\n")
+        L.append("| benchmark | time per op | ops/s |")
+        L.append("|---|---:|---:|")
+        for b in results["micro"]:
+            ns = b["ns"]
+            t = f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.0f} ns"
+            L.append(f"| `{b['name']}` | {t} | {1e9 / ns:,.0f} |")
+        L.append("")
+    if not smoke:
+        L.append("## Notes\n")
+        L.append("What each scenario measures, and the performance changes made to reach the "
+                 "targets with their before/after figures and how to reproduce them: "
+                 "[README.md](README.md).\n")
+    if results.get("failures"):
+        L.append("## Failures\n")
+        for f in results["failures"]:
+            L.append(f"- {f}")
+        L.append("")
+    return "\n".join(L)
+
+
+def write(results, out_dir, smoke=False):
+    with open(os.path.join(out_dir, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    chart(results, out_dir)
+    with open(os.path.join(out_dir, "RESULTS.md"), "w") as f:
+        f.write(markdown(results, smoke))

@@ -1,0 +1,131 @@
+// The verified-token cache inside SessionClient::validate_session: a repeated token must
+// get exactly the answer a full verification would give at that moment.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "gatehouse/session.h"
+#include "sdk_test_util.h"
+
+namespace gatehouse {
+namespace {
+
+using gh::jose::Status;
+using namespace gatehouse::testing;
+
+// A key source whose key set can be swapped, counting calls.
+class SwappableKeys final : public KeySource {
+ public:
+  explicit SwappableKeys(boost::json::value jwks) { set(std::move(jwks)); }
+  void set(boost::json::value jwks) {
+    auto parsed = std::make_shared<gh::jose::Jwks>();
+    ASSERT_EQ(gh::jose::parse_jwks(jwks, parsed.get()), Status::kOk);
+    std::lock_guard lock(mu_);
+    set_ = std::move(parsed);
+  }
+  gh::Result<KeySet> keys() override {
+    std::lock_guard lock(mu_);
+    return KeySet(set_);
+  }
+  gh::Result<KeySet> refetch(std::string_view) override { return keys(); }
+
+ private:
+  std::mutex mu_;
+  KeySet set_;
+};
+
+class SdkSessionCache : public ::testing::Test {
+ protected:
+  SdkSessionCache()
+      : keys_(std::make_shared<SwappableKeys>(jwks_of({&key_a()}))),
+        client_({.project_id = kProject,
+                 .base_url = "https://auth.example.com",
+                 .keys = keys_,
+                 .clock = clock_.clock()}) {}
+
+  int64_t now() const { return clock_.now->load(); }
+
+  FakeClock clock_;
+  std::shared_ptr<SwappableKeys> keys_;
+  SessionClient client_;
+};
+
+TEST_F(SdkSessionCache, RepeatedTokenGivesTheSameAnswer) {
+  boost::json::object claims = session_claims(now());
+  claims["roles"] = boost::json::array{"teacher"};
+  std::string token = mint(key_a(), claims);
+  gh::Result<JwtResponse> first = client_.validate_session(token);
+  ASSERT_TRUE(first);
+  Status why = Status::kJwtMalformed;
+  gh::Result<JwtResponse> second = client_.validate_session(token, &why);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(why, Status::kOk);
+  EXPECT_EQ(second->to_json(), first->to_json());
+  EXPECT_EQ(second->roles, std::vector<std::string>{"teacher"});
+}
+
+TEST_F(SdkSessionCache, ExpiryIsCheckedOnEveryHit) {
+  std::string token = mint(key_a(), session_claims(now()));  // exp = now + 600
+  ASSERT_TRUE(client_.validate_session(token));
+  clock_.advance(604);  // exp = now - 4: inside the 5 s leeway
+  EXPECT_TRUE(client_.validate_session(token));
+  clock_.advance(2);  // exp = now - 6
+  Status why = Status::kOk;
+  gh::Result<JwtResponse> r = client_.validate_session(token, &why);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(why, Status::kJwtExpired);
+  EXPECT_EQ(r.error().message, "session token expired");
+}
+
+TEST_F(SdkSessionCache, KeySetChangeEmptiesTheCache) {
+  std::string token = mint(key_a(), session_claims(now()));
+  ASSERT_TRUE(client_.validate_session(token));
+  keys_->set(jwks_of({&key_b()}));  // key_a retired
+  Status why = Status::kOk;
+  EXPECT_FALSE(client_.validate_session(token, &why));
+  EXPECT_EQ(why, Status::kJwksKidNotFound);
+  keys_->set(jwks_of({&key_a(), &key_b()}));
+  EXPECT_TRUE(client_.validate_session(token));
+}
+
+TEST_F(SdkSessionCache, FailuresAreNotCached) {
+  std::string token = mint(key_a(), session_claims(now()));
+  std::string forged = token;
+  forged[forged.size() - 10] = forged[forged.size() - 10] == 'A' ? 'B' : 'A';
+  Status why = Status::kOk;
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_FALSE(client_.validate_session(forged, &why));
+    EXPECT_EQ(why, Status::kJwtVerificationFail);
+  }
+  EXPECT_TRUE(client_.validate_session(token));
+  EXPECT_FALSE(client_.validate_session(forged, &why));
+  EXPECT_EQ(why, Status::kJwtVerificationFail);
+}
+
+TEST_F(SdkSessionCache, RefreshTokensStayRefreshTokens) {
+  std::string session = mint(key_a(), session_claims(now()));
+  ASSERT_TRUE(client_.validate_session(session));
+  Status why = Status::kOk;
+  EXPECT_FALSE(client_.validate_refresh(session, &why));  // cached as a session only
+  EXPECT_EQ(why, Status::kJwtWrongTokenKind);
+}
+
+TEST_F(SdkSessionCache, StaysBoundedUnderManyTokens) {
+  // More distinct tokens than the cache holds: every one still validates, and the
+  // first ones (evicted or not) still give the right answer.
+  std::vector<std::string> tokens;
+  for (int i = 0; i < 4200; ++i) {
+    boost::json::object c = session_claims(now());
+    c["n"] = i;
+    tokens.push_back(mint(key_a(), c));
+  }
+  for (const auto& t : tokens) ASSERT_TRUE(client_.validate_session(t));
+  for (int i = 0; i < 50; ++i) EXPECT_TRUE(client_.validate_session(tokens[i]));
+  clock_.advance(1000);
+  Status why = Status::kOk;
+  EXPECT_FALSE(client_.validate_session(tokens[4199], &why));
+  EXPECT_EQ(why, Status::kJwtExpired);
+}
+
+}  // namespace
+}  // namespace gatehouse
