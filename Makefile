@@ -8,9 +8,9 @@ BUILD_DIR ?= build/release
 JOBS ?= $(shell nproc)
 # CI builds treat warnings as errors.
 WERROR := $(if $(CI),ON,OFF)
-CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DGH_WERROR=$(WERROR)
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DGH_WERROR=$(WERROR) -DGH_BUILD_BENCH=ON
 
-.PHONY: all build run test deps test-deps server web web-deps test-cpp test-web test-e2e test-compat format clean
+.PHONY: all build run test deps test-deps server web web-deps test-cpp test-web test-e2e test-compat test-bench-smoke bench format clean
 
 all: build
 
@@ -18,7 +18,7 @@ deps:
 	@scripts/install-deps.sh build
 
 test-deps:
-	@scripts/install-deps.sh test
+	@scripts/install-deps.sh test bench
 
 $(BUILD_DIR)/CMakeCache.txt:
 	cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
@@ -60,7 +60,15 @@ tests/compat/node_modules/.installed: tests/compat/package-lock.json
 test-compat: server test-deps tests/compat/node_modules/.installed
 	cd tests/compat && GATEHOUSE_BIN=$(CURDIR)/build/gatehouse npm test --silent
 
-test: test-cpp test-web test-e2e test-compat
+# Every benchmark scenario once, for a few seconds, so the harness cannot rot.
+test-bench-smoke: test-cpp
+	GATEHOUSE_BIN=$(CURDIR)/build/gatehouse GH_MICRO_BIN=$(CURDIR)/$(BUILD_DIR)/bench/gh_micro_bench bench/run.sh --smoke
+
+test: test-cpp test-web test-e2e test-compat test-bench-smoke
+
+bench:
+	@scripts/install-deps.sh bench
+	bench/run.sh
 
 format:
 	clang-format -i $$(git ls-files '*.h' '*.cc')

@@ -99,6 +99,10 @@ const std::vector<Option>& options() {
       {"workers", "GATEHOUSE_WORKERS",
        "worker threads for password hashing and database calls", false,
        show_num(&Config::workers), set_int(&Config::workers, 1, 256)},
+      {"worker-nice", "GATEHOUSE_WORKER_NICE",
+       "nice value of the worker threads, so hashing never starves the network threads "
+       "(0 = same priority)",
+       false, show_num(&Config::worker_nice), set_int(&Config::worker_nice, 0, 19)},
       {"body-limit", "GATEHOUSE_BODY_LIMIT", "largest accepted request body, bytes", false,
        show_num(&Config::body_limit),
        set_int<int64_t>(&Config::body_limit, 1024, 64 * 1024 * 1024)},

@@ -140,6 +140,7 @@ int serve_main(const std::vector<std::string>& args) {
   sc.port = static_cast<unsigned short>(ctx.config.port);
   sc.io_threads = ctx.config.io_threads;
   sc.worker_threads = ctx.config.workers;
+  sc.worker_nice = ctx.config.worker_nice;
   sc.body_limit = static_cast<size_t>(ctx.config.body_limit);
   sc.cors_origins = ctx.config.cors_origins;
   sc.error_response = api::error_response;
