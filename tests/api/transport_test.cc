@@ -44,7 +44,8 @@ class RequestValidationTest : public SharedServerTest<RequestValidationTest> {
 };
 
 TEST_F(RequestValidationTest, MalformedJsonIs400RequestMalformed) {
-  for (const char* body : {"{", "{\"loginId\": \"a@b.c\",}", "not json", "{\"loginId\":\"a@b.c\"} trailing"}) {
+  for (const char* body :
+       {"{", "{\"loginId\": \"a@b.c\",}", "not json", "{\"loginId\":\"a@b.c\"} trailing"}) {
     auto r = signin_raw(body);
     ExpectDescopeError(r, 400, "E011001");
     ExpectHealthy();
@@ -64,10 +65,12 @@ TEST_F(RequestValidationTest, WrongJsonTypesAre400) {
     ExpectDescopeError(signin_raw(body), 400);
     ExpectDescopeError(api().http.post("/v1/auth/password/signup", body, bearer(pid())), 400);
   }
-  ExpectDescopeError(api().http.post("/v1/auth/password/signup",
-                                     json::object{{"loginId", unique_email()}, {"password", kPassword}, {"user", "Ada"}},
-                                     bearer(pid())),
-                     400);
+  ExpectDescopeError(
+      api().http.post(
+          "/v1/auth/password/signup",
+          json::object{{"loginId", unique_email()}, {"password", kPassword}, {"user", "Ada"}},
+          bearer(pid())),
+      400);
   ExpectHealthy();
 }
 
@@ -80,18 +83,21 @@ TEST_F(RequestValidationTest, MissingFieldsAre400FieldIsRequired) {
   ExpectDescopeError(braces, 400, "E011003");
   EXPECT_EQ(braces.obj().at("errorMessage"), "The loginId field is required");
 
-  auto no_password = api().http.post("/v1/auth/password/signin", json::object{{"loginId", "a@b.c"}}, bearer(pid()));
+  auto no_password = api().http.post("/v1/auth/password/signin", json::object{{"loginId", "a@b.c"}},
+                                     bearer(pid()));
   ExpectDescopeError(no_password, 400, "E011003");
   EXPECT_EQ(no_password.obj().at("errorMessage"), "The password field is required");
 
-  auto signup = api().http.post("/v1/auth/password/signup", json::object{{"password", kPassword}}, bearer(pid()));
+  auto signup = api().http.post("/v1/auth/password/signup", json::object{{"password", kPassword}},
+                                bearer(pid()));
   ExpectDescopeError(signup, 400, "E011003");
   EXPECT_EQ(signup.obj().at("errorMessage"), "The loginId field is required");
   ExpectHealthy();
 }
 
 TEST_F(RequestValidationTest, OversizedBodyIs413) {
-  std::string big = "{\"loginId\":\"" + std::string(2 * 1024 * 1024, 'a') + "\",\"password\":\"x\"}";
+  std::string big =
+      "{\"loginId\":\"" + std::string(2 * 1024 * 1024, 'a') + "\",\"password\":\"x\"}";
   // libcurl's default: "Expect: 100-continue", the server answers before the body.
   auto r = signin_raw(big);
   ExpectDescopeError(r, 413);
@@ -100,7 +106,8 @@ TEST_F(RequestValidationTest, OversizedBodyIs413) {
 
 TEST_F(RequestValidationTest, OversizedBodySentAtOnceIs413) {
   // Browsers send the body without waiting: the 413 must still reach them.
-  std::string big = "{\"loginId\":\"" + std::string(2 * 1024 * 1024, 'a') + "\",\"password\":\"x\"}";
+  std::string big =
+      "{\"loginId\":\"" + std::string(2 * 1024 * 1024, 'a') + "\",\"password\":\"x\"}";
   auto r = api().http.post("/v1/auth/password/signin", big,
                            {{"Authorization", "Bearer " + pid()}, {"Expect", ""}});
   ExpectDescopeError(r, 413);
@@ -111,22 +118,35 @@ TEST_F(RequestValidationTest, KeepAliveConnectionSurvivesErrors) {
   // Browsers reuse one connection; error answers must not break it.
   HttpClient browser(server().base_url(), /*keep_alive=*/true);
   std::string email = unique_email("keepalive");
-  EXPECT_EQ(browser.post("/v1/auth/password/signup", json::object{{"loginId", email}, {"password", kPassword}},
-                         bearer(pid())).status, 200);
+  EXPECT_EQ(browser
+                .post("/v1/auth/password/signup",
+                      json::object{{"loginId", email}, {"password", kPassword}}, bearer(pid()))
+                .status,
+            200);
   EXPECT_EQ(browser.post("/v1/auth/password/signin", std::string("{"), bearer(pid())).status, 400);
-  EXPECT_EQ(browser.post("/v1/auth/password/signin", json::object{{"loginId", email}, {"password", "Wrong-Passw0rd"}},
-                         bearer(pid())).status, 401);
+  EXPECT_EQ(
+      browser
+          .post("/v1/auth/password/signin",
+                json::object{{"loginId", email}, {"password", "Wrong-Passw0rd"}}, bearer(pid()))
+          .status,
+      401);
   EXPECT_EQ(browser.get("/v1/auth/nope").status, 404);
   EXPECT_EQ(browser.get("/get_roles").status, 401);
-  EXPECT_EQ(browser.request("OPTIONS", "/v1/auth/refresh", {{"Origin", "http://localhost:3000"}}).status, 204);
-  EXPECT_EQ(browser.post("/v1/auth/password/signin", json::object{{"loginId", email}, {"password", kPassword}},
-                         bearer(pid())).status, 200);
+  EXPECT_EQ(
+      browser.request("OPTIONS", "/v1/auth/refresh", {{"Origin", "http://localhost:3000"}}).status,
+      204);
+  EXPECT_EQ(browser
+                .post("/v1/auth/password/signin",
+                      json::object{{"loginId", email}, {"password", kPassword}}, bearer(pid()))
+                .status,
+            200);
   EXPECT_EQ(browser.connections_opened(), 1);
 }
 
 TEST_F(RequestValidationTest, MalformedHttpIs400AndTheServerCarriesOn) {
-  for (const char* bytes : {"GARBAGE\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n",
-                            "GET /healthz HTTP/9.9\r\n\r\n"}) {
+  for (const char* bytes :
+       {"GARBAGE\r\n\r\n", "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n",
+        "GET /healthz HTTP/9.9\r\n\r\n"}) {
     SCOPED_TRACE(bytes);
     std::string reply = raw_exchange(server().port(), bytes);
     EXPECT_THAT(reply, ::testing::StartsWith("HTTP/1.1 400")) << reply;
@@ -135,7 +155,8 @@ TEST_F(RequestValidationTest, MalformedHttpIs400AndTheServerCarriesOn) {
     ExpectHealthy();
   }
   // Headers beyond the limit.
-  std::string huge = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'h') + "\r\n\r\n";
+  std::string huge =
+      "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(64 * 1024, 'h') + "\r\n\r\n";
   std::string reply = raw_exchange(server().port(), huge);
   EXPECT_THAT(reply, ::testing::StartsWith("HTTP/1.1 4")) << reply.substr(0, 200);
   ExpectHealthy();
@@ -150,7 +171,8 @@ TEST_F(RequestValidationTest, MalformedHttpIs400AndTheServerCarriesOn) {
 
 TEST_F(RequestValidationTest, UnknownRoutesAre404Json) {
   ExpectDescopeError(api().http.get("/v1/auth/nope"), 404);
-  ExpectDescopeError(api().http.post("/v1/auth/password/nope", std::string("{}"), bearer(pid())), 404);
+  ExpectDescopeError(api().http.post("/v1/auth/password/nope", std::string("{}"), bearer(pid())),
+                     404);
   ExpectDescopeError(api().http.get("/v2/nothing/here"), 404);
   ExpectDescopeError(api().http.get("/missing-file.js"), 404);
   ExpectDescopeError(api().http.request("DELETE", "/v1/auth/nope"), 404);
@@ -165,8 +187,9 @@ TEST_F(RequestValidationTest, WrongMethodIsAJsonError) {
 TEST_F(RequestValidationTest, EveryErrorIsDescopeErrorJson) {
   auto login = api().must_sign_up(unique_email("errors"));
   ExpectDescopeError(api().sign_up(unique_email(), "short"), 400, "E011003");
-  ExpectDescopeError(api().sign_up(std::string(login.response.obj().at("user").at("email").as_string())), 409,
-                     "E062107");
+  ExpectDescopeError(
+      api().sign_up(std::string(login.response.obj().at("user").at("email").as_string())), 409,
+      "E062107");
   ExpectDescopeError(api().sign_in(unique_email(), kPassword), 401);
   ExpectDescopeError(api().http.post("/v1/auth/password/signin", std::string("{}")), 401);
   ExpectDescopeError(api().refresh("garbage"), 401, "E061005");
@@ -194,16 +217,19 @@ class CorsTest : public SharedServerTest<CorsTest> {};
 constexpr const char* kOrigin = "http://localhost:3000";
 
 TEST_F(CorsTest, PreflightIsAnsweredForTheCallingOrigin) {
-  for (const char* path : {"/v1/auth/password/signin", "/v1/auth/refresh", "/v1/auth/me", "/get_roles", "/anything"}) {
+  for (const char* path :
+       {"/v1/auth/password/signin", "/v1/auth/refresh", "/v1/auth/me", "/get_roles", "/anything"}) {
     SCOPED_TRACE(path);
-    auto r = api().http.request("OPTIONS", path,
-                                {{"Origin", kOrigin},
-                                 {"Access-Control-Request-Method", "POST"},
-                                 {"Access-Control-Request-Headers", "authorization,content-type,x-descope-sdk-name"}});
+    auto r = api().http.request(
+        "OPTIONS", path,
+        {{"Origin", kOrigin},
+         {"Access-Control-Request-Method", "POST"},
+         {"Access-Control-Request-Headers", "authorization,content-type,x-descope-sdk-name"}});
     EXPECT_EQ(r.status, 204) << r.body;
     EXPECT_EQ(r.header("access-control-allow-origin"), kOrigin);
     EXPECT_EQ(r.header("access-control-allow-credentials"), "true");
-    EXPECT_THAT(r.header("access-control-allow-headers"), HasSubstr("authorization,content-type,x-descope-sdk-name"));
+    EXPECT_THAT(r.header("access-control-allow-headers"),
+                HasSubstr("authorization,content-type,x-descope-sdk-name"));
     EXPECT_THAT(r.header("access-control-allow-methods"), HasSubstr("POST"));
     EXPECT_THAT(r.header("access-control-allow-methods"), HasSubstr("GET"));
     EXPECT_THAT(r.header("vary"), HasSubstr("Origin"));
@@ -225,9 +251,10 @@ TEST_F(CorsTest, ResponsesCarryTheOriginAndVary) {
   EXPECT_EQ(app.status, 401);
   EXPECT_EQ(app.header("access-control-allow-origin"), kOrigin);
 
-  auto signup = api().http.post("/v1/auth/password/signup",
-                                json::object{{"loginId", unique_email("cors")}, {"password", kPassword}},
-                                {{"Origin", kOrigin}, {"Authorization", "Bearer " + pid()}});
+  auto signup =
+      api().http.post("/v1/auth/password/signup",
+                      json::object{{"loginId", unique_email("cors")}, {"password", kPassword}},
+                      {{"Origin", kOrigin}, {"Authorization", "Bearer " + pid()}});
   EXPECT_EQ(signup.status, 200) << signup.body;
   EXPECT_EQ(signup.header("access-control-allow-origin"), kOrigin);
   EXPECT_NE(signup.header("access-control-allow-origin"), "*");
@@ -244,15 +271,75 @@ class CorsAllowListTest : public SharedServerTest<CorsAllowListTest> {
 };
 
 TEST_F(CorsAllowListTest, OnlyListedOriginsAreAllowed) {
-  auto listed = api().http.request("OPTIONS", "/v1/auth/refresh",
-                                   {{"Origin", "http://app.example"}, {"Access-Control-Request-Method", "POST"}});
+  auto listed = api().http.request(
+      "OPTIONS", "/v1/auth/refresh",
+      {{"Origin", "http://app.example"}, {"Access-Control-Request-Method", "POST"}});
   EXPECT_EQ(listed.header("access-control-allow-origin"), "http://app.example");
-  auto other = api().http.request("OPTIONS", "/v1/auth/refresh",
-                                  {{"Origin", "http://evil.example"}, {"Access-Control-Request-Method", "POST"}});
+  auto other = api().http.request(
+      "OPTIONS", "/v1/auth/refresh",
+      {{"Origin", "http://evil.example"}, {"Access-Control-Request-Method", "POST"}});
   EXPECT_FALSE(other.has_header("access-control-allow-origin"));
   EXPECT_FALSE(other.has_header("access-control-allow-credentials"));
   auto get = api().http.get("/healthz", {{"Origin", "http://evil.example"}});
   EXPECT_FALSE(get.has_header("access-control-allow-origin"));
+}
+
+// ---------------------------------------------------------------- cookie mode
+
+// --token-cookies both over an https base URL: tokens also arrive as cookies
+// (contract §2.6), the refresh cookie is HttpOnly, both are SameSite=Strict
+// and Secure, the body still carries both tokens, and logout clears them.
+class CookieModeTest : public SharedServerTest<CookieModeTest> {
+ public:
+  static std::vector<std::string> ServerArgs() {
+    return {"--token-cookies", "both", "--base-url", "https://auth.example"};
+  }
+};
+
+std::vector<std::string> set_cookies(const HttpResponse& r) {
+  std::vector<std::string> out;
+  auto [b, e] = r.headers.equal_range("set-cookie");
+  for (auto it = b; it != e; ++it) out.push_back(it->second);
+  return out;
+}
+
+TEST_F(CookieModeTest, TokensArriveAsCookiesAndLogoutClearsThem) {
+  auto in = api().must_sign_up(unique_email("cookies"));
+  auto cookies = set_cookies(in.response);
+  ASSERT_EQ(cookies.size(), 2u) << in.response.body;
+  std::string dsr = cookies[0].starts_with("DSR=") ? cookies[0] : cookies[1];
+  std::string ds = cookies[0].starts_with("DS=") ? cookies[0] : cookies[1];
+  EXPECT_EQ(dsr,
+            "DSR=" + in.refresh + "; Path=/; Max-Age=2419200; HttpOnly; SameSite=Strict; Secure");
+  EXPECT_TRUE(ds.starts_with("DS=" + in.session + "; Path=/; Max-Age=600; SameSite=Strict"));
+  EXPECT_THAT(ds, Not(HasSubstr("HttpOnly"))) << "the page may read the session token";
+  EXPECT_THAT(ds, HasSubstr("Secure"));
+
+  // The browser sends the cookie back; no token in the bearer.
+  auto refreshed = api().http.post(
+      "/v1/auth/refresh", std::string("{}"),
+      {{"Authorization", "Bearer " + server().project_id()}, {"Cookie", "DSR=" + in.refresh}});
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  EXPECT_EQ(set_cookies(refreshed).size(), 2u);
+  std::string next = std::string(refreshed.obj().at("refreshJwt").as_string());
+
+  auto out = api().http.post(
+      "/v1/auth/logout", std::string("{}"),
+      {{"Authorization", "Bearer " + server().project_id()}, {"Cookie", "DSR=" + next}});
+  ASSERT_EQ(out.status, 200) << out.body;
+  auto cleared = set_cookies(out);
+  ASSERT_EQ(cleared.size(), 2u);
+  for (const auto& c : cleared) EXPECT_THAT(c, HasSubstr("=; Path=/; Max-Age=0"));
+  EXPECT_EQ(api().refresh(next).status, 401);
+}
+
+TEST(CookieModeDefault, BodyModeSetsNoCookies) {
+  ServerProcess server;
+  ASSERT_TRUE(server.start()) << server.error();
+  Api api(server);
+  auto in = api.must_sign_up(unique_email("nocookies"));
+  EXPECT_FALSE(in.response.has_header("set-cookie"));
+  EXPECT_EQ(server.stop(), 0);
 }
 
 // ---------------------------------------------------------------- logs
@@ -271,13 +358,15 @@ TEST_F(LoggingTest, RequestLogsNeverContainSecrets) {
   EXPECT_EQ(api().me(refreshed.refresh).status, 200);
   EXPECT_EQ(api().app_get("/get_roles", refreshed.session).status, 200);
   auto cookie = api().http.post("/v1/auth/refresh", std::string("{}"),
-                                {{"Authorization", "Bearer " + server().project_id()}, {"Cookie", "DSR=" + refreshed.refresh}});
+                                {{"Authorization", "Bearer " + server().project_id()},
+                                 {"Cookie", "DSR=" + refreshed.refresh}});
   EXPECT_EQ(cookie.status, 200);
   EXPECT_EQ(api().logout(up.refresh).status, 200);
   EXPECT_EQ(api().refresh(up.refresh).status, 401);
 
   // 9 requests: the log line is written after the response, so wait for it.
-  ASSERT_TRUE(server().wait_for_output("\"msg\":\"request\"", 9, std::chrono::seconds(5))) << server().out();
+  ASSERT_TRUE(server().wait_for_output("\"msg\":\"request\"", 9, std::chrono::seconds(5)))
+      << server().out();
   ASSERT_EQ(server().stop(), 0);
   std::string logs = server().out() + server().err();
 
@@ -330,7 +419,8 @@ TEST_F(KeysTest, V2KeysIsAJwksWithKidAlgOnEveryKey) {
     EXPECT_FALSE(o.contains("d")) << "private key material published!";
     if (o.at("kty") == "RSA") {
       EXPECT_TRUE(o.contains("n") && o.contains("e")) << r.body;
-      EXPECT_GE(base64url_decode(std::string(o.at("n").as_string())).size(), 256u) << "RSA key under 2048 bits";
+      EXPECT_GE(base64url_decode(std::string(o.at("n").as_string())).size(), 256u)
+          << "RSA key under 2048 bits";
     }
   }
   // The key that signs sessions is published, with the JWT's alg.
