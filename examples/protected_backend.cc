@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
   }
   gatehouse::SessionClient client({.project_id = argv[2], .base_url = argv[1]});
   boost::asio::io_context ioc;
-  tcp::acceptor acceptor(ioc, {tcp::v4(), static_cast<unsigned short>(argc > 3 ? std::atoi(argv[3]) : 0)});
+  tcp::acceptor acceptor(
+      ioc, {tcp::v4(), static_cast<unsigned short>(argc > 3 ? std::atoi(argv[3]) : 0)});
   std::cout << "listening on " << acceptor.local_endpoint().port() << std::endl;
 
   for (;;) {

@@ -22,21 +22,22 @@ std::shared_ptr<const gatehouse::SessionClient> register_app_routes(
                               json::array roles;
                               for (const auto& r : jwt.roles) roles.emplace_back(r);
                               return http::Response::json(
-                                  200, json::object{{"secretMessage",
-                                                     "You are now a trained Descope user!"},
-                                                    {"roles", std::move(roles)}});
+                                  200, json::object{
+                                           {"secretMessage", "You are now a trained Descope user!"},
+                                           {"roles", std::move(roles)}});
                             }),
              {.inline_on_io = true});
 
-  router.add("GET", "/get_role_data",
-             token_required(client,
-                            [](http::Request&, const gatehouse::JwtResponse& jwt) {
-                              return http::Response::json(
-                                  200, json::object{
-                                           {"valid_teacher", gatehouse::validate_roles(jwt, {"teacher"})},
-                                           {"valid_student", gatehouse::validate_roles(jwt, {"student"})}});
-                            }),
-             {.inline_on_io = true});
+  router.add(
+      "GET", "/get_role_data",
+      token_required(
+          client,
+          [](http::Request&, const gatehouse::JwtResponse& jwt) {
+            return http::Response::json(
+                200, json::object{{"valid_teacher", gatehouse::validate_roles(jwt, {"teacher"})},
+                                  {"valid_student", gatehouse::validate_roles(jwt, {"student"})}});
+          }),
+      {.inline_on_io = true});
   return client;
 }
 

@@ -16,7 +16,6 @@
 namespace gh::api {
 
 std::shared_ptr<const gatehouse::SessionClient> register_app_routes(
-    http::Router& router, const std::string& project_id,
-    std::shared_ptr<const auth::KeyRing> keys);
+    http::Router& router, const std::string& project_id, std::shared_ptr<const auth::KeyRing> keys);
 
 }  // namespace gh::api

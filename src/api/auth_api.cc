@@ -31,12 +31,12 @@ Response authenticated(const Result<auth::Authenticated>& r, const AuthApiDeps& 
   Response res = ok_json(jwt_response_json(*r, now));
   const auto& s = r->session;
   if (d.cookies.refresh) {
-    res.headers.emplace_back("Set-Cookie", cookie("DSR", s.refresh_jwt, s.refresh_exp - now,
-                                                  true, d.cookies.secure));
+    res.headers.emplace_back(
+        "Set-Cookie", cookie("DSR", s.refresh_jwt, s.refresh_exp - now, true, d.cookies.secure));
   }
   if (d.cookies.session) {
-    res.headers.emplace_back("Set-Cookie", cookie("DS", s.session_jwt, s.session_exp - now,
-                                                  false, d.cookies.secure));
+    res.headers.emplace_back(
+        "Set-Cookie", cookie("DS", s.session_jwt, s.session_exp - now, false, d.cookies.secure));
   }
   return res;
 }
@@ -102,13 +102,12 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     return authenticated(d.passwords.sign_in(*login, *password, origin_of(req)), d);
   });
 
-  router.add(
-      "GET", "/v1/auth/password/policy",
-      [d, &pid](Request& req) {
-        if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
-        return ok_json(d.config.password_policy.to_json());
-      },
-      {.inline_on_io = true});
+  router.add("GET", "/v1/auth/password/policy",
+             [d, &pid](Request& req) {
+               if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
+               return ok_json(d.config.password_policy.to_json());
+             },
+             {.inline_on_io = true});
 
   router.add("POST", "/v1/auth/refresh", [d, &pid](Request& req) {
     if (auto body = parse_object(req.body); !body) return error_response(body.error());
@@ -146,11 +145,8 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     if (!events) return error_response(events.error());
     json::array out;
     for (const auto& e : *events) {
-      out.emplace_back(json::object{{"userId", e.user_id},
-                                    {"loginTime", e.at},
-                                    {"city", ""},
-                                    {"country", ""},
-                                    {"ip", e.ip}});
+      out.emplace_back(json::object{
+          {"userId", e.user_id}, {"loginTime", e.at}, {"city", ""}, {"country", ""}, {"ip", e.ip}});
     }
     return ok_json(out);
   });
@@ -224,9 +220,10 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
       auto tenant = d.management.tenant(t.tenant_id);
       if (!tenant) continue;  // deleted since
       json::value attrs = json::parse(tenant->custom_attributes_json, {});
-      out.emplace_back(json::object{{"id", tenant->id},
-                                    {"name", tenant->name},
-                                    {"customAttributes", attrs.is_object() ? attrs : json::object{}}});
+      out.emplace_back(
+          json::object{{"id", tenant->id},
+                       {"name", tenant->name},
+                       {"customAttributes", attrs.is_object() ? attrs : json::object{}}});
     }
     return ok_json(json::object{{"tenants", std::move(out)}});
   });

@@ -6,25 +6,42 @@ namespace gh::api {
 
 ErrorInfo error_info(Errc c) {
   switch (c) {
-    case Errc::kBadRequest: return {400, "E011001", "Request is malformed"};
-    case Errc::kInvalidArgument: return {400, "E011003", "Request is invalid"};
-    case Errc::kInvalidCredentials: return {401, "E062111", "Invalid credentials"};
-    case Errc::kInvalidToken: return {401, "E061005", "Invalid token"};
-    case Errc::kTokenRevoked: return {401, "E064001", "Token revoked"};
-    case Errc::kUserExists: return {409, "E062107", "User already exists"};
+    case Errc::kBadRequest:
+      return {400, "E011001", "Request is malformed"};
+    case Errc::kInvalidArgument:
+      return {400, "E011003", "Request is invalid"};
+    case Errc::kInvalidCredentials:
+      return {401, "E062111", "Invalid credentials"};
+    case Errc::kInvalidToken:
+      return {401, "E061005", "Invalid token"};
+    case Errc::kTokenRevoked:
+      return {401, "E064001", "Token revoked"};
+    case Errc::kUserExists:
+      return {409, "E062107", "User already exists"};
     // Only the management API reveals whether a user exists (sign-in answers
     // kInvalidCredentials), so Descope's management code is used.
-    case Errc::kUserNotFound: return {404, "E112102", "User not found"};
-    case Errc::kUserDisabled: return {403, "E062112", "User is disabled"};
-    case Errc::kPasswordExpired: return {401, "E062909", "Password expired"};
-    case Errc::kNotFound: return {404, "E011404", "Not found"};
-    case Errc::kMethodNotAllowed: return {405, "E011405", "Method not allowed"};
-    case Errc::kConflict: return {409, "E011409", "Already exists"};
-    case Errc::kForbidden: return {403, "E011403", "Forbidden"};
-    case Errc::kPayloadTooLarge: return {413, "E011413", "Request is too large"};
-    case Errc::kRateLimited: return {429, "E130429", "Rate limit exceeded"};
-    case Errc::kUnavailable: return {500, "E011500", "Service busy, try again"};
-    case Errc::kInternal: return {500, "E011500", "Internal error"};
+    case Errc::kUserNotFound:
+      return {404, "E112102", "User not found"};
+    case Errc::kUserDisabled:
+      return {403, "E062112", "User is disabled"};
+    case Errc::kPasswordExpired:
+      return {401, "E062909", "Password expired"};
+    case Errc::kNotFound:
+      return {404, "E011404", "Not found"};
+    case Errc::kMethodNotAllowed:
+      return {405, "E011405", "Method not allowed"};
+    case Errc::kConflict:
+      return {409, "E011409", "Already exists"};
+    case Errc::kForbidden:
+      return {403, "E011403", "Forbidden"};
+    case Errc::kPayloadTooLarge:
+      return {413, "E011413", "Request is too large"};
+    case Errc::kRateLimited:
+      return {429, "E130429", "Rate limit exceeded"};
+    case Errc::kUnavailable:
+      return {500, "E011500", "Service busy, try again"};
+    case Errc::kInternal:
+      return {500, "E011500", "Internal error"};
   }
   return {500, "E011500", "Internal error"};
 }

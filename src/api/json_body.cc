@@ -51,7 +51,7 @@ Result<std::optional<bool>> optional_bool(const json::object& o, std::string_vie
 }
 
 Result<std::optional<std::vector<std::string>>> optional_string_array(const json::object& o,
-                                                                     std::string_view key) {
+                                                                      std::string_view key) {
   auto it = o.find(key);
   if (it == o.end() || it->value().is_null()) return std::optional<std::vector<std::string>>{};
   auto bad = make_error(Errc::kBadRequest,

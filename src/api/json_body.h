@@ -30,7 +30,7 @@ Result<std::optional<bool>> optional_bool(const boost::json::object& o, std::str
 
 // Missing or null → nullopt; not an array of strings → kBadRequest.
 Result<std::optional<std::vector<std::string>>> optional_string_array(const boost::json::object& o,
-                                                                     std::string_view key);
+                                                                      std::string_view key);
 // Missing or null → nullopt; non-integer → kBadRequest.
 Result<std::optional<int64_t>> optional_int(const boost::json::object& o, std::string_view key);
 

@@ -28,8 +28,8 @@ json::array strings(const std::vector<std::string>& v) {
 }
 
 // Fails the handler with the error of a Result when it holds one.
-#define GH_TRY(var, expr)                  \
-  auto var = (expr);                       \
+#define GH_TRY(var, expr) \
+  auto var = (expr);      \
   if (!var) return fail(var.error())
 
 // Registers the routes; every handler holds the Routes it came from.
@@ -132,8 +132,10 @@ class Routes : public std::enable_shared_from_this<Routes> {
     }
     auto name = name_of(o);
     if (!name) return name.error();
-    if (*name) u.name = **name;
-    else if (full) u.name = "";
+    if (*name)
+      u.name = **name;
+    else if (full)
+      u.name = "";
     for (auto [key, field] : {std::pair{"verifiedEmail", &store::UserUpdate::verified_email},
                               std::pair{"verifiedPhone", &store::UserUpdate::verified_phone}}) {
       auto v = optional_bool(o, key);
@@ -142,12 +144,16 @@ class Routes : public std::enable_shared_from_this<Routes> {
     }
     auto roles = optional_string_array(o, "roleNames");
     if (!roles) return roles.error();
-    if (*roles) u.roles = **roles;
-    else if (full) u.roles = std::vector<std::string>{};
+    if (*roles)
+      u.roles = **roles;
+    else if (full)
+      u.roles = std::vector<std::string>{};
     auto tenants = tenants_of(o);
     if (!tenants) return tenants.error();
-    if (*tenants) u.tenants = **tenants;
-    else if (full) u.tenants = std::vector<store::UserTenant>{};
+    if (*tenants)
+      u.tenants = **tenants;
+    else if (full)
+      u.tenants = std::vector<store::UserTenant>{};
     auto status = optional_string(o, "status");
     if (!status) return status.error();
     if (!status->empty()) u.status = *status;
@@ -200,7 +206,8 @@ void Routes::users() {
     if (!uid.empty()) return user_response(m.user_by_id(uid));
     auto login = req.query_param("loginId");
     if (login.empty()) {
-      return fail(make_error(Errc::kInvalidArgument, "The loginId or userId parameter is required"));
+      return fail(
+          make_error(Errc::kInvalidArgument, "The loginId or userId parameter is required"));
     }
     auto user = m.user_by_login_id(login);
     // As in user_of(): a user id passed as the login id is accepted too.
@@ -307,9 +314,12 @@ void Routes::users() {
       GH_TRY(tenant, optional_string(o, "tenantId"));
       auto list = names->value_or(std::vector<std::string>{});
       switch (op) {
-        case RoleOp::kSet: return user_response(m.set_roles(user->id, *tenant, list, origin));
-        case RoleOp::kAdd: return user_response(m.add_roles(user->id, *tenant, list, origin));
-        case RoleOp::kRemove: return user_response(m.remove_roles(user->id, *tenant, list, origin));
+        case RoleOp::kSet:
+          return user_response(m.set_roles(user->id, *tenant, list, origin));
+        case RoleOp::kAdd:
+          return user_response(m.add_roles(user->id, *tenant, list, origin));
+        case RoleOp::kRemove:
+          return user_response(m.remove_roles(user->id, *tenant, list, origin));
       }
       return fail(make_error(Errc::kInternal, "unreachable"));
     };
@@ -431,8 +441,8 @@ void Routes::roles_and_permissions() {
     GH_TRY(perms, m.list_permissions());
     json::array out;
     for (const auto& p : *perms) {
-      out.emplace_back(json::object{
-          {"name", p.name}, {"description", p.description}, {"systemDefault", false}});
+      out.emplace_back(
+          json::object{{"name", p.name}, {"description", p.description}, {"systemDefault", false}});
     }
     return ok(json::object{{"permissions", std::move(out)}});
   });
@@ -445,7 +455,8 @@ void Routes::roles_and_permissions() {
 namespace {
 
 json::object tenant_json(const store::Tenant& t) {
-  json::value attrs = json::parse(t.custom_attributes_json.empty() ? "{}" : t.custom_attributes_json);
+  json::value attrs =
+      json::parse(t.custom_attributes_json.empty() ? "{}" : t.custom_attributes_json);
   return json::object{{"id", t.id},
                       {"name", t.name},
                       {"selfProvisioningDomains", strings(t.self_provisioning_domains)},
@@ -555,7 +566,8 @@ void Routes::audit() {
         std::string action = req.query_param("action");
         if (action.empty()) action = "user.signin";
         int days = 30;
-        if (auto d = req.query_param("days"); !d.empty()) days = std::clamp(std::atoi(d.c_str()), 1, 366);
+        if (auto d = req.query_param("days"); !d.empty())
+          days = std::clamp(std::atoi(d.c_str()), 1, 366);
         int64_t now = d_.clock();
         int64_t today = now - now % 86400;
         int64_t from = today - int64_t{days - 1} * 86400;

@@ -15,12 +15,12 @@ namespace gh::auth {
 
 struct AuthConfig {
   std::string project_id;
-  int64_t session_ttl = 600;                // seconds; Descope-style short sessions
-  int64_t refresh_ttl = 28 * 24 * 3600;     // 4 weeks
-  int64_t refresh_grace = 10;               // a replaced refresh token keeps working this long
+  int64_t session_ttl = 600;             // seconds; Descope-style short sessions
+  int64_t refresh_ttl = 28 * 24 * 3600;  // 4 weeks
+  int64_t refresh_grace = 10;            // a replaced refresh token keeps working this long
   crypto::PasswordPolicy password_policy;
   crypto::Argon2Params argon2;
-  std::vector<std::string> default_roles;   // given on sign-up
+  std::vector<std::string> default_roles;  // given on sign-up
 };
 
 // A new password as it will be stored: checked against the policy (a readable

@@ -15,9 +15,9 @@ Status check_name(std::string_view kind, const std::string& name) {
   }
   for (unsigned char c : name) {
     if (!(std::isalnum(c) || c == ' ' || c == '_' || c == '-' || c == '.' || c == ':')) {
-      return make_error(Errc::kInvalidArgument,
-                        std::string(kind) +
-                            " names may contain letters, digits, space, '_', '-', '.' and ':'");
+      return make_error(
+          Errc::kInvalidArgument,
+          std::string(kind) + " names may contain letters, digits, space, '_', '-', '.' and ':'");
     }
   }
   return ok_status();

@@ -11,7 +11,8 @@ bool looks_like_email(std::string_view s) {
 }
 
 Result<std::string> normalize_login_id(std::string_view raw) {
-  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front()))) raw.remove_prefix(1);
+  while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.front())))
+    raw.remove_prefix(1);
   while (!raw.empty() && std::isspace(static_cast<unsigned char>(raw.back()))) raw.remove_suffix(1);
   if (raw.empty()) return make_error(Errc::kInvalidArgument, "The loginId field is required");
   if (raw.size() > 254) return make_error(Errc::kInvalidArgument, "The loginId is too long");

@@ -160,8 +160,7 @@ Status Management::delete_user(const std::string& user_id, const Origin& origin)
   return ok_status();
 }
 
-Result<store::User> Management::set_roles(const std::string& user_id,
-                                          const std::string& tenant_id,
+Result<store::User> Management::set_roles(const std::string& user_id, const std::string& tenant_id,
                                           std::vector<std::string> roles, const Origin& origin) {
   std::lock_guard lock(edit_mu_);
   return set_roles_locked(user_id, tenant_id, std::move(roles), origin);
@@ -187,8 +186,7 @@ Result<store::User> Management::set_roles_locked(const std::string& user_id,
                (tenant_id.empty() ? "roles: " : "tenant " + tenant_id + " roles: ") + join(roles));
 }
 
-Result<store::User> Management::add_roles(const std::string& user_id,
-                                          const std::string& tenant_id,
+Result<store::User> Management::add_roles(const std::string& user_id, const std::string& tenant_id,
                                           const std::vector<std::string>& roles,
                                           const Origin& origin) {
   std::lock_guard lock(edit_mu_);
@@ -213,8 +211,8 @@ Result<store::User> Management::remove_roles(const std::string& user_id,
   return set_roles_locked(user_id, tenant_id, std::move(current), origin);
 }
 
-Result<store::User> Management::add_tenant(const std::string& user_id,
-                                           const std::string& tenant_id, const Origin& origin) {
+Result<store::User> Management::add_tenant(const std::string& user_id, const std::string& tenant_id,
+                                           const Origin& origin) {
   std::lock_guard lock(edit_mu_);
   auto user = store_.get_user_by_id(user_id);
   if (!user) return user.error();
@@ -228,8 +226,7 @@ Result<store::User> Management::add_tenant(const std::string& user_id,
 }
 
 Result<store::User> Management::remove_tenant(const std::string& user_id,
-                                              const std::string& tenant_id,
-                                              const Origin& origin) {
+                                              const std::string& tenant_id, const Origin& origin) {
   std::lock_guard lock(edit_mu_);
   auto user = store_.get_user_by_id(user_id);
   if (!user) return user.error();
@@ -333,7 +330,8 @@ Result<std::string> Management::create_tenant(store::Tenant t, const Origin& ori
     return make_error(Errc::kInvalidArgument, "A tenant name is 1 to 100 characters long");
   }
   if (t.id.empty()) t.id = crypto::random_id('T');
-  if (t.id.size() > 64) return make_error(Errc::kInvalidArgument, "A tenant id is at most 64 characters");
+  if (t.id.size() > 64)
+    return make_error(Errc::kInvalidArgument, "A tenant id is at most 64 characters");
   t.created_at = clock_();
   if (auto st = store_.create_tenant(t); !st) return st.error();
   audit_.record(origin, "tenant.created", true, "", "", t.id + " (" + t.name + ")");

@@ -32,7 +32,8 @@ Result<CreatedKey> MgmtKeys::create(const std::string& name, int expires_in_days
   out.key = std::string(kPrefix) + r.id + "_" + crypto::random_token(32);
   r.key_hash = crypto::sha256_hex(out.key);
   if (auto st = store_.insert_mgmt_key(r); !st) return st.error();
-  audit_.record({.actor = "cli"}, "mgmt.key.created", true, "", "", "key " + r.id + " (" + name + ")");
+  audit_.record({.actor = "cli"}, "mgmt.key.created", true, "", "",
+                "key " + r.id + " (" + name + ")");
   return out;
 }
 

@@ -14,7 +14,11 @@ Error invalid_credentials() {
 
 PasswordStrategy::PasswordStrategy(const AuthConfig& config, store::Store& store,
                                    SessionService& sessions, Audit& audit, Clock clock)
-    : config_(config), store_(store), sessions_(sessions), audit_(audit), clock_(std::move(clock)) {}
+    : config_(config),
+      store_(store),
+      sessions_(sessions),
+      audit_(audit),
+      clock_(std::move(clock)) {}
 
 Result<Authenticated> PasswordStrategy::sign_up(const SignUpInput& input, const Origin& origin) {
   auto login_id = normalize_login_id(input.login_id);
@@ -40,13 +44,14 @@ Result<Authenticated> PasswordStrategy::sign_up(const SignUpInput& input, const 
   nu.created_at = clock_();
   auto user = store_.create_user(nu);
   if (!user) return user.error();
-  if (auto st = store_.set_last_login(user->id, nu.created_at); st) user->last_login_at = nu.created_at;
+  if (auto st = store_.set_last_login(user->id, nu.created_at); st)
+    user->last_login_at = nu.created_at;
   audit_.record(origin, "user.signup", true, user->id, user->login_id, "password");
   return sessions_.start(std::move(*user), {"pwd"}, /*first_seen=*/true);
 }
 
-Result<store::User> PasswordStrategy::check(std::string_view login_id,
-                                            std::string_view password, bool* expired) {
+Result<store::User> PasswordStrategy::check(std::string_view login_id, std::string_view password,
+                                            bool* expired) {
   auto user = store_.get_user_by_login_id(std::string(login_id));
   if (!user && user.code() != Errc::kUserNotFound) return user.error();
   std::string hash;
@@ -111,7 +116,8 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
   bool expired = false;
   auto user = check(*login_id, old_password, &expired);
   if (!user) {
-    audit_.record(origin, "user.password.replace", false, "", *login_id, "wrong login id or password");
+    audit_.record(origin, "user.password.replace", false, "", *login_id,
+                  "wrong login id or password");
     return user.error();
   }
   if (user->status != "enabled") return make_error(Errc::kUserDisabled, "User is disabled");

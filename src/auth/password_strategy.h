@@ -45,8 +45,7 @@ class PasswordStrategy {
   store::Store& store_;
   // The user behind login_id if `password` is theirs; the same error for an
   // unknown account and a wrong password, in the same time.
-  Result<store::User> check(std::string_view login_id, std::string_view password,
-                            bool* expired);
+  Result<store::User> check(std::string_view login_id, std::string_view password, bool* expired);
 
   SessionService& sessions_;
   Audit& audit_;

@@ -86,8 +86,12 @@ Result<IssuedSession> SessionService::issue(const store::User& user, const Facts
   if (!claims) return claims.error();
   s.claims = std::move(*claims);
   s.refresh_id = crypto::random_token(16);
-  json::object refresh{{"sub", user.id},  {"iss", config_.project_id}, {"iat", now},
-                       {"exp", s.refresh_exp}, {"drn", "DSR"}, {"jti", s.refresh_id},
+  json::object refresh{{"sub", user.id},
+                       {"iss", config_.project_id},
+                       {"iat", now},
+                       {"exp", s.refresh_exp},
+                       {"drn", "DSR"},
+                       {"jti", s.refresh_id},
                        {"amr", to_array(facts.amr)}};
   if (!facts.dct.empty()) refresh["dct"] = facts.dct;
   s.session_jwt = jose::sign_jwt(keys_->signing_key(), s.claims);
@@ -100,8 +104,8 @@ Result<Authenticated> SessionService::start(store::User user, std::vector<std::s
   std::string family = crypto::random_token(16);
   auto s = issue(user, Facts{std::move(amr), ""});
   if (!s) return s.error();
-  store::RefreshToken rec{s->refresh_id, user.id, family, crypto::sha256_hex(s->refresh_jwt),
-                          clock_(), s->refresh_exp};
+  store::RefreshToken rec{s->refresh_id, user.id,       family, crypto::sha256_hex(s->refresh_jwt),
+                          clock_(),      s->refresh_exp};
   if (auto st = store_.insert_refresh_token(rec); !st) return st.error();
   return Authenticated{std::move(user), std::move(*s), first_seen};
 }
@@ -113,9 +117,9 @@ Result<json::object> SessionService::verify_refresh(std::string_view refresh_jwt
   opts.expected_issuer = config_.project_id;
   auto st = jose::verify_jwt(refresh_jwt, keys_->jwks(), opts, &jwt);
   if (st != jose::Status::kOk) {
-    return make_error(Errc::kInvalidToken,
-                      st == jose::Status::kJwtExpired ? "Refresh token expired"
-                                                      : "Invalid refresh token");
+    return make_error(Errc::kInvalidToken, st == jose::Status::kJwtExpired
+                                               ? "Refresh token expired"
+                                               : "Invalid refresh token");
   }
   auto* drn = jwt.payload.if_contains("drn");
   auto* jti = jwt.payload.if_contains("jti");
@@ -130,7 +134,8 @@ Result<SessionService::Live> SessionService::live_token(std::string_view refresh
   if (!claims) return claims.error();
   auto rec = store_.get_refresh_token(std::string(claims->at("jti").as_string()));
   if (!rec) {
-    if (rec.code() == Errc::kNotFound) return make_error(Errc::kInvalidToken, "Unknown refresh token");
+    if (rec.code() == Errc::kNotFound)
+      return make_error(Errc::kInvalidToken, "Unknown refresh token");
     return rec.error();
   }
   if (!crypto::constant_time_equal(rec->token_hash, crypto::sha256_hex(refresh_jwt))) {
@@ -193,13 +198,13 @@ Result<Authenticated> SessionService::renew(Live live, const Facts& facts) {
   auto s = issue(live.user, facts);
   if (!s) return s.error();
   int64_t now = clock_();
-  store::RefreshToken next{s->refresh_id, live.user.id, live.record.family_id,
-                           crypto::sha256_hex(s->refresh_jwt), now, s->refresh_exp};
+  store::RefreshToken next{
+      s->refresh_id, live.user.id,  live.record.family_id, crypto::sha256_hex(s->refresh_jwt),
+      now,           s->refresh_exp};
   // Within the grace window the first rotation stands and this one gets a
   // sibling token; the same holds when another tab's rotation won a race.
-  Status st = live.record.rotated_at != 0
-                  ? store_.insert_refresh_token(next)
-                  : store_.rotate_refresh_token(live.record.id, next, now);
+  Status st = live.record.rotated_at != 0 ? store_.insert_refresh_token(next)
+                                          : store_.rotate_refresh_token(live.record.id, next, now);
   if (!st && st.code() == Errc::kTokenRevoked && live.record.rotated_at == 0) {
     auto again = store_.get_refresh_token(live.record.id);
     if (again && again->revoked_at == 0 && again->rotated_at != 0 &&

@@ -25,8 +25,7 @@ bool is_param(std::string_view seg) {
 
 }  // namespace
 
-void Router::add(std::string method, std::string_view pattern, Handler handler,
-                 RouteOptions opts) {
+void Router::add(std::string method, std::string_view pattern, Handler handler, RouteOptions opts) {
   Route r{std::move(method), {}, std::move(handler), opts};
   for (auto seg : split_path(pattern)) r.segments.emplace_back(seg);
   routes_.push_back(std::move(r));

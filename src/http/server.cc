@@ -180,8 +180,12 @@ struct Connection {
 
 struct Server::Impl {
   Impl(ServerConfig c, const Router& r)
-      : cfg(std::move(c)), router(r), pool(static_cast<std::size_t>(std::max(1, cfg.worker_threads))),
-        acceptor(ioc), signals(ioc, SIGINT, SIGTERM), log_flush_timer(ioc) {
+      : cfg(std::move(c)),
+        router(r),
+        pool(static_cast<std::size_t>(std::max(1, cfg.worker_threads))),
+        acceptor(ioc),
+        signals(ioc, SIGINT, SIGTERM),
+        log_flush_timer(ioc) {
     // Each pool thread takes exactly one of these (they wait for each other), so every
     // worker lowers its own priority before it runs any handler. The latch is shared: a
     // worker may still be leaving arrive_and_wait() when this constructor returns.
@@ -238,8 +242,9 @@ struct Server::Impl {
     if (origin_allowed(req.header("origin"))) {
       res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
       auto asked = req.header("access-control-request-headers");
-      res.set_header("Access-Control-Allow-Headers",
-                     asked.empty() ? std::string("Authorization, Content-Type") : std::string(asked));
+      res.set_header(
+          "Access-Control-Allow-Headers",
+          asked.empty() ? std::string("Authorization, Content-Type") : std::string(asked));
       res.set_header("Access-Control-Max-Age", "600");
     }
     return res;
@@ -249,8 +254,8 @@ struct Server::Impl {
     try {
       return h(req);
     } catch (const std::exception& e) {
-      boost::json::object line{{"time", iso_time_now()},    {"level", "error"},
-                               {"msg", "handler failed"},   {"path", req.path},
+      boost::json::object line{{"time", iso_time_now()},       {"level", "error"},
+                               {"msg", "handler failed"},      {"path", req.path},
                                {"request_id", req.request_id}, {"what", e.what()}};
       self.emit_log(boost::json::serialize(line), /*flush_now=*/true);
       return self.error(Errc::kInternal, "internal error");
@@ -504,9 +509,7 @@ struct Server::Impl {
 Server::Server(ServerConfig config, const Router& router)
     : impl_(std::make_unique<Impl>(std::move(config), router)) {}
 
-Server::~Server() {
-  impl_->pool.join();
-}
+Server::~Server() { impl_->pool.join(); }
 
 void Server::listen() {
   auto& a = impl_->acceptor;

@@ -43,7 +43,8 @@ Result<Parsed> parse(const std::vector<std::string>& args, const std::set<std::s
       p.flags[name] = "1";
     } else if (valued.count(name)) {
       if (eq == std::string::npos) {
-        if (i + 1 >= args.size()) return make_error(Errc::kInvalidArgument, "--" + name + " needs a value");
+        if (i + 1 >= args.size())
+          return make_error(Errc::kInvalidArgument, "--" + name + " needs a value");
         value = args[++i];
       }
       p.flags[name] = value;
@@ -91,7 +92,8 @@ int user_command(const std::string& verb, const std::vector<std::string>& args) 
       return fail("user add needs --password-stdin (the password is read from standard input)", 2);
     }
     std::string password = read_password_stdin();
-    auto u = dir.add_user(p->flags["email"], password, p->flags["name"], split_list(p->flags["roles"]));
+    auto u =
+        dir.add_user(p->flags["email"], password, p->flags["name"], split_list(p->flags["roles"]));
     if (!u) return fail(u.error().message);
     std::cout << "created ";
     print_user(*u);
@@ -101,10 +103,12 @@ int user_command(const std::string& verb, const std::vector<std::string>& args) 
     if (p->positional.empty() || p->positional.size() > 2) {
       return fail("usage: gatehouse user set-roles EMAIL ROLE1,ROLE2", 2);
     }
-    auto roles = p->positional.size() == 2 ? split_list(p->positional[1]) : std::vector<std::string>{};
+    auto roles =
+        p->positional.size() == 2 ? split_list(p->positional[1]) : std::vector<std::string>{};
     auto u = dir.set_roles(p->positional[0], roles);
     if (!u) {
-      if (u.code() == Errc::kUserNotFound) return fail("no user with login id '" + p->positional[0] + "'");
+      if (u.code() == Errc::kUserNotFound)
+        return fail("no user with login id '" + p->positional[0] + "'");
       return fail(u.error().message);
     }
     std::cout << "updated ";
@@ -128,7 +132,8 @@ int role_command(const std::string& verb, const std::vector<std::string>& args) 
   if (!ctx) return fail(ctx.error().message);
   auto& dir = *(*ctx)->directory;
   if (verb == "add") {
-    if (p->positional.size() != 1) return fail("usage: gatehouse role add NAME [--description D]", 2);
+    if (p->positional.size() != 1)
+      return fail("usage: gatehouse role add NAME [--description D]", 2);
     if (auto st = dir.add_role(p->positional[0], p->flags["description"]); !st) {
       return fail(st.error().message);
     }
@@ -162,7 +167,8 @@ int mgmt_key_command(const std::string& verb, const std::vector<std::string>& ar
   if (!ctx) return fail(ctx.error().message);
   auto& keys = *(*ctx)->mgmt_keys;
   if (verb == "create") {
-    if (!p->flags.count("name")) return fail("usage: gatehouse mgmt-key create --name N [--expires-in DAYS]", 2);
+    if (!p->flags.count("name"))
+      return fail("usage: gatehouse mgmt-key create --name N [--expires-in DAYS]", 2);
     int days = 0;
     if (p->flags.count("expires-in")) {
       const std::string& v = p->flags["expires-in"];
@@ -186,9 +192,9 @@ int mgmt_key_command(const std::string& verb, const std::vector<std::string>& ar
     std::cout << "ID\tNAME\tCREATED\tEXPIRES\tLAST USED\tSTATUS\n";
     int64_t now = (*ctx)->clock();
     for (const auto& k : *all) {
-      const char* status = k.revoked_at ? "revoked"
+      const char* status = k.revoked_at                            ? "revoked"
                            : (k.expires_at && now >= k.expires_at) ? "expired"
-                                                                    : "active";
+                                                                   : "active";
       std::cout << k.id << "\t" << k.name << "\t" << when(k.created_at) << "\t"
                 << (k.expires_at ? when(k.expires_at) : "never") << "\t" << when(k.last_used_at)
                 << "\t" << status << "\n";
@@ -198,7 +204,8 @@ int mgmt_key_command(const std::string& verb, const std::vector<std::string>& ar
   if (verb == "revoke") {
     if (p->positional.size() != 1) return fail("usage: gatehouse mgmt-key revoke ID", 2);
     if (auto st = keys.revoke(p->positional[0]); !st) {
-      if (st.code() == Errc::kNotFound) return fail("no management key with id '" + p->positional[0] + "'");
+      if (st.code() == Errc::kNotFound)
+        return fail("no management key with id '" + p->positional[0] + "'");
       return fail(st.error().message);
     }
     std::cout << "revoked management key " << p->positional[0] << "\n";

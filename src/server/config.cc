@@ -41,7 +41,8 @@ std::function<Status(Config&, const std::string&)> set_str(std::string Config::*
   };
 }
 
-std::function<Status(Config&, const std::string&)> set_list(std::vector<std::string> Config::*field) {
+std::function<Status(Config&, const std::string&)> set_list(
+    std::vector<std::string> Config::*field) {
   return [=](Config& c, const std::string& v) -> Status {
     c.*field = split_list(v);
     return ok_status();
@@ -66,39 +67,33 @@ const std::vector<Option>& options() {
       {"data", "GATEHOUSE_DATA", "data directory: database and signing keys", false,
        show_str("./data"), set_str(&Config::data_dir)},
       {"project-id", "GATEHOUSE_PROJECT_ID",
-       "project id (default: generated once as P + 27 letters/digits, kept in the data dir)",
-       false, show_str("(generated)"), set_str(&Config::project_id)},
+       "project id (default: generated once as P + 27 letters/digits, kept in the data dir)", false,
+       show_str("(generated)"), set_str(&Config::project_id)},
       {"base-url", "GATEHOUSE_BASE_URL", "public URL of this server", false,
        show_str("http://localhost:<port>"), set_str(&Config::base_url)},
-      {"default-roles", "GATEHOUSE_DEFAULT_ROLES", "comma-separated roles given on sign-up",
-       false, show_str("(none)"), set_list(&Config::default_roles)},
-      {"web-dir", "GATEHOUSE_WEB_DIR", "built web app to serve at /", false,
-       show_str("web/dist"), set_str(&Config::web_dir)},
+      {"default-roles", "GATEHOUSE_DEFAULT_ROLES", "comma-separated roles given on sign-up", false,
+       show_str("(none)"), set_list(&Config::default_roles)},
+      {"web-dir", "GATEHOUSE_WEB_DIR", "built web app to serve at /", false, show_str("web/dist"),
+       set_str(&Config::web_dir)},
       {"session-ttl", "GATEHOUSE_SESSION_TTL", "session JWT lifetime, seconds", false,
-       show_num(&Config::session_ttl),
-       set_int<int64_t>(&Config::session_ttl, 30, 24 * 3600)},
+       show_num(&Config::session_ttl), set_int<int64_t>(&Config::session_ttl, 30, 24 * 3600)},
       {"refresh-ttl", "GATEHOUSE_REFRESH_TTL", "refresh JWT lifetime, seconds", false,
        show_num(&Config::refresh_ttl),
        set_int<int64_t>(&Config::refresh_ttl, 60, 400LL * 24 * 3600)},
-      {"refresh-grace", "GATEHOUSE_REFRESH_GRACE",
-       "seconds a rotated refresh token keeps working", false, show_num(&Config::refresh_grace),
-       set_int<int64_t>(&Config::refresh_grace, 0, 300)},
+      {"refresh-grace", "GATEHOUSE_REFRESH_GRACE", "seconds a rotated refresh token keeps working",
+       false, show_num(&Config::refresh_grace), set_int<int64_t>(&Config::refresh_grace, 0, 300)},
       {"password-min-length", "GATEHOUSE_PASSWORD_MIN_LENGTH", "minimum password length", false,
-       show_num(&Config::password_min_length),
-       set_int(&Config::password_min_length, 8, 128)},
+       show_num(&Config::password_min_length), set_int(&Config::password_min_length, 8, 128)},
       {"argon2-memory-kib", "GATEHOUSE_ARGON2_MEMORY_KIB",
        "Argon2id memory per hash, KiB (OWASP minimum 19456)", false,
        show_num(&Config::argon2_memory_kib),
-       set_int<int64_t>(&Config::argon2_memory_kib, 19 * 1024,
-                        4 * 1024 * 1024)},
+       set_int<int64_t>(&Config::argon2_memory_kib, 19 * 1024, 4 * 1024 * 1024)},
       {"argon2-iterations", "GATEHOUSE_ARGON2_ITERATIONS", "Argon2id passes (minimum 2)", false,
-       show_num(&Config::argon2_iterations),
-       set_int<int64_t>(&Config::argon2_iterations, 2, 100)},
+       show_num(&Config::argon2_iterations), set_int<int64_t>(&Config::argon2_iterations, 2, 100)},
       {"io-threads", "GATEHOUSE_IO_THREADS", "threads running the network event loop", false,
        show_num(&Config::io_threads), set_int(&Config::io_threads, 1, 64)},
-      {"workers", "GATEHOUSE_WORKERS",
-       "worker threads for password hashing and database calls", false,
-       show_num(&Config::workers), set_int(&Config::workers, 1, 256)},
+      {"workers", "GATEHOUSE_WORKERS", "worker threads for password hashing and database calls",
+       false, show_num(&Config::workers), set_int(&Config::workers, 1, 256)},
       {"worker-nice", "GATEHOUSE_WORKER_NICE",
        "nice value of the worker threads, so hashing never starves the network threads "
        "(0 = same priority)",
@@ -110,8 +105,8 @@ const std::vector<Option>& options() {
        "comma-separated origins allowed to call with credentials (default: any)", false,
        show_str("(any)"), set_list(&Config::cors_origins)},
       {"token-cookies", "GATEHOUSE_TOKEN_COOKIES",
-       "also deliver tokens as cookies: none, refresh (HttpOnly DSR) or both (DSR and DS)",
-       false, show_str("none"),
+       "also deliver tokens as cookies: none, refresh (HttpOnly DSR) or both (DSR and DS)", false,
+       show_str("none"),
        [](Config& c, const std::string& v) -> Status {
          if (v != "none" && v != "refresh" && v != "both") {
            return bad("must be none, refresh or both");
@@ -129,8 +124,8 @@ const std::vector<Option>& options() {
          return ok_status();
        }},
       {"demo-password", "GATEHOUSE_DEMO_PASSWORD",
-       "password of the demo accounts (default: random, printed once)", false,
-       show_str("(random)"), set_str(&Config::demo_password)},
+       "password of the demo accounts (default: random, printed once)", false, show_str("(random)"),
+       set_str(&Config::demo_password)},
   };
   return kOptions;
 }

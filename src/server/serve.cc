@@ -42,8 +42,8 @@ Status create_demo_accounts(Context& ctx) {
       if (u.code() == Errc::kUserExists) continue;
       return u.error();
     }
-    std::cout << "demo account: " << email << "  password: " << password << "  (" << role
-              << ")" << std::endl;
+    std::cout << "demo account: " << email << "  password: " << password << "  (" << role << ")"
+              << std::endl;
   }
   return ok_status();
 }
@@ -103,7 +103,8 @@ int serve_main(const std::vector<std::string>& args) {
   for (const auto& r : ctx.auth.default_roles) {
     bool found = false;
     for (const auto& have : *roles) found = found || have.name == r;
-    if (!found) return fail("default role '" + r + "' does not exist (gatehouse role add " + r + ")");
+    if (!found)
+      return fail("default role '" + r + "' does not exist (gatehouse role add " + r + ")");
   }
   if (auto st = ensure_admin(ctx); !st) return fail(st.error().message);
   if (ctx.config.demo) {
@@ -111,23 +112,22 @@ int serve_main(const std::vector<std::string>& args) {
   }
 
   http::Router router;
-  router.add(
-      "GET", "/healthz",
-      [](http::Request&) { return http::Response::json(200, json::object{{"status", "ok"}}); },
-      {.inline_on_io = true});
+  router.add("GET", "/healthz",
+             [](http::Request&) {
+               return http::Response::json(200, json::object{{"status", "ok"}});
+             },
+             {.inline_on_io = true});
   std::string config_body = json::serialize(json::object{{"projectId", ctx.auth.project_id}});
-  router.add(
-      "GET", "/gatehouse/config.json",
-      [config_body](http::Request&) { return http::Response::json_text(200, config_body); },
-      {.inline_on_io = true});
+  router.add("GET", "/gatehouse/config.json",
+             [config_body](http::Request&) { return http::Response::json_text(200, config_body); },
+             {.inline_on_io = true});
   api::register_keys_routes(router, ctx.auth.project_id, ctx.keys);
   api::CookieOptions cookies;
   cookies.refresh = ctx.config.token_cookies != "none";
   cookies.session = ctx.config.token_cookies == "both";
   cookies.secure = ctx.config.base_url.starts_with("https://");
-  api::register_auth_routes(
-      router, {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit, *ctx.management, ctx.clock,
-               cookies});
+  api::register_auth_routes(router, {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit,
+                                     *ctx.management, ctx.clock, cookies});
   auto sessions = api::register_app_routes(router, ctx.auth.project_id, ctx.keys);
   api::register_mgmt_routes(router, {ctx.auth, *ctx.management, *ctx.mgmt_keys, *ctx.audit,
                                      *ctx.store, sessions, ctx.clock});

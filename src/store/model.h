@@ -64,8 +64,8 @@ struct RefreshToken {
 };
 
 struct PasswordCredential {
-  std::string hash;     // Argon2id encoded string
-  bool expired = false; // must be replaced before the next sign-in succeeds
+  std::string hash;      // Argon2id encoded string
+  bool expired = false;  // must be replaced before the next sign-in succeeds
   int64_t updated_at = 0;
 };
 
@@ -79,8 +79,8 @@ struct UserUpdate {
   std::optional<std::string> status;  // "enabled" | "disabled"
   std::optional<bool> verified_email;
   std::optional<bool> verified_phone;
-  std::optional<std::vector<std::string>> roles;      // replaces project-level roles
-  std::optional<std::vector<UserTenant>> tenants;     // replaces memberships + tenant roles
+  std::optional<std::vector<std::string>> roles;   // replaces project-level roles
+  std::optional<std::vector<UserTenant>> tenants;  // replaces memberships + tenant roles
 };
 
 // Filters are ANDed; inside one list, values are ORed; empty = no filter.
@@ -128,24 +128,24 @@ struct MgmtKey {
 struct AuditEvent {
   int64_t id = 0;  // assigned by the store
   int64_t at = 0;
-  std::string action;      // e.g. "user.signin", "user.signin.failed", "user.roles.changed"
-  std::string result;      // "success" | "failure"
-  std::string user_id;     // the subject, may be empty (unknown login id)
-  std::string login_id;    // as given, for failed sign-ins of unknown accounts
-  std::string actor;       // who did it: a user id, "mgmt-key:<id>", "cli", "system"
+  std::string action;    // e.g. "user.signin", "user.signin.failed", "user.roles.changed"
+  std::string result;    // "success" | "failure"
+  std::string user_id;   // the subject, may be empty (unknown login id)
+  std::string login_id;  // as given, for failed sign-ins of unknown accounts
+  std::string actor;     // who did it: a user id, "mgmt-key:<id>", "cli", "system"
   std::string ip;
   std::string user_agent;
-  std::string detail;      // short human-readable text; never a secret
+  std::string detail;  // short human-readable text; never a secret
 };
 
 struct AuditQuery {
-  std::vector<std::string> actions;   // exact action names; empty = all
-  std::vector<std::string> user_ids;  // empty = all
-  std::vector<std::string> login_ids; // exact login ids as recorded; empty = all
-  std::vector<std::string> results;   // "success" / "failure"; empty = all
-  int64_t from = 0;                   // inclusive, 0 = unbounded
-  int64_t to = 0;                     // exclusive, 0 = unbounded
-  int limit = 100;                    // 1..1000, newest first
+  std::vector<std::string> actions;    // exact action names; empty = all
+  std::vector<std::string> user_ids;   // empty = all
+  std::vector<std::string> login_ids;  // exact login ids as recorded; empty = all
+  std::vector<std::string> results;    // "success" / "failure"; empty = all
+  int64_t from = 0;                    // inclusive, 0 = unbounded
+  int64_t to = 0;                      // exclusive, 0 = unbounded
+  int limit = 100;                     // 1..1000, newest first
 };
 
 struct DayCount {

@@ -70,7 +70,7 @@ class Store {
   // --- roles ---
   // Every permission in role.permissions must exist (kInvalidArgument).
   virtual Status create_role(const Role& role) = 0;
-  virtual Result<std::vector<Role>> list_roles() = 0;  // ordered by name
+  virtual Result<std::vector<Role>> list_roles() = 0;          // ordered by name
   virtual Result<Role> get_role(const std::string& name) = 0;  // kNotFound
   // Replaces name (renames cascade to users), description and permissions.
   // kNotFound for an unknown role, kConflict when the new name is taken.
@@ -82,20 +82,20 @@ class Store {
   virtual Status create_permission(const Permission& p) = 0;  // kConflict
   // Renames cascade to roles; kNotFound / kConflict as for roles.
   virtual Status update_permission(const std::string& name, const Permission& updated) = 0;
-  virtual Status delete_permission(const std::string& name) = 0;  // kNotFound
+  virtual Status delete_permission(const std::string& name) = 0;   // kNotFound
   virtual Result<std::vector<Permission>> list_permissions() = 0;  // ordered by name
 
   // --- tenants ---
-  virtual Status create_tenant(const Tenant& t) = 0;  // kConflict on a taken id
+  virtual Status create_tenant(const Tenant& t) = 0;             // kConflict on a taken id
   virtual Result<Tenant> get_tenant(const std::string& id) = 0;  // kNotFound
-  virtual Result<std::vector<Tenant>> list_tenants() = 0;  // ordered by name, then id
-  virtual Status update_tenant(const Tenant& t) = 0;  // by id; kNotFound
-  virtual Status delete_tenant(const std::string& id) = 0;  // kNotFound; memberships go too
+  virtual Result<std::vector<Tenant>> list_tenants() = 0;        // ordered by name, then id
+  virtual Status update_tenant(const Tenant& t) = 0;             // by id; kNotFound
+  virtual Status delete_tenant(const std::string& id) = 0;       // kNotFound; memberships go too
 
   // --- management keys ---
-  virtual Status insert_mgmt_key(const MgmtKey& key) = 0;  // kConflict on a taken id
-  virtual Result<MgmtKey> get_mgmt_key(const std::string& id) = 0;  // kNotFound
-  virtual Result<std::vector<MgmtKey>> list_mgmt_keys() = 0;  // oldest first
+  virtual Status insert_mgmt_key(const MgmtKey& key) = 0;                 // kConflict on a taken id
+  virtual Result<MgmtKey> get_mgmt_key(const std::string& id) = 0;        // kNotFound
+  virtual Result<std::vector<MgmtKey>> list_mgmt_keys() = 0;              // oldest first
   virtual Status revoke_mgmt_key(const std::string& id, int64_t at) = 0;  // kNotFound
   virtual Status touch_mgmt_key(const std::string& id, int64_t at) = 0;   // last_used_at
 
@@ -105,7 +105,7 @@ class Store {
   // Successful events of `action` per UTC day in [from, to), days without
   // events omitted (failed sign-ins do not count as sign-ins).
   virtual Result<std::vector<DayCount>> count_audit_events_by_day(const std::string& action,
-                                                                   int64_t from, int64_t to) = 0;
+                                                                  int64_t from, int64_t to) = 0;
 
   // --- refresh tokens ---
   // kUserNotFound when token.user_id does not exist.

@@ -32,19 +32,25 @@ class Api {
     return http.post("/v1/auth/password/signup", body, bearer(pid));
   }
   HttpResponse sign_in(const std::string& login_id, const std::string& password = kPassword) const {
-    return http.post("/v1/auth/password/signin", json::object{{"loginId", login_id}, {"password", password}},
-                     bearer(pid));
+    return http.post("/v1/auth/password/signin",
+                     json::object{{"loginId", login_id}, {"password", password}}, bearer(pid));
   }
   // Session calls with the refresh token in the bearer, as the SDKs send them.
-  HttpResponse refresh(const std::string& token) const { return session_post("/v1/auth/refresh", token); }
+  HttpResponse refresh(const std::string& token) const {
+    return session_post("/v1/auth/refresh", token);
+  }
   HttpResponse try_refresh(const std::string& token) const {
     return session_post("/v1/auth/try-refresh", token);
   }
-  HttpResponse logout(const std::string& token) const { return session_post("/v1/auth/logout", token); }
+  HttpResponse logout(const std::string& token) const {
+    return session_post("/v1/auth/logout", token);
+  }
   HttpResponse logout_all(const std::string& token) const {
     return session_post("/v1/auth/logoutall", token);
   }
-  HttpResponse me(const std::string& token) const { return http.get("/v1/auth/me", bearer(pid, token)); }
+  HttpResponse me(const std::string& token) const {
+    return http.get("/v1/auth/me", bearer(pid, token));
+  }
   // The tutorial's Flask routes: `Authorization: Bearer <sessionJwt>`.
   HttpResponse app_get(const std::string& path, const std::string& session_jwt) const {
     return http.get(path, {{"Authorization", "Bearer " + session_jwt}});

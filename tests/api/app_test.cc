@@ -19,7 +19,8 @@ class AppRolesTest : public SharedServerTest<AppRolesTest> {
  protected:
   // `gatehouse user add` on the running server's data directory.
   void cli_add_user(const std::string& email, const std::string& roles) {
-    std::vector<std::string> args{"user", "add", "--data", server().data_dir(), "--email", email, "--password-stdin"};
+    std::vector<std::string> args{"user",    "add", "--data",          server().data_dir(),
+                                  "--email", email, "--password-stdin"};
     if (!roles.empty()) args.insert(args.end(), {"--roles", roles});
     auto r = run_gatehouse(args, std::string(kPassword) + "\n");
     ASSERT_EQ(r.exit_code, 0) << r.err;

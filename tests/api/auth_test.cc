@@ -15,7 +15,9 @@ constexpr int64_t kSessionTtl = 120;
 
 class SignUpTest : public SharedServerTest<SignUpTest> {
  public:
-  static std::vector<std::string> ServerArgs() { return {"--session-ttl", std::to_string(kSessionTtl)}; }
+  static std::vector<std::string> ServerArgs() {
+    return {"--session-ttl", std::to_string(kSessionTtl)};
+  }
 };
 
 TEST_F(SignUpTest, ReturnsAJwtResponseWithTheNewUser) {
@@ -41,7 +43,8 @@ TEST_F(SignUpTest, ReturnsAJwtResponseWithTheNewUser) {
   int64_t max_age = o.at("cookieMaxAge").as_int64();
   EXPECT_GE(max_age, o.at("cookieExpiration").as_int64() - unix_now() - 1);
   EXPECT_LE(max_age, o.at("cookieExpiration").as_int64() - before + 1);
-  EXPECT_NEAR(static_cast<double>(max_age), 28 * 24 * 3600, 1) << "default refresh lifetime is four weeks";
+  EXPECT_NEAR(static_cast<double>(max_age), 28 * 24 * 3600, 1)
+      << "default refresh lifetime is four weeks";
   ASSERT_TRUE(o.at("cookieDomain").is_string());
   EXPECT_EQ(o.at("cookiePath"), "/");
   EXPECT_EQ(o.at("firstSeen"), true);
@@ -135,12 +138,13 @@ TEST_F(SignUpTest, PasswordPolicyEndpointDescribesThePolicy) {
 
 TEST_F(SignUpTest, AcceptsNullsAndUnknownFieldsLikeThePythonSdkSends) {
   std::string email = unique_email("nulls");
-  auto body = json::object{{"loginId", email},
-                           {"password", kPassword},
-                           {"user", json::object{{"name", nullptr}, {"givenName", "Grace"}, {"familyName", "Hopper"}}},
-                           {"loginOptions", json::object{{"stepup", false}, {"customClaims", nullptr}, {"mfa", false}}},
-                           {"providerId", nullptr},
-                           {"somethingNew", 42}};
+  auto body = json::object{
+      {"loginId", email},
+      {"password", kPassword},
+      {"user", json::object{{"name", nullptr}, {"givenName", "Grace"}, {"familyName", "Hopper"}}},
+      {"loginOptions", json::object{{"stepup", false}, {"customClaims", nullptr}, {"mfa", false}}},
+      {"providerId", nullptr},
+      {"somethingNew", 42}};
   auto r = api().http.post("/v1/auth/password/signup", body, bearer(pid()));
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.obj().at("user").at("name"), "Grace Hopper");
@@ -184,7 +188,8 @@ TEST_F(SignInTest, WrongPasswordAndUnknownUserLookTheSame) {
   EXPECT_EQ(unknown.status, 401) << unknown.body;
   EXPECT_EQ(wrong.body, unknown.body);
   EXPECT_EQ(wrong.header("content-type"), unknown.header("content-type"));
-  EXPECT_THAT(std::string(wrong.obj().at("errorCode").as_string()), ::testing::MatchesRegex("E[0-9]{6}"));
+  EXPECT_THAT(std::string(wrong.obj().at("errorCode").as_string()),
+              ::testing::MatchesRegex("E[0-9]{6}"));
   EXPECT_THAT(wrong.body, ::testing::Not(HasSubstr(email())));
 }
 
@@ -206,7 +211,9 @@ TEST_F(SignInTest, EmailLoginIdsAreCaseInsensitive) {
 
 TEST_F(SignInTest, PasswordsAreCaseSensitive) {
   std::string flipped = kPassword;
-  for (auto& c : flipped) c = std::isupper(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : static_cast<char>(std::toupper(c));
+  for (auto& c : flipped)
+    c = std::isupper(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c))
+                                                    : static_cast<char>(std::toupper(c));
   EXPECT_EQ(api().sign_in(email(), flipped).status, 401);
 }
 
@@ -227,14 +234,16 @@ TEST_F(SignInTest, MissingOrUnknownProjectIdIs401) {
     EXPECT_EQ(r.header("content-type"), "application/json") << shown;
     EXPECT_TRUE(r.obj().contains("errorCode")) << shown << ": " << r.body;
     EXPECT_FALSE(r.obj().contains("sessionJwt")) << shown;
-    auto s = api().http.post("/v1/auth/password/signup", json::object{{"loginId", unique_email()}, {"password", kPassword}}, h);
+    auto s = api().http.post("/v1/auth/password/signup",
+                             json::object{{"loginId", unique_email()}, {"password", kPassword}}, h);
     EXPECT_EQ(s.status, 401) << "sign-up with " << shown << ": " << s.body;
   }
 }
 
 TEST_F(SignInTest, IgnoresAStaleRefreshTokenInTheBearer) {
   // web-js attaches its stored refresh JWT to every call, even sign-in.
-  auto r = api().http.post("/v1/auth/password/signin", json::object{{"loginId", email()}, {"password", kPassword}},
+  auto r = api().http.post("/v1/auth/password/signin",
+                           json::object{{"loginId", email()}, {"password", kPassword}},
                            bearer(pid(), "garbage.not.ajwt"));
   EXPECT_EQ(r.status, 200) << r.body;
 }

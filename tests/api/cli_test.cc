@@ -16,8 +16,10 @@ class CliTest : public SharedServerTest<CliTest> {
     args.insert(args.begin() + 2, {"--data", server().data_dir()});
     return run_gatehouse(args, stdin_text);
   }
-  CommandResult add_user(const std::string& email, const std::string& password, const std::string& roles = "") {
-    std::vector<std::string> args{"user", "add", "--email", email, "--password-stdin", "--name", "CLI User"};
+  CommandResult add_user(const std::string& email, const std::string& password,
+                         const std::string& roles = "") {
+    std::vector<std::string> args{"user",   "add",     "--email", email, "--password-stdin",
+                                  "--name", "CLI User"};
     if (!roles.empty()) args.insert(args.end(), {"--roles", roles});
     return gatehouse(args, password + "\n");
   }

@@ -1,7 +1,7 @@
 #include "harness.h"
 
-#include <curl/curl.h>
 #include <arpa/inet.h>
+#include <curl/curl.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -18,8 +18,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 
 #ifndef GATEHOUSE_BIN
@@ -52,7 +52,8 @@ std::vector<char*> c_strings(std::vector<std::string>& v) {
 struct Pipe {
   int fd[2] = {-1, -1};
   Pipe() {
-    if (::pipe2(fd, O_CLOEXEC) != 0) throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
+    if (::pipe2(fd, O_CLOEXEC) != 0)
+      throw std::runtime_error(std::string("pipe2: ") + std::strerror(errno));
   }
   ~Pipe() { close_both(); }
   void close_end(int i) {
@@ -99,7 +100,8 @@ int exit_code_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
   std::string tmpl = std::string(base && *base ? base : "/tmp") + "/gh-api-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
+  if (!::mkdtemp(tmpl.data()))
+    throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
   path_ = tmpl;
 }
 
@@ -127,7 +129,8 @@ CommandResult run_gatehouse(const std::vector<std::string>& args, const std::str
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   bool out_open = true, err_open = true;
   while (out_open || err_open) {
-    pollfd fds[2] = {{out_open ? out.fd[0] : -1, POLLIN, 0}, {err_open ? err.fd[0] : -1, POLLIN, 0}};
+    pollfd fds[2] = {{out_open ? out.fd[0] : -1, POLLIN, 0},
+                     {err_open ? err.fd[0] : -1, POLLIN, 0}};
     int n = ::poll(fds, 2, 200);
     if (n < 0 && errno != EINTR) break;
     if (std::chrono::steady_clock::now() > deadline) {
@@ -174,8 +177,9 @@ ServerProcess::~ServerProcess() {
 }
 
 bool ServerProcess::start() {
-  std::vector<std::string> args{"serve",  "--port",    "0", "--address", "127.0.0.1", "--data",
-                                data_dir_, "--web-dir", data_dir_ + "/no-web-app"};
+  std::vector<std::string> args{"serve",     "--port",    "0",
+                                "--address", "127.0.0.1", "--data",
+                                data_dir_,   "--web-dir", data_dir_ + "/no-web-app"};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   {
     std::lock_guard lock(mu_);
@@ -205,8 +209,9 @@ bool ServerProcess::start() {
     });
     auto at = out_.find("\"msg\":\"listening\"");
     if (!found || at == std::string::npos) {
-      error_ = std::string(found ? "server exited before listening" : "no listening line within 10 s") +
-               "\nstdout: " + out_ + "\nstderr: " + err_;
+      error_ =
+          std::string(found ? "server exited before listening" : "no listening line within 10 s") +
+          "\nstdout: " + out_ + "\nstderr: " + err_;
       lock.unlock();
       stop(std::chrono::seconds(2));
       return false;
@@ -377,12 +382,14 @@ size_t on_header(char* data, size_t size, size_t n, void* user) {
 HttpClient::HttpClient(std::string base_url, bool keep_alive) : base_(std::move(base_url)) {
   if (keep_alive) {
     curl_init_once();
-    handle_ = std::shared_ptr<void>(curl_easy_init(), [](void* h) { curl_easy_cleanup(static_cast<CURL*>(h)); });
+    handle_ = std::shared_ptr<void>(curl_easy_init(),
+                                    [](void* h) { curl_easy_cleanup(static_cast<CURL*>(h)); });
   }
 }
 
 HttpResponse HttpClient::request(const std::string& method, const std::string& path,
-                                 const Headers& headers, const std::optional<std::string>& body) const {
+                                 const Headers& headers,
+                                 const std::optional<std::string>& body) const {
   curl_init_once();
   HttpResponse res;
   CURL* curl = handle_ ? static_cast<CURL*>(handle_.get()) : curl_easy_init();
@@ -434,7 +441,8 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
   return res;
 }
 
-HttpResponse HttpClient::post(const std::string& path, const std::string& body, const Headers& headers) const {
+HttpResponse HttpClient::post(const std::string& path, const std::string& body,
+                              const Headers& headers) const {
   Headers h = headers;
   bool has_type = false;
   for (const auto& [k, v] : h) {

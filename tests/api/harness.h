@@ -50,7 +50,8 @@ struct CommandResult {
 };
 
 // Runs `gatehouse <args…>` with `stdin_text` on standard input and waits for it.
-CommandResult run_gatehouse(const std::vector<std::string>& args, const std::string& stdin_text = "");
+CommandResult run_gatehouse(const std::vector<std::string>& args,
+                            const std::string& stdin_text = "");
 
 // The gatehouse server in a child process with its own data directory.
 class ServerProcess {
@@ -87,7 +88,8 @@ class ServerProcess {
   std::string out() const;
   std::string err() const;
   // Waits until stdout holds at least `n` occurrences of `needle`.
-  bool wait_for_output(const std::string& needle, size_t n, std::chrono::milliseconds timeout) const;
+  bool wait_for_output(const std::string& needle, size_t n,
+                       std::chrono::milliseconds timeout) const;
 
  private:
   void reader_loop(int out_fd, int err_fd);
@@ -107,7 +109,7 @@ class ServerProcess {
 };
 
 struct HttpResponse {
-  int status = 0;             // 0 when the request failed at the transport level
+  int status = 0;               // 0 when the request failed at the transport level
   std::string transport_error;  // curl's message when status == 0
   std::multimap<std::string, std::string> headers;  // names lower-cased
   std::string body;
@@ -128,13 +130,16 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 class HttpClient {
  public:
   explicit HttpClient(std::string base_url, bool keep_alive = false);
-  HttpResponse request(const std::string& method, const std::string& path, const Headers& headers = {},
+  HttpResponse request(const std::string& method, const std::string& path,
+                       const Headers& headers = {},
                        const std::optional<std::string>& body = std::nullopt) const;
   HttpResponse get(const std::string& path, const Headers& headers = {}) const {
     return request("GET", path, headers);
   }
-  HttpResponse post(const std::string& path, const std::string& body, const Headers& headers = {}) const;
-  HttpResponse post(const std::string& path, const json::value& body, const Headers& headers = {}) const {
+  HttpResponse post(const std::string& path, const std::string& body,
+                    const Headers& headers = {}) const;
+  HttpResponse post(const std::string& path, const json::value& body,
+                    const Headers& headers = {}) const {
     return post(path, json::serialize(body), headers);
   }
   // TCP connections opened so far (keep_alive clients).

@@ -96,16 +96,19 @@ std::vector<std::string> ids_of(const json::value& users) {
 // The object of `array` whose `key` is `value`, or nullptr.
 const json::object* find_by(const json::value& array, const char* key, const std::string& value) {
   for (const auto& v : array.as_array()) {
-    if (v.is_object() && v.as_object().contains(key) && str(v.at(key)) == value) return &v.as_object();
+    if (v.is_object() && v.as_object().contains(key) && str(v.at(key)) == value)
+      return &v.as_object();
   }
   return nullptr;
 }
 
 // A Descope error (contract §1.6): the status, a JSON body with errorCode
 // E+6 digits, a non-empty errorDescription and a string errorMessage.
-::testing::AssertionResult IsDescopeError(const HttpResponse& r, int status, const std::string& code = "") {
+::testing::AssertionResult IsDescopeError(const HttpResponse& r, int status,
+                                          const std::string& code = "") {
   auto fail = [&]() {
-    return ::testing::AssertionFailure() << "HTTP " << r.status << " " << r.body << r.transport_error << "\n  ";
+    return ::testing::AssertionFailure()
+           << "HTTP " << r.status << " " << r.body << r.transport_error << "\n  ";
   };
   if (r.status != status) return fail() << "expected status " << status;
   if (r.header("content-type").rfind("application/json", 0) != 0) {
@@ -122,8 +125,10 @@ const json::object* find_by(const json::value& array, const char* key, const std
       o.at("errorDescription").as_string().empty()) {
     return fail() << "errorDescription is missing or empty";
   }
-  if (o.contains("errorMessage") && !o.at("errorMessage").is_string()) return fail() << "errorMessage is not a string";
-  if (!code.empty() && str(o.at("errorCode")) != code) return fail() << "expected errorCode " << code;
+  if (o.contains("errorMessage") && !o.at("errorMessage").is_string())
+    return fail() << "errorMessage is not a string";
+  if (!code.empty() && str(o.at("errorCode")) != code)
+    return fail() << "expected errorCode " << code;
   return ::testing::AssertionSuccess();
 }
 
@@ -187,13 +192,16 @@ class MgmtFixture : public SharedServerTest<Derived> {
     k.key = out.substr(out.rfind('\n') + 1);
     static const std::regex kKey("gh_([A-Za-z0-9]+)_[A-Za-z0-9_-]+");
     std::smatch m;
-    if (!std::regex_match(k.key, m, kKey)) throw std::runtime_error("no key on the last line of: " + k.cli.out);
+    if (!std::regex_match(k.key, m, kKey))
+      throw std::runtime_error("no key on the last line of: " + k.cli.out);
     k.id = m[1];
     return k;
   }
 
   Headers auth() { return bearer(pid(), key().key); }
-  HttpResponse post(const std::string& path, const json::value& body) { return post(path, body, auth()); }
+  HttpResponse post(const std::string& path, const json::value& body) {
+    return post(path, body, auth());
+  }
   HttpResponse post(const std::string& path, const json::value& body, const Headers& h) {
     return api().http.post(path, body, h);
   }
@@ -208,7 +216,8 @@ class MgmtFixture : public SharedServerTest<Derived> {
   // The body of a 200 JSON-object response; throws (failing the test) otherwise.
   static json::object must(const HttpResponse& r, const std::string& what) {
     if (r.status != 200 || !r.json || !r.json->is_object()) {
-      throw std::runtime_error(what + " failed: " + std::to_string(r.status) + " " + r.body + r.transport_error);
+      throw std::runtime_error(what + " failed: " + std::to_string(r.status) + " " + r.body +
+                               r.transport_error);
     }
     return r.json->as_object();
   }
@@ -223,24 +232,28 @@ class MgmtFixture : public SharedServerTest<Derived> {
   json::object user_by_id(const std::string& user_id) {
     return must_user(get("/v1/mgmt/user?userId=" + url_encode(user_id)), "load of " + user_id);
   }
-  std::string make_role(const std::string& tag = "role", const std::vector<std::string>& permissions = {}) {
+  std::string make_role(const std::string& tag = "role",
+                        const std::vector<std::string>& permissions = {}) {
     std::string name = unique_name(tag);
     json::array perms;
     for (const auto& p : permissions) perms.emplace_back(p);
     must(post("/v1/mgmt/role/create",
-              json::object{{"name", name}, {"description", "made by " + tag}, {"permissionNames", perms}}),
+              json::object{
+                  {"name", name}, {"description", "made by " + tag}, {"permissionNames", perms}}),
          "role create " + name);
     return name;
   }
   std::string make_permission(const std::string& tag = "perm") {
     std::string name = unique_name(tag);
-    must(post("/v1/mgmt/permission/create", json::object{{"name", name}, {"description", "may " + tag}}),
+    must(post("/v1/mgmt/permission/create",
+              json::object{{"name", name}, {"description", "may " + tag}}),
          "permission create " + name);
     return name;
   }
   std::string make_tenant(const std::string& name = "Tenant") {
     std::string id = unique_name("t");
-    must(post("/v1/mgmt/tenant/create", json::object{{"id", id}, {"name", name}}), "tenant create " + id);
+    must(post("/v1/mgmt/tenant/create", json::object{{"id", id}, {"name", name}}),
+         "tenant create " + id);
     return id;
   }
   json::object role(const std::string& name) {
@@ -270,19 +283,21 @@ TEST_F(MgmtUserTest, CreateWithRolesTenantsAndPassword) {
   std::string tenant = make_tenant("Acme School");
   std::string email = unique_email("create");
   int64_t before = unix_now();
-  auto r = post("/v1/mgmt/user/create",
-                json::object{{"loginId", email},
-                             {"email", email},
-                             {"phone", "+15555550100"},
-                             {"displayName", "Ada Lovelace"},
-                             {"roleNames", json::array{"teacher"}},
-                             {"userTenants", json::array{json::object{{"tenantId", tenant},
-                                                                      {"roleNames", json::array{"student"}}}}},
-                             {"password", kPassword},
-                             {"verifiedEmail", true},
-                             {"picture", "https://img.example/ada.png"},
-                             {"customAttributes", nullptr},
-                             {"invite", false}});
+  auto r = post(
+      "/v1/mgmt/user/create",
+      json::object{
+          {"loginId", email},
+          {"email", email},
+          {"phone", "+15555550100"},
+          {"displayName", "Ada Lovelace"},
+          {"roleNames", json::array{"teacher"}},
+          {"userTenants",
+           json::array{json::object{{"tenantId", tenant}, {"roleNames", json::array{"student"}}}}},
+          {"password", kPassword},
+          {"verifiedEmail", true},
+          {"picture", "https://img.example/ada.png"},
+          {"customAttributes", nullptr},
+          {"invite", false}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.header("content-type"), "application/json");
   const auto& u = r.obj().at("user").as_object();
@@ -354,8 +369,11 @@ TEST_F(MgmtUserTest, LoadByLoginIdAndByUserId) {
   // As the SDKs send it: URLSearchParams / requests percent-encode '@' and '+'.
   std::string plus = "ada+" + email;
   std::string plus_id = str(create_user(plus).at("userId"));
-  for (const auto& [q, id] : std::vector<std::pair<std::string, std::string>>{
-           {email, uid}, {url_encode(email), uid}, {url_encode(upper(email)), uid}, {url_encode(plus), plus_id}}) {
+  for (const auto& [q, id] :
+       std::vector<std::pair<std::string, std::string>>{{email, uid},
+                                                        {url_encode(email), uid},
+                                                        {url_encode(upper(email)), uid},
+                                                        {url_encode(plus), plus_id}}) {
     auto r = get("/v1/mgmt/user?loginId=" + q);
     EXPECT_EQ(r.status, 200) << "?loginId=" << q << ": " << r.body;
     if (r.status == 200) {
@@ -363,18 +381,22 @@ TEST_F(MgmtUserTest, LoadByLoginIdAndByUserId) {
     }
   }
 
-  EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?loginId=" + url_encode(unique_email("ghost"))), 404, kUserNotFound));
-  EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?userId=U0000000000000000000000000000"), 404, kUserNotFound));
+  EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?loginId=" + url_encode(unique_email("ghost"))), 404,
+                             kUserNotFound));
+  EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?userId=U0000000000000000000000000000"), 404,
+                             kUserNotFound));
   EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user"), 400, "E011003"));
 }
 
 TEST_F(MgmtUserTest, UsersLoadReturnsTheKnownOnes) {
   std::string a = str(create_user(unique_email("loada")).at("userId"));
   std::string b = str(create_user(unique_email("loadb")).at("userId"));
-  auto r = post("/v1/mgmt/users/load", json::object{{"userIds", json::array{a, b, "U0000000000000000000000000000"}}});
+  auto r = post("/v1/mgmt/users/load",
+                json::object{{"userIds", json::array{a, b, "U0000000000000000000000000000"}}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_THAT(ids_of(r.obj().at("users")), UnorderedElementsAre(a, b));
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/users/load", json::object{{"userIds", json::array{}}}), 400));
+  EXPECT_TRUE(
+      IsDescopeError(post("/v1/mgmt/users/load", json::object{{"userIds", json::array{}}}), 400));
   EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/users/load", json::object{}), 400));
   EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/users/load", json::object{{"userIds", a}}), 400));
 }
@@ -387,21 +409,28 @@ TEST_F(MgmtUserTest, SearchFiltersPagesAndCounts) {
   for (int i = 0; i < 5; ++i) {
     json::object f;
     if (i == 1 || i == 3) f["roleNames"] = json::array{"student"};
-    ids.push_back(str(create_user(tag + "-" + std::to_string(i) + "@test.example", f).at("userId")));
+    ids.push_back(
+        str(create_user(tag + "-" + std::to_string(i) + "@test.example", f).at("userId")));
   }
-  must(post("/v1/mgmt/user/update/status", json::object{{"userId", ids[4]}, {"status", "disabled"}}), "disable");
-  ids.push_back(str(create_user(unique_email("named"), {{"displayName", "Person " + upper(tag)}}).at("userId")));
+  must(
+      post("/v1/mgmt/user/update/status", json::object{{"userId", ids[4]}, {"status", "disabled"}}),
+      "disable");
+  ids.push_back(str(
+      create_user(unique_email("named"), {{"displayName", "Person " + upper(tag)}}).at("userId")));
 
   for (const char* path : {"/v1/mgmt/user/search", "/v2/mgmt/user/search"}) {
     SCOPED_TRACE(path);
     auto search = [&](json::object q) {
       auto r = post(path, q);
       EXPECT_EQ(r.status, 200) << json::serialize(q) << ": " << r.body;
-      return r.json && r.obj().contains("users") ? r.obj() : json::object{{"users", json::array{}}, {"total", -1}};
+      return r.json && r.obj().contains("users")
+                 ? r.obj()
+                 : json::object{{"users", json::array{}}, {"total", -1}};
     };
     auto all = search({{"text", tag}});
     EXPECT_EQ(all.at("total"), 6);
-    EXPECT_THAT(ids_of(all.at("users")), ElementsAre(ids[0], ids[1], ids[2], ids[3], ids[4], ids[5]))
+    EXPECT_THAT(ids_of(all.at("users")),
+                ElementsAre(ids[0], ids[1], ids[2], ids[3], ids[4], ids[5]))
         << "oldest first";
     EXPECT_EQ(search({{"text", upper(tag)}}).at("total"), 6) << "text is case-insensitive";
 
@@ -413,7 +442,8 @@ TEST_F(MgmtUserTest, SearchFiltersPagesAndCounts) {
     EXPECT_EQ(disabled.at("total"), 1);
     EXPECT_THAT(ids_of(disabled.at("users")), ElementsAre(ids[4]));
     EXPECT_EQ(search({{"text", tag}, {"statuses", json::array{"enabled"}}}).at("total"), 5);
-    EXPECT_EQ(search({{"text", tag}, {"statuses", json::array{"enabled", "disabled"}},
+    EXPECT_EQ(search({{"text", tag},
+                      {"statuses", json::array{"enabled", "disabled"}},
                       {"roleNames", json::array{"student", "teacher"}}})
                   .at("total"),
               2);
@@ -428,11 +458,15 @@ TEST_F(MgmtUserTest, SearchFiltersPagesAndCounts) {
     }
     EXPECT_EQ(paged, ids) << "pages are 0-based and cover every match once";
 
-    auto by_login = search({{"loginIds", json::array{tag + "-0@test.example", tag + "-2@test.example"}}});
+    auto by_login =
+        search({{"loginIds", json::array{tag + "-0@test.example", tag + "-2@test.example"}}});
     EXPECT_THAT(ids_of(by_login.at("users")), ElementsAre(ids[0], ids[2]));
     EXPECT_EQ(search({{"text", unique_name("nomatch")}}).at("total"), 0);
     // Descope SDKs send nulls and fields Gatehouse does not know.
-    EXPECT_EQ(search({{"text", tag}, {"tenantIds", nullptr}, {"sort", json::array{}}, {"withTestUser", true}})
+    EXPECT_EQ(search({{"text", tag},
+                      {"tenantIds", nullptr},
+                      {"sort", json::array{}},
+                      {"withTestUser", true}})
                   .at("total"),
               6);
   }
@@ -441,17 +475,19 @@ TEST_F(MgmtUserTest, SearchFiltersPagesAndCounts) {
 TEST_F(MgmtUserTest, UpdateReplacesTheWholeUser) {
   std::string tenant = make_tenant();
   std::string email = unique_email("update");
-  auto u = create_user(email, {{"phone", "+15555550100"},
-                               {"displayName", "Before"},
-                               {"picture", "https://img.example/a.png"},
-                               {"roleNames", json::array{"teacher"}},
-                               {"userTenants", json::array{json::object{{"tenantId", tenant},
-                                                                        {"roleNames", json::array{"student"}}}}},
-                               {"password", kPassword}});
+  auto u = create_user(
+      email, {{"phone", "+15555550100"},
+              {"displayName", "Before"},
+              {"picture", "https://img.example/a.png"},
+              {"roleNames", json::array{"teacher"}},
+              {"userTenants", json::array{json::object{{"tenantId", tenant},
+                                                       {"roleNames", json::array{"student"}}}}},
+              {"password", kPassword}});
   std::string uid = str(u.at("userId"));
 
   // Only a name given: everything else becomes empty.
-  auto r = post("/v1/mgmt/user/update", json::object{{"loginId", email}, {"displayName", "Only Name"}});
+  auto r =
+      post("/v1/mgmt/user/update", json::object{{"loginId", email}, {"displayName", "Only Name"}});
   ASSERT_EQ(r.status, 200) << r.body;
   const auto& after = r.obj().at("user").as_object();
   EXPECT_EQ(str(after.at("userId")), uid);
@@ -467,23 +503,25 @@ TEST_F(MgmtUserTest, UpdateReplacesTheWholeUser) {
   EXPECT_EQ(user_by_id(uid), after);
 
   // Everything given (by userId); the absent name becomes empty; null = absent.
-  auto full = must_user(post("/v1/mgmt/user/update",
-                             json::object{{"userId", uid},
-                                          {"email", "new-" + email},
-                                          {"phone", "+15555550101"},
-                                          {"displayName", nullptr},
-                                          {"picture", "https://img.example/b.png"},
-                                          {"roleNames", json::array{"student", "teacher"}},
-                                          {"userTenants", json::array{json::object{
-                                                              {"tenantId", tenant},
-                                                              {"roleNames", json::array{"teacher"}}}}}}),
-                        "full update");
+  auto full = must_user(
+      post("/v1/mgmt/user/update",
+           json::object{
+               {"userId", uid},
+               {"email", "new-" + email},
+               {"phone", "+15555550101"},
+               {"displayName", nullptr},
+               {"picture", "https://img.example/b.png"},
+               {"roleNames", json::array{"student", "teacher"}},
+               {"userTenants", json::array{json::object{{"tenantId", tenant},
+                                                        {"roleNames", json::array{"teacher"}}}}}}),
+      "full update");
   EXPECT_EQ(full.at("name"), "");
   EXPECT_EQ(str(full.at("email")), "new-" + email);
   EXPECT_EQ(full.at("phone"), "+15555550101");
   EXPECT_EQ(full.at("picture"), "https://img.example/b.png");
   EXPECT_THAT(set_of(full.at("roleNames")), UnorderedElementsAre("student", "teacher"));
-  EXPECT_EQ(user_tenants(full), (std::map<std::string, std::set<std::string>>{{tenant, {"teacher"}}}));
+  EXPECT_EQ(user_tenants(full),
+            (std::map<std::string, std::set<std::string>>{{tenant, {"teacher"}}}));
   EXPECT_EQ(user_by_id(uid), full);
   EXPECT_EQ(api().sign_in(email).status, 200) << "update keeps the login id and password";
 }
@@ -491,31 +529,37 @@ TEST_F(MgmtUserTest, UpdateReplacesTheWholeUser) {
 TEST_F(MgmtUserTest, PatchChangesOnlyTheGivenFields) {
   std::string tenant = make_tenant();
   std::string email = unique_email("patch");
-  auto u = create_user(email, {{"phone", "+15555550100"},
-                               {"displayName", "Patchy"},
-                               {"picture", "https://img.example/p.png"},
-                               {"roleNames", json::array{"teacher"}},
-                               {"userTenants", json::array{json::object{{"tenantId", tenant},
-                                                                        {"roleNames", json::array{"student"}}}}}});
-  auto r = patch("/v1/mgmt/user/patch", json::object{{"loginId", email}, {"phone", "+15555550199"}});
+  auto u = create_user(
+      email, {{"phone", "+15555550100"},
+              {"displayName", "Patchy"},
+              {"picture", "https://img.example/p.png"},
+              {"roleNames", json::array{"teacher"}},
+              {"userTenants", json::array{json::object{{"tenantId", tenant},
+                                                       {"roleNames", json::array{"student"}}}}}});
+  auto r =
+      patch("/v1/mgmt/user/patch", json::object{{"loginId", email}, {"phone", "+15555550199"}});
   ASSERT_EQ(r.status, 200) << r.body;
   auto expected = u;
   expected["phone"] = "+15555550199";
   EXPECT_EQ(r.obj().at("user").as_object(), expected);
 
-  auto roles = patch("/v1/mgmt/user/patch", json::object{{"loginId", email}, {"roleNames", json::array{"student"}}});
+  auto roles = patch("/v1/mgmt/user/patch",
+                     json::object{{"loginId", email}, {"roleNames", json::array{"student"}}});
   ASSERT_EQ(roles.status, 200) << roles.body;
   expected["roleNames"] = json::array{"student"};
   EXPECT_EQ(roles.obj().at("user").as_object(), expected);
 
-  auto nulls = patch("/v1/mgmt/user/patch",
-                     json::object{{"loginId", email}, {"displayName", nullptr}, {"email", nullptr},
-                                  {"roleNames", nullptr}, {"userTenants", nullptr}});
+  auto nulls = patch("/v1/mgmt/user/patch", json::object{{"loginId", email},
+                                                         {"displayName", nullptr},
+                                                         {"email", nullptr},
+                                                         {"roleNames", nullptr},
+                                                         {"userTenants", nullptr}});
   ASSERT_EQ(nulls.status, 200) << nulls.body;
   EXPECT_EQ(nulls.obj().at("user").as_object(), expected) << "null means not given";
 
-  auto several = patch("/v1/mgmt/user/patch",
-                       json::object{{"userId", u.at("userId")}, {"displayName", "Renamed"}, {"verifiedPhone", true}});
+  auto several = patch("/v1/mgmt/user/patch", json::object{{"userId", u.at("userId")},
+                                                           {"displayName", "Renamed"},
+                                                           {"verifiedPhone", true}});
   ASSERT_EQ(several.status, 200) << several.body;
   expected["name"] = "Renamed";
   expected["verifiedPhone"] = true;
@@ -536,7 +580,9 @@ TEST_F(MgmtUserTest, SingleFieldUpdates) {
     body["loginId"] = str(expected.at("loginIds").as_array()[0]);
     auto r = post(path, body);
     EXPECT_EQ(r.status, 200) << path << ": " << r.body;
-    EXPECT_EQ(r.json && r.obj().contains("user") ? r.obj().at("user").as_object() : json::object{}, expected) << path;
+    EXPECT_EQ(r.json && r.obj().contains("user") ? r.obj().at("user").as_object() : json::object{},
+              expected)
+        << path;
   };
 
   expected["email"] = "other-" + email;
@@ -556,7 +602,8 @@ TEST_F(MgmtUserTest, SingleFieldUpdates) {
   std::string new_login = unique_email("newlogin");
   expected["loginIds"] = json::array{new_login};
   expected["externalIds"] = json::array{new_login};
-  auto r = post("/v1/mgmt/user/update/loginid", json::object{{"loginId", email}, {"newLoginId", new_login}});
+  auto r = post("/v1/mgmt/user/update/loginid",
+                json::object{{"loginId", email}, {"newLoginId", new_login}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.obj().at("user").as_object(), expected);
   EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?loginId=" + email), 404, kUserNotFound));
@@ -569,12 +616,13 @@ TEST_F(MgmtUserTest, SingleFieldUpdates) {
   // A login id that is taken.
   std::string other = unique_email("taken");
   create_user(other);
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/update/loginid",
-                                  json::object{{"loginId", new_login}, {"newLoginId", upper(other)}}),
-                             409, "E062107"));
+  EXPECT_TRUE(
+      IsDescopeError(post("/v1/mgmt/user/update/loginid",
+                          json::object{{"loginId", new_login}, {"newLoginId", upper(other)}}),
+                     409, "E062107"));
   EXPECT_EQ(user_by_id(uid), expected);
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/update/loginid", json::object{{"loginId", new_login}}), 400,
-                             "E011003"));
+  EXPECT_TRUE(IsDescopeError(
+      post("/v1/mgmt/user/update/loginid", json::object{{"loginId", new_login}}), 400, "E011003"));
 }
 
 TEST_F(MgmtUserTest, DisablingRevokesSessionsAndBlocksSignIn) {
@@ -582,25 +630,31 @@ TEST_F(MgmtUserTest, DisablingRevokesSessionsAndBlocksSignIn) {
   std::string email = str(u.at("loginIds").as_array()[0]);
   auto second = api().must_sign_in(email);
 
-  auto r = post("/v1/mgmt/user/update/status", json::object{{"loginId", email}, {"status", "disabled"}});
+  auto r =
+      post("/v1/mgmt/user/update/status", json::object{{"loginId", email}, {"status", "disabled"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.obj().at("user").at("status"), "disabled");
   EXPECT_EQ(user_by_id(login.user_id).at("status"), "disabled");
 
-  EXPECT_TRUE(IsDescopeError(api().refresh(login.refresh), 401)) << "a disabled user's refresh fails";
+  EXPECT_TRUE(IsDescopeError(api().refresh(login.refresh), 401))
+      << "a disabled user's refresh fails";
   EXPECT_TRUE(IsDescopeError(api().refresh(second.refresh), 401));
   EXPECT_TRUE(IsDescopeError(api().sign_in(email), 403, "E062112"));
 
-  auto enabled = post("/v1/mgmt/user/update/status", json::object{{"userId", login.user_id}, {"status", "enabled"}});
+  auto enabled = post("/v1/mgmt/user/update/status",
+                      json::object{{"userId", login.user_id}, {"status", "enabled"}});
   ASSERT_EQ(enabled.status, 200) << enabled.body;
   EXPECT_EQ(enabled.obj().at("user").at("status"), "enabled");
   auto again = api().must_sign_in(email);
   EXPECT_EQ(api().refresh(again.refresh).status, 200);
-  EXPECT_TRUE(IsDescopeError(api().refresh(login.refresh), 401)) << "enabling does not revive old sessions";
+  EXPECT_TRUE(IsDescopeError(api().refresh(login.refresh), 401))
+      << "enabling does not revive old sessions";
 
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/update/status", json::object{{"loginId", email}, {"status", "paused"}}),
+  EXPECT_TRUE(IsDescopeError(
+      post("/v1/mgmt/user/update/status", json::object{{"loginId", email}, {"status", "paused"}}),
+      400, "E011003"));
+  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/update/status", json::object{{"loginId", email}}),
                              400, "E011003"));
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/update/status", json::object{{"loginId", email}}), 400, "E011003"));
   EXPECT_EQ(user_by_id(login.user_id).at("status"), "enabled");
 }
 
@@ -634,7 +688,8 @@ TEST_F(MgmtUserTest, RoleSetAddAndRemoveOnV1AndV2Paths) {
   auto step = [&](const char* path, json::array names) {
     auto r = post(path, json::object{{"loginId", email}, {"roleNames", std::move(names)}});
     EXPECT_EQ(r.status, 200) << path << ": " << r.body;
-    return r.json && r.obj().contains("user") ? set_of(r.obj().at("user").at("roleNames")) : std::set<std::string>{};
+    return r.json && r.obj().contains("user") ? set_of(r.obj().at("user").at("roleNames"))
+                                              : std::set<std::string>{};
   };
   EXPECT_THAT(step("/v1/mgmt/user/update/role/set", {r2, r3}), UnorderedElementsAre(r2, r3));
   EXPECT_THAT(step("/v1/mgmt/user/update/role/add", {r1}), UnorderedElementsAre(r1, r2, r3));
@@ -647,7 +702,8 @@ TEST_F(MgmtUserTest, RoleSetAddAndRemoveOnV1AndV2Paths) {
 
   // The session shows the roles after the next refresh.
   EXPECT_THAT(strings(jwt_payload(login.session).at("roles")), ElementsAre(r1));
-  EXPECT_THAT(strings(jwt_payload(api().must_refresh(login.refresh).session).at("roles")), IsEmpty());
+  EXPECT_THAT(strings(jwt_payload(api().must_refresh(login.refresh).session).at("roles")),
+              IsEmpty());
   step("/v1/mgmt/user/update/role/set", {r3});
   auto fresh = api().must_sign_in(email);
   EXPECT_THAT(strings(jwt_payload(fresh.session).at("roles")), ElementsAre(r3));
@@ -659,14 +715,19 @@ TEST_F(MgmtUserTest, RolesWithTenantIdActOnTheTenantMembership) {
   std::string tenant = make_tenant(), other = make_tenant();
   auto [u, login] = signed_in_user("troles", {{"roleNames", json::array{r1}}});
   std::string email = str(u.at("loginIds").as_array()[0]);
-  must(post("/v1/mgmt/user/update/tenant/add", json::object{{"loginId", email}, {"tenantId", tenant}}), "tenant add");
+  must(post("/v1/mgmt/user/update/tenant/add",
+            json::object{{"loginId", email}, {"tenantId", tenant}}),
+       "tenant add");
 
   using Tenants = std::map<std::string, std::set<std::string>>;
   auto step = [&](const char* path, json::array names) -> Tenants {
-    auto r = post(path, json::object{{"loginId", email}, {"tenantId", tenant}, {"roleNames", std::move(names)}});
+    auto r = post(
+        path,
+        json::object{{"loginId", email}, {"tenantId", tenant}, {"roleNames", std::move(names)}});
     EXPECT_EQ(r.status, 200) << path << ": " << r.body;
     if (!r.json || !r.obj().contains("user")) return {};
-    EXPECT_THAT(strings(r.obj().at("user").at("roleNames")), ElementsAre(r1)) << path << ": project roles stay";
+    EXPECT_THAT(strings(r.obj().at("user").at("roleNames")), ElementsAre(r1))
+        << path << ": project roles stay";
     return user_tenants(r.obj().at("user").as_object());
   };
   EXPECT_EQ(step("/v1/mgmt/user/update/role/set", {r2}), (Tenants{{tenant, {r2}}}));
@@ -682,8 +743,9 @@ TEST_F(MgmtUserTest, RolesWithTenantIdActOnTheTenantMembership) {
   ASSERT_TRUE(claims.at("tenants").at(tenant).as_object().contains("permissions")) << claims;
 
   // A tenant the user is not a member of: 400, nothing changes.
-  auto r = post("/v1/mgmt/user/update/role/set",
-                json::object{{"loginId", email}, {"tenantId", other}, {"roleNames", json::array{r2}}});
+  auto r =
+      post("/v1/mgmt/user/update/role/set",
+           json::object{{"loginId", email}, {"tenantId", other}, {"roleNames", json::array{r2}}});
   EXPECT_TRUE(IsDescopeError(r, 400, "E011003"));
   EXPECT_EQ(user_tenants(user_by_id(login.user_id)), (Tenants{{tenant, {r3}}}));
 }
@@ -695,12 +757,14 @@ TEST_F(MgmtUserTest, TenantAddAndRemoveShowInTheSessionAfterRefresh) {
   EXPECT_TRUE(jwt_payload(login.session).at("tenants").as_object().empty());
   using Tenants = std::map<std::string, std::set<std::string>>;
 
-  auto add = must_user(post("/v1/mgmt/user/update/tenant/add", json::object{{"loginId", email}, {"tenantId", t1}}),
-                       "tenant add");
+  auto add = must_user(
+      post("/v1/mgmt/user/update/tenant/add", json::object{{"loginId", email}, {"tenantId", t1}}),
+      "tenant add");
   EXPECT_EQ(user_tenants(add), (Tenants{{t1, {}}}));
   EXPECT_EQ(add.at("userTenants").as_array()[0].at("tenantName"), "First");
-  auto twice = must_user(post("/v1/mgmt/user/update/tenant/add", json::object{{"loginId", email}, {"tenantId", t1}}),
-                         "tenant add again");
+  auto twice = must_user(
+      post("/v1/mgmt/user/update/tenant/add", json::object{{"loginId", email}, {"tenantId", t1}}),
+      "tenant add again");
   EXPECT_EQ(user_tenants(twice), (Tenants{{t1, {}}}));
   must(post("/v1/mgmt/user/update/role/set",
             json::object{{"loginId", email}, {"tenantId", t1}, {"roleNames", json::array{role}}}),
@@ -708,21 +772,26 @@ TEST_F(MgmtUserTest, TenantAddAndRemoveShowInTheSessionAfterRefresh) {
   auto s1 = api().must_refresh(login.refresh);
   EXPECT_EQ(claim_tenants(s1.session), (Tenants{{t1, {role}}}));
 
-  must(post("/v1/mgmt/user/update/tenant/add", json::object{{"userId", login.user_id}, {"tenantId", t2}}), "add t2");
+  must(post("/v1/mgmt/user/update/tenant/add",
+            json::object{{"userId", login.user_id}, {"tenantId", t2}}),
+       "add t2");
   auto s2 = api().must_refresh(s1.refresh);
   EXPECT_EQ(claim_tenants(s2.session), (Tenants{{t1, {role}}, {t2, {}}}));
 
-  auto removed = must_user(
-      post("/v1/mgmt/user/update/tenant/remove", json::object{{"loginId", email}, {"tenantId", t1}}), "remove");
+  auto removed = must_user(post("/v1/mgmt/user/update/tenant/remove",
+                                json::object{{"loginId", email}, {"tenantId", t1}}),
+                           "remove");
   EXPECT_EQ(user_tenants(removed), (Tenants{{t2, {}}}));
   auto s3 = api().must_refresh(s2.refresh);
   EXPECT_EQ(claim_tenants(s3.session), (Tenants{{t2, {}}}));
 
   std::string ghost = unique_name("no-such-tenant");
-  auto r = post("/v1/mgmt/user/update/tenant/add", json::object{{"loginId", email}, {"tenantId", ghost}});
+  auto r = post("/v1/mgmt/user/update/tenant/add",
+                json::object{{"loginId", email}, {"tenantId", ghost}});
   EXPECT_TRUE(IsDescopeError(r, 400, "E011003"));
   EXPECT_THAT(message_of(r), HasSubstr(ghost));
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/update/tenant/add", json::object{{"loginId", email}}), 400, "E011003"));
+  EXPECT_TRUE(IsDescopeError(
+      post("/v1/mgmt/user/update/tenant/add", json::object{{"loginId", email}}), 400, "E011003"));
   EXPECT_EQ(user_tenants(user_by_id(login.user_id)), (Tenants{{t2, {}}}));
 }
 
@@ -730,11 +799,12 @@ TEST_F(MgmtUserTest, UnknownRoleIs400NamingItAndChangesNothing) {
   std::string r1 = make_role("keep"), tenant = make_tenant();
   std::string bogus = unique_name("no-such-role");
   std::string email = unique_email("badrole");
-  auto u = create_user(email, {{"displayName", "Unchanged"},
-                               {"phone", "+15555550100"},
-                               {"roleNames", json::array{r1}},
-                               {"userTenants", json::array{json::object{{"tenantId", tenant},
-                                                                        {"roleNames", json::array{r1}}}}}});
+  auto u = create_user(
+      email, {{"displayName", "Unchanged"},
+              {"phone", "+15555550100"},
+              {"roleNames", json::array{r1}},
+              {"userTenants",
+               json::array{json::object{{"tenantId", tenant}, {"roleNames", json::array{r1}}}}}});
   std::string uid = str(u.at("userId"));
 
   struct Case {
@@ -743,20 +813,32 @@ TEST_F(MgmtUserTest, UnknownRoleIs400NamingItAndChangesNothing) {
     json::object body;
   };
   std::vector<Case> cases = {
-      {"POST", "/v1/mgmt/user/update/role/set", {{"loginId", email}, {"roleNames", json::array{r1, bogus}}}},
-      {"POST", "/v1/mgmt/user/update/role/add", {{"loginId", email}, {"roleNames", json::array{bogus}}}},
-      {"POST", "/v2/mgmt/user/update/role/add", {{"loginId", email}, {"roleNames", json::array{bogus}}}},
-      {"POST", "/v1/mgmt/user/update/role/set",
+      {"POST",
+       "/v1/mgmt/user/update/role/set",
+       {{"loginId", email}, {"roleNames", json::array{r1, bogus}}}},
+      {"POST",
+       "/v1/mgmt/user/update/role/add",
+       {{"loginId", email}, {"roleNames", json::array{bogus}}}},
+      {"POST",
+       "/v2/mgmt/user/update/role/add",
+       {{"loginId", email}, {"roleNames", json::array{bogus}}}},
+      {"POST",
+       "/v1/mgmt/user/update/role/set",
        {{"loginId", email}, {"tenantId", tenant}, {"roleNames", json::array{bogus}}}},
-      {"POST", "/v2/mgmt/user/update/role/add",
+      {"POST",
+       "/v2/mgmt/user/update/role/add",
        {{"loginId", email}, {"tenantId", tenant}, {"roleNames", json::array{bogus}}}},
-      {"POST", "/v1/mgmt/user/update",
+      {"POST",
+       "/v1/mgmt/user/update",
        {{"loginId", email}, {"displayName", "Changed"}, {"roleNames", json::array{bogus}}}},
-      {"POST", "/v1/mgmt/user/update",
+      {"POST",
+       "/v1/mgmt/user/update",
        {{"loginId", email},
         {"displayName", "Changed"},
-        {"userTenants", json::array{json::object{{"tenantId", tenant}, {"roleNames", json::array{bogus}}}}}}},
-      {"PATCH", "/v1/mgmt/user/patch",
+        {"userTenants",
+         json::array{json::object{{"tenantId", tenant}, {"roleNames", json::array{bogus}}}}}}},
+      {"PATCH",
+       "/v1/mgmt/user/patch",
        {{"loginId", email}, {"phone", "+15555550199"}, {"roleNames", json::array{bogus}}}},
   };
   for (const auto& c : cases) {
@@ -769,8 +851,9 @@ TEST_F(MgmtUserTest, UnknownRoleIs400NamingItAndChangesNothing) {
 
   // Creating with an unknown role (project or tenant) creates nothing.
   for (const auto& f : {json::object{{"roleNames", json::array{"teacher", bogus}}},
-                        json::object{{"userTenants", json::array{json::object{{"tenantId", tenant},
-                                                                              {"roleNames", json::array{bogus}}}}}}}) {
+                        json::object{{"userTenants", json::array{json::object{
+                                                         {"tenantId", tenant},
+                                                         {"roleNames", json::array{bogus}}}}}}}) {
     std::string login = unique_email("badcreate");
     json::object body = f;
     body["loginId"] = login;
@@ -778,8 +861,10 @@ TEST_F(MgmtUserTest, UnknownRoleIs400NamingItAndChangesNothing) {
     auto r = post("/v1/mgmt/user/create", body);
     EXPECT_TRUE(IsDescopeError(r, 400, "E011003")) << json::serialize(body);
     EXPECT_THAT(message_of(r), HasSubstr(bogus));
-    EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?loginId=" + login), 404, kUserNotFound)) << "half-created user";
-    EXPECT_EQ(post("/v1/mgmt/user/create", json::object{{"loginId", login}}).status, 200) << "login id still free";
+    EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?loginId=" + login), 404, kUserNotFound))
+        << "half-created user";
+    EXPECT_EQ(post("/v1/mgmt/user/create", json::object{{"loginId", login}}).status, 200)
+        << "login id still free";
   }
   EXPECT_FALSE(role_exists(bogus));
 }
@@ -789,22 +874,26 @@ TEST_F(MgmtUserTest, PasswordSetActiveLetsTheUserSignIn) {
   std::string uid = str(create_user(email).at("userId"));
   EXPECT_TRUE(IsDescopeError(api().sign_in(email), 401));
 
-  auto r = post("/v1/mgmt/user/password/set/active", json::object{{"loginId", email}, {"password", kPassword}});
+  auto r = post("/v1/mgmt/user/password/set/active",
+                json::object{{"loginId", email}, {"password", kPassword}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(r.json && r.obj().empty()) << r.body;
   EXPECT_EQ(api().must_sign_in(email).user_id, uid);
   EXPECT_EQ(user_by_id(uid).at("password"), true);
 
   std::string next = "Another-Horse-7-Staple";
-  ASSERT_EQ(post("/v1/mgmt/user/password/set/active", json::object{{"userId", uid}, {"password", next}}).status, 200);
+  ASSERT_EQ(
+      post("/v1/mgmt/user/password/set/active", json::object{{"userId", uid}, {"password", next}})
+          .status,
+      200);
   EXPECT_TRUE(IsDescopeError(api().sign_in(email), 401));
   EXPECT_EQ(api().sign_in(email, next).status, 200);
 
+  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/password/set/active",
+                                  json::object{{"loginId", email}, {"password", "short"}}),
+                             400, "E011003"));
   EXPECT_TRUE(IsDescopeError(
-      post("/v1/mgmt/user/password/set/active", json::object{{"loginId", email}, {"password", "short"}}), 400,
-      "E011003"));
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/password/set/active", json::object{{"loginId", email}}), 400,
-                             "E011003"));
+      post("/v1/mgmt/user/password/set/active", json::object{{"loginId", email}}), 400, "E011003"));
   EXPECT_EQ(api().sign_in(email, next).status, 200) << "a refused password changes nothing";
 }
 
@@ -821,7 +910,9 @@ TEST_F(MgmtUserTest, TemporaryPasswordMustBeReplacedBeforeSignIn) {
 
     auto replaced = api().http.post(
         "/v1/auth/password/replace",
-        json::object{{"loginId", email}, {"oldPassword", temp}, {"newPassword", "Chosen-By-Me-2024"}}, bearer(pid()));
+        json::object{
+            {"loginId", email}, {"oldPassword", temp}, {"newPassword", "Chosen-By-Me-2024"}},
+        bearer(pid()));
     ASSERT_EQ(replaced.status, 200) << replaced.body;
     EXPECT_EQ(str(replaced.obj().at("user").at("userId")), uid);
     EXPECT_TRUE(replaced.obj().at("sessionJwt").is_string());
@@ -839,7 +930,9 @@ TEST_F(MgmtUserTest, ExpiredPasswordMustBeReplaced) {
   EXPECT_TRUE(IsDescopeError(api().sign_in(email), 401, "E062909"));
   auto replaced = api().http.post(
       "/v1/auth/password/replace",
-      json::object{{"loginId", email}, {"oldPassword", kPassword}, {"newPassword", "Fresh-Password-77"}}, bearer(pid()));
+      json::object{
+          {"loginId", email}, {"oldPassword", kPassword}, {"newPassword", "Fresh-Password-77"}},
+      bearer(pid()));
   ASSERT_EQ(replaced.status, 200) << replaced.body;
   EXPECT_EQ(api().sign_in(email, "Fresh-Password-77").status, 200);
 }
@@ -855,7 +948,8 @@ TEST_F(MgmtUserTest, LogoutEndsEveryRefreshToken) {
   EXPECT_TRUE(r.json && r.obj().empty()) << r.body;
   EXPECT_TRUE(IsDescopeError(api().refresh(a.refresh), 401));
   EXPECT_TRUE(IsDescopeError(api().refresh(b2.refresh), 401));
-  EXPECT_TRUE(IsDescopeError(api().refresh(b.refresh), 401)) << "even within the rotation grace window";
+  EXPECT_TRUE(IsDescopeError(api().refresh(b.refresh), 401))
+      << "even within the rotation grace window";
   EXPECT_TRUE(IsDescopeError(api().me(a.refresh), 401));
 
   auto c = api().must_sign_in(email);
@@ -867,7 +961,8 @@ TEST_F(MgmtUserTest, LogoutEndsEveryRefreshToken) {
 TEST_F(MgmtUserTest, UnknownUserIs404OnEveryUserEndpoint) {
   std::string ghost = unique_email("ghost");
   std::string tenant = make_tenant();
-  EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?loginId=" + url_encode(ghost)), 404, kUserNotFound));
+  EXPECT_TRUE(
+      IsDescopeError(get("/v1/mgmt/user?loginId=" + url_encode(ghost)), 404, kUserNotFound));
   EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?userId=Unosuchuser"), 404, kUserNotFound));
   struct Case {
     const char* path;
@@ -896,14 +991,17 @@ TEST_F(MgmtUserTest, UnknownUserIs404OnEveryUserEndpoint) {
   for (auto c : cases) {
     auto by_login = c.extra;
     by_login["loginId"] = ghost;
-    EXPECT_TRUE(IsDescopeError(post(c.path, by_login), 404, kUserNotFound)) << c.path << " by loginId";
+    EXPECT_TRUE(IsDescopeError(post(c.path, by_login), 404, kUserNotFound))
+        << c.path << " by loginId";
     auto by_id = c.extra;
     by_id["userId"] = "Unosuchuser";
     EXPECT_TRUE(IsDescopeError(post(c.path, by_id), 404, kUserNotFound)) << c.path << " by userId";
   }
-  EXPECT_TRUE(IsDescopeError(patch("/v1/mgmt/user/patch", json::object{{"loginId", ghost}, {"phone", "+1555"}}), 404,
-                             kUserNotFound));
-  EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?loginId=" + url_encode(ghost)), 404)) << "nothing was created";
+  EXPECT_TRUE(IsDescopeError(
+      patch("/v1/mgmt/user/patch", json::object{{"loginId", ghost}, {"phone", "+1555"}}), 404,
+      kUserNotFound));
+  EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?loginId=" + url_encode(ghost)), 404))
+      << "nothing was created";
 }
 
 TEST_F(MgmtUserTest, WrongJsonTypesAre400) {
@@ -929,7 +1027,8 @@ TEST_F(MgmtUserTest, WrongJsonTypesAre400) {
     EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/create", b), 400)) << json::serialize(b);
   }
   EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/create", json::object{}), 400, "E011003"));
-  EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?loginId=" + url_encode(login)), 404)) << "nothing was created";
+  EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?loginId=" + url_encode(login)), 404))
+      << "nothing was created";
 
   auto u = create_user(login, {{"displayName", "Typed"}});
   std::vector<std::pair<const char*, json::object>> bad_others = {
@@ -941,7 +1040,8 @@ TEST_F(MgmtUserTest, WrongJsonTypesAre400) {
       {"/v1/mgmt/user/update", {{"loginId", login}, {"roleNames", "teacher"}}},
       {"/v1/mgmt/user/update/status", {{"loginId", login}, {"status", true}}},
       {"/v1/mgmt/user/update/role/set", {{"loginId", login}, {"roleNames", "teacher"}}},
-      {"/v1/mgmt/user/update/role/add", {{"loginId", login}, {"roleNames", json::array{"teacher"}}, {"tenantId", 7}}},
+      {"/v1/mgmt/user/update/role/add",
+       {{"loginId", login}, {"roleNames", json::array{"teacher"}}, {"tenantId", 7}}},
       {"/v1/mgmt/user/update/tenant/add", {{"loginId", login}, {"tenantId", json::array{}}}},
       {"/v1/mgmt/user/password/set/active", {{"loginId", login}, {"password", 12345678}}},
       {"/v1/mgmt/user/delete", {{"userId", 17}}},
@@ -953,7 +1053,8 @@ TEST_F(MgmtUserTest, WrongJsonTypesAre400) {
   for (const auto& [path, b] : bad_others) {
     EXPECT_TRUE(IsDescopeError(post(path, b), 400)) << path << " " << json::serialize(b);
   }
-  EXPECT_TRUE(IsDescopeError(patch("/v1/mgmt/user/patch", json::object{{"loginId", login}, {"phone", 5}}), 400));
+  EXPECT_TRUE(IsDescopeError(
+      patch("/v1/mgmt/user/patch", json::object{{"loginId", login}, {"phone", 5}}), 400));
   EXPECT_EQ(user_by_id(str(u.at("userId"))), u) << "no bad request changed the user";
 }
 
@@ -961,15 +1062,18 @@ TEST_F(MgmtUserTest, DuplicateUserIs409) {
   std::string email = unique_email("dupe");
   auto u = create_user(email, {{"displayName", "First"}});
   for (const auto& again : {email, upper(email)}) {
-    auto r = post("/v1/mgmt/user/create", json::object{{"loginId", again}, {"displayName", "Second"}});
+    auto r =
+        post("/v1/mgmt/user/create", json::object{{"loginId", again}, {"displayName", "Second"}});
     EXPECT_TRUE(IsDescopeError(r, 409, "E062107")) << again;
   }
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/create/test", json::object{{"loginId", email}}), 409, "E062107"));
+  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/create/test", json::object{{"loginId", email}}),
+                             409, "E062107"));
   EXPECT_EQ(user_by_id(str(u.at("userId"))).at("name"), "First");
   // Also a user who signed up over the auth API.
   std::string web = unique_email("webdupe");
   api().must_sign_up(web);
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/user/create", json::object{{"loginId", web}}), 409, "E062107"));
+  EXPECT_TRUE(
+      IsDescopeError(post("/v1/mgmt/user/create", json::object{{"loginId", web}}), 409, "E062107"));
 }
 
 // ---------------------------------------------------------------------------
@@ -1009,21 +1113,26 @@ TEST_F(MgmtRoleTest, SessionPermissionsAreTheUnionOfTheRolesAfterRefresh) {
   std::string p1 = make_permission("p"), p2 = make_permission("p"), p3 = make_permission("p");
   std::string ra = make_role("ra", {p1, p2}), rb = make_role("rb", {p2, p3});
   auto [u, login] = signed_in_user("perms", {{"roleNames", json::array{ra, rb}}});
-  EXPECT_THAT(strings(jwt_payload(login.session).at("permissions")), UnorderedElementsAre(p1, p2, p3));
+  EXPECT_THAT(strings(jwt_payload(login.session).at("permissions")),
+              UnorderedElementsAre(p1, p2, p3));
 
   // Change the roles' permissions: the next session carries the new union.
-  must(post("/v1/mgmt/role/update", json::object{{"name", ra}, {"newName", ra}, {"permissionNames", json::array{p1}}}),
+  must(post("/v1/mgmt/role/update",
+            json::object{{"name", ra}, {"newName", ra}, {"permissionNames", json::array{p1}}}),
        "update ra");
-  must(post("/v1/mgmt/role/update", json::object{{"name", rb}, {"newName", rb}, {"permissionNames", json::array{p1}}}),
+  must(post("/v1/mgmt/role/update",
+            json::object{{"name", rb}, {"newName", rb}, {"permissionNames", json::array{p1}}}),
        "update rb");
-  EXPECT_THAT(strings(jwt_payload(login.session).at("permissions")), UnorderedElementsAre(p1, p2, p3))
+  EXPECT_THAT(strings(jwt_payload(login.session).at("permissions")),
+              UnorderedElementsAre(p1, p2, p3))
       << "a minted token does not change";
   auto next = api().must_refresh(login.refresh);
   EXPECT_THAT(strings(jwt_payload(next.session).at("permissions")), ElementsAre(p1));
 
   // Roles given later count too.
   std::string rc = make_role("rc", {p3});
-  must(post("/v2/mgmt/user/update/role/add", json::object{{"userId", login.user_id}, {"roleNames", json::array{rc}}}),
+  must(post("/v2/mgmt/user/update/role/add",
+            json::object{{"userId", login.user_id}, {"roleNames", json::array{rc}}}),
        "role add");
   auto last = api().must_refresh(next.refresh);
   EXPECT_THAT(strings(jwt_payload(last.session).at("permissions")), UnorderedElementsAre(p1, p3));
@@ -1045,9 +1154,11 @@ TEST_F(MgmtRoleTest, RenameCascadesToUsersAndTokens) {
   EXPECT_EQ(renamed.at("description"), "Renamed");
   EXPECT_THAT(strings(renamed.at("permissionNames")), ElementsAre(p));
 
-  EXPECT_THAT(set_of(user_by_id(login.user_id).at("roleNames")), UnorderedElementsAre(new_name, "student"));
+  EXPECT_THAT(set_of(user_by_id(login.user_id).at("roleNames")),
+              UnorderedElementsAre(new_name, "student"));
   auto next = api().must_refresh(login.refresh);
-  EXPECT_THAT(strings(jwt_payload(next.session).at("roles")), UnorderedElementsAre(new_name, "student"));
+  EXPECT_THAT(strings(jwt_payload(next.session).at("roles")),
+              UnorderedElementsAre(new_name, "student"));
   EXPECT_THAT(strings(jwt_payload(next.session).at("permissions")), ElementsAre(p));
   auto search = post("/v2/mgmt/user/search", json::object{{"roleNames", json::array{new_name}}});
   ASSERT_EQ(search.status, 200) << search.body;
@@ -1055,16 +1166,21 @@ TEST_F(MgmtRoleTest, RenameCascadesToUsersAndTokens) {
 
   // Errors: unknown role 404, taken new name 409; nothing changes.
   EXPECT_TRUE(IsDescopeError(
-      post("/v1/mgmt/role/update", json::object{{"name", old_name}, {"newName", unique_name("x")}}), 404));
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/role/update", json::object{{"name", new_name}, {"newName", "teacher"},
-                                                                        {"permissionNames", json::array{p}}}),
-                             409));
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/role/update", json::object{{"newName", "x"}}), 400, "E011003"));
+      post("/v1/mgmt/role/update", json::object{{"name", old_name}, {"newName", unique_name("x")}}),
+      404));
+  EXPECT_TRUE(IsDescopeError(
+      post("/v1/mgmt/role/update",
+           json::object{
+               {"name", new_name}, {"newName", "teacher"}, {"permissionNames", json::array{p}}}),
+      409));
+  EXPECT_TRUE(
+      IsDescopeError(post("/v1/mgmt/role/update", json::object{{"newName", "x"}}), 400, "E011003"));
   EXPECT_THAT(strings(role(new_name).at("permissionNames")), ElementsAre(p));
   // Updating with an unknown permission names it and changes nothing.
   std::string ghost = unique_name("no-such-perm");
-  auto bad = post("/v1/mgmt/role/update",
-                  json::object{{"name", new_name}, {"newName", new_name}, {"permissionNames", json::array{ghost}}});
+  auto bad = post("/v1/mgmt/role/update", json::object{{"name", new_name},
+                                                       {"newName", new_name},
+                                                       {"permissionNames", json::array{ghost}}});
   EXPECT_TRUE(IsDescopeError(bad, 400, "E011003"));
   EXPECT_THAT(message_of(bad), HasSubstr(ghost));
   EXPECT_THAT(strings(role(new_name).at("permissionNames")), ElementsAre(p));
@@ -1099,30 +1215,36 @@ TEST_F(MgmtRoleTest, DeleteRemovesTheRoleFromUsers) {
 
 TEST_F(MgmtRoleTest, DuplicateRoleIs409AndUnknownPermissionIs400) {
   std::string name = make_role("dup");
-  auto again = post("/v1/mgmt/role/create", json::object{{"name", name}, {"description", "second"}});
+  auto again =
+      post("/v1/mgmt/role/create", json::object{{"name", name}, {"description", "second"}});
   EXPECT_TRUE(IsDescopeError(again, 409));
   EXPECT_EQ(role(name).at("description"), "made by dup");
   EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/role/create", json::object{{"name", "teacher"}}), 409));
 
   std::string ghost = unique_name("no-such-perm");
   std::string fresh = unique_name("fresh");
-  auto bad = post("/v1/mgmt/role/create", json::object{{"name", fresh}, {"permissionNames", json::array{ghost}}});
+  auto bad = post("/v1/mgmt/role/create",
+                  json::object{{"name", fresh}, {"permissionNames", json::array{ghost}}});
   EXPECT_TRUE(IsDescopeError(bad, 400, "E011003"));
   EXPECT_THAT(message_of(bad), HasSubstr(ghost));
   EXPECT_FALSE(role_exists(fresh));
 
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/role/create", json::object{{"description", "no name"}}), 400, "E011003"));
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/role/create", json::object{{"name", "bad/name"}}), 400, "E011003"));
+  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/role/create", json::object{{"description", "no name"}}),
+                             400, "E011003"));
+  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/role/create", json::object{{"name", "bad/name"}}), 400,
+                             "E011003"));
   // Tenant-scoped roles are not supported: refused rather than made project-wide.
   std::string scoped = unique_name("scoped");
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/role/create", json::object{{"name", scoped}, {"tenantId", make_tenant()}}),
-                             400, "E011003"));
+  EXPECT_TRUE(IsDescopeError(
+      post("/v1/mgmt/role/create", json::object{{"name", scoped}, {"tenantId", make_tenant()}}),
+      400, "E011003"));
   EXPECT_FALSE(role_exists(scoped));
 }
 
 TEST_F(MgmtRoleTest, PermissionsCreateRenameDeleteAndList) {
   std::string name = unique_name("perm");
-  auto r = post("/v1/mgmt/permission/create", json::object{{"name", name}, {"description", "Can do it"}});
+  auto r = post("/v1/mgmt/permission/create",
+                json::object{{"name", name}, {"description", "Can do it"}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(r.json && r.json->is_object()) << r.body;
   auto all = must(get("/v1/mgmt/permission/all"), "permission/all");
@@ -1130,16 +1252,18 @@ TEST_F(MgmtRoleTest, PermissionsCreateRenameDeleteAndList) {
   ASSERT_NE(p, nullptr) << all;
   EXPECT_EQ(p->at("description"), "Can do it");
   EXPECT_EQ(p->at("systemDefault"), false);
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/permission/create", json::object{{"name", name}}), 409));
+  EXPECT_TRUE(
+      IsDescopeError(post("/v1/mgmt/permission/create", json::object{{"name", name}}), 409));
 
   // Rename: roles holding it follow, and so do the sessions of their users.
   std::string role_name = make_role("holder", {name});
   auto [u, login] = signed_in_user("permrename", {{"roleNames", json::array{role_name}}});
   std::string renamed = unique_name("renamed");
-  ASSERT_EQ(post("/v1/mgmt/permission/update",
-                 json::object{{"name", name}, {"newName", renamed}, {"description", "Can still do it"}})
-                .status,
-            200);
+  ASSERT_EQ(
+      post("/v1/mgmt/permission/update",
+           json::object{{"name", name}, {"newName", renamed}, {"description", "Can still do it"}})
+          .status,
+      200);
   all = must(get("/v1/mgmt/permission/all"), "permission/all");
   EXPECT_EQ(find_by(all.at("permissions"), "name", name), nullptr);
   ASSERT_NE(find_by(all.at("permissions"), "name", renamed), nullptr);
@@ -1149,24 +1273,31 @@ TEST_F(MgmtRoleTest, PermissionsCreateRenameDeleteAndList) {
   EXPECT_THAT(strings(jwt_payload(next.session).at("permissions")), ElementsAre(renamed));
 
   // Description only (no newName keeps the name).
-  ASSERT_EQ(post("/v1/mgmt/permission/update", json::object{{"name", renamed}, {"description", "Third"}}).status, 200);
+  ASSERT_EQ(
+      post("/v1/mgmt/permission/update", json::object{{"name", renamed}, {"description", "Third"}})
+          .status,
+      200);
   all = must(get("/v1/mgmt/permission/all"), "permission/all");
   ASSERT_NE(find_by(all.at("permissions"), "name", renamed), nullptr);
   EXPECT_EQ(find_by(all.at("permissions"), "name", renamed)->at("description"), "Third");
 
-  EXPECT_TRUE(IsDescopeError(
-      post("/v1/mgmt/permission/update", json::object{{"name", unique_name("ghost")}, {"newName", "x"}}), 404));
+  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/permission/update",
+                                  json::object{{"name", unique_name("ghost")}, {"newName", "x"}}),
+                             404));
   std::string other = make_permission("other");
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/permission/update", json::object{{"name", renamed}, {"newName", other}}),
-                             409));
+  EXPECT_TRUE(IsDescopeError(
+      post("/v1/mgmt/permission/update", json::object{{"name", renamed}, {"newName", other}}),
+      409));
 
   // Delete: gone from the list, from the role and from the next session.
   ASSERT_EQ(post("/v1/mgmt/permission/delete", json::object{{"name", renamed}}).status, 200);
   all = must(get("/v1/mgmt/permission/all"), "permission/all");
   EXPECT_EQ(find_by(all.at("permissions"), "name", renamed), nullptr);
   EXPECT_THAT(role(role_name).at("permissionNames").as_array(), IsEmpty());
-  EXPECT_THAT(strings(jwt_payload(api().must_refresh(next.refresh).session).at("permissions")), IsEmpty());
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/permission/delete", json::object{{"name", renamed}}), 404));
+  EXPECT_THAT(strings(jwt_payload(api().must_refresh(next.refresh).session).at("permissions")),
+              IsEmpty());
+  EXPECT_TRUE(
+      IsDescopeError(post("/v1/mgmt/permission/delete", json::object{{"name", renamed}}), 404));
   EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/permission/create", json::object{}), 400, "E011003"));
 }
 
@@ -1177,12 +1308,13 @@ class MgmtTenantTest : public MgmtFixture<MgmtTenantTest> {};
 
 TEST_F(MgmtTenantTest, CreateWithAndWithoutAnId) {
   std::string id = unique_name("acme");
-  auto r = post("/v1/mgmt/tenant/create", json::object{{"id", id},
-                                                       {"name", "Acme"},
-                                                       {"selfProvisioningDomains", json::array{"acme.example"}},
-                                                       {"customAttributes", json::object{{"plan", "gold"}}},
-                                                       {"enforceSSO", false},
-                                                       {"parent", nullptr}});
+  auto r = post("/v1/mgmt/tenant/create",
+                json::object{{"id", id},
+                             {"name", "Acme"},
+                             {"selfProvisioningDomains", json::array{"acme.example"}},
+                             {"customAttributes", json::object{{"plan", "gold"}}},
+                             {"enforceSSO", false},
+                             {"parent", nullptr}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.obj(), (json::object{{"id", id}}));
 
@@ -1203,7 +1335,8 @@ TEST_F(MgmtTenantTest, CreateWithAndWithoutAnId) {
   EXPECT_EQ(t.at("name"), "Acme");
   EXPECT_THAT(strings(t.at("selfProvisioningDomains")), ElementsAre("acme.example"));
   EXPECT_EQ(t.at("customAttributes"), (json::object{{"plan", "gold"}}));
-  EXPECT_NEAR(static_cast<double>(t.at("createdTime").as_int64()), static_cast<double>(unix_now()), 60);
+  EXPECT_NEAR(static_cast<double>(t.at("createdTime").as_int64()), static_cast<double>(unix_now()),
+              60);
 
   auto g = get("/v1/mgmt/tenant?id=" + url_encode(gen_id));
   ASSERT_EQ(g.status, 200) << g.body;
@@ -1219,12 +1352,14 @@ TEST_F(MgmtTenantTest, AllUpdateAndDelete) {
   ASSERT_NE(find_by(all.at("tenants"), "id", b), nullptr) << all;
   EXPECT_EQ(find_by(all.at("tenants"), "id", b)->at("name"), "Beta");
 
-  auto r = post("/v1/mgmt/tenant/update", json::object{{"id", a},
-                                                       {"name", "Alpha Two"},
-                                                       {"selfProvisioningDomains", json::array{"alpha.example", "a2.example"}},
-                                                       {"customAttributes", json::object{{"seats", 30}}},
-                                                       {"enforceSSO", false},
-                                                       {"disabled", false}});
+  auto r =
+      post("/v1/mgmt/tenant/update",
+           json::object{{"id", a},
+                        {"name", "Alpha Two"},
+                        {"selfProvisioningDomains", json::array{"alpha.example", "a2.example"}},
+                        {"customAttributes", json::object{{"seats", 30}}},
+                        {"enforceSSO", false},
+                        {"disabled", false}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_TRUE(r.json && r.json->is_object()) << r.body;
   auto t = must(get("/v1/mgmt/tenant?id=" + a), "load");
@@ -1246,27 +1381,36 @@ TEST_F(MgmtTenantTest, AllUpdateAndDelete) {
 TEST_F(MgmtTenantTest, DeletingATenantEndsItsMemberships) {
   std::string tenant = make_tenant("Doomed"), keep = make_tenant("Kept");
   auto [u, login] = signed_in_user(
-      "tdel", {{"userTenants", json::array{json::object{{"tenantId", tenant}, {"roleNames", json::array{"teacher"}}},
-                                           json::object{{"tenantId", keep}, {"roleNames", json::array{"student"}}}}}});
+      "tdel",
+      {{"userTenants",
+        json::array{json::object{{"tenantId", tenant}, {"roleNames", json::array{"teacher"}}},
+                    json::object{{"tenantId", keep}, {"roleNames", json::array{"student"}}}}}});
   ASSERT_EQ(post("/v1/mgmt/tenant/delete", json::object{{"id", tenant}}).status, 200);
   using Tenants = std::map<std::string, std::set<std::string>>;
   EXPECT_EQ(user_tenants(user_by_id(login.user_id)), (Tenants{{keep, {"student"}}}));
-  EXPECT_EQ(claim_tenants(api().must_refresh(login.refresh).session), (Tenants{{keep, {"student"}}}));
+  EXPECT_EQ(claim_tenants(api().must_refresh(login.refresh).session),
+            (Tenants{{keep, {"student"}}}));
 }
 
 TEST_F(MgmtTenantTest, InvalidRequests) {
   std::string id = make_tenant("Taken");
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/tenant/create", json::object{{"id", id}, {"name", "Again"}}), 409));
+  EXPECT_TRUE(IsDescopeError(
+      post("/v1/mgmt/tenant/create", json::object{{"id", id}, {"name", "Again"}}), 409));
   EXPECT_EQ(must(get("/v1/mgmt/tenant?id=" + id), "load").at("name"), "Taken");
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/tenant/create", json::object{{"id", unique_name("t")}}), 400, "E011003"));
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/tenant/create", json::object{{"name", std::string(101, 'n')}}), 400,
-                             "E011003"));
+  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/tenant/create", json::object{{"id", unique_name("t")}}),
+                             400, "E011003"));
+  EXPECT_TRUE(
+      IsDescopeError(post("/v1/mgmt/tenant/create", json::object{{"name", std::string(101, 'n')}}),
+                     400, "E011003"));
   std::string ghost = unique_name("ghost");
   EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/tenant?id=" + ghost), 404));
   EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/tenant"), 400, "E011003"));
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/tenant/update", json::object{{"id", ghost}, {"name", "X"}}), 404));
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/tenant/update", json::object{{"name", "X"}}), 400, "E011003"));
-  EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/tenant/update", json::object{{"id", id}}), 400, "E011003"));
+  EXPECT_TRUE(IsDescopeError(
+      post("/v1/mgmt/tenant/update", json::object{{"id", ghost}, {"name", "X"}}), 404));
+  EXPECT_TRUE(
+      IsDescopeError(post("/v1/mgmt/tenant/update", json::object{{"name", "X"}}), 400, "E011003"));
+  EXPECT_TRUE(
+      IsDescopeError(post("/v1/mgmt/tenant/update", json::object{{"id", id}}), 400, "E011003"));
   EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/tenant/delete", json::object{{"id", ghost}}), 404));
   EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/tenant/delete", json::object{}), 400, "E011003"));
   EXPECT_EQ(must(get("/v1/mgmt/tenant?id=" + id), "load").at("name"), "Taken");
@@ -1304,7 +1448,8 @@ TEST_F(MgmtAuditTest, SearchFindsManagementChangesWithTheirActor) {
   std::string email = unique_email("audited");
   int64_t before = unix_now();
   std::string uid = str(create_user(email, {{"password", kPassword}}).at("userId"));
-  must(post("/v1/mgmt/user/update/role/set", json::object{{"userId", uid}, {"roleNames", json::array{"teacher"}}}),
+  must(post("/v1/mgmt/user/update/role/set",
+            json::object{{"userId", uid}, {"roleNames", json::array{"teacher"}}}),
        "role set");
   api().must_sign_in(email);
   EXPECT_TRUE(IsDescopeError(api().sign_in(email, "Wrong-Password-1"), 401));
@@ -1321,7 +1466,8 @@ TEST_F(MgmtAuditTest, SearchFindsManagementChangesWithTheirActor) {
   EXPECT_TRUE(e.at("id").is_int64() || e.at("id").is_string());
   EXPECT_TRUE(e.at("remoteAddress").is_string());
 
-  auto roles = audits({{"actions", json::array{"user.roles.changed"}}, {"userIds", json::array{uid}}});
+  auto roles =
+      audits({{"actions", json::array{"user.roles.changed"}}, {"userIds", json::array{uid}}});
   ASSERT_FALSE(roles.empty());
   EXPECT_THAT(str(roles[0].at("data").at("detail")), HasSubstr("teacher"));
 
@@ -1339,7 +1485,8 @@ TEST_F(MgmtAuditTest, SearchFindsManagementChangesWithTheirActor) {
                           {"externalIds", json::array{email}}});
   ASSERT_EQ(failures.size(), 1u) << failures;
   EXPECT_EQ(failures[0].at("result"), "failure");
-  EXPECT_THAT(json::serialize(recent), Not(HasSubstr("Wrong-Password-1"))) << "no secret in the audit log";
+  EXPECT_THAT(json::serialize(recent), Not(HasSubstr("Wrong-Password-1")))
+      << "no secret in the audit log";
   EXPECT_THAT(json::serialize(recent), Not(HasSubstr(kPassword)));
 }
 
@@ -1348,14 +1495,16 @@ TEST_F(MgmtAuditTest, SearchFiltersByActionUserTimeAndLimit) {
   std::string b = str(create_user(unique_email("fb")).at("userId"));
   auto both = audits({{"actions", json::array{"user.created"}}, {"userIds", json::array{a, b}}});
   EXPECT_EQ(both.size(), 2u) << both;
-  auto one = audits({{"actions", json::array{"user.created"}}, {"userIds", json::array{a, b}}, {"limit", 1}});
+  auto one = audits(
+      {{"actions", json::array{"user.created"}}, {"userIds", json::array{a, b}}, {"limit", 1}});
   ASSERT_EQ(one.size(), 1u) << one;
   EXPECT_EQ(str(one[0].at("userId")), b) << "newest first";
   int64_t now = unix_now() * 1000;  // from/to are epoch milliseconds, as in Descope
   EXPECT_TRUE(audits({{"userIds", json::array{a}}, {"from", now + 3600000}}).empty());
   EXPECT_TRUE(audits({{"userIds", json::array{a}}, {"to", now - 3600000}}).empty());
-  EXPECT_EQ(audits({{"userIds", json::array{a}}, {"from", now - 3600000}, {"to", now + 3600000}}).size(),
-            1u);
+  EXPECT_EQ(
+      audits({{"userIds", json::array{a}}, {"from", now - 3600000}, {"to", now + 3600000}}).size(),
+      1u);
   auto any = audits({{"limit", 5}});
   EXPECT_EQ(any.size(), 5u) << "every management call is audited, so there are plenty";
   EXPECT_TRUE(IsDescopeError(post("/v1/mgmt/audit/search", json::object{{"limit", "5"}}), 400));
@@ -1375,9 +1524,10 @@ TEST_F(MgmtAuditTest, DailyCountsTodaysSignIns) {
 
   auto [u, login] = signed_in_user("daily");  // one sign-in
   std::string email = str(u.at("loginIds").as_array()[0]);
-  api().must_sign_in(email);                                                  // two
-  EXPECT_TRUE(IsDescopeError(api().sign_in(email, "Wrong-Password-1"), 401));  // a failure: not a sign-in
-  EXPECT_TRUE(IsDescopeError(api().sign_in(unique_email("nobody")), 401));     // nor this
+  api().must_sign_in(email);  // two
+  EXPECT_TRUE(
+      IsDescopeError(api().sign_in(email, "Wrong-Password-1"), 401));  // a failure: not a sign-in
+  EXPECT_TRUE(IsDescopeError(api().sign_in(unique_email("nobody")), 401));  // nor this
   EXPECT_EQ(signins_last_30_days(&days) - before, 2) << "today's sign-ins: " << days.back();
 
   auto r = get("/v1/mgmt/audit/daily?days=7");
@@ -1408,13 +1558,16 @@ class MgmtAuthTest : public MgmtFixture<MgmtAuthTest> {
       EXPECT_TRUE(IsDescopeError(r, status)) << what;
       EXPECT_FALSE(r.obj().contains("users") || r.obj().contains("roles")) << what;
     }
-    EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?loginId=" + url_encode(login)), 404)) << what << ": user created";
+    EXPECT_TRUE(IsDescopeError(get("/v1/mgmt/user?loginId=" + url_encode(login)), 404))
+        << what << ": user created";
   }
   std::string one_time_password() {
-    static const std::regex kLine("admin account: admin@localhost  one-time password: (\\S+)  \\(must be changed");
+    static const std::regex kLine(
+        "admin account: admin@localhost  one-time password: (\\S+)  \\(must be changed");
     std::smatch m;
     std::string out = server().out();
-    if (!std::regex_search(out, m, kLine)) throw std::runtime_error("no one-time password line in: " + out);
+    if (!std::regex_search(out, m, kLine))
+      throw std::runtime_error("no one-time password line in: " + out);
     return m[1];
   }
   // An admin made over the management API, signed in.
@@ -1428,7 +1581,9 @@ TEST_F(MgmtAuthTest, KeyFromTheCliWorks) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(post("/v2/mgmt/user/search", json::object{}).status, 200);
   // The Authorization scheme is case-insensitive, as for the auth API.
-  EXPECT_EQ(get("/v1/mgmt/license", {{"Authorization", "bearer " + pid() + ":" + key().key}}).status, 200);
+  EXPECT_EQ(
+      get("/v1/mgmt/license", {{"Authorization", "bearer " + pid() + ":" + key().key}}).status,
+      200);
 }
 
 TEST_F(MgmtAuthTest, MissingKeyIs401) {
@@ -1440,10 +1595,11 @@ TEST_F(MgmtAuthTest, MissingKeyIs401) {
 }
 
 TEST_F(MgmtAuthTest, MalformedKeyIs401) {
-  for (const std::string& k : {std::string("gh_"), std::string("gh_abc"), std::string("gh__secret"),
-                               "gh_" + key().id, "gh_" + key().id + "_", "gh_" + std::string(40, 'a') + "_x",
-                               std::string("gh_ab!c_secret"), std::string("not-a-key"), std::string("a.b.c"),
-                               std::string("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"), std::string(5000, 'k')}) {
+  for (const std::string& k :
+       {std::string("gh_"), std::string("gh_abc"), std::string("gh__secret"), "gh_" + key().id,
+        "gh_" + key().id + "_", "gh_" + std::string(40, 'a') + "_x", std::string("gh_ab!c_secret"),
+        std::string("not-a-key"), std::string("a.b.c"),
+        std::string("eyJhbGciOiJSUzI1NiJ9.e30.c2ln"), std::string(5000, 'k')}) {
     ExpectRefused(bearer(pid(), k), 401, "key " + k.substr(0, 60));
   }
 }
@@ -1487,15 +1643,17 @@ TEST_F(MgmtAuthTest, ExpiredKeyIs401) {
   EXPECT_THAT(list.out, ::testing::ContainsRegex(k.id + "\tshort-lived\t.*\tactive\n"));
   // Waiting a day is not an option: move the expiry into the past in the
   // database (the server reads it on every request).
-  if (::access("/usr/bin/python3", X_OK) != 0) GTEST_SKIP() << "needs /usr/bin/python3 to edit the database";
-  int rc = run_program({"/usr/bin/python3", "-c",
-                        "import sqlite3, sys\n"
-                        "c = sqlite3.connect(sys.argv[1], timeout=10)\n"
-                        "n = c.execute('UPDATE mgmt_keys SET expires_at = ? WHERE id = ?',"
-                        " (int(sys.argv[3]), sys.argv[2])).rowcount\n"
-                        "c.commit()\n"
-                        "sys.exit(0 if n == 1 else 3)\n",
-                        server().data_dir() + "/gatehouse.db", k.id, std::to_string(unix_now() - 1)});
+  if (::access("/usr/bin/python3", X_OK) != 0)
+    GTEST_SKIP() << "needs /usr/bin/python3 to edit the database";
+  int rc =
+      run_program({"/usr/bin/python3", "-c",
+                   "import sqlite3, sys\n"
+                   "c = sqlite3.connect(sys.argv[1], timeout=10)\n"
+                   "n = c.execute('UPDATE mgmt_keys SET expires_at = ? WHERE id = ?',"
+                   " (int(sys.argv[3]), sys.argv[2])).rowcount\n"
+                   "c.commit()\n"
+                   "sys.exit(0 if n == 1 else 3)\n",
+                   server().data_dir() + "/gatehouse.db", k.id, std::to_string(unix_now() - 1)});
   ASSERT_EQ(rc, 0) << "could not expire the key in the database";
   ExpectRefused(bearer(pid(), k.key), 401, "expired key");
   list = gatehouse({"mgmt-key", "list"});
@@ -1507,10 +1665,11 @@ TEST_F(MgmtAuthTest, FirstAdminSessionWorksAfterReplacingTheOneTimePassword) {
   std::string otp = one_time_password();
   // The one-time password is already expired.
   EXPECT_TRUE(IsDescopeError(api().sign_in("admin@localhost", otp), 401, "E062909"));
-  auto r = api().http.post(
-      "/v1/auth/password/replace",
-      json::object{{"loginId", "admin@localhost"}, {"oldPassword", otp}, {"newPassword", "Admin-Chosen-Pass-1"}},
-      bearer(pid()));
+  auto r = api().http.post("/v1/auth/password/replace",
+                           json::object{{"loginId", "admin@localhost"},
+                                        {"oldPassword", otp},
+                                        {"newPassword", "Admin-Chosen-Pass-1"}},
+                           bearer(pid()));
   ASSERT_EQ(r.status, 200) << r.body;
   std::string session = str(r.obj().at("sessionJwt"));
   EXPECT_THAT(strings(jwt_payload(session).at("roles")), ElementsAre("admin"));
@@ -1519,18 +1678,21 @@ TEST_F(MgmtAuthTest, FirstAdminSessionWorksAfterReplacingTheOneTimePassword) {
   auto lic = get("/v1/mgmt/license", h);
   EXPECT_EQ(lic.status, 200) << lic.body;
   std::string email = unique_email("byadmin");
-  auto created = post("/v1/mgmt/user/create", json::object{{"loginId", email}, {"roleNames", json::array{"student"}}}, h);
+  auto created = post("/v1/mgmt/user/create",
+                      json::object{{"loginId", email}, {"roleNames", json::array{"student"}}}, h);
   ASSERT_EQ(created.status, 200) << created.body;
   std::string uid = str(created.obj().at("user").at("userId"));
   auto search = post("/v2/mgmt/user/search", json::object{{"roleNames", json::array{"admin"}}}, h);
   ASSERT_EQ(search.status, 200) << search.body;
   EXPECT_GE(search.obj().at("total").as_int64(), 1);
   // The audit log names the admin (not a key) as the actor.
-  auto audit = must(post("/v1/mgmt/audit/search",
-                         json::object{{"actions", json::array{"user.created"}}, {"userIds", json::array{uid}}}),
-                    "audit");
+  auto audit = must(
+      post("/v1/mgmt/audit/search",
+           json::object{{"actions", json::array{"user.created"}}, {"userIds", json::array{uid}}}),
+      "audit");
   ASSERT_EQ(audit.at("audits").as_array().size(), 1u) << audit;
-  EXPECT_EQ(str(audit.at("audits").as_array()[0].at("actorId")), str(r.obj().at("user").at("userId")));
+  EXPECT_EQ(str(audit.at("audits").as_array()[0].at("actorId")),
+            str(r.obj().at("user").at("userId")));
   EXPECT_EQ(api().sign_in("admin@localhost", "Admin-Chosen-Pass-1").status, 200);
 }
 
@@ -1551,7 +1713,8 @@ TEST_F(MgmtAuthTest, AnAdminsRefreshTokenIsNotAManagementCredential) {
   ExpectRefused(bearer(pid(), login.refresh), 401, "admin refresh token");
   std::string tampered = login.session.substr(0, login.session.size() - 4) + "AAAA";
   ExpectRefused(bearer(pid(), tampered), 401, "tampered admin session");
-  ExpectRefused(bearer("P0000000000000000000000000000", login.session), 401, "admin session, other project");
+  ExpectRefused(bearer("P0000000000000000000000000000", login.session), 401,
+                "admin session, other project");
 }
 
 TEST_F(MgmtAuthTest, NonAdminSessionIs403) {
@@ -1567,7 +1730,8 @@ TEST_F(MgmtAuthTest, NonAdminSessionIs403) {
                       json::object{{"userId", login.user_id}, {"roleNames", json::array{"admin"}}},
                       bearer(pid(), login.session));
   EXPECT_TRUE(IsDescopeError(promote, 403));
-  EXPECT_THAT(strings(user_by_id(login.user_id).at("roleNames")), Not(::testing::Contains("admin")));
+  EXPECT_THAT(strings(user_by_id(login.user_id).at("roleNames")),
+              Not(::testing::Contains("admin")));
 }
 
 TEST_F(MgmtAuthTest, AdminWhoseRoleWasRemovedIs403) {
@@ -1577,10 +1741,12 @@ TEST_F(MgmtAuthTest, AdminWhoseRoleWasRemovedIs403) {
   must(post("/v1/mgmt/user/update/role/remove",
             json::object{{"userId", login.user_id}, {"roleNames", json::array{"admin"}}}),
        "remove admin");
-  EXPECT_THAT(strings(jwt_payload(login.session).at("roles")), ElementsAre("admin")) << "the token still says admin";
+  EXPECT_THAT(strings(jwt_payload(login.session).at("roles")), ElementsAre("admin"))
+      << "the token still says admin";
   ExpectRefused(h, 403, "demoted admin");
   // Given back: the same token works again.
-  must(post("/v1/mgmt/user/update/role/add", json::object{{"userId", login.user_id}, {"roleNames", json::array{"admin"}}}),
+  must(post("/v1/mgmt/user/update/role/add",
+            json::object{{"userId", login.user_id}, {"roleNames", json::array{"admin"}}}),
        "re-add admin");
   EXPECT_EQ(get("/v1/mgmt/license", h).status, 200);
 }
@@ -1589,7 +1755,8 @@ TEST_F(MgmtAuthTest, DisabledOrDeletedAdminIs403) {
   auto [u, login] = new_admin("disabledadmin");
   Headers h = bearer(pid(), login.session);
   ASSERT_EQ(get("/v1/mgmt/license", h).status, 200);
-  must(post("/v1/mgmt/user/update/status", json::object{{"userId", login.user_id}, {"status", "disabled"}}),
+  must(post("/v1/mgmt/user/update/status",
+            json::object{{"userId", login.user_id}, {"status", "disabled"}}),
        "disable");
   ExpectRefused(h, 403, "disabled admin");
 
@@ -1640,8 +1807,9 @@ TEST_F(MgmtKeyCliTest, ListShowsKeysWithoutTheirSecrets) {
   auto r = gatehouse({"mgmt-key", "list"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, ::testing::StartsWith("ID\tNAME\tCREATED\tEXPIRES\tLAST USED\tSTATUS\n"));
-  EXPECT_THAT(r.out, ::testing::ContainsRegex(k.id + "\tlisted key\t[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{5}\tnever\t"
-                                                     "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{5}\tactive\n"))
+  EXPECT_THAT(r.out, ::testing::ContainsRegex(
+                         k.id + "\tlisted key\t[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{5}\tnever\t"
+                                "[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{5}\tactive\n"))
       << "last used is set after a request";
   EXPECT_THAT(r.out, HasSubstr(key().id));
   std::string secret = k.key.substr(k.key.rfind('_') + 1);

@@ -54,25 +54,29 @@ TEST_F(SessionTest, ReplacedRefreshTokenStillWorksWithinTheGraceWindow) {
 
 TEST_F(SessionTest, QueryParametersOfTheBrowserSdkAreIgnored) {
   auto login = api().must_sign_up(unique_email("query"));
-  auto r = api().http.post("/v1/auth/refresh?dcs=t&dcr=f", std::string("{}"), bearer(pid(), login.refresh));
+  auto r = api().http.post("/v1/auth/refresh?dcs=t&dcr=f", std::string("{}"),
+                           bearer(pid(), login.refresh));
   EXPECT_EQ(r.status, 200) << r.body;
 }
 
 TEST_F(SessionTest, RefreshTokenIsReadFromTheDsrCookie) {
   auto login = api().must_sign_up(unique_email("cookie"));
-  auto r = api().http.post("/v1/auth/refresh", std::string("{}"),
-                           {{"Authorization", "Bearer " + pid()}, {"Cookie", "other=1; DSR=" + login.refresh}});
+  auto r = api().http.post(
+      "/v1/auth/refresh", std::string("{}"),
+      {{"Authorization", "Bearer " + pid()}, {"Cookie", "other=1; DSR=" + login.refresh}});
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(str(r.obj().at("user").at("userId")), login.user_id);
 
-  auto me = api().http.get("/v1/auth/me", {{"Authorization", "Bearer " + pid()}, {"Cookie", "DSR=" + login.refresh}});
+  auto me = api().http.get(
+      "/v1/auth/me", {{"Authorization", "Bearer " + pid()}, {"Cookie", "DSR=" + login.refresh}});
   EXPECT_EQ(me.status, 200) << me.body;
 
   // A custom cookie name announced by x-descope-refresh-cookie-name.
-  auto custom = api().http.post("/v1/auth/refresh", std::string("{}"),
-                                {{"Authorization", "Bearer " + pid()},
-                                 {"x-descope-refresh-cookie-name", "MYDSR"},
-                                 {"Cookie", "MYDSR=" + std::string(r.obj().at("refreshJwt").as_string())}});
+  auto custom =
+      api().http.post("/v1/auth/refresh", std::string("{}"),
+                      {{"Authorization", "Bearer " + pid()},
+                       {"x-descope-refresh-cookie-name", "MYDSR"},
+                       {"Cookie", "MYDSR=" + std::string(r.obj().at("refreshJwt").as_string())}});
   EXPECT_EQ(custom.status, 200) << custom.body;
 }
 
@@ -129,7 +133,9 @@ TEST_F(SessionTest, LogoutRevokesTheRefreshToken) {
   EXPECT_EQ(again.obj().at("errorCode"), "E064001") << again.body;
   EXPECT_EQ(api().me(login.refresh).status, 401);
   // The user can sign in again.
-  EXPECT_EQ(api().sign_in(std::string(login.response.obj().at("user").at("email").as_string())).status, 200);
+  EXPECT_EQ(
+      api().sign_in(std::string(login.response.obj().at("user").at("email").as_string())).status,
+      200);
 }
 
 TEST_F(SessionTest, LogoutAlsoEndsTokensRotatedFromTheSameSignIn) {
@@ -137,7 +143,8 @@ TEST_F(SessionTest, LogoutAlsoEndsTokensRotatedFromTheSameSignIn) {
   auto next = api().must_refresh(login.refresh);
   ASSERT_EQ(api().logout(next.refresh).status, 200);
   EXPECT_EQ(api().refresh(next.refresh).status, 401);
-  EXPECT_EQ(api().refresh(login.refresh).status, 401) << "the replaced token is still in its grace window";
+  EXPECT_EQ(api().refresh(login.refresh).status, 401)
+      << "the replaced token is still in its grace window";
 }
 
 TEST_F(SessionTest, LogoutAllRevokesEverySessionOfTheUser) {
@@ -187,7 +194,8 @@ TEST_F(SessionTest, TabsRefreshingAtTheSameMomentAllGetASession) {
     auto login = api().must_sign_up(unique_email("tabs"));
     std::vector<std::future<HttpResponse>> tabs;
     for (int i = 0; i < kTabs; ++i) {
-      tabs.push_back(std::async(std::launch::async, [this, &login] { return api().refresh(login.refresh); }));
+      tabs.push_back(
+          std::async(std::launch::async, [this, &login] { return api().refresh(login.refresh); }));
     }
     for (auto& t : tabs) {
       auto r = t.get();
@@ -204,13 +212,15 @@ TEST_F(SessionTest, ConcurrentSignUpsAndSignInsAllSucceed) {
   std::vector<std::string> emails;
   for (int i = 0; i < kUsers; ++i) emails.push_back(unique_email("parallel"));
   std::vector<std::future<HttpResponse>> ups;
-  for (const auto& e : emails) ups.push_back(std::async(std::launch::async, [this, e] { return api().sign_up(e); }));
+  for (const auto& e : emails)
+    ups.push_back(std::async(std::launch::async, [this, e] { return api().sign_up(e); }));
   for (auto& f : ups) {
     auto r = f.get();
     EXPECT_EQ(r.status, 200) << r.body;
   }
   std::vector<std::future<HttpResponse>> ins;
-  for (const auto& e : emails) ins.push_back(std::async(std::launch::async, [this, e] { return api().sign_in(e); }));
+  for (const auto& e : emails)
+    ins.push_back(std::async(std::launch::async, [this, e] { return api().sign_in(e); }));
   for (auto& f : ins) {
     auto r = f.get();
     EXPECT_EQ(r.status, 200) << r.body;
@@ -220,8 +230,9 @@ TEST_F(SessionTest, ConcurrentSignUpsAndSignInsAllSucceed) {
 TEST_F(SessionTest, AuthManagementKeyPartOfTheBearerIsIgnored) {
   // `Bearer <projectId>:<refreshJwt>:<authManagementKey>` (node/Python option).
   auto login = api().must_sign_up(unique_email("mgmtkey"));
-  auto r = api().http.post("/v1/auth/refresh", std::string("{}"),
-                           {{"Authorization", "Bearer " + pid() + ":" + login.refresh + ":K2someManagementKey"}});
+  auto r = api().http.post(
+      "/v1/auth/refresh", std::string("{}"),
+      {{"Authorization", "Bearer " + pid() + ":" + login.refresh + ":K2someManagementKey"}});
   EXPECT_EQ(r.status, 200) << r.body;
 }
 
@@ -232,7 +243,8 @@ class RefreshGraceTest : public OwnServerTest {};
 TEST_F(RefreshGraceTest, ReuseAfterTheGraceWindowRevokesTheFamily) {
   ASSERT_NO_FATAL_FAILURE(Start({"--refresh-grace", "1"}));
   auto login = api().must_sign_up(unique_email("theft"));
-  auto bystander = api().must_sign_in(std::string(login.response.obj().at("user").at("email").as_string()));
+  auto bystander =
+      api().must_sign_in(std::string(login.response.obj().at("user").at("email").as_string()));
   auto rotated = api().must_refresh(login.refresh);
   auto sibling = api().refresh(login.refresh);
   EXPECT_EQ(sibling.status, 200) << "within the grace window: " << sibling.body;
@@ -243,7 +255,8 @@ TEST_F(RefreshGraceTest, ReuseAfterTheGraceWindowRevokesTheFamily) {
   EXPECT_EQ(late.obj().at("errorCode"), "E064001") << late.body;
 
   auto victim = api().refresh(rotated.refresh);
-  EXPECT_EQ(victim.status, 401) << "the rotated token belongs to the revoked family: " << victim.body;
+  EXPECT_EQ(victim.status, 401) << "the rotated token belongs to the revoked family: "
+                                << victim.body;
   if (sibling.status == 200) {
     EXPECT_EQ(api().refresh(std::string(sibling.obj().at("refreshJwt").as_string())).status, 401);
   }

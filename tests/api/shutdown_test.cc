@@ -46,7 +46,8 @@ TEST_F(ShutdownTest, SignInInFlightIsStillAnswered) {
   });
   // Wait until the server is visibly busy hashing (100 ms of CPU).
   auto cpu_before = server().cpu_time();
-  while (server().cpu_time() - cpu_before < milliseconds(100) && Clock::now() - t0 < std::chrono::seconds(10)) {
+  while (server().cpu_time() - cpu_before < milliseconds(100) &&
+         Clock::now() - t0 < std::chrono::seconds(10)) {
     std::this_thread::sleep_for(milliseconds(5));
   }
   auto signalled = Clock::now();
@@ -60,7 +61,8 @@ TEST_F(ShutdownTest, SignInInFlightIsStillAnswered) {
   EXPECT_EQ(res.status, 200) << res.body << res.transport_error;
   EXPECT_TRUE(res.obj().contains("sessionJwt")) << res.body;
   EXPECT_EQ(rc, 0) << server().err();
-  EXPECT_THAT(server().out(), ::testing::HasSubstr("\"path\":\"/v1/auth/password/signin\",\"status\":200"));
+  EXPECT_THAT(server().out(),
+              ::testing::HasSubstr("\"path\":\"/v1/auth/password/signin\",\"status\":200"));
   EXPECT_THAT(server().out(), ::testing::HasSubstr("\"msg\":\"stopped\""));
   // And the server is gone.
   EXPECT_EQ(HttpClient(server().base_url()).get("/healthz").status, 0);

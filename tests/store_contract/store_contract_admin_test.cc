@@ -622,7 +622,7 @@ TEST_P(AuditContractTest, CountByDayUsesUtcDayBoundaries) {
   audit(d + kDay - 1, "user.signin");
   audit(d + 10, "user.signin.failed");  // another action
   audit(d + kDay, "user.signin");
-  audit(d + 3 * kDay + 5, "user.signin");  // d + 2 days has none
+  audit(d + 3 * kDay + 5, "user.signin");       // d + 2 days has none
   audit(d + 20, "user.signin", "", "failure");  // failures are not counted
 
   using P = std::pair<int64_t, int64_t>;

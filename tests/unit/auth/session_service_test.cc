@@ -21,7 +21,8 @@ namespace fs = std::filesystem;
 class SessionServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("gh-session-test-" + std::to_string(std::random_device{}()));
+    dir_ =
+        fs::temp_directory_path() / ("gh-session-test-" + std::to_string(std::random_device{}()));
     fs::create_directories(dir_);
     auto store = store::open_sqlite_store((dir_ / "db").string());
     ASSERT_TRUE(store.ok());
