@@ -10,7 +10,7 @@ JOBS ?= $(shell nproc)
 WERROR := $(if $(CI),ON,OFF)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DGH_WERROR=$(WERROR) -DGH_BUILD_BENCH=ON
 
-.PHONY: all build run test deps test-deps server web web-deps test-cpp test-web test-e2e test-compat test-bench-smoke bench format clean
+.PHONY: all build run test deps test-deps server web web-deps test-cpp test-web test-e2e test-compat test-bench-smoke bench format format-check clean
 
 all: build
 
@@ -64,7 +64,11 @@ test-compat: server test-deps tests/compat/node_modules/.installed
 test-bench-smoke: test-cpp
 	GATEHOUSE_BIN=$(CURDIR)/build/gatehouse GH_MICRO_BIN=$(CURDIR)/$(BUILD_DIR)/bench/gh_micro_bench bench/run.sh --smoke
 
-test: test-cpp test-web test-e2e test-compat test-bench-smoke
+format-check: web-deps
+	clang-format --dry-run -Werror $$(git ls-files '*.h' '*.cc')
+	cd web && npx prettier --check . --log-level warn
+
+test: format-check test-cpp test-web test-e2e test-compat test-bench-smoke
 
 bench:
 	@scripts/install-deps.sh bench
