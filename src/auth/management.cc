@@ -250,10 +250,12 @@ Status Management::set_password(const std::string& user_id, const std::string& p
 }
 
 Status Management::expire_password(const std::string& user_id, const Origin& origin) {
+  auto user = store_.get_user_by_id(user_id);
+  if (!user) return user.error();
   auto cred = store_.get_password(user_id);
   if (!cred) return cred.error();
   if (auto st = store_.set_password_hash(user_id, cred->hash, true); !st) return st;
-  audit_.record(origin, "user.password.expired", true, user_id);
+  audit_.record(origin, "user.password.expired", true, user_id, user->login_id);
   return ok_status();
 }
 
