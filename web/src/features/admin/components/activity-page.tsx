@@ -1,10 +1,11 @@
 import { useId, type ReactNode } from 'react';
-import { Alert, Button, Card, Skeleton } from '@/components/ui';
+import { Button, Card, Skeleton } from '@/components/ui';
 import { plural } from '../api/format';
 import { dailyCounts, searchAudit } from '../api/mgmt';
 import type { AuditEvent } from '../api/types';
 import { useMgmtQuery, type MgmtQuery } from '../hooks/use-mgmt';
 import { SigninsChart } from './signins-chart';
+import { LoadError } from './load-error';
 import { When } from './when';
 
 const LIST_LENGTH = 10;
@@ -69,7 +70,11 @@ export function ActivityPage() {
           </Button>
         </div>
         {daily.status === 'error' ? (
-          <LoadError what="the sign-in chart" query={daily} />
+          <LoadError
+            what="the sign-in chart"
+            error={daily.error}
+            onRetry={daily.reload}
+          />
         ) : daily.status === 'loading' || !daily.data ? (
           <div
             className="chart chart--loading"
@@ -130,7 +135,11 @@ function EventList({
     <Card className="admin-events" aria-labelledby={headingId}>
       <h2 id={headingId}>{title}</h2>
       {query.status === 'error' ? (
-        <LoadError what={title.toLowerCase()} query={query} />
+        <LoadError
+          what={title.toLowerCase()}
+          error={query.error}
+          onRetry={query.reload}
+        />
       ) : !shown ? (
         <div className="admin-skeleton" aria-busy="true" aria-label={`Loading ${title}`}>
           {Array.from({ length: 3 }, (_, i) => (
@@ -165,25 +174,6 @@ function EventList({
         </ol>
       )}
     </Card>
-  );
-}
-
-function LoadError({
-  what,
-  query,
-}: {
-  what: string;
-  query: Pick<MgmtQuery<unknown>, 'error' | 'reload'>;
-}) {
-  return (
-    <div className="admin-state">
-      <Alert tone="error" title={`Couldn’t load ${what}`}>
-        <p>{query.error}</p>
-      </Alert>
-      <Button variant="secondary" onClick={query.reload}>
-        Try again
-      </Button>
-    </div>
   );
 }
 

@@ -12,6 +12,7 @@ import {
 import type { Permission, Role } from '../api/types';
 import { useMgmtAction, useMgmtQuery } from '../hooks/use-mgmt';
 import { Confirm } from './confirm';
+import { LoadError } from './load-error';
 import { RoleForm } from './role-form';
 
 /** The role the console itself depends on: it can be edited but not renamed or deleted. */
@@ -133,14 +134,7 @@ function RolesCard({
       )}
 
       {status === 'error' ? (
-        <div className="admin-state">
-          <Alert tone="error" title="Couldn’t load roles">
-            <p>{error}</p>
-          </Alert>
-          <Button variant="secondary" onClick={onRetry}>
-            Try again
-          </Button>
-        </div>
+        <LoadError what="roles" error={error} onRetry={onRetry} />
       ) : roles === undefined ? (
         <ListSkeleton label="Loading roles" />
       ) : roles.length === 0 ? (
@@ -274,14 +268,7 @@ function PermissionsCard({
       </p>
 
       {status === 'error' ? (
-        <div className="admin-state">
-          <Alert tone="error" title="Couldn’t load permissions">
-            <p>{error}</p>
-          </Alert>
-          <Button variant="secondary" onClick={onRetry}>
-            Try again
-          </Button>
-        </div>
+        <LoadError what="permissions" error={error} onRetry={onRetry} />
       ) : permissions === undefined ? (
         <ListSkeleton label="Loading permissions" />
       ) : permissions.length === 0 ? (

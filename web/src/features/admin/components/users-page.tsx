@@ -6,6 +6,7 @@ import { listRoles, searchUsers, USERS_PAGE_SIZE } from '../api/mgmt';
 import { loginIdOf, type ManagedUser } from '../api/types';
 import { useMgmtQuery } from '../hooks/use-mgmt';
 import { CreateUserForm } from './create-user-form';
+import { LoadError } from './load-error';
 import { StatusBadge } from './status-badge';
 import { UserPanel } from './user-panel';
 import { When } from './when';
@@ -128,14 +129,7 @@ export function UsersPage() {
       >
         <Card className="admin-users__list" aria-label="Users">
           {users.status === 'error' ? (
-            <div className="admin-state">
-              <Alert tone="error" title="Couldn’t load users">
-                <p>{users.error}</p>
-              </Alert>
-              <Button variant="secondary" onClick={users.reload}>
-                Try again
-              </Button>
-            </div>
+            <LoadError what="users" error={users.error} onRetry={users.reload} />
           ) : users.status === 'loading' ? (
             <UsersSkeleton />
           ) : users.data && users.data.users.length === 0 ? (
