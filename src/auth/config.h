@@ -23,8 +23,4 @@ struct AuthConfig {
   std::vector<std::string> default_roles;  // given on sign-up
 };
 
-// A new password as it will be stored: checked against the policy (a readable
-// kInvalidArgument), then hashed with Argon2id. Slow: call from a worker thread.
-Result<std::string> hash_new_password(const AuthConfig& config, std::string_view password);
-
 }  // namespace gh::auth

@@ -23,8 +23,9 @@ Status check_name(std::string_view kind, const std::string& name) {
   return ok_status();
 }
 
-Directory::Directory(const AuthConfig& config, store::Store& store, Audit& audit, Clock clock)
-    : config_(config), store_(store), audit_(audit), clock_(std::move(clock)) {}
+Directory::Directory(const AuthConfig& config, PasswordHasher& hasher, store::Store& store,
+                     Audit& audit, Clock clock)
+    : config_(config), hasher_(hasher), store_(store), audit_(audit), clock_(std::move(clock)) {}
 
 Status Directory::seed_default_roles() {
   auto seeded = store_.get_meta("seeded_default_roles");
@@ -49,7 +50,7 @@ Result<store::User> Directory::add_user(const std::string& email, const std::str
   if (!looks_like_email(*login_id)) {
     return make_error(Errc::kInvalidArgument, "'" + *login_id + "' is not an email address");
   }
-  auto hash = hash_new_password(config_, password);
+  auto hash = hasher_.hash_new(password);
   if (!hash) return hash.error();
   store::NewUser nu;
   nu.id = crypto::random_id('U');

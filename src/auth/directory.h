@@ -7,6 +7,7 @@
 
 #include "auth/audit.h"
 #include "auth/config.h"
+#include "auth/password_hasher.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "store/store.h"
@@ -15,7 +16,8 @@ namespace gh::auth {
 
 class Directory {
  public:
-  Directory(const AuthConfig& config, store::Store& store, Audit& audit, Clock clock);
+  Directory(const AuthConfig& config, PasswordHasher& hasher, store::Store& store, Audit& audit,
+            Clock clock);
 
   // Creates the tutorial's roles (teacher, student) and `admin` the first time
   // the data directory is used; later deletions are respected.
@@ -30,6 +32,7 @@ class Directory {
 
  private:
   const AuthConfig& config_;
+  PasswordHasher& hasher_;
   store::Store& store_;
   Audit& audit_;
   Clock clock_;

@@ -50,8 +50,9 @@ std::vector<std::string> current_roles(const store::User& u, const std::string& 
 
 }  // namespace
 
-Management::Management(const AuthConfig& config, store::Store& store, Audit& audit, Clock clock)
-    : config_(config), store_(store), audit_(audit), clock_(std::move(clock)) {}
+Management::Management(const AuthConfig& config, PasswordHasher& hasher, store::Store& store,
+                       Audit& audit, Clock clock)
+    : config_(config), hasher_(hasher), store_(store), audit_(audit), clock_(std::move(clock)) {}
 
 Result<store::User> Management::create_user(const CreateUserInput& in, const Origin& origin) {
   auto login_id = normalize_login_id(in.login_id);
@@ -59,7 +60,7 @@ Result<store::User> Management::create_user(const CreateUserInput& in, const Ori
   if (auto st = check_status(in.status); !st) return st.error();
   store::NewUser nu;
   if (!in.password.empty()) {
-    auto hash = hash_new_password(config_, in.password);
+    auto hash = hasher_.hash_new(in.password);
     if (!hash) return hash.error();
     nu.password_hash = std::move(*hash);
   }
@@ -241,7 +242,7 @@ Status Management::set_password(const std::string& user_id, const std::string& p
                                 bool temporary, const Origin& origin) {
   auto user = store_.get_user_by_id(user_id);
   if (!user) return user.error();
-  auto hash = hash_new_password(config_, password);
+  auto hash = hasher_.hash_new(password);
   if (!hash) return hash.error();
   if (auto st = store_.set_password_hash(user_id, *hash, temporary); !st) return st;
   audit_.record(origin, "user.password.set", true, user_id, user->login_id,

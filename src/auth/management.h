@@ -14,6 +14,7 @@
 
 #include "auth/audit.h"
 #include "auth/config.h"
+#include "auth/password_hasher.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "store/store.h"
@@ -36,7 +37,8 @@ struct CreateUserInput {
 
 class Management {
  public:
-  Management(const AuthConfig& config, store::Store& store, Audit& audit, Clock clock);
+  Management(const AuthConfig& config, PasswordHasher& hasher, store::Store& store, Audit& audit,
+             Clock clock);
 
   // --- users ---
   Result<store::User> create_user(const CreateUserInput& in, const Origin& origin);
@@ -90,6 +92,7 @@ class Management {
   std::mutex edit_mu_;
 
   const AuthConfig& config_;
+  PasswordHasher& hasher_;
   store::Store& store_;
   Audit& audit_;
   Clock clock_;

@@ -1,7 +1,6 @@
 #include "auth/password_strategy.h"
 
 #include "auth/login_id.h"
-#include "crypto/password.h"
 #include "crypto/random.h"
 
 namespace gh::auth {
@@ -12,9 +11,11 @@ Error invalid_credentials() {
 }
 }  // namespace
 
-PasswordStrategy::PasswordStrategy(const AuthConfig& config, store::Store& store,
-                                   SessionService& sessions, Audit& audit, Clock clock)
+PasswordStrategy::PasswordStrategy(const AuthConfig& config, PasswordHasher& hasher,
+                                   store::Store& store, SessionService& sessions, Audit& audit,
+                                   Clock clock)
     : config_(config),
+      hasher_(hasher),
       store_(store),
       sessions_(sessions),
       audit_(audit),
@@ -30,7 +31,7 @@ Result<Authenticated> PasswordStrategy::sign_up(const SignUpInput& input, const 
   } else if (existing.code() != Errc::kUserNotFound) {
     return existing.error();
   }
-  auto hash = hash_new_password(config_, input.password);
+  auto hash = hasher_.hash_new(input.password);
   if (!hash) return hash.error();
 
   store::NewUser nu;
@@ -64,16 +65,10 @@ Result<store::User> PasswordStrategy::check(std::string_view login_id, std::stri
       return cred.error();
     }
   }
-  if (hash.empty()) {
-    // Same work as a wrong password, so timing does not reveal the account.
-    (void)crypto::verify_password(crypto::dummy_password_hash(), password);
-    return invalid_credentials();
-  }
-  if (!crypto::verify_password(hash, password)) return invalid_credentials();
-  if (crypto::needs_rehash(hash, config_.argon2)) {
-    if (auto rehashed = crypto::hash_password(password, config_.argon2); rehashed) {
-      (void)store_.set_password_hash(user->id, *rehashed, *expired);
-    }
+  // An empty hash (unknown account) costs a dummy verification: same time, same answer.
+  if (!hasher_.verify(hash, password)) return invalid_credentials();
+  if (auto rehashed = hasher_.rehash_if_needed(hash, password)) {
+    (void)store_.set_password_hash(user->id, *rehashed, *expired);
   }
   return user;
 }
@@ -121,7 +116,7 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
     return user.error();
   }
   if (user->status != "enabled") return make_error(Errc::kUserDisabled, "User is disabled");
-  auto hash = hash_new_password(config_, new_password);
+  auto hash = hasher_.hash_new(new_password);
   if (!hash) return hash.error();
   if (auto st = store_.set_password_hash(user->id, *hash, false); !st) return st.error();
   user->has_password = true;
@@ -134,7 +129,7 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
 
 Status PasswordStrategy::update(const std::string& user_id, std::string_view new_password,
                                 const Origin& origin) {
-  auto hash = hash_new_password(config_, new_password);
+  auto hash = hasher_.hash_new(new_password);
   if (!hash) return hash.error();
   if (auto st = store_.set_password_hash(user_id, *hash, false); !st) return st;
   audit_.record(origin, "user.password.update", true, user_id);

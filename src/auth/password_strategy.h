@@ -1,7 +1,7 @@
 // PasswordStrategy: sign-up and sign-in with a login id and a password.
 //
-// Passwords are hashed with Argon2id (crypto/password.h) — slow on purpose, so
-// call this from a worker thread. An unknown login id and a wrong password are
+// Passwords are hashed with Argon2id through the PasswordHasher — slow on purpose,
+// so call this from a worker thread. An unknown login id and a wrong password are
 // indistinguishable: same error, and the unknown case verifies against a dummy
 // hash so it takes as long.
 #pragma once
@@ -10,6 +10,7 @@
 
 #include "auth/audit.h"
 #include "auth/config.h"
+#include "auth/password_hasher.h"
 #include "auth/session_service.h"
 #include "common/clock.h"
 #include "common/result.h"
@@ -27,8 +28,8 @@ struct SignUpInput {
 
 class PasswordStrategy {
  public:
-  PasswordStrategy(const AuthConfig& config, store::Store& store, SessionService& sessions,
-                   Audit& audit, Clock clock);
+  PasswordStrategy(const AuthConfig& config, PasswordHasher& hasher, store::Store& store,
+                   SessionService& sessions, Audit& audit, Clock clock);
 
   Result<Authenticated> sign_up(const SignUpInput& input, const Origin& origin);
   Result<Authenticated> sign_in(std::string_view login_id, std::string_view password,
@@ -42,6 +43,7 @@ class PasswordStrategy {
 
  private:
   const AuthConfig& config_;
+  PasswordHasher& hasher_;
   store::Store& store_;
   // The user behind login_id if `password` is theirs; the same error for an
   // unknown account and a wrong password, in the same time.

@@ -92,8 +92,13 @@ const std::vector<Option>& options() {
        show_num(&Config::argon2_iterations), set_int<int64_t>(&Config::argon2_iterations, 2, 100)},
       {"io-threads", "GATEHOUSE_IO_THREADS", "threads running the network event loop", false,
        show_num(&Config::io_threads), set_int(&Config::io_threads, 1, 64)},
-      {"workers", "GATEHOUSE_WORKERS", "worker threads for password hashing and database calls",
-       false, show_num(&Config::workers), set_int(&Config::workers, 1, 256)},
+      {"workers", "GATEHOUSE_WORKERS",
+       "worker threads for password hashing, token signing and database calls", false,
+       show_num(&Config::workers), set_int(&Config::workers, 1, 256)},
+      {"hash-concurrency", "GATEHOUSE_HASH_CONCURRENCY",
+       "Argon2id hashes computed at once, each holding --argon2-memory-kib (about the number "
+       "of cores)",
+       false, show_num(&Config::hash_concurrency), set_int(&Config::hash_concurrency, 1, 256)},
       {"worker-nice", "GATEHOUSE_WORKER_NICE",
        "nice value of the worker threads, so hashing never starves the network threads "
        "(0 = same priority)",

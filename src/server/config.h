@@ -26,6 +26,7 @@ struct Config {
   int64_t argon2_iterations = 2;
   int io_threads = 1;
   int workers = 2;
+  int hash_concurrency = 2;
   int worker_nice = 10;
   int64_t body_limit = 1024 * 1024;
   std::vector<std::string> cors_origins;

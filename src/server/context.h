@@ -11,6 +11,7 @@
 #include "auth/key_ring.h"
 #include "auth/management.h"
 #include "auth/mgmt_keys.h"
+#include "auth/password_hasher.h"
 #include "auth/password_strategy.h"
 #include "auth/session_service.h"
 #include "common/clock.h"
@@ -26,6 +27,7 @@ struct Context {
   Clock clock = system_clock();
   std::unique_ptr<store::Store> store;
   std::shared_ptr<auth::KeyRing> keys;
+  std::unique_ptr<auth::PasswordHasher> hasher;
   std::unique_ptr<auth::Audit> audit;
   std::unique_ptr<auth::Directory> directory;
   std::unique_ptr<auth::SessionService> sessions;

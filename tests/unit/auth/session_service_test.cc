@@ -34,7 +34,9 @@ class SessionServiceTest : public ::testing::Test {
     Clock clock = [this] { return now_; };
     audit_ = std::make_unique<Audit>(*store_, clock);
     sessions_ = std::make_unique<SessionService>(config_, *store_, *keys, *audit_, clock);
-    passwords_ = std::make_unique<PasswordStrategy>(config_, *store_, *sessions_, *audit_, clock);
+    hasher_ = std::make_unique<PasswordHasher>(config_, 1);
+    passwords_ =
+        std::make_unique<PasswordStrategy>(config_, *hasher_, *store_, *sessions_, *audit_, clock);
     auto a = passwords_->sign_up({"ann@example.com", "long enough pw", "Ann", "", ""}, {});
     ASSERT_TRUE(a.ok());
     first_ = *a;
@@ -52,6 +54,7 @@ class SessionServiceTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Audit> audit_;
   std::unique_ptr<SessionService> sessions_;
+  std::unique_ptr<PasswordHasher> hasher_;
   std::unique_ptr<PasswordStrategy> passwords_;
   Authenticated first_;
 };
