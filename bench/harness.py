@@ -16,8 +16,6 @@ python3-jwt, gnuplot-nox): run it with /usr/bin/python3.
 
 import argparse
 import concurrent.futures
-import ctypes
-import ctypes.util
 import datetime
 import http.client
 import json
@@ -208,7 +206,8 @@ class Gatehouse:
         return [self.binary, "serve", "--address", HOST, "--port", str(port), "--data", data,
                 "--project-id", self.project_id, "--web-dir", os.path.join(data, "no-web"),
                 "--session-ttl", "3600", "--refresh-grace", "300",
-                "--io-threads", str(a.io_threads), "--workers", str(a.workers)] + (
+                "--io-threads", str(a.io_threads), "--workers", str(a.workers),
+                "--hash-concurrency", str(a.hash_concurrency)] + (
                     # A smoke checks the plumbing: hashing at normal priority, so a busy
                     # machine cannot starve every sign-in out of its short window.
                     ["--worker-nice", "0"] if a.smoke else [])
@@ -351,53 +350,18 @@ def run_wrk(port, path, conns, duration, headers=(), scripts=(), env=None, timeo
 
 
 # ---------------------------------------------------------------------------------------
-# Raw Argon2id rate: libsodium's crypto_pwhash_str_verify, the call the server makes per
-# sign-in, through ctypes (which releases the GIL), in N threads.
+# Raw Argon2id rate: bench/hash_rate.cc (gh_hash_rate) runs libsodium's
+# crypto_pwhash_str_verify, the call the server makes per sign-in, in N threads; with
+# --signs 2 it also signs the two RS256 JWTs every sign-in returns.
 
 
-class Sodium:
-    ALG_ARGON2ID13 = 2
-    STRBYTES = 128
-
-    def __init__(self):
-        name = ctypes.util.find_library("sodium") or "libsodium.so.23"
-        self.lib = ctypes.CDLL(name)
-        if self.lib.sodium_init() < 0:
-            raise BenchError("sodium_init failed")
-        self.lib.crypto_pwhash_str_alg.argtypes = [
-            ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulonglong, ctypes.c_ulonglong,
-            ctypes.c_size_t, ctypes.c_int]
-        self.lib.crypto_pwhash_str_verify.argtypes = [ctypes.c_char_p, ctypes.c_char_p,
-                                                      ctypes.c_ulonglong]
-
-    def hash(self, pw, ops, mem_bytes):
-        out = ctypes.create_string_buffer(self.STRBYTES)
-        if self.lib.crypto_pwhash_str_alg(out, pw, len(pw), ops, mem_bytes,
-                                          self.ALG_ARGON2ID13) != 0:
-            raise BenchError("crypto_pwhash_str_alg failed")
-        return out.value
-
-    def verify_rate(self, threads, duration, ops, mem_bytes):
-        pw = b"Bench-password-1"
-        encoded = self.hash(pw, ops, mem_bytes)
-        counts = [0] * threads
-        end = time.monotonic() + duration
-
-        def work(i):
-            while time.monotonic() < end:
-                if self.lib.crypto_pwhash_str_verify(encoded, pw, len(pw)) != 0:
-                    raise BenchError("verify failed")
-                counts[i] += 1
-
-        t0 = time.monotonic()
-        ts = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
-        for t in ts:
-            t.start()
-        for t in ts:
-            t.join()
-        elapsed = time.monotonic() - t0
-        return {"threads": threads, "hashes": sum(counts), "seconds": elapsed,
-                "rate": sum(counts) / elapsed}
+def hash_rate(binary, threads, seconds, iterations, memory_kib, signs=0):
+    cmd = [binary, "--threads", str(threads), "--seconds", str(seconds), "--iterations",
+           str(iterations), "--memory-kib", str(memory_kib), "--signs", str(signs)]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    if r.returncode != 0:
+        raise BenchError(f"gh_hash_rate failed ({r.returncode}): {r.stderr.strip()}")
+    return json.loads(r.stdout)
 
 
 # ---------------------------------------------------------------------------------------
@@ -541,31 +505,35 @@ class Bench:
         return self.record("signin", "gatehouse", "argon2id", d, rep)
 
     def signin_pair(self, conns, rep):
-        """Sign-ins at `conns` between two raw-rate measurements with as many threads as
-        the server can hash with (1 for one connection): the ratio of a pair survives
-        the machine's load changing from one minute to the next."""
-        threads = 1 if conns == 1 else self.args.workers
-        before = self.hash_rate(threads, rep)
+        """Sign-ins at `conns` between raw-rate measurements with as many threads as the
+        server hashes with (1 for one connection): the ratio of a pair survives the
+        machine's load changing from one minute to the next. The same threads hashing and
+        signing a sign-in's two RS256 JWTs give the floor Descope's format sets."""
+        threads = 1 if conns == 1 else self.args.hash_concurrency
+        before = [self.hash_rate(threads, rep, 0), self.hash_rate(threads, rep, 2)]
         d = self.signin_run(conns, rep)
-        after = self.hash_rate(threads, rep)
-        raw = (before["rate"] + after["rate"]) / 2
+        after = [self.hash_rate(threads, rep, 2), self.hash_rate(threads, rep, 0)]
+        raw = (before[0]["rate"] + after[1]["rate"]) / 2
+        signed = (before[1]["rate"] + after[0]["rate"]) / 2
         pair = {"conns": conns, "rep": rep, "threads": threads, "signin_rps": d["rps"],
-                "raw_rate": raw, "ratio": d["rps"] / raw if raw else 0.0}
+                "raw_rate": raw, "ratio": d["rps"] / raw if raw else 0.0,
+                "signed_rate": signed, "signed_ratio": signed / raw if raw else 0.0}
         with self.lock:
             self.results.setdefault("signin_pairs", []).append(pair)
         log(f"signin    {pair['ratio']:.2f} of the raw rate ({threads} thread"
-            f"{'s' if threads > 1 else ''}, {raw:.1f}/s)")
+            f"{'s' if threads > 1 else ''}, {raw:.1f}/s); hash + 2 RS256 signatures "
+            f"{pair['signed_ratio']:.2f}")
         return pair
 
-    def hash_rate(self, threads, rep):
+    def hash_rate(self, threads, rep, signs):
         a = self.args
-        r = self.sodium.verify_rate(threads, a.hash_duration, a.argon2_iterations,
-                                    a.argon2_memory_kib * 1024)
+        r = hash_rate(a.hash_rate, threads, a.hash_duration, a.argon2_iterations,
+                      a.argon2_memory_kib, signs)
         r["rep"] = rep
         with self.lock:
             self.results["argon2"].append(r)
-        log(f"argon2id  raw ({threads} thread{'s' if threads > 1 else ''}) "
-            f"{r['rate']:.1f} hashes/s")
+        log(f"argon2id  raw ({threads} thread{'s' if threads > 1 else ''}"
+            f"{', 2 signatures per hash' if signs else ''}) {r['rate']:.1f} hashes/s")
         return r
 
     def mixed(self, server_name, conns, rep):
@@ -626,7 +594,9 @@ class Bench:
     def run(self):
         a = self.args
         self.workdir = tempfile.mkdtemp(prefix="gh-bench-")
-        self.sodium = Sodium()
+        if not a.hash_rate or not os.path.exists(a.hash_rate):
+            raise BenchError(f"no gh_hash_rate binary at {a.hash_rate} (built with "
+                             "-DGH_BUILD_BENCH=ON, next to gh_micro_bench)")
         self.results["meta"] = meta(a)
         try:
             self.setup(self.workdir)
@@ -750,7 +720,8 @@ def meta(a):
         "loadavg_start": os.getloadavg(),
         "config": {"duration_s": a.duration, "signin_duration_s": a.signin_duration,
                    "repeat": a.repeat, "conns": a.conns, "io_threads": a.io_threads,
-                   "workers": a.workers, "flask_workers": a.flask_workers,
+                   "workers": a.workers, "hash_concurrency": a.hash_concurrency,
+                   "flask_workers": a.flask_workers,
                    "argon2_memory_kib": a.argon2_memory_kib,
                    "argon2_iterations": a.argon2_iterations,
                    "mixed_signin_conns": a.mixed_signin_conns,
@@ -764,6 +735,7 @@ def main():
     p.add_argument("--baseline", help="a second gatehouse binary measured as a peer "
                                       "(before/after comparisons of a change)")
     p.add_argument("--micro", help="gh_micro_bench binary (Google Benchmark)")
+    p.add_argument("--hash-rate", help="gh_hash_rate binary (default: next to --micro)")
     p.add_argument("--smoke", action="store_true",
                    help="every scenario once, 1 s, in parallel; writes nothing in the tree")
     p.add_argument("--out", help="directory for RESULTS.md, results.json and the chart "
@@ -777,6 +749,8 @@ def main():
     p.add_argument("--startups", type=int, default=5, help="warm starts timed")
     p.add_argument("--io-threads", type=int, default=1)
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    p.add_argument("--hash-concurrency", type=int, default=os.cpu_count() or 2,
+                   help="Argon2id hashes at once in the server, and threads of the raw rate")
     p.add_argument("--flask-workers", type=int, default=os.cpu_count() or 2,
                    help="gunicorn workers (one per core)")
     p.add_argument("--argon2-memory-kib", type=int, default=19456)
@@ -785,6 +759,8 @@ def main():
     p.add_argument("--keep", action="store_true", help="keep the temporary work directory")
     a = p.parse_args()
     a.conns = [int(c) for c in a.conns.split(",")]
+    if not a.hash_rate and a.micro:
+        a.hash_rate = os.path.join(os.path.dirname(a.micro), "gh_hash_rate")
     if a.smoke:
         # Sign-ins get 3 s: in a smoke every scenario runs at once, and one sign-in can wait
         # over a second behind the loaded scenario's, which left a 1 s window empty.

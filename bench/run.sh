@@ -11,7 +11,7 @@
 #                                a subset, with an older build measured as a peer
 #
 # Environment: GATEHOUSE_BIN (server binary; the full run builds its own unless set),
-# GH_MICRO_BIN (micro-benchmark binary), BENCH_BUILD_DIR (default build/bench),
+# GH_MICRO_BIN (micro-benchmark binary; gh_hash_rate is taken from the same directory), BENCH_BUILD_DIR (default build/bench),
 # JOBS (compile jobs, default 2). Other flags: bench/harness.py --help.
 set -euo pipefail
 
@@ -55,7 +55,7 @@ else
     cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DGH_BUILD_TESTS=OFF \
       -DGH_BUILD_BENCH=ON >/dev/null
   fi
-  targets=(--target gh_micro_bench)
+  targets=(--target gh_micro_bench --target gh_hash_rate)
   [[ -z "$bin" ]] && targets+=(--target gatehouse)
   cmake --build "$build" -j "${JOBS:-2}" "${targets[@]}"
   bin="${bin:-$build/gatehouse}"
