@@ -273,11 +273,35 @@ struct Server::Impl {
     }
     auto match = std::get<Router::Match>(m);
     if (match.options.inline_on_io) co_return call_handler(*match.handler, req, *this);
-    // Run on the worker pool; the coroutine resumes on this connection's strand.
-    co_return co_await asio::co_spawn(
-        pool,
-        [&]() -> asio::awaitable<Response> { co_return call_handler(*match.handler, req, *this); },
-        asio::use_awaitable);
+    co_return co_await on_worker([&] { return call_handler(*match.handler, req, *this); });
+  }
+
+  // Runs fn on the worker pool and resumes the awaiting coroutine on its own executor
+  // (this connection's) as soon as fn returns. asio::co_spawn(pool, …) would first post
+  // its completion back to the pool, behind every task queued there: with 256 sign-ins
+  // waiting, the finished ones' responses all left together when the queue ran dry.
+  template <typename Fn>
+  asio::awaitable<Response> on_worker(Fn fn) {
+    return asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr, Response)>(
+        [this](auto handler, Fn fn) {
+          auto resume = asio::prefer(asio::get_associated_executor(handler),
+                                     asio::execution::outstanding_work.tracked);
+          asio::post(pool, [fn = std::move(fn), handler = std::move(handler),
+                            resume = std::move(resume)]() mutable {
+            std::exception_ptr error;
+            Response res;
+            try {
+              res = fn();
+            } catch (...) {
+              error = std::current_exception();
+            }
+            asio::post(resume,
+                       [handler = std::move(handler), error, res = std::move(res)]() mutable {
+                         std::move(handler)(error, std::move(res));
+                       });
+          });
+        },
+        asio::use_awaitable, std::move(fn));
   }
 
   static Request to_request(bhttp::request<bhttp::string_body>& msg, const std::string& remote) {
