@@ -380,6 +380,28 @@ TEST_F(WorkerQueueTest, EachQueuedSignInIsAnsweredWhenItsHashIsDone) {
       << " s, last after " << std::chrono::duration<double>(at.back()).count() << " s";
 }
 
+TEST_F(WorkerQueueTest, WorkerAnswersReachTheirConnectionsWithSeveralIoThreads) {
+  // Connections on two I/O threads each resume on their own strand after the worker.
+  ASSERT_NO_FATAL_FAILURE(Start({"--io-threads", "2", "--workers", "2"}));
+  const std::string email = unique_email("strands");
+  api().must_sign_up(email);
+  std::vector<std::future<Login>> logins;
+  for (int i = 0; i < 8; ++i) {
+    logins.push_back(std::async(std::launch::async, [&] { return api().must_sign_in(email); }));
+  }
+  std::vector<std::future<HttpResponse>> refreshed;
+  for (auto& l : logins) {
+    Login login = l.get();
+    refreshed.push_back(
+        std::async(std::launch::async, [&, t = login.refresh] { return api().refresh(t); }));
+  }
+  for (auto& r : refreshed) {
+    auto res = r.get();
+    EXPECT_EQ(res.status, 200) << res.body << res.transport_error;
+    EXPECT_TRUE(res.obj().contains("sessionJwt")) << res.body;
+  }
+}
+
 class LoggingTest : public OwnServerTest {};
 
 TEST_F(LoggingTest, RequestLogsNeverContainSecrets) {
