@@ -1,12 +1,11 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useDescope } from '@descope/react-sdk';
 import {
   describeAuthError,
   ERROR_PASSWORD_EXPIRED,
-  NETWORK_ERROR,
-  type AuthErrorView,
   type AuthMode,
 } from '../api/auth-errors';
+import { useSdkCall } from './use-sdk-call';
 
 export type PasswordCredentials = {
   name: string;
@@ -25,18 +24,12 @@ export type ExpiredPassword = { loginId: string; password: string };
  */
 export function usePasswordAuth() {
   const { password } = useDescope();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<AuthErrorView | null>(null);
+  const { run, pending, error, setError } = useSdkCall();
   const [expired, setExpired] = useState<ExpiredPassword | null>(null);
-  const inFlight = useRef(false);
 
   const submit = useCallback(
-    async (mode: AuthMode, { name, email, password: secret }: PasswordCredentials) => {
-      if (inFlight.current) return false;
-      inFlight.current = true;
-      setPending(true);
-      setError(null);
-      try {
+    (mode: AuthMode, { name, email, password: secret }: PasswordCredentials) =>
+      run(async () => {
         const loginId = email.trim();
         const response =
           mode === 'signIn'
@@ -45,30 +38,17 @@ export function usePasswordAuth() {
                 name: name.trim(),
                 email: loginId,
               });
-        if (!response.ok) {
-          if (mode === 'signIn' && response.error?.errorCode === ERROR_PASSWORD_EXPIRED) {
-            setExpired({ loginId, password: secret });
-            setPending(false);
-            return false;
-          }
-          setError(describeAuthError(mode, response));
-          setPending(false);
-          return false;
+        if (response.ok) return null;
+        if (mode === 'signIn' && response.error?.errorCode === ERROR_PASSWORD_EXPIRED) {
+          setExpired({ loginId, password: secret });
+          return 'handled';
         }
-        // Stay busy: the page moves on as soon as the SDK publishes the session.
-        return true;
-      } catch {
-        setError(NETWORK_ERROR);
-        setPending(false);
-        return false;
-      } finally {
-        inFlight.current = false;
-      }
-    },
-    [password],
+        return describeAuthError(mode, response);
+      }),
+    [password, run],
   );
 
-  const clearError = useCallback(() => setError(null), []);
+  const clearError = useCallback(() => setError(null), [setError]);
   const clearExpired = useCallback(() => setExpired(null), []);
   return { submit, pending, error, clearError, expired, clearExpired };
 }

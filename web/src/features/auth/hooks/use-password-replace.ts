@@ -1,10 +1,7 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback } from 'react';
 import { useDescope } from '@descope/react-sdk';
-import {
-  describeReplaceError,
-  NETWORK_ERROR,
-  type AuthErrorView,
-} from '../api/auth-errors';
+import { describeReplaceError } from '../api/auth-errors';
+import { useSdkCall } from './use-sdk-call';
 
 /**
  * Replaces an expired password with `password.replace` (old + new password).
@@ -13,34 +10,15 @@ import {
  */
 export function usePasswordReplace() {
   const { password } = useDescope();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<AuthErrorView | null>(null);
-  const inFlight = useRef(false);
+  const { run, pending, error, setError } = useSdkCall();
 
   const replace = useCallback(
-    async (loginId: string, oldPassword: string, newPassword: string) => {
-      if (inFlight.current) return false;
-      inFlight.current = true;
-      setPending(true);
-      setError(null);
-      try {
+    (loginId: string, oldPassword: string, newPassword: string) =>
+      run(async () => {
         const response = await password.replace(loginId, oldPassword, newPassword);
-        if (!response.ok) {
-          setError(describeReplaceError(response));
-          setPending(false);
-          return false;
-        }
-        // Stay busy: the page moves on as soon as the SDK publishes the session.
-        return true;
-      } catch {
-        setError(NETWORK_ERROR);
-        setPending(false);
-        return false;
-      } finally {
-        inFlight.current = false;
-      }
-    },
-    [password],
+        return response.ok ? null : describeReplaceError(response);
+      }),
+    [password, run],
   );
 
   return { replace, pending, error, setError };
