@@ -505,8 +505,11 @@ struct Server::Impl {
       snapshot.assign(conns.begin(), conns.end());
     }
     for (auto& c : snapshot) {
+      // Runs on the connection's executor, by which time its session may have closed the
+      // socket: the error_code overload, because the throwing one ended the process.
       asio::post(c->stream.get_executor(), [c] {
-        if (!c->busy) c->stream.socket().cancel();
+        beast::error_code ignored_ec;
+        if (!c->busy) c->stream.socket().cancel(ignored_ec);
       });
     }
     asio::co_spawn(ioc, drain(), asio::detached);
