@@ -33,11 +33,16 @@ namespace gh::test {
 namespace {
 
 // The environment of the parent without GATEHOUSE_* (so a developer's shell
-// settings cannot change what the tests see).
+// settings cannot change what the tests see). GH_API_IO_THREADS=N runs every
+// server with N I/O threads (ctest api.AllSuitesTwoIoThreads); a test's own
+// --io-threads flag still wins.
 std::vector<std::string> clean_environment() {
   std::vector<std::string> env;
   for (char** e = environ; e && *e; ++e) {
     if (std::strncmp(*e, "GATEHOUSE_", 10) != 0) env.emplace_back(*e);
+  }
+  if (const char* io = std::getenv("GH_API_IO_THREADS"); io && *io) {
+    env.push_back(std::string("GATEHOUSE_IO_THREADS=") + io);
   }
   return env;
 }
