@@ -787,7 +787,7 @@ def main():
     if a.smoke:
         # Sign-ins get 3 s: in a smoke every scenario runs at once, and one sign-in can wait
         # over a second behind the loaded scenario's, which left a 1 s window empty.
-        a.duration, a.signin_duration, a.hash_duration, a.repeat, a.startups = 1, 3, 1.0, 1, 1
+        a.duration, a.signin_duration, a.hash_duration, a.repeat, a.startups = 1, 3, 0.5, 1, 1
 
     def on_signal(signum, _frame):
         raise SystemExit(128 + signum)

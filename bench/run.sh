@@ -5,7 +5,7 @@
 #                                about 12 minutes, writes bench/RESULTS.md,
 #                                bench/results.json and bench/throughput.svg
 #   bench/run.sh --smoke         every scenario once, 1 s, in parallel (make test): about
-#                                5 s, writes nothing in the tree, ends with "N passed, N
+#                                13 s, writes nothing in the tree, ends with "N passed, N
 #                                failed" and exits non-zero if a scenario fails
 #   bench/run.sh --only get_roles --repeat 1 --baseline /path/to/old/gatehouse
 #                                a subset, with an older build measured as a peer
