@@ -23,9 +23,8 @@ Status check_name(std::string_view kind, const std::string& name) {
   return ok_status();
 }
 
-Directory::Directory(const AuthConfig& config, PasswordHasher& hasher, store::Store& store,
-                     Audit& audit, Clock clock)
-    : config_(config), hasher_(hasher), store_(store), audit_(audit), clock_(std::move(clock)) {}
+Directory::Directory(PasswordHasher& hasher, store::Store& store, Audit& audit, Clock clock)
+    : hasher_(hasher), store_(store), audit_(audit), clock_(std::move(clock)) {}
 
 Status Directory::seed_default_roles() {
   auto seeded = store_.get_meta("seeded_default_roles");

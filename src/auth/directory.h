@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "auth/audit.h"
-#include "auth/config.h"
 #include "auth/password_hasher.h"
 #include "common/clock.h"
 #include "common/result.h"
@@ -16,8 +15,7 @@ namespace gh::auth {
 
 class Directory {
  public:
-  Directory(const AuthConfig& config, PasswordHasher& hasher, store::Store& store, Audit& audit,
-            Clock clock);
+  Directory(PasswordHasher& hasher, store::Store& store, Audit& audit, Clock clock);
 
   // Creates the tutorial's roles (teacher, student) and `admin` the first time
   // the data directory is used; later deletions are respected.
@@ -31,7 +29,6 @@ class Directory {
   Result<std::vector<store::Role>> list_roles();
 
  private:
-  const AuthConfig& config_;
   PasswordHasher& hasher_;
   store::Store& store_;
   Audit& audit_;

@@ -50,9 +50,8 @@ std::vector<std::string> current_roles(const store::User& u, const std::string& 
 
 }  // namespace
 
-Management::Management(const AuthConfig& config, PasswordHasher& hasher, store::Store& store,
-                       Audit& audit, Clock clock)
-    : config_(config), hasher_(hasher), store_(store), audit_(audit), clock_(std::move(clock)) {}
+Management::Management(PasswordHasher& hasher, store::Store& store, Audit& audit, Clock clock)
+    : hasher_(hasher), store_(store), audit_(audit), clock_(std::move(clock)) {}
 
 Result<store::User> Management::create_user(const CreateUserInput& in, const Origin& origin) {
   auto login_id = normalize_login_id(in.login_id);

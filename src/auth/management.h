@@ -13,7 +13,6 @@
 #include <vector>
 
 #include "auth/audit.h"
-#include "auth/config.h"
 #include "auth/password_hasher.h"
 #include "common/clock.h"
 #include "common/result.h"
@@ -37,8 +36,7 @@ struct CreateUserInput {
 
 class Management {
  public:
-  Management(const AuthConfig& config, PasswordHasher& hasher, store::Store& store, Audit& audit,
-             Clock clock);
+  Management(PasswordHasher& hasher, store::Store& store, Audit& audit, Clock clock);
 
   // --- users ---
   Result<store::User> create_user(const CreateUserInput& in, const Origin& origin);
@@ -91,7 +89,6 @@ class Management {
   // keeps concurrent edits in this process from losing each other's changes.
   std::mutex edit_mu_;
 
-  const AuthConfig& config_;
   PasswordHasher& hasher_;
   store::Store& store_;
   Audit& audit_;

@@ -51,14 +51,14 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   ctx->hasher = std::make_unique<auth::PasswordHasher>(a, c.hash_concurrency);
   ctx->audit = std::make_unique<auth::Audit>(*ctx->store, ctx->clock);
   ctx->directory =
-      std::make_unique<auth::Directory>(a, *ctx->hasher, *ctx->store, *ctx->audit, ctx->clock);
+      std::make_unique<auth::Directory>(*ctx->hasher, *ctx->store, *ctx->audit, ctx->clock);
   if (auto st = ctx->directory->seed_default_roles(); !st) return st.error();
   ctx->sessions =
       std::make_unique<auth::SessionService>(a, *ctx->store, ctx->keys, *ctx->audit, ctx->clock);
   ctx->passwords = std::make_unique<auth::PasswordStrategy>(
       a, *ctx->hasher, *ctx->store, *ctx->sessions, *ctx->audit, ctx->clock);
   ctx->management =
-      std::make_unique<auth::Management>(a, *ctx->hasher, *ctx->store, *ctx->audit, ctx->clock);
+      std::make_unique<auth::Management>(*ctx->hasher, *ctx->store, *ctx->audit, ctx->clock);
   ctx->mgmt_keys = std::make_unique<auth::MgmtKeys>(*ctx->store, *ctx->audit, ctx->clock);
   return ctx;
 }
