@@ -58,6 +58,7 @@ Result<Parsed> parse(const std::vector<std::string>& args, const std::set<std::s
   auto cfg = load_config(rest, &p.positional);
   if (!cfg) return cfg.error();
   p.config = std::move(*cfg);
+  p.config.hash_in = "threads";  // a command hashes once at most: no helper processes
   return p;
 }
 

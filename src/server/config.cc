@@ -93,15 +93,25 @@ const std::vector<Option>& options() {
       {"io-threads", "GATEHOUSE_IO_THREADS", "threads running the network event loop", false,
        show_num(&Config::io_threads), set_int(&Config::io_threads, 1, 64)},
       {"workers", "GATEHOUSE_WORKERS",
-       "worker threads for password hashing, token signing and database calls", false,
-       show_num(&Config::workers), set_int(&Config::workers, 1, 256)},
+       "worker threads for token signing, database calls and password hashing (run by the "
+       "helpers with --hash-in processes)",
+       false, show_num(&Config::workers), set_int(&Config::workers, 1, 256)},
       {"hash-concurrency", "GATEHOUSE_HASH_CONCURRENCY",
        "Argon2id hashes computed at once, each holding --argon2-memory-kib (about the number "
        "of cores)",
        false, show_num(&Config::hash_concurrency), set_int(&Config::hash_concurrency, 1, 256)},
+      {"hash-in", "GATEHOUSE_HASH_IN",
+       "where Argon2id runs: processes (one helper process per --hash-concurrency, each with "
+       "its own memory map) or threads (the worker threads)",
+       false, show_str("processes"),
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "processes" && v != "threads") return bad("must be processes or threads");
+         c.hash_in = v;
+         return ok_status();
+       }},
       {"worker-nice", "GATEHOUSE_WORKER_NICE",
-       "nice value of the worker threads, so hashing never starves the network threads "
-       "(0 = same priority)",
+       "nice value of the worker threads and hashing helpers, so hashing never starves the "
+       "network threads (0 = same priority)",
        false, show_num(&Config::worker_nice), set_int(&Config::worker_nice, 0, 19)},
       {"body-limit", "GATEHOUSE_BODY_LIMIT", "largest accepted request body, bytes", false,
        show_num(&Config::body_limit),

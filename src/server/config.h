@@ -27,6 +27,7 @@ struct Config {
   int io_threads = 1;
   int workers = 2;
   int hash_concurrency = 2;
+  std::string hash_in = "processes";  // processes | threads
   int worker_nice = 10;
   int64_t body_limit = 1024 * 1024;
   std::vector<std::string> cors_origins;

@@ -48,7 +48,14 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   if (!keys) return keys.error();
   ctx->keys = std::move(*keys);
 
-  ctx->hasher = std::make_unique<auth::PasswordHasher>(a, c.hash_concurrency);
+  auth::PasswordHasher::Backend backend;
+  if (c.hash_in == "processes") {
+    auto helpers = auth::HashProcesses::start("/proc/self/exe", c.hash_concurrency, c.worker_nice);
+    if (!helpers) return helpers.error();
+    ctx->hash_helpers = std::move(*helpers);
+    backend = ctx->hash_helpers->backend();
+  }
+  ctx->hasher = std::make_unique<auth::PasswordHasher>(a, c.hash_concurrency, std::move(backend));
   ctx->audit = std::make_unique<auth::Audit>(*ctx->store, ctx->clock);
   ctx->directory =
       std::make_unique<auth::Directory>(*ctx->hasher, *ctx->store, *ctx->audit, ctx->clock);

@@ -8,6 +8,7 @@
 #include "auth/audit.h"
 #include "auth/config.h"
 #include "auth/directory.h"
+#include "auth/hash_processes.h"
 #include "auth/key_ring.h"
 #include "auth/management.h"
 #include "auth/mgmt_keys.h"
@@ -27,6 +28,7 @@ struct Context {
   Clock clock = system_clock();
   std::unique_ptr<store::Store> store;
   std::shared_ptr<auth::KeyRing> keys;
+  std::unique_ptr<auth::HashProcesses> hash_helpers;  // config.hash_in == "processes"
   std::unique_ptr<auth::PasswordHasher> hasher;
   std::unique_ptr<auth::Audit> audit;
   std::unique_ptr<auth::Directory> directory;

@@ -301,19 +301,43 @@ int ServerProcess::stop(std::chrono::milliseconds timeout) {
   return wait(timeout);
 }
 
-std::chrono::milliseconds ServerProcess::cpu_time() const {
-  std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
+namespace {
+
+// The fields of /proc/<pid>/stat after the command name, from field 3 (the state) on;
+// empty if the process is gone.
+std::vector<std::string> stat_fields(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto close_paren = stat.rfind(')');  // the command name may contain spaces
-  if (close_paren == std::string::npos) return std::chrono::milliseconds(0);
-  std::istringstream fields(stat.substr(close_paren + 2));
-  std::string f;
-  long long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i) {  // field 3 is the state
-    if (i == 14) utime = std::stoll(f);
-    if (i == 15) stime = std::stoll(f);
+  if (close_paren == std::string::npos) return {};
+  std::istringstream in_fields(stat.substr(close_paren + 2));
+  std::vector<std::string> fields;
+  for (std::string f; in_fields >> f;) fields.push_back(f);
+  return fields;
+}
+
+}  // namespace
+
+std::vector<pid_t> ServerProcess::children() const {
+  std::vector<pid_t> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto fields = stat_fields(std::stoi(name));
+    if (fields.size() > 1 && fields[1] == std::to_string(pid_)) out.push_back(std::stoi(name));
   }
-  return std::chrono::milliseconds((utime + stime) * 1000 / ::sysconf(_SC_CLK_TCK));
+  return out;
+}
+
+std::chrono::milliseconds ServerProcess::cpu_time() const {
+  long long ticks = 0;
+  std::vector<pid_t> all = children();
+  all.push_back(pid_);
+  for (pid_t p : all) {
+    auto fields = stat_fields(p);  // utime and stime are fields 14 and 15
+    if (fields.size() > 12) ticks += std::stoll(fields[11]) + std::stoll(fields[12]);
+  }
+  return std::chrono::milliseconds(ticks * 1000 / ::sysconf(_SC_CLK_TCK));
 }
 
 std::string ServerProcess::out() const {

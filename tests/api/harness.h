@@ -75,8 +75,11 @@ class ServerProcess {
   int wait(std::chrono::milliseconds timeout);
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
-  // CPU time (user + system) the server has used so far, from /proc.
+  // CPU time (user + system) the server and its password hashing helpers have used so
+  // far, from /proc.
   std::chrono::milliseconds cpu_time() const;
+  // Processes the server started (its password hashing helpers), from /proc.
+  std::vector<pid_t> children() const;
 
   int port() const { return port_; }
   const std::string& project_id() const { return project_id_; }
