@@ -137,15 +137,46 @@ def wait_ready(port, path, proc, deadline_s, poll_s=0.001):
     raise BenchError(f"127.0.0.1:{port}{path} not ready after {deadline_s} s")
 
 
-def rss_kib(pid, field="VmRSS"):
+def proc_kib(path, field):
     try:
-        with open(f"/proc/{pid}/status") as f:
+        with open(path) as f:
             for line in f:
                 if line.startswith(field + ":"):
                     return int(line.split()[1])
     except OSError:
         pass
     return None
+
+
+def children(pid):
+    """Child processes of pid: the server's password hashing helpers."""
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    # the field after "(comm)": state, then the parent's pid
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        out.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    return out
+
+
+def rss_kib(pid, field="VmRSS"):
+    """Memory of the server: its own VmRSS plus what its hashing helpers hold alone
+    (Private_Clean + Private_Dirty; the library pages they share with the server are in
+    its RSS already). With field="VmHWM": the peaks, helpers' whole peaks added."""
+    own = proc_kib(f"/proc/{pid}/status", field)
+    if own is None:
+        return None
+    for c in children(pid):
+        if field == "VmRSS":
+            own += sum(proc_kib(f"/proc/{c}/smaps_rollup", k) or 0
+                       for k in ("Private_Clean", "Private_Dirty"))
+        else:
+            own += proc_kib(f"/proc/{c}/status", field) or 0
+    return own
 
 
 def cpu_seconds(pid):
@@ -170,7 +201,7 @@ def wait_idle(pid, limit=60.0):
 
 
 class RssSampler:
-    """Max VmRSS of a process while a block runs (sampled every 50 ms)."""
+    """Max rss_kib of the server while a block runs (sampled every 50 ms)."""
 
     def __init__(self, pid):
         self.pid, self.max_kib, self._stop = pid, 0, threading.Event()
@@ -229,6 +260,8 @@ class Gatehouse:
                 "--session-ttl", "3600", "--refresh-grace", "300",
                 "--io-threads", str(a.io_threads), "--workers", str(a.workers),
                 "--hash-concurrency", str(a.hash_concurrency)] + (
+                    # Only when asked: a --baseline binary may predate the flag.
+                    ["--hash-in", a.hash_in] if a.hash_in != "processes" else []) + (
                     # A smoke checks the plumbing: hashing at normal priority, so a busy
                     # machine cannot starve every sign-in out of its short window.
                     ["--worker-nice", "0"] if a.smoke else [])
@@ -372,13 +405,16 @@ def run_wrk(port, path, conns, duration, headers=(), scripts=(), env=None, timeo
 
 # ---------------------------------------------------------------------------------------
 # Raw Argon2id rate: bench/hash_rate.cc (gh_hash_rate) runs libsodium's
-# crypto_pwhash_str_verify, the call the server makes per sign-in, in N threads; with
-# --signs 2 it also signs the two RS256 JWTs every sign-in returns.
+# crypto_pwhash_str_verify, the call the server makes per sign-in, in N single-threaded
+# processes (as the server's helpers, --hash-in processes) or N threads of one process
+# (--hash-in threads); with --signs 2 it also signs the two RS256 JWTs every sign-in
+# returns.
 
 
-def hash_rate(binary, threads, seconds, iterations, memory_kib, signs=0):
-    cmd = [binary, "--threads", str(threads), "--seconds", str(seconds), "--iterations",
-           str(iterations), "--memory-kib", str(memory_kib), "--signs", str(signs)]
+def hash_rate(binary, n, processes, seconds, iterations, memory_kib, signs=0):
+    cmd = [binary, "--processes" if processes else "--threads", str(n), "--seconds",
+           str(seconds), "--iterations", str(iterations), "--memory-kib", str(memory_kib),
+           "--signs", str(signs)]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
     if r.returncode != 0:
         raise BenchError(f"gh_hash_rate failed ({r.returncode}): {r.stderr.strip()}")
@@ -527,10 +563,11 @@ class Bench:
         return self.record("signin", "gatehouse", "argon2id", d, rep)
 
     def signin_pair(self, conns, rep):
-        """Sign-ins at `conns` between raw-rate measurements with as many threads as the
-        server hashes with (1 for one connection): the ratio of a pair survives the
-        machine's load changing from one minute to the next. The same threads hashing and
-        signing a sign-in's two RS256 JWTs give the floor Descope's format sets."""
+        """Sign-ins at `conns` between raw-rate measurements hashing the way the server
+        does (--hash-in: processes or threads), as many at once as it does (1 for one
+        connection): the ratio of a pair survives the machine's load changing from one
+        minute to the next. Hashing and signing a sign-in's two RS256 JWTs, and nothing
+        else, gives the floor Descope's format sets."""
         threads = 1 if conns == 1 else self.args.hash_concurrency
         before = [self.hash_rate(threads, rep, 0), self.hash_rate(threads, rep, 2)]
         d = self.signin_run(conns, rep)
@@ -542,21 +579,25 @@ class Bench:
                 "signed_rate": signed, "signed_ratio": signed / raw if raw else 0.0}
         with self.lock:
             self.results.setdefault("signin_pairs", []).append(pair)
-        log(f"signin    {pair['ratio']:.2f} of the raw rate ({threads} thread"
-            f"{'s' if threads > 1 else ''}, {raw:.1f}/s); hash + 2 RS256 signatures "
+        log(f"signin    {pair['ratio']:.2f} of the raw rate ({self.hashers(threads)}, "
+            f"{raw:.1f}/s); hash + 2 RS256 signatures "
             f"{pair['signed_ratio']:.2f}")
         return pair
 
     def hash_rate(self, threads, rep, signs):
         a = self.args
-        r = hash_rate(a.hash_rate, threads, a.hash_duration, a.argon2_iterations,
-                      a.argon2_memory_kib, signs)
+        r = hash_rate(a.hash_rate, threads, a.hash_in == "processes", a.hash_duration,
+                      a.argon2_iterations, a.argon2_memory_kib, signs)
         r["rep"] = rep
         with self.lock:
             self.results["argon2"].append(r)
-        log(f"argon2id  raw ({threads} thread{'s' if threads > 1 else ''}"
+        log(f"argon2id  raw ({self.hashers(threads)}"
             f"{', 2 signatures per hash' if signs else ''}) {r['rate']:.1f} hashes/s")
         return r
+
+    def hashers(self, n):
+        kind = "process" if self.args.hash_in == "processes" else "thread"
+        return f"{n} {kind}{'es' if kind == 'process' and n > 1 else 's' if n > 1 else ''}"
 
     def mixed(self, server_name, conns, rep):
         """/get_roles at `conns` alone, then again while sign-ins hash at full load."""
@@ -744,6 +785,7 @@ def meta(a):
         "config": {"duration_s": a.duration, "signin_duration_s": a.signin_duration,
                    "repeat": a.repeat, "conns": a.conns, "io_threads": a.io_threads,
                    "workers": a.workers, "hash_concurrency": a.hash_concurrency,
+                   "hash_in": a.hash_in,
                    "flask_workers": a.flask_workers,
                    "argon2_memory_kib": a.argon2_memory_kib,
                    "argon2_iterations": a.argon2_iterations,
@@ -773,7 +815,10 @@ def main():
     p.add_argument("--io-threads", type=int, default=1)
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     p.add_argument("--hash-concurrency", type=int, default=os.cpu_count() or 2,
-                   help="Argon2id hashes at once in the server, and threads of the raw rate")
+                   help="Argon2id hashes at once in the server, and hashers of the raw rate")
+    p.add_argument("--hash-in", choices=["processes", "threads"], default="processes",
+                   help="where the server hashes (serve --hash-in); the raw rate hashes "
+                        "the same way")
     p.add_argument("--flask-workers", type=int, default=os.cpu_count() or 2,
                    help="gunicorn workers (one per core)")
     p.add_argument("--argon2-memory-kib", type=int, default=19456)

@@ -1,13 +1,19 @@
 // gh_hash_rate: the raw Argon2id rate the sign-in benchmark compares against, and the
 // floor below it that Descope's wire format sets.
 //
-//   gh_hash_rate --threads 2 --seconds 3 --memory-kib 19456 --iterations 2 --signs 2
-//   {"threads":2,"signs":2,"seconds":3.01,"hashes":385,"rate":127.9}
+//   gh_hash_rate --processes 2 --seconds 3 --memory-kib 19456 --iterations 2 --signs 2
+//   {"processes":2,"threads":1,"signs":2,"seconds":3.01,"hashes":445,"rate":147.8}
 //
-// Each thread runs crypto::verify_password (libsodium's crypto_pwhash_str_verify, the
-// call a sign-in makes) in a loop; with --signs N it also signs N session-sized RS256
-// JWTs after every hash, as a sign-in must (session and refresh token). Nothing else: no
-// HTTP, no database. bench/harness.py runs it just before and after each sign-in run.
+// Each of `--threads` threads in each of `--processes` processes runs
+// crypto::verify_password (libsodium's crypto_pwhash_str_verify, the call a sign-in
+// makes) in a loop; with --signs N it also signs N session-sized RS256 JWTs after every
+// hash, as a sign-in must (session and refresh token). Nothing else: no HTTP, no
+// database. `--processes N --threads 1` is how the server hashes by default (one helper
+// process per hashing slot, --hash-in processes); `--threads N` is --hash-in threads.
+// bench/harness.py runs it just before and after each sign-in run.
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -24,6 +30,7 @@ namespace {
 
 struct Options {
   int threads = 1;
+  int processes = 1;
   double seconds = 3;
   long memory_kib = 19 * 1024;
   long iterations = 2;
@@ -42,7 +49,7 @@ bool parse_number(std::string_view s, double* out) {
 
 int usage(const char* why) {
   std::fprintf(stderr,
-               "gh_hash_rate: %s\nusage: gh_hash_rate [--threads N] [--seconds S] "
+               "gh_hash_rate: %s\nusage: gh_hash_rate [--processes N] [--threads N] [--seconds S] "
                "[--memory-kib K] [--iterations T] [--signs N]\n",
                why);
   return 2;
@@ -59,6 +66,8 @@ int main(int argc, char** argv) {
     if (!parse_number(argv[++i], &v) || v < 0) return usage("values are non-negative numbers");
     if (flag == "--threads") {
       o.threads = static_cast<int>(v);
+    } else if (flag == "--processes") {
+      o.processes = static_cast<int>(v);
     } else if (flag == "--seconds") {
       o.seconds = v;
     } else if (flag == "--memory-kib") {
@@ -72,6 +81,7 @@ int main(int argc, char** argv) {
     }
   }
   if (o.threads < 1 || o.threads > 256) return usage("--threads is 1..256");
+  if (o.processes < 1 || o.processes > 256) return usage("--processes is 1..256");
 
   const gh::crypto::Argon2Params params{.ops = static_cast<uint64_t>(o.iterations),
                                         .mem_bytes = static_cast<size_t>(o.memory_kib) * 1024};
@@ -80,32 +90,69 @@ int main(int argc, char** argv) {
   if (!encoded) return usage(encoded.error().message.c_str());
   const auto& f = gh::bench::fixture();  // the RSA key, made before the clock starts
 
-  std::atomic<bool> failed{false};
-  std::vector<long> counts(o.threads, 0);
   const auto start = std::chrono::steady_clock::now();
   const auto end = start + std::chrono::duration<double>(o.seconds);
-  std::vector<std::thread> threads;
-  for (int t = 0; t < o.threads; ++t) {
-    threads.emplace_back([&, t] {
-      while (std::chrono::steady_clock::now() < end) {
-        if (!gh::crypto::verify_password(*encoded, password)) failed = true;
-        for (int s = 0; s < o.signs; ++s) {
-          if (gh::jose::sign_jwt(f.key, f.claims).empty()) failed = true;
+  // Hashes of one process's threads, or -1 if a verification or signature failed.
+  auto run = [&]() -> long {
+    std::atomic<bool> failed{false};
+    std::vector<long> counts(o.threads, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < o.threads; ++t) {
+      threads.emplace_back([&, t] {
+        while (std::chrono::steady_clock::now() < end) {
+          if (!gh::crypto::verify_password(*encoded, password)) failed = true;
+          for (int s = 0; s < o.signs; ++s) {
+            if (gh::jose::sign_jwt(f.key, f.claims).empty()) failed = true;
+          }
+          ++counts[t];
         }
-        ++counts[t];
+      });
+    }
+    for (auto& th : threads) th.join();
+    long hashes = 0;
+    for (long c : counts) hashes += c;
+    return failed ? -1 : hashes;
+  };
+
+  long hashes = 0;
+  bool failed = false;
+  if (o.processes == 1) {
+    hashes = run();
+    failed = hashes < 0;
+  } else {
+    // Forked before any thread exists; each child reports its count through a pipe
+    // (steady_clock is one clock for all processes, so they share `end`).
+    int fds[2];
+    if (::pipe(fds) != 0) return usage("pipe failed");
+    std::vector<pid_t> children;
+    for (int p = 0; p < o.processes; ++p) {
+      pid_t pid = ::fork();
+      if (pid < 0) return usage("fork failed");
+      if (pid == 0) {
+        long n = run();
+        ::_exit(::write(fds[1], &n, sizeof n) == sizeof n ? 0 : 1);
       }
-    });
+      children.push_back(pid);
+    }
+    ::close(fds[1]);
+    for (pid_t pid : children) {
+      long n = -1;
+      int status = 0;
+      if (::read(fds[0], &n, sizeof n) != sizeof n || n < 0) failed = true;
+      hashes += n > 0 ? n : 0;
+      ::waitpid(pid, &status, 0);
+      if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) failed = true;
+    }
   }
-  for (auto& th : threads) th.join();
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (failed) {
     std::fprintf(stderr, "gh_hash_rate: a verification or signature failed\n");
     return 1;
   }
-  long hashes = 0;
-  for (long c : counts) hashes += c;
-  std::printf("{\"threads\":%d,\"signs\":%d,\"seconds\":%.3f,\"hashes\":%ld,\"rate\":%.2f}\n",
-              o.threads, o.signs, elapsed, hashes, hashes / elapsed);
+  std::printf(
+      "{\"processes\":%d,\"threads\":%d,\"signs\":%d,\"seconds\":%.3f,\"hashes\":%ld,"
+      "\"rate\":%.2f}\n",
+      o.processes, o.threads, o.signs, elapsed, hashes, hashes / elapsed);
   return 0;
 }
