@@ -157,8 +157,17 @@ class HashProcesses::Lease {
 
 HashProcesses::HashProcesses(std::string executable, int nice,
                              std::function<void(const std::string&)> on_error)
-    : executable_(std::move(executable)), nice_(nice), on_error_(std::move(on_error)) {
+    : executable_(std::move(executable)),
+      argv0_(executable_),
+      nice_(nice),
+      on_error_(std::move(on_error)) {
   if (!on_error_) on_error_ = default_on_error;
+  // `ps` shows the binary's path rather than the link it was started through.
+  if (executable_ == "/proc/self/exe") {
+    std::array<char, 4096> path;
+    ssize_t n = ::readlink(executable_.c_str(), path.data(), path.size());
+    if (n > 0 && static_cast<size_t>(n) < path.size()) argv0_.assign(path.data(), size_t(n));
+  }
 }
 
 Result<std::unique_ptr<HashProcesses>> HashProcesses::start(
@@ -217,8 +226,8 @@ Result<HashProcesses::Helper> HashProcesses::launch() const {
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
   std::string nice = std::to_string(nice_);
-  std::array<char*, 4> argv{const_cast<char*>(executable_.c_str()),
-                            const_cast<char*>("__hash-helper"), nice.data(), nullptr};
+  std::array<char*, 4> argv{const_cast<char*>(argv0_.c_str()), const_cast<char*>("__hash-helper"),
+                            nice.data(), nullptr};
   Helper h;
   int rc = ::posix_spawn(&h.pid, executable_.c_str(), &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);

@@ -78,6 +78,7 @@ class HashProcesses {
   std::optional<std::string> exchange(const std::string& request);
 
   std::string executable_;
+  std::string argv0_;  // what `ps` shows
   int nice_;
   std::function<void(const std::string&)> on_error_;
   mutable std::mutex mu_;
