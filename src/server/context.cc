@@ -51,7 +51,10 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   auth::PasswordHasher::Backend backend;
   if (c.hash_in == "processes") {
     auto helpers = auth::HashProcesses::start("/proc/self/exe", c.hash_concurrency, c.worker_nice);
-    if (!helpers) return helpers.error();
+    if (!helpers) {
+      return make_error(helpers.code(), helpers.error().message +
+                                            " (--hash-in threads hashes in the server instead)");
+    }
     ctx->hash_helpers = std::move(*helpers);
     backend = ctx->hash_helpers->backend();
   }
