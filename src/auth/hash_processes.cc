@@ -15,6 +15,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstring>
 #include <iostream>
 #include <thread>
@@ -101,6 +102,29 @@ std::string helper_reply(std::string_view req) {
   return error_reply("malformed request");
 }
 
+// The longest a hash with these parameters should take: 16 MiB per second and pass.
+std::chrono::milliseconds slowest_hash(uint64_t ops, uint64_t mem_bytes) {
+  constexpr uint64_t kBytesPerMs = 16 * 1024 * 1024 / 1000;
+  return std::chrono::milliseconds(std::min<uint64_t>(ops, 1000) *
+                                   std::min<uint64_t>(mem_bytes, uint64_t{1} << 40) / kBytesPerMs);
+}
+
+// The same for an encoded hash ("$argon2id$v=19$m=19456,t=2,p=1$salt$hash"); zero when
+// it does not say.
+std::chrono::milliseconds slowest_hash(std::string_view encoded) {
+  auto field = [&](std::string_view key) -> uint64_t {
+    auto at = encoded.find(key);
+    if (at == std::string_view::npos) return 0;
+    uint64_t v = 0;
+    for (size_t i = at + key.size(); i < encoded.size() && i < at + key.size() + 12; ++i) {
+      if (encoded[i] < '0' || encoded[i] > '9') break;
+      v = v * 10 + static_cast<uint64_t>(encoded[i] - '0');
+    }
+    return v;
+  };
+  return slowest_hash(field(",t="), field("$m=") * 1024);
+}
+
 void default_on_error(const std::string& m) {
   boost::json::object line{
       {"level", "error"}, {"msg", "password hashing helper replaced"}, {"what", m}};
@@ -155,13 +179,12 @@ class HashProcesses::Lease {
   Helper helper_;
 };
 
-HashProcesses::HashProcesses(std::string executable, int nice,
-                             std::function<void(const std::string&)> on_error)
+HashProcesses::HashProcesses(std::string executable, int nice, HashProcessOptions options)
     : executable_(std::move(executable)),
       argv0_(executable_),
       nice_(nice),
-      on_error_(std::move(on_error)) {
-  if (!on_error_) on_error_ = default_on_error;
+      options_(std::move(options)) {
+  if (!options_.on_error) options_.on_error = default_on_error;
   // `ps` shows the binary's path rather than the link it was started through.
   if (executable_ == "/proc/self/exe") {
     std::array<char, 4096> path;
@@ -170,13 +193,13 @@ HashProcesses::HashProcesses(std::string executable, int nice,
   }
 }
 
-Result<std::unique_ptr<HashProcesses>> HashProcesses::start(
-    std::string executable, int count, int nice, std::function<void(const std::string&)> on_error) {
+Result<std::unique_ptr<HashProcesses>> HashProcesses::start(std::string executable, int count,
+                                                            int nice, HashProcessOptions options) {
   if (count < 1 || count > PasswordHasher::kMaxConcurrency) {
     return make_error(Errc::kInvalidArgument, "the number of hashing helpers must be 1..256");
   }
   std::unique_ptr<HashProcesses> p(
-      new HashProcesses(std::move(executable), nice, std::move(on_error)));
+      new HashProcesses(std::move(executable), nice, std::move(options)));
   // All launched before waiting for any: each takes milliseconds to load its libraries.
   for (int i = 0; i < count; ++i) {
     auto h = p->launch();
@@ -269,7 +292,8 @@ void HashProcesses::stop(Helper& h) {
   h.pid = -1;
 }
 
-std::optional<std::string> HashProcesses::exchange(const std::string& request) {
+std::optional<std::string> HashProcesses::exchange(const std::string& request,
+                                                   std::chrono::milliseconds work) {
   Lease lease(*this);
   Helper& h = lease.helper();
   if (h.fd < 0) {  // its replacement failed last time: try again
@@ -280,12 +304,20 @@ std::optional<std::string> HashProcesses::exchange(const std::string& request) {
   std::string what;
   std::string reply(kMaxMessage, '\0');
   if (send_all(h.fd, request)) {
-    ssize_t n = receive(h.fd, reply.data(), reply.size());
+    const auto allowed = options_.stuck_after + work;
+    pollfd pfd{.fd = h.fd, .events = POLLIN, .revents = 0};
+    int ready;
+    do {
+      ready = ::poll(&pfd, 1, static_cast<int>(std::min<int64_t>(allowed.count(), INT32_MAX)));
+    } while (ready < 0 && errno == EINTR);
+    ssize_t n = ready == 1 ? receive(h.fd, reply.data(), reply.size()) : -1;
     if (n > 0) {
       reply.resize(static_cast<size_t>(n));
       return reply;
     }
-    what = n == 0 ? "it exited" : std::strerror(errno);
+    what = ready == 0 ? "no answer in " + std::to_string(allowed.count()) + " ms"
+           : n == 0   ? std::string("it exited")
+                      : std::string(std::strerror(errno));
   } else {
     what = std::strerror(errno);
   }
@@ -294,8 +326,9 @@ std::optional<std::string> HashProcesses::exchange(const std::string& request) {
   stop(h);
   auto fresh = spawn();
   if (fresh) h = *fresh;
-  on_error_("helper " + std::to_string(old) + ": " + what + "; computed in the server" +
-            (fresh ? ", replaced by " + std::to_string(h.pid) : "; " + fresh.error().message));
+  options_.on_error(
+      "helper " + std::to_string(old) + ": " + what + "; computed in the server" +
+      (fresh ? ", replaced by " + std::to_string(h.pid) : "; " + fresh.error().message));
   return std::nullopt;
 }
 
@@ -306,7 +339,7 @@ Result<std::string> HashProcesses::hash(std::string_view password,
   put<uint64_t>(req, params.ops);
   put<uint64_t>(req, params.mem_bytes);
   req.append(password);
-  auto reply = exchange(req);
+  auto reply = exchange(req, slowest_hash(params.ops, params.mem_bytes));
   wipe(req);
   if (!reply) return crypto::hash_password(password, params);
   if (reply->size() > 1 && reply->front() == 'K') return reply->substr(1);
@@ -327,7 +360,7 @@ bool HashProcesses::verify(std::string_view encoded, std::string_view password) 
   put<uint32_t>(req, static_cast<uint32_t>(encoded.size()));
   req.append(encoded);
   req.append(password);
-  auto reply = exchange(req);
+  auto reply = exchange(req, slowest_hash(encoded));
   wipe(req);
   if (!reply) return crypto::verify_password(encoded, password);
   return *reply == "T";

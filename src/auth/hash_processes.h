@@ -10,8 +10,9 @@
 // A helper is the server binary run again with the hidden command `__hash-helper`. It
 // serves requests on a SOCK_SEQPACKET socket at fd 3 and exits when the server closes
 // its end (also when the server dies). Passwords cross that socket and nothing else.
-// If a helper cannot be reached (killed, out of memory), the call is computed in this
-// process and the helper is replaced for the next one: a sign-in never fails for it.
+// If a helper cannot be reached (killed, out of memory) or does not answer in time
+// (stopped), the call is computed in this process and the helper is replaced for the next
+// one: a sign-in never fails or hangs for it.
 //
 //   auto helpers = HashProcesses::start("/proc/self/exe", /*count=*/2, /*nice=*/10);
 //   PasswordHasher hasher(config, 2, (*helpers)->backend());
@@ -19,6 +20,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -35,14 +37,20 @@
 
 namespace gh::auth {
 
+struct HashProcessOptions {
+  // Hears about helpers that had to be replaced (default: a JSON line on stderr).
+  std::function<void(const std::string&)> on_error;
+  // A helper that has not answered this long after a hash would have ended at 16 MiB per
+  // second and pass (hundreds of times slower than Argon2id runs here) is presumed stuck.
+  std::chrono::milliseconds stuck_after = std::chrono::seconds(60);
+};
+
 class HashProcesses {
  public:
   // Starts `count` helpers (1..PasswordHasher::kMaxConcurrency) by running `executable`
   // with `__hash-helper <nice>`; each sets its own nice value (0 keeps the caller's).
-  // `on_error` hears about helpers that had to be replaced (default: a JSON line on stderr).
-  static Result<std::unique_ptr<HashProcesses>> start(
-      std::string executable, int count, int nice,
-      std::function<void(const std::string&)> on_error = {});
+  static Result<std::unique_ptr<HashProcesses>> start(std::string executable, int count, int nice,
+                                                      HashProcessOptions options = {});
 
   // Closes every helper's socket and waits for it to exit.
   ~HashProcesses();
@@ -67,20 +75,21 @@ class HashProcesses {
   };
   class Lease;
 
-  HashProcesses(std::string executable, int nice, std::function<void(const std::string&)> on_error);
+  HashProcesses(std::string executable, int nice, HashProcessOptions options);
   Result<Helper> spawn() const;  // launch, then await_ready
   Result<Helper> launch() const;
   Status await_ready(Helper& h) const;  // stops `h` if it does not say it is ready
   Error start_error(const std::string& what) const;
   static void stop(Helper& h);
-  // Sends `request` to a helper and returns its reply; on failure the helper is replaced
-  // and the result is nullopt, so the caller computes in-process.
-  std::optional<std::string> exchange(const std::string& request);
+  // Sends `request` to a helper and returns its reply; on failure, or no reply within
+  // stuck_after + `work`, the helper is replaced and the result is nullopt, so the caller
+  // computes in-process.
+  std::optional<std::string> exchange(const std::string& request, std::chrono::milliseconds work);
 
   std::string executable_;
   std::string argv0_;  // what `ps` shows
   int nice_;
-  std::function<void(const std::string&)> on_error_;
+  HashProcessOptions options_;
   mutable std::mutex mu_;
   std::condition_variable idle_cv_;
   std::vector<Helper> helpers_;  // all of them, by slot

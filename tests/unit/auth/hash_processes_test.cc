@@ -25,9 +25,8 @@ const crypto::Argon2Params kParams;  // the server's defaults
 
 bool alive(pid_t pid) { return pid > 0 && ::kill(pid, 0) == 0; }
 
-std::unique_ptr<HashProcesses> start(int count, int nice = 0,
-                                     std::function<void(const std::string&)> on_error = {}) {
-  auto p = HashProcesses::start(GH_GATEHOUSE_BINARY, count, nice, std::move(on_error));
+std::unique_ptr<HashProcesses> start(int count, int nice = 0, HashProcessOptions options = {}) {
+  auto p = HashProcesses::start(GH_GATEHOUSE_BINARY, count, nice, std::move(options));
   EXPECT_TRUE(p) << (p ? "" : p.error().message);
   return p ? std::move(*p) : nullptr;
 }
@@ -66,7 +65,7 @@ TEST(HashProcessesTest, AHashErrorComesBackAsTheSameError) {
 
 TEST(HashProcessesTest, AKilledHelperIsReplacedAndTheCallStillAnswers) {
   std::vector<std::string> errors;
-  auto helpers = start(1, 0, [&](const std::string& m) { errors.push_back(m); });
+  auto helpers = start(1, 0, {.on_error = [&](const std::string& m) { errors.push_back(m); }});
   ASSERT_TRUE(helpers);
   auto encoded = crypto::hash_password("correct horse battery", kParams);
   ASSERT_TRUE(encoded);
@@ -84,6 +83,28 @@ TEST(HashProcessesTest, AKilledHelperIsReplacedAndTheCallStillAnswers) {
 
   EXPECT_FALSE(helpers->verify(*encoded, "wrong password here"));  // the replacement works
   EXPECT_TRUE(helpers->verify(*encoded, "correct horse battery"));
+  EXPECT_EQ(errors.size(), 1u);
+}
+
+TEST(HashProcessesTest, AStoppedHelperIsGivenUpOnAndTheCallStillAnswers) {
+  std::vector<std::string> errors;
+  auto helpers = start(1, 0,
+                       {.on_error = [&](const std::string& m) { errors.push_back(m); },
+                        .stuck_after = std::chrono::milliseconds(300)});
+  ASSERT_TRUE(helpers);
+  auto encoded = crypto::hash_password("correct horse battery", kParams);
+  ASSERT_TRUE(encoded);
+  const pid_t stopped = helpers->pids().at(0);
+  ASSERT_EQ(::kill(stopped, SIGSTOP), 0);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE(helpers->verify(*encoded, "correct horse battery"));
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("no answer"), std::string::npos) << errors[0];
+  EXPECT_FALSE(alive(stopped));  // killed and reaped
+  EXPECT_TRUE(alive(helpers->pids().at(0)));
+  EXPECT_FALSE(helpers->verify(*encoded, "wrong password here"));
   EXPECT_EQ(errors.size(), 1u);
 }
 
