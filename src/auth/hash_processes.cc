@@ -15,7 +15,7 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
-#include <climits>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <thread>
@@ -35,7 +35,7 @@ namespace {
 // so integers travel in native byte order.
 constexpr size_t kMaxMessage = 4096;
 constexpr size_t kMaxEncoded = 1024;
-constexpr int kHelperFd = 3;
+constexpr int kHelperFd = 3;  // the helper's end of its socket pair
 constexpr auto kReadyTimeout = std::chrono::seconds(10);
 constexpr auto kExitGrace = std::chrono::seconds(2);
 
@@ -103,26 +103,23 @@ std::string helper_reply(std::string_view req) {
 }
 
 // The longest a hash with these parameters should take: 16 MiB per second and pass.
-std::chrono::milliseconds slowest_hash(uint64_t ops, uint64_t mem_bytes) {
+std::chrono::milliseconds slowest_hash(const crypto::Argon2Params& p) {
   constexpr uint64_t kBytesPerMs = 16 * 1024 * 1024 / 1000;
-  return std::chrono::milliseconds(std::min<uint64_t>(ops, 1000) *
-                                   std::min<uint64_t>(mem_bytes, uint64_t{1} << 40) / kBytesPerMs);
+  return std::chrono::milliseconds(std::min<uint64_t>(p.ops, 1000) *
+                                   std::min<uint64_t>(p.mem_bytes, uint64_t{1} << 40) /
+                                   kBytesPerMs);
 }
 
-// The same for an encoded hash ("$argon2id$v=19$m=19456,t=2,p=1$salt$hash"); zero when
-// it does not say.
-std::chrono::milliseconds slowest_hash(std::string_view encoded) {
-  auto field = [&](std::string_view key) -> uint64_t {
-    auto at = encoded.find(key);
-    if (at == std::string_view::npos) return 0;
-    uint64_t v = 0;
-    for (size_t i = at + key.size(); i < encoded.size() && i < at + key.size() + 12; ++i) {
-      if (encoded[i] < '0' || encoded[i] > '9') break;
-      v = v * 10 + static_cast<uint64_t>(encoded[i] - '0');
-    }
-    return v;
-  };
-  return slowest_hash(field(",t="), field("$m=") * 1024);
+// True when `fd` has something to read (or was closed) within `timeout`; false on
+// timeout or error (errno).
+bool wait_readable(int fd, std::chrono::milliseconds timeout) {
+  pollfd pfd{.fd = fd, .events = POLLIN, .revents = 0};
+  int ready;
+  do {
+    ready = ::poll(&pfd, 1, static_cast<int>(std::min<int64_t>(timeout.count(), INT32_MAX)));
+  } while (ready < 0 && errno == EINTR);
+  if (ready == 0) errno = ETIMEDOUT;
+  return ready == 1;
 }
 
 void default_on_error(const std::string& m) {
@@ -133,7 +130,9 @@ void default_on_error(const std::string& m) {
 
 }  // namespace
 
-int run_hash_helper(int fd, int nice) {
+int hash_helper_main(const std::vector<std::string>& args) {
+  const int fd = kHelperFd;
+  const int nice = args.empty() ? 0 : std::atoi(args[0].c_str());
   // Nothing of the server but this socket stays open here (its database, its listeners).
   ::close_range(static_cast<unsigned>(fd) + 1, ~0U, 0);
   for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::signal(sig, SIG_IGN);  // the server ends us
@@ -234,10 +233,9 @@ Result<HashProcesses::Helper> HashProcesses::spawn() const {
 }
 
 Result<HashProcesses::Helper> HashProcesses::launch() const {
-  auto fail = [this](const std::string& what) { return start_error(what); };
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
-    return fail(std::strerror(errno));
+    return start_error(std::strerror(errno));
   }
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
@@ -249,8 +247,8 @@ Result<HashProcesses::Helper> HashProcesses::launch() const {
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
   std::string nice = std::to_string(nice_);
-  std::array<char*, 4> argv{const_cast<char*>(argv0_.c_str()), const_cast<char*>("__hash-helper"),
-                            nice.data(), nullptr};
+  std::array<char*, 4> argv{const_cast<char*>(argv0_.c_str()),
+                            const_cast<char*>(kHashHelperCommand), nice.data(), nullptr};
   Helper h;
   int rc = ::posix_spawn(&h.pid, executable_.c_str(), &actions, &attr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -259,7 +257,7 @@ Result<HashProcesses::Helper> HashProcesses::launch() const {
   h.fd = sv[0];
   if (rc != 0) {
     ::close(h.fd);
-    return fail(std::strerror(rc));
+    return start_error(std::strerror(rc));
   }
   return h;
 }
@@ -267,13 +265,12 @@ Result<HashProcesses::Helper> HashProcesses::launch() const {
 Status HashProcesses::await_ready(Helper& h) const {
   // Its 'R': an executable that is not a gatehouse (or an older one) fails here, at
   // start-up, instead of at the first sign-in.
-  pollfd pfd{.fd = h.fd, .events = POLLIN, .revents = 0};
-  int ready = ::poll(&pfd, 1, static_cast<int>(std::chrono::milliseconds(kReadyTimeout).count()));
+  const bool ready = wait_readable(h.fd, kReadyTimeout);
   char r = 0;
-  if (ready == 1 && receive(h.fd, &r, 1) == 1 && r == 'R') return ok_status();
+  if (ready && receive(h.fd, &r, 1) == 1 && r == 'R') return ok_status();
   ::kill(h.pid, SIGKILL);
   stop(h);
-  return start_error(ready == 1 ? "it exited before it was ready" : "it did not answer");
+  return start_error(ready ? "it exited before it was ready" : "it did not answer");
 }
 
 void HashProcesses::stop(Helper& h) {
@@ -305,19 +302,15 @@ std::optional<std::string> HashProcesses::exchange(const std::string& request,
   std::string reply(kMaxMessage, '\0');
   if (send_all(h.fd, request)) {
     const auto allowed = options_.stuck_after + work;
-    pollfd pfd{.fd = h.fd, .events = POLLIN, .revents = 0};
-    int ready;
-    do {
-      ready = ::poll(&pfd, 1, static_cast<int>(std::min<int64_t>(allowed.count(), INT32_MAX)));
-    } while (ready < 0 && errno == EINTR);
-    ssize_t n = ready == 1 ? receive(h.fd, reply.data(), reply.size()) : -1;
-    if (n > 0) {
+    if (!wait_readable(h.fd, allowed)) {
+      what = errno == ETIMEDOUT ? "no answer in " + std::to_string(allowed.count()) + " ms"
+                                : std::string(std::strerror(errno));
+    } else if (ssize_t n = receive(h.fd, reply.data(), reply.size()); n > 0) {
       reply.resize(static_cast<size_t>(n));
       return reply;
+    } else {
+      what = n == 0 ? std::string("it exited") : std::string(std::strerror(errno));
     }
-    what = ready == 0 ? "no answer in " + std::to_string(allowed.count()) + " ms"
-           : n == 0   ? std::string("it exited")
-                      : std::string(std::strerror(errno));
   } else {
     what = std::strerror(errno);
   }
@@ -339,7 +332,7 @@ Result<std::string> HashProcesses::hash(std::string_view password,
   put<uint64_t>(req, params.ops);
   put<uint64_t>(req, params.mem_bytes);
   req.append(password);
-  auto reply = exchange(req, slowest_hash(params.ops, params.mem_bytes));
+  auto reply = exchange(req, slowest_hash(params));
   wipe(req);
   if (!reply) return crypto::hash_password(password, params);
   if (reply->size() > 1 && reply->front() == 'K') return reply->substr(1);
@@ -360,7 +353,9 @@ bool HashProcesses::verify(std::string_view encoded, std::string_view password) 
   put<uint32_t>(req, static_cast<uint32_t>(encoded.size()));
   req.append(encoded);
   req.append(password);
-  auto reply = exchange(req, slowest_hash(encoded));
+  // A hash that does not say its parameters gets no allowance beyond stuck_after.
+  auto reply = exchange(req, slowest_hash(crypto::encoded_params(encoded).value_or(
+                                 crypto::Argon2Params{.ops = 0, .mem_bytes = 0})));
   wipe(req);
   if (!reply) return crypto::verify_password(encoded, password);
   return *reply == "T";

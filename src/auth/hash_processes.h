@@ -96,8 +96,10 @@ class HashProcesses {
   std::deque<size_t> idle_;      // slots not serving a request, longest idle first
 };
 
-// The helper's side (`gatehouse __hash-helper <nice>`): serves requests on `fd` until the
-// other end closes. Returns the process exit code.
-int run_hash_helper(int fd, int nice);
+// The helper's side: `gatehouse __hash-helper <nice>` runs this with the words after the
+// command. Serves requests on its socket until the server closes its end; returns the
+// process exit code.
+inline constexpr const char* kHashHelperCommand = "__hash-helper";
+int hash_helper_main(const std::vector<std::string>& args);
 
 }  // namespace gh::auth

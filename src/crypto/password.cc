@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <charconv>
 #include <stdexcept>
 
 #include "crypto/random.h"
@@ -60,6 +61,26 @@ bool needs_rehash(std::string_view encoded, const Argon2Params& params) {
   if (!to_c_string(encoded, &str) || !encoded.starts_with(kArgon2idPrefix)) return true;
   detail::ensure_sodium();
   return crypto_pwhash_str_needs_rehash(str.c_str(), params.ops, params.mem_bytes) != 0;
+}
+
+std::optional<Argon2Params> encoded_params(std::string_view encoded) {
+  if (!encoded.starts_with(kArgon2idPrefix)) return std::nullopt;
+  std::string_view rest = encoded.substr(kArgon2idPrefix.size());
+  // The number after `key`, moving `rest` past it.
+  auto number = [&rest](std::string_view key, uint64_t* out) {
+    if (!rest.starts_with(key)) return false;
+    rest.remove_prefix(key.size());
+    auto [end, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), *out);
+    if (ec != std::errc() || end == rest.data()) return false;
+    rest.remove_prefix(static_cast<size_t>(end - rest.data()));
+    return true;
+  };
+  uint64_t version = 0, mem_kib = 0, ops = 0;
+  if (!number("v=", &version) || !number("$m=", &mem_kib) || !number(",t=", &ops) ||
+      mem_kib > (uint64_t{1} << 44)) {
+    return std::nullopt;
+  }
+  return Argon2Params{.ops = ops, .mem_bytes = static_cast<size_t>(mem_kib) * 1024};
 }
 
 const std::string& dummy_password_hash() {

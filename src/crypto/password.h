@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +45,10 @@ bool verify_password(std::string_view encoded, std::string_view pw);
 
 // True if encoded is not an Argon2id hash made with exactly these params (or malformed).
 bool needs_rehash(std::string_view encoded, const Argon2Params& params);
+
+// The parameters an Argon2id hash was made with ("$argon2id$v=19$m=19456,t=2,p=1$…"),
+// read from its text without checking them; nullopt when it does not have that shape.
+std::optional<Argon2Params> encoded_params(std::string_view encoded);
 
 // Hash of a random password, computed once with default params on first use
 // (thread-safe). Verifying against it when the user does not exist makes an unknown

@@ -7,7 +7,6 @@
 //   gatehouse role add NAME [--description D]
 //   gatehouse role list
 //   gatehouse mgmt-key create --name N [--expires-in DAYS] | list | revoke ID
-#include <cstdlib>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -46,9 +45,7 @@ int main(int argc, char** argv) {
   std::string command = args[0];
   args.erase(args.begin());
   // Not for people: the password hashing helper `serve` starts (auth/hash_processes.h).
-  if (command == "__hash-helper") {
-    return gh::auth::run_hash_helper(3, args.empty() ? 0 : std::atoi(args[0].c_str()));
-  }
+  if (command == gh::auth::kHashHelperCommand) return gh::auth::hash_helper_main(args);
   if (command == "serve") return gh::server::serve_main(args);
   if (command == "user" || command == "role" || command == "mgmt-key") {
     return gh::server::cli_main(command, args);

@@ -49,6 +49,20 @@ TEST(CryptoPassword, NeedsRehashWhenParamsChange) {
   EXPECT_TRUE(needs_rehash(*h, Argon2Params{.ops = 2, .mem_bytes = 32 << 20}));
 }
 
+TEST(CryptoPassword, EncodedParamsAreTheOnesTheHashWasMadeWith) {
+  const Argon2Params strong{.ops = 3, .mem_bytes = 32 << 20};
+  auto h = hash_password("correct horse battery", strong);
+  ASSERT_TRUE(h);
+  auto p = encoded_params(*h);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->ops, 3u);
+  EXPECT_EQ(p->mem_bytes, size_t{32} << 20);
+  EXPECT_FALSE(encoded_params("garbage"));
+  EXPECT_FALSE(encoded_params("$argon2i$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"));
+  EXPECT_FALSE(encoded_params("$argon2id$v=19$m=,t=2,p=1$c2FsdA$aGFzaA"));
+  EXPECT_FALSE(encoded_params("$argon2id$v=19$t=2,m=19456,p=1$c2FsdA$aGFzaA"));
+}
+
 TEST(CryptoPassword, OverlongPasswordRejected) {
   Result<std::string> h = hash_password(std::string(kMaxPasswordBytes + 1, 'a'), Argon2Params{});
   ASSERT_FALSE(h);
