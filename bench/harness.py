@@ -34,6 +34,8 @@ import tempfile
 import threading
 import time
 
+import report  # bench/report.py, next to this file
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 LUA = os.path.join(HERE, "lua")
@@ -148,19 +150,20 @@ def proc_kib(path, field):
     return None
 
 
+def stat_fields(pid):
+    """Fields of /proc/<pid>/stat after "(comm)" (state, parent pid, …; utime and stime
+    are [11] and [12]), or None once the process is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
 def children(pid):
     """Child processes of pid: the server's password hashing helpers."""
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    # the field after "(comm)": state, then the parent's pid
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        out.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                pass
-    return out
+    return [int(e) for e in os.listdir("/proc")
+            if e.isdigit() and (stat_fields(e) or [None, None])[1] == str(pid)]
 
 
 def rss_kib(pid, field="VmRSS"):
@@ -180,18 +183,20 @@ def rss_kib(pid, field="VmRSS"):
 
 
 def cpu_seconds(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-    except (OSError, IndexError, ValueError):
+    """CPU time of a process and its children (the server's hashing helpers), or None
+    once it is gone."""
+    own = stat_fields(pid)
+    if own is None:
         return None
+    fields = [own] + [f for f in map(stat_fields, children(pid)) if f]
+    return sum(int(f[11]) + int(f[12]) for f in fields) / os.sysconf("SC_CLK_TCK")
 
 
 def wait_idle(pid, limit=60.0):
-    """Waits until a process uses under a tenth of a core for 0.3 s (at most `limit` s):
-    wrk stops with requests still queued in the server, and a sign-in server goes on
-    hashing them for up to a couple of seconds after wrk has gone."""
+    """Waits until a server and its hashing helpers use under a tenth of a core for
+    0.3 s (at most `limit` s): wrk stops with requests still queued in the server, and a
+    sign-in server goes on hashing them for up to a couple of seconds after wrk has
+    gone."""
     end, quiet, last = time.monotonic() + limit, 0, cpu_seconds(pid)
     while time.monotonic() < end and last is not None and quiet < 3:
         time.sleep(0.1)
@@ -596,8 +601,7 @@ class Bench:
         return r
 
     def hashers(self, n):
-        kind = "process" if self.args.hash_in == "processes" else "thread"
-        return f"{n} {kind}{'es' if kind == 'process' and n > 1 else 's' if n > 1 else ''}"
+        return report.hashers(n, self.args.hash_in)
 
     def mixed(self, server_name, conns, rep):
         """/get_roles at `conns` alone, then again while sign-ins hash at full load."""
@@ -851,8 +855,6 @@ def main():
         return 1
     finally:
         PROCS.stop_all()
-
-    import report  # noqa: E402 -- bench/report.py, next to this file
 
     out = a.out or (tempfile.mkdtemp(prefix="gh-bench-smoke-") if a.smoke else HERE)
     os.makedirs(out, exist_ok=True)
