@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "bench_tokens.h"
-#include "crypto/password.h"
-#include "jose/jwt.h"
+#include "gatehouse/crypto/password.h"
+#include "gatehouse/jose/jwt.h"
 
 namespace {
 
@@ -83,12 +83,13 @@ int main(int argc, char** argv) {
   if (o.threads < 1 || o.threads > 256) return usage("--threads is 1..256");
   if (o.processes < 1 || o.processes > 256) return usage("--processes is 1..256");
 
-  const gh::crypto::Argon2Params params{.ops = static_cast<uint64_t>(o.iterations),
-                                        .mem_bytes = static_cast<size_t>(o.memory_kib) * 1024};
+  const gatehouse::crypto::Argon2Params params{
+      .ops = static_cast<uint64_t>(o.iterations),
+      .mem_bytes = static_cast<size_t>(o.memory_kib) * 1024};
   const std::string password = "Bench-password-1";
-  auto encoded = gh::crypto::hash_password(password, params);
+  auto encoded = gatehouse::crypto::hash_password(password, params);
   if (!encoded) return usage(encoded.error().message.c_str());
-  const auto& f = gh::bench::fixture();  // the RSA key, made before the clock starts
+  const auto& f = gatehouse::bench::fixture();  // the RSA key, made before the clock starts
 
   const auto start = std::chrono::steady_clock::now();
   const auto end = start + std::chrono::duration<double>(o.seconds);
@@ -100,9 +101,9 @@ int main(int argc, char** argv) {
     for (int t = 0; t < o.threads; ++t) {
       threads.emplace_back([&, t] {
         while (std::chrono::steady_clock::now() < end) {
-          if (!gh::crypto::verify_password(*encoded, password)) failed = true;
+          if (!gatehouse::crypto::verify_password(*encoded, password)) failed = true;
           for (int s = 0; s < o.signs; ++s) {
-            if (gh::jose::sign_jwt(f.key, f.claims).empty()) failed = true;
+            if (gatehouse::jose::sign_jwt(f.key, f.claims).empty()) failed = true;
           }
           ++counts[t];
         }

@@ -3,15 +3,15 @@
 // single-thread figure next to the JOSE costs.
 #include <benchmark/benchmark.h>
 
-#include "crypto/password.h"
+#include "gatehouse/crypto/password.h"
 
 namespace {
 
 void BM_Argon2idVerifyDefault(benchmark::State& state) {
-  gh::crypto::Argon2Params params;
-  static const std::string hash = *gh::crypto::hash_password("Bench-password-1", params);
+  gatehouse::crypto::Argon2Params params;
+  static const std::string hash = *gatehouse::crypto::hash_password("Bench-password-1", params);
   for (auto _ : state) {
-    if (!gh::crypto::verify_password(hash, "Bench-password-1")) {
+    if (!gatehouse::crypto::verify_password(hash, "Bench-password-1")) {
       state.SkipWithError("verify failed");
     }
   }

@@ -6,11 +6,11 @@
 
 #include <string>
 
-#include "common/clock.h"
-#include "jose/jwk.h"
-#include "jose/signing_key.h"
+#include "gatehouse/clock.h"
+#include "gatehouse/jose/jwk.h"
+#include "gatehouse/jose/signing_key.h"
 
-namespace gh::bench {
+namespace gatehouse::bench {
 
 inline constexpr const char* kProjectId = "P2bEnchmarkProjectIdxxxxxxxxx";
 
@@ -29,7 +29,7 @@ inline const Fixture& fixture() {
     if (!key) throw std::runtime_error("cannot generate an RSA key");
     Fixture f{std::move(*key), {}, {}, {}, {}, system_now()};
     f.jwks_json = boost::json::object{{"keys", boost::json::array{f.key.public_jwk()}}};
-    if (jose::parse_jwks(f.jwks_json, &f.jwks) != jose::Status::kOk) {
+    if (jose::parse_jwks(f.jwks_json, &f.jwks) != JwtStatus::kOk) {
       throw std::runtime_error("cannot parse the JWKS");
     }
     f.claims = {{"sub", "U2bEnchmarkUserIdxxxxxxxxxxx"},
@@ -48,4 +48,4 @@ inline const Fixture& fixture() {
   return f;
 }
 
-}  // namespace gh::bench
+}  // namespace gatehouse::bench

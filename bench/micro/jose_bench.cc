@@ -3,19 +3,19 @@
 #include <benchmark/benchmark.h>
 
 #include "bench_tokens.h"
-#include "crypto/base64url.h"
-#include "jose/jwt.h"
-#include "jose/verify.h"
+#include "gatehouse/crypto/base64url.h"
+#include "gatehouse/jose/jwt.h"
+#include "gatehouse/jose/verify.h"
 
 namespace {
 
-using gh::bench::fixture;
+using gatehouse::bench::fixture;
 
 void BM_JwtParse(benchmark::State& state) {
   const auto& f = fixture();
   for (auto _ : state) {
-    gh::jose::Jwt jwt;
-    benchmark::DoNotOptimize(gh::jose::parse_jwt(f.token, &jwt));
+    gatehouse::jose::Jwt jwt;
+    benchmark::DoNotOptimize(gatehouse::jose::parse_jwt(f.token, &jwt));
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -23,11 +23,12 @@ BENCHMARK(BM_JwtParse);
 
 void BM_JwtVerifyRS256(benchmark::State& state) {
   const auto& f = fixture();
-  gh::jose::VerifyOptions opts{.now = f.now, .expected_issuer = gh::bench::kProjectId};
+  gatehouse::jose::VerifyOptions opts{.now = f.now,
+                                      .expected_issuer = gatehouse::bench::kProjectId};
   for (auto _ : state) {
-    gh::jose::Jwt jwt;
-    auto s = gh::jose::verify_jwt(f.token, f.jwks, opts, &jwt);
-    if (s != gh::jose::Status::kOk) state.SkipWithError("token did not verify");
+    gatehouse::jose::Jwt jwt;
+    auto s = gatehouse::jose::verify_jwt(f.token, f.jwks, opts, &jwt);
+    if (s != gatehouse::JwtStatus::kOk) state.SkipWithError("token did not verify");
     benchmark::DoNotOptimize(s);
   }
   state.SetItemsProcessed(state.iterations());
@@ -38,11 +39,12 @@ void BM_JwtVerifyForged(benchmark::State& state) {
   const auto& f = fixture();
   std::string forged = f.token;
   forged[forged.size() - 20] = forged[forged.size() - 20] == 'A' ? 'B' : 'A';
-  gh::jose::VerifyOptions opts{.now = f.now, .expected_issuer = gh::bench::kProjectId};
+  gatehouse::jose::VerifyOptions opts{.now = f.now,
+                                      .expected_issuer = gatehouse::bench::kProjectId};
   for (auto _ : state) {
-    gh::jose::Jwt jwt;
-    auto s = gh::jose::verify_jwt(forged, f.jwks, opts, &jwt);
-    if (s == gh::jose::Status::kOk) state.SkipWithError("forged token verified");
+    gatehouse::jose::Jwt jwt;
+    auto s = gatehouse::jose::verify_jwt(forged, f.jwks, opts, &jwt);
+    if (s == gatehouse::JwtStatus::kOk) state.SkipWithError("forged token verified");
     benchmark::DoNotOptimize(s);
   }
   state.SetItemsProcessed(state.iterations());
@@ -51,7 +53,7 @@ BENCHMARK(BM_JwtVerifyForged);
 
 void BM_JwtSignRS256(benchmark::State& state) {
   const auto& f = fixture();
-  for (auto _ : state) benchmark::DoNotOptimize(gh::jose::sign_jwt(f.key, f.claims));
+  for (auto _ : state) benchmark::DoNotOptimize(gatehouse::jose::sign_jwt(f.key, f.claims));
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_JwtSignRS256)->Unit(benchmark::kMicrosecond);
@@ -60,8 +62,8 @@ void BM_JwksParse(benchmark::State& state) {
   const auto& f = fixture();
   std::string text = boost::json::serialize(f.jwks_json);
   for (auto _ : state) {
-    gh::jose::Jwks jwks;
-    benchmark::DoNotOptimize(gh::jose::parse_jwks(text, &jwks));
+    gatehouse::jose::Jwks jwks;
+    benchmark::DoNotOptimize(gatehouse::jose::parse_jwks(text, &jwks));
   }
   state.SetItemsProcessed(state.iterations());
 }
@@ -70,7 +72,7 @@ BENCHMARK(BM_JwksParse)->Unit(benchmark::kMicrosecond);
 void BM_Base64urlDecodeSignature(benchmark::State& state) {
   const auto& f = fixture();
   std::string_view sig = std::string_view(f.token).substr(f.token.rfind('.') + 1);
-  for (auto _ : state) benchmark::DoNotOptimize(gh::crypto::base64url_decode(sig));
+  for (auto _ : state) benchmark::DoNotOptimize(gatehouse::crypto::base64url_decode(sig));
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_Base64urlDecodeSignature);

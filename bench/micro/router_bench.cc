@@ -7,9 +7,9 @@
 
 namespace {
 
-using gh::http::Request;
-using gh::http::Response;
-using gh::http::Router;
+using gatehouse::http::Request;
+using gatehouse::http::Response;
+using gatehouse::http::Router;
 
 const Router& router() {
   static const Router r = [] {

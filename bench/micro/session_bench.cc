@@ -10,12 +10,12 @@
 
 namespace {
 
-using gh::bench::fixture;
+using gatehouse::bench::fixture;
 
 gatehouse::SessionClient make_client() {
   const auto& f = fixture();
   gatehouse::SessionClient::Options o;
-  o.project_id = gh::bench::kProjectId;
+  o.project_id = gatehouse::bench::kProjectId;
   o.keys = gatehouse::make_static_key_source(f.jwks_json);
   return gatehouse::SessionClient(std::move(o));
 }
@@ -40,7 +40,7 @@ void BM_ValidateSessionFreshToken(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     claims["n"] = ++n;  // a token never seen before: always a cache miss
-    std::string token = gh::jose::sign_jwt(f.key, claims);
+    std::string token = gatehouse::jose::sign_jwt(f.key, claims);
     state.ResumeTiming();
     auto r = client.validate_session(token);
     if (!r) state.SkipWithError("validation failed");

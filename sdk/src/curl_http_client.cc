@@ -30,15 +30,15 @@ class CurlHttpClient final : public HttpClient {
  public:
   explicit CurlHttpClient(CurlOptions options) : options_(options) {}
 
-  gh::Result<HttpResponse> send(const HttpRequest& request) override {
+  Result<HttpResponse> send(const HttpRequest& request) override {
     std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-    if (!curl) return gh::make_error(gh::Errc::kInternal, "curl_easy_init failed");
+    if (!curl) return make_error(Errc::kInternal, "curl_easy_init failed");
     std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr,
                                                                         curl_slist_free_all);
     for (const auto& [name, value] : request.headers) {
       std::string line = name + ": " + value;
       curl_slist* next = curl_slist_append(headers.get(), line.c_str());
-      if (!next) return gh::make_error(gh::Errc::kInternal, "curl_slist_append failed");
+      if (!next) return make_error(Errc::kInternal, "curl_slist_append failed");
       headers.release();
       headers.reset(next);
     }
@@ -66,10 +66,10 @@ class CurlHttpClient final : public HttpClient {
     }
     CURLcode rc = curl_easy_perform(h);
     if (body.too_large) {
-      return gh::make_error(gh::Errc::kUnavailable, request.url + ": response too large");
+      return make_error(Errc::kUnavailable, request.url + ": response too large");
     }
     if (rc != CURLE_OK) {
-      return gh::make_error(gh::Errc::kUnavailable, request.url + ": " + curl_easy_strerror(rc));
+      return make_error(Errc::kUnavailable, request.url + ": " + curl_easy_strerror(rc));
     }
     long status = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);

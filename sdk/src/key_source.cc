@@ -11,17 +11,17 @@
 namespace gatehouse {
 namespace {
 
-using gh::jose::Jwks;
+using jose::Jwks;
 
-gh::Error unavailable(std::string message) {
-  return gh::make_error(gh::Errc::kUnavailable, std::move(message));
+Error unavailable(std::string message) {
+  return make_error(Errc::kUnavailable, std::move(message));
 }
 
-gh::Result<KeySet> parse_key_set(const boost::json::value& json) {
+Result<KeySet> parse_key_set(const boost::json::value& json) {
   auto jwks = std::make_shared<Jwks>();
-  gh::jose::Status s = gh::jose::parse_jwks(json, jwks.get());
-  if (s != gh::jose::Status::kOk) {
-    return unavailable(std::string("key set unusable: ") + gh::jose::status_name(s));
+  JwtStatus s = jose::parse_jwks(json, jwks.get());
+  if (s != JwtStatus::kOk) {
+    return unavailable(std::string("key set unusable: ") + jwt_status_name(s));
   }
   return KeySet(std::move(jwks));
 }
@@ -30,19 +30,19 @@ gh::Result<KeySet> parse_key_set(const boost::json::value& json) {
 // the snapshot atomically; mu_ serialises fetches and the bookkeeping below.
 class CachingKeySource final : public KeySource {
  public:
-  using Fetch = std::function<gh::Result<boost::json::value>()>;
+  using Fetch = std::function<Result<boost::json::value>()>;
 
-  CachingKeySource(Fetch fetch, int64_t min_interval, gh::Clock clock)
+  CachingKeySource(Fetch fetch, int64_t min_interval, Clock clock)
       : fetch_(std::move(fetch)), min_interval_(min_interval), clock_(std::move(clock)) {}
 
-  gh::Result<KeySet> keys() override {
+  Result<KeySet> keys() override {
     if (KeySet snap = current_.load()) return snap;
     std::lock_guard lock(mu_);
     if (KeySet snap = current_.load()) return snap;
     return fetch_locked();
   }
 
-  gh::Result<KeySet> refetch(std::string_view unknown_kid) override {
+  Result<KeySet> refetch(std::string_view unknown_kid) override {
     std::lock_guard lock(mu_);
     KeySet snap = current_.load();
     if (snap && snap->find(unknown_kid)) return snap;  // another thread just fetched it
@@ -52,7 +52,7 @@ class CachingKeySource final : public KeySource {
  private:
   // Fetches unless throttled. Returns the newest snapshot; a failed fetch keeps the old one
   // and only reports its error when there is none.
-  gh::Result<KeySet> fetch_locked() {
+  Result<KeySet> fetch_locked() {
     KeySet snap = current_.load();
     int64_t now = clock_();
     if (attempted_) {
@@ -64,7 +64,7 @@ class CachingKeySource final : public KeySource {
     }
     attempted_ = true;
     last_attempt_ = now;
-    gh::Result<KeySet> fresh = load(snap);
+    Result<KeySet> fresh = load(snap);
     last_ok_ = fresh.ok();
     if (!fresh) {
       last_error_ = fresh.error();
@@ -75,36 +75,36 @@ class CachingKeySource final : public KeySource {
     return fresh;
   }
 
-  gh::Result<KeySet> load(const KeySet& snap) {
-    gh::Result<boost::json::value> json = fetch_();
+  Result<KeySet> load(const KeySet& snap) {
+    Result<boost::json::value> json = fetch_();
     if (!json) return json.error();
     if (snap && *json == last_json_) return snap;  // unchanged: skip re-importing keys
-    gh::Result<KeySet> parsed = parse_key_set(*json);
+    Result<KeySet> parsed = parse_key_set(*json);
     if (parsed) last_json_ = std::move(*json);
     return parsed;
   }
 
   const Fetch fetch_;
   const int64_t min_interval_;
-  const gh::Clock clock_;
+  const Clock clock_;
   std::atomic<KeySet> current_;
   std::mutex mu_;
   // Guarded by mu_:
   bool attempted_ = false;
   bool last_ok_ = false;
   int64_t last_attempt_ = 0;
-  gh::Error last_error_{gh::Errc::kUnavailable, "keys not fetched yet"};
+  Error last_error_{Errc::kUnavailable, "keys not fetched yet"};
   boost::json::value last_json_;
 };
 
 class StaticKeySource final : public KeySource {
  public:
-  explicit StaticKeySource(gh::Result<KeySet> keys) : keys_(std::move(keys)) {}
-  gh::Result<KeySet> keys() override { return keys_; }
-  gh::Result<KeySet> refetch(std::string_view) override { return keys_; }
+  explicit StaticKeySource(Result<KeySet> keys) : keys_(std::move(keys)) {}
+  Result<KeySet> keys() override { return keys_; }
+  Result<KeySet> refetch(std::string_view) override { return keys_; }
 
  private:
-  const gh::Result<KeySet> keys_;
+  const Result<KeySet> keys_;
 };
 
 }  // namespace
@@ -114,8 +114,8 @@ std::shared_ptr<KeySource> make_remote_key_source(std::string base_url, std::str
   std::shared_ptr<HttpClient> http = options.http ? options.http : make_curl_http_client();
   std::string url =
       detail::trim_base_url(base_url) + "/v2/keys/" + detail::encode_path_segment(project_id);
-  auto fetch = [http, url, project_id]() -> gh::Result<boost::json::value> {
-    gh::Result<HttpResponse> r = http->send(
+  auto fetch = [http, url, project_id]() -> Result<boost::json::value> {
+    Result<HttpResponse> r = http->send(
         {.method = "GET", .url = url, .headers = {{"Authorization", "Bearer " + project_id}}});
     if (!r) return unavailable("key fetch failed: " + r.error().message);
     if (r->status != 200) {
@@ -132,10 +132,10 @@ std::shared_ptr<KeySource> make_remote_key_source(std::string base_url, std::str
 
 std::shared_ptr<KeySource> make_in_process_key_source(
     std::function<boost::json::value()> provider) {
-  auto fetch = [provider = std::move(provider)]() -> gh::Result<boost::json::value> {
+  auto fetch = [provider = std::move(provider)]() -> Result<boost::json::value> {
     return provider();
   };
-  return std::make_shared<CachingKeySource>(std::move(fetch), 0, gh::system_clock());
+  return std::make_shared<CachingKeySource>(std::move(fetch), 0, system_clock());
 }
 
 std::shared_ptr<KeySource> make_static_key_source(boost::json::value jwks) {

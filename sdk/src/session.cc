@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
-#include "jose/verify.h"
+#include "gatehouse/jose/verify.h"
 #include "url.h"
 
 namespace gatehouse {
@@ -93,8 +93,6 @@ class VerifiedTokenCache {
 
 namespace {
 
-using gh::jose::Status;
-
 std::vector<std::string> string_items(const boost::json::object& claims, std::string_view name) {
   std::vector<std::string> out;
   if (const boost::json::value* v = claims.if_contains(name); v && v->is_array()) {
@@ -105,7 +103,7 @@ std::vector<std::string> string_items(const boost::json::object& claims, std::st
   return out;
 }
 
-JwtResponse make_response(std::string_view token, gh::jose::Jwt& jwt) {
+JwtResponse make_response(std::string_view token, jose::Jwt& jwt) {
   JwtResponse r;
   r.jwt = token;
   r.claims = std::move(jwt.payload);
@@ -122,20 +120,20 @@ JwtResponse make_response(std::string_view token, gh::jose::Jwt& jwt) {
   return r;
 }
 
-gh::Errc errc_for_http(int status) {
+Errc errc_for_http(int status) {
   switch (status) {
     case 400:
-      return gh::Errc::kBadRequest;
+      return Errc::kBadRequest;
     case 401:
-      return gh::Errc::kInvalidToken;
+      return Errc::kInvalidToken;
     case 403:
-      return gh::Errc::kForbidden;
+      return Errc::kForbidden;
     case 404:
-      return gh::Errc::kNotFound;
+      return Errc::kNotFound;
     case 429:
-      return gh::Errc::kRateLimited;
+      return Errc::kRateLimited;
     default:
-      return status >= 400 && status < 500 ? gh::Errc::kInvalidToken : gh::Errc::kUnavailable;
+      return status >= 400 && status < 500 ? Errc::kInvalidToken : Errc::kUnavailable;
   }
 }
 
@@ -152,8 +150,12 @@ std::string server_message(const HttpResponse& resp) {
   return "refresh failed with HTTP " + std::to_string(resp.status);
 }
 
-void set(Status* why, Status s) {
-  if (why) *why = s;
+// A failure about the token itself: kInvalidToken (or kUnavailable without keys) with
+// the exact check that failed in Error::jwt.
+Error token_error(Errc code, std::string message, JwtStatus why) {
+  Error e = make_error(code, std::move(message));
+  e.jwt = why;
+  return e;
 }
 
 }  // namespace
@@ -177,7 +179,7 @@ SessionClient::SessionClient(Options options)
       base_url_(detail::trim_base_url(options.base_url)),
       keys_(std::move(options.keys)),
       http_(std::move(options.http)),
-      clock_(options.clock ? std::move(options.clock) : gh::system_clock()),
+      clock_(options.clock ? std::move(options.clock) : system_clock()),
       leeway_(options.leeway),
       cache_(std::make_shared<detail::VerifiedTokenCache>()) {
   if (project_id_.empty()) throw std::invalid_argument("SessionClient: project_id is required");
@@ -188,52 +190,46 @@ SessionClient::SessionClient(Options options)
   if (!keys_) keys_ = make_remote_key_source(base_url_, project_id_, {.http = http_});
 }
 
-gh::Result<JwtResponse> SessionClient::validate(std::string_view token, Kind kind,
-                                                Status* why) const {
+Result<JwtResponse> SessionClient::validate(std::string_view token, Kind kind) const {
   const char* kind_name = kind == Kind::kSession ? "session" : "refresh";
-  gh::Result<KeySet> keys = keys_->keys();
+  Result<KeySet> keys = keys_->keys();
   if (!keys) {
-    set(why, Status::kJwksFetchFail);
-    return gh::make_error(
-        gh::Errc::kUnavailable,
-        std::string(kind_name) + " token cannot be checked: " + keys.error().message);
+    return token_error(Errc::kUnavailable,
+                       std::string(kind_name) + " token cannot be checked: " + keys.error().message,
+                       JwtStatus::kJwksFetchFail);
   }
   int64_t now = clock_();
   if (kind == Kind::kSession) {
     JwtResponse cached;
-    if (cache_->find(token, *keys, now, leeway_, &cached)) {
-      set(why, Status::kOk);
-      return cached;
-    }
+    if (cache_->find(token, *keys, now, leeway_, &cached)) return cached;
   }
-  gh::jose::VerifyOptions options{.now = now, .leeway = leeway_, .expected_issuer = project_id_};
-  gh::jose::Jwt jwt;
+  jose::VerifyOptions options{.now = now, .leeway = leeway_, .expected_issuer = project_id_};
+  jose::Jwt jwt;
   KeySet verified_with = *keys;
-  Status s = gh::jose::verify_jwt(token, **keys, options, &jwt);
-  if (s == Status::kJwksKidNotFound) {
+  JwtStatus s = jose::verify_jwt(token, **keys, options, &jwt);
+  if (s == JwtStatus::kJwksKidNotFound) {
     // Maybe the server rotated keys since we last fetched them.
-    gh::Result<KeySet> again = keys_->refetch(jwt.kid);
+    Result<KeySet> again = keys_->refetch(jwt.kid);
     if (again && *again != *keys) {
-      s = gh::jose::verify_jwt(token, **again, options, &jwt);
+      s = jose::verify_jwt(token, **again, options, &jwt);
       verified_with = *again;
     }
   }
-  if (s == Status::kOk) {
+  if (s == JwtStatus::kOk) {
     const boost::json::value* drn = jwt.payload.if_contains("drn");
     bool is_refresh = drn && drn->is_string() && drn->get_string() == "DSR";
     if (kind == Kind::kSession && is_refresh) {
-      set(why, Status::kJwtWrongTokenKind);
-      return gh::make_error(gh::Errc::kInvalidToken, "a refresh token is not a session token");
+      return token_error(Errc::kInvalidToken, "a refresh token is not a session token",
+                         JwtStatus::kJwtWrongTokenKind);
     }
     if (kind == Kind::kRefresh && !is_refresh) {
-      set(why, Status::kJwtWrongTokenKind);
-      return gh::make_error(gh::Errc::kInvalidToken, "refresh token expected (drn \"DSR\")");
+      return token_error(Errc::kInvalidToken, "refresh token expected (drn \"DSR\")",
+                         JwtStatus::kJwtWrongTokenKind);
     }
   }
-  set(why, s);
-  if (s != Status::kOk) {
-    return gh::make_error(gh::Errc::kInvalidToken,
-                          std::string(kind_name) + " token " + gh::jose::status_message(s));
+  if (s != JwtStatus::kOk) {
+    return token_error(Errc::kInvalidToken,
+                       std::string(kind_name) + " token " + jwt_status_message(s), s);
   }
   int64_t exp = jwt.exp, nbf = jwt.nbf, iat = jwt.iat;
   JwtResponse response = make_response(token, jwt);
@@ -243,22 +239,18 @@ gh::Result<JwtResponse> SessionClient::validate(std::string_view token, Kind kin
   return response;
 }
 
-gh::Result<JwtResponse> SessionClient::validate_session(std::string_view session_jwt,
-                                                        Status* why) const {
-  return validate(session_jwt, Kind::kSession, why);
+Result<JwtResponse> SessionClient::validate_session(std::string_view session_jwt) const {
+  return validate(session_jwt, Kind::kSession);
 }
 
-gh::Result<JwtResponse> SessionClient::validate_refresh(std::string_view refresh_jwt,
-                                                        Status* why) const {
-  return validate(refresh_jwt, Kind::kRefresh, why);
+Result<JwtResponse> SessionClient::validate_refresh(std::string_view refresh_jwt) const {
+  return validate(refresh_jwt, Kind::kRefresh);
 }
 
-gh::Result<RefreshResult> SessionClient::refresh_session(std::string_view refresh_jwt,
-                                                         Status* why) const {
-  gh::Result<JwtResponse> refresh = validate_refresh(refresh_jwt, why);
+Result<RefreshResult> SessionClient::refresh_session(std::string_view refresh_jwt) const {
+  Result<JwtResponse> refresh = validate_refresh(refresh_jwt);
   if (!refresh) return refresh.error();
-  set(why, Status::kOk);
-  if (!http_) return gh::make_error(gh::Errc::kInternal, "refresh needs base_url");
+  if (!http_) return make_error(Errc::kInternal, "refresh needs base_url");
 
   HttpRequest request{
       .method = "POST",
@@ -266,19 +258,19 @@ gh::Result<RefreshResult> SessionClient::refresh_session(std::string_view refres
       .headers = {{"Authorization", "Bearer " + project_id_ + ":" + std::string(refresh_jwt)},
                   {"Content-Type", "application/json"}},
       .body = "{}"};
-  gh::Result<HttpResponse> resp = http_->send(request);
+  Result<HttpResponse> resp = http_->send(request);
   if (!resp) return resp.error();
   if (resp->status < 200 || resp->status >= 300) {
-    return gh::make_error(errc_for_http(resp->status), server_message(*resp));
+    return make_error(errc_for_http(resp->status), server_message(*resp));
   }
   boost::system::error_code ec;
   boost::json::value body = boost::json::parse(resp->body, ec);
   const boost::json::object* obj = ec ? nullptr : body.if_object();
   const boost::json::value* session_jwt = obj ? obj->if_contains("sessionJwt") : nullptr;
   if (!session_jwt || !session_jwt->is_string()) {
-    return gh::make_error(gh::Errc::kInternal, "refresh response has no sessionJwt");
+    return make_error(Errc::kInternal, "refresh response has no sessionJwt");
   }
-  gh::Result<JwtResponse> session = validate_session(session_jwt->get_string(), why);
+  Result<JwtResponse> session = validate_session(session_jwt->get_string());
   if (!session) return session.error();
 
   RefreshResult result{
@@ -286,7 +278,7 @@ gh::Result<RefreshResult> SessionClient::refresh_session(std::string_view refres
   const boost::json::value* rotated = obj->if_contains("refreshJwt");
   if (rotated && rotated->is_string() && !rotated->get_string().empty() &&
       rotated->get_string() != refresh_jwt) {
-    gh::Result<JwtResponse> fresh = validate_refresh(rotated->get_string(), why);
+    Result<JwtResponse> fresh = validate_refresh(rotated->get_string());
     if (!fresh) return fresh.error();
     result.refresh_jwt = fresh->jwt;
     result.rotated = true;
@@ -294,14 +286,13 @@ gh::Result<RefreshResult> SessionClient::refresh_session(std::string_view refres
   return result;
 }
 
-gh::Result<RefreshResult> SessionClient::validate_and_refresh_session(std::string_view session_jwt,
-                                                                      std::string_view refresh_jwt,
-                                                                      Status* why) const {
-  gh::Result<JwtResponse> session = validate_session(session_jwt, why);
+Result<RefreshResult> SessionClient::validate_and_refresh_session(
+    std::string_view session_jwt, std::string_view refresh_jwt) const {
+  Result<JwtResponse> session = validate_session(session_jwt);
   if (session)
     return RefreshResult{.session = std::move(*session), .refresh_jwt = std::string(refresh_jwt)};
   if (refresh_jwt.empty()) return session.error();
-  return refresh_session(refresh_jwt, why);
+  return refresh_session(refresh_jwt);
 }
 
 }  // namespace gatehouse

@@ -4,7 +4,7 @@
 
 #include "api/token_required.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 namespace json = boost::json;
 
@@ -41,4 +41,4 @@ std::shared_ptr<const gatehouse::SessionClient> register_app_routes(
   return client;
 }
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

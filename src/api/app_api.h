@@ -13,9 +13,9 @@
 #include "auth/key_ring.h"
 #include "http/router.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 std::shared_ptr<const gatehouse::SessionClient> register_app_routes(
     http::Router& router, const std::string& project_id, std::shared_ptr<const auth::KeyRing> keys);
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

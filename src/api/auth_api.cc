@@ -9,7 +9,7 @@
 #include "api/wire.h"
 #include "auth/login_id.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 namespace json = boost::json;
 using http::Request;
@@ -245,4 +245,4 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
   });
 }
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

@@ -7,10 +7,10 @@
 #include "auth/management.h"
 #include "auth/password_strategy.h"
 #include "auth/session_service.h"
-#include "common/clock.h"
+#include "gatehouse/clock.h"
 #include "http/router.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 // Cookie mode (contract §2.6): besides the JSON body, deliver the refresh
 // token in an HttpOnly `DSR` cookie and, when asked, the session token in `DS`.
@@ -32,4 +32,4 @@ struct AuthApiDeps {
 
 void register_auth_routes(http::Router& router, AuthApiDeps deps);
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

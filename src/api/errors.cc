@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-namespace gh::api {
+namespace gatehouse::api {
 
 ErrorInfo error_info(Errc c) {
   switch (c) {
@@ -59,4 +59,4 @@ http::Response error_response(const Error& e) {
   return res;
 }
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

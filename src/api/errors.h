@@ -4,10 +4,10 @@
 // pattern E011<status> and are listed in docs/compatibility.md.
 #pragma once
 
-#include "common/result.h"
+#include "gatehouse/result.h"
 #include "http/message.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 struct ErrorInfo {
   int status;
@@ -18,4 +18,4 @@ struct ErrorInfo {
 ErrorInfo error_info(Errc c);
 http::Response error_response(const Error& e);
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

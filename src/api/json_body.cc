@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-namespace gh::api {
+namespace gatehouse::api {
 
 namespace json = boost::json;
 
@@ -79,4 +79,4 @@ Result<std::optional<int64_t>> optional_int(const json::object& o, std::string_v
   return make_error(Errc::kBadRequest, "The " + std::string(key) + " field must be an integer");
 }
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

@@ -11,9 +11,9 @@
 
 #include <boost/json/object.hpp>
 
-#include "common/result.h"
+#include "gatehouse/result.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 // An empty body counts as {} (GET-style calls and core-js send none).
 Result<boost::json::object> parse_object(std::string_view body);
@@ -34,4 +34,4 @@ Result<std::optional<std::vector<std::string>>> optional_string_array(const boos
 // Missing or null → nullopt; non-integer → kBadRequest.
 Result<std::optional<int64_t>> optional_int(const boost::json::object& o, std::string_view key);
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

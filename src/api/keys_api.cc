@@ -4,7 +4,7 @@
 
 #include "api/errors.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 void register_keys_routes(http::Router& router, const std::string& project_id,
                           std::shared_ptr<const auth::KeyRing> keys) {
@@ -24,4 +24,4 @@ void register_keys_routes(http::Router& router, const std::string& project_id,
   router.add("GET", "/v1/keys/{projectId}", serve(std::move(v1)), {.inline_on_io = true});
 }
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

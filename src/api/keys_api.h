@@ -6,9 +6,9 @@
 #include "auth/key_ring.h"
 #include "http/router.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 void register_keys_routes(http::Router& router, const std::string& project_id,
                           std::shared_ptr<const auth::KeyRing> keys);
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

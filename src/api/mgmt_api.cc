@@ -8,7 +8,7 @@
 #include "api/json_body.h"
 #include "api/wire.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 namespace json = boost::json;
 using http::Request;
@@ -591,4 +591,4 @@ void register_mgmt_routes(http::Router& router, MgmtApiDeps deps) {
   r->audit();
 }
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

@@ -15,11 +15,11 @@
 #include "auth/config.h"
 #include "auth/management.h"
 #include "auth/mgmt_keys.h"
-#include "common/clock.h"
+#include "gatehouse/clock.h"
 #include "http/router.h"
 #include "store/store.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 struct MgmtApiDeps {
   const auth::AuthConfig& config;
@@ -33,4 +33,4 @@ struct MgmtApiDeps {
 
 void register_mgmt_routes(http::Router& router, MgmtApiDeps deps);
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

@@ -7,9 +7,9 @@
 #include <boost/json.hpp>
 
 #include "api/errors.h"
-#include "crypto/digest.h"
+#include "gatehouse/crypto/digest.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 namespace fs = std::filesystem;
 
@@ -114,4 +114,4 @@ http::Response StaticSite::serve(const http::Request& req) const {
   return res;
 }
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

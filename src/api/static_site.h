@@ -13,7 +13,7 @@
 
 #include "http/message.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 class StaticSite {
  public:
@@ -33,4 +33,4 @@ class StaticSite {
   std::map<std::string, File, std::less<>> files_;  // key: "/path/in/site"
 };
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-namespace gh::api {
+namespace gatehouse::api {
 
 namespace {
 
@@ -33,4 +33,4 @@ http::Handler token_required(std::shared_ptr<const gatehouse::SessionClient> cli
   };
 }
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

@@ -18,7 +18,7 @@
 
 #include "http/router.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 using ProtectedHandler =
     std::function<http::Response(http::Request&, const gatehouse::JwtResponse&)>;
@@ -26,4 +26,4 @@ using ProtectedHandler =
 http::Handler token_required(std::shared_ptr<const gatehouse::SessionClient> client,
                              ProtectedHandler handler);
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

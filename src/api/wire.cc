@@ -2,9 +2,9 @@
 
 #include <boost/json.hpp>
 
-#include "crypto/digest.h"
+#include "gatehouse/crypto/digest.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 namespace json = boost::json;
 
@@ -112,4 +112,4 @@ json::object jwt_response_json(const auth::Authenticated& a, int64_t now) {
                       {"claims", s.claims}};
 }
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

@@ -9,11 +9,11 @@
 #include <boost/json/object.hpp>
 
 #include "auth/session_service.h"
-#include "common/result.h"
+#include "gatehouse/result.h"
 #include "http/message.h"
 #include "store/model.h"
 
-namespace gh::api {
+namespace gatehouse::api {
 
 // `Authorization: Bearer <projectId>[:<token>[:<authManagementKey>]]`.
 struct Bearer {
@@ -36,4 +36,4 @@ auth::Origin origin_of(const http::Request& req);
 boost::json::object user_json(const store::User& user);
 boost::json::object jwt_response_json(const auth::Authenticated& a, int64_t now);
 
-}  // namespace gh::api
+}  // namespace gatehouse::api

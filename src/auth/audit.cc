@@ -4,7 +4,7 @@
 
 #include <boost/json.hpp>
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 Audit::Audit(store::Store& store, Clock clock, std::function<void(const std::string&)> on_error)
     : store_(store), clock_(std::move(clock)), on_error_(std::move(on_error)) {
@@ -46,4 +46,4 @@ Result<std::vector<store::AuditEvent>> Audit::sign_in_history(const std::string&
   return ok;
 }
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

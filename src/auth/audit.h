@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "common/clock.h"
+#include "gatehouse/clock.h"
 #include "store/store.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 // Where a request came from, passed down from the HTTP layer.
 struct Origin {
@@ -38,4 +38,4 @@ class Audit {
   std::function<void(const std::string&)> on_error_;
 };
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

@@ -7,11 +7,11 @@
 #include <string_view>
 #include <vector>
 
-#include "common/result.h"
-#include "crypto/password.h"
-#include "crypto/password_policy.h"
+#include "gatehouse/crypto/password.h"
+#include "gatehouse/crypto/password_policy.h"
+#include "gatehouse/result.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 struct AuthConfig {
   std::string project_id;
@@ -23,4 +23,4 @@ struct AuthConfig {
   std::vector<std::string> default_roles;  // given on sign-up
 };
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

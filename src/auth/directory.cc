@@ -3,10 +3,10 @@
 #include <cctype>
 
 #include "auth/login_id.h"
-#include "crypto/password.h"
-#include "crypto/random.h"
+#include "gatehouse/crypto/password.h"
+#include "gatehouse/crypto/random.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 Status check_name(std::string_view kind, const std::string& name) {
   if (name.empty() || name.size() > 64) {
@@ -101,4 +101,4 @@ Status Directory::add_role(const std::string& name, const std::string& descripti
 
 Result<std::vector<store::Role>> Directory::list_roles() { return store_.list_roles(); }
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

@@ -7,11 +7,11 @@
 
 #include "auth/audit.h"
 #include "auth/password_hasher.h"
-#include "common/clock.h"
-#include "common/result.h"
+#include "gatehouse/clock.h"
+#include "gatehouse/result.h"
 #include "store/store.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 class Directory {
  public:
@@ -39,4 +39,4 @@ class Directory {
 // '-', '.', ':'. `kind` ("Role", "Permission") starts the error message.
 Status check_name(std::string_view kind, const std::string& name);
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

@@ -24,7 +24,7 @@
 
 extern char** environ;
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 namespace {
 
@@ -373,4 +373,4 @@ std::vector<pid_t> HashProcesses::pids() const {
   return out;
 }
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

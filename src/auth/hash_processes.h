@@ -32,10 +32,10 @@
 #include <vector>
 
 #include "auth/password_hasher.h"
-#include "common/result.h"
-#include "crypto/password.h"
+#include "gatehouse/crypto/password.h"
+#include "gatehouse/result.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 struct HashProcessOptions {
   // Hears about helpers that had to be replaced (default: a JSON line on stderr).
@@ -102,4 +102,4 @@ class HashProcesses {
 inline constexpr const char* kHashHelperCommand = "__hash-helper";
 int hash_helper_main(const std::vector<std::string>& args);
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

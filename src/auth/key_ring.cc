@@ -7,7 +7,7 @@
 
 #include <boost/json.hpp>
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 Result<std::shared_ptr<KeyRing>> KeyRing::open(const std::string& data_dir) {
   std::string dir = data_dir + "/keys";
@@ -19,10 +19,10 @@ Result<std::shared_ptr<KeyRing>> KeyRing::open(const std::string& data_dir) {
   auto ring = std::make_shared<KeyRing>();
   ring->key_ = std::make_shared<jose::SigningKey>(std::move(*key));
   ring->jwks_json_ = boost::json::object{{"keys", boost::json::array{ring->key_->public_jwk()}}};
-  if (jose::parse_jwks(ring->jwks_json_, &ring->jwks_) != jose::Status::kOk) {
+  if (jose::parse_jwks(ring->jwks_json_, &ring->jwks_) != JwtStatus::kOk) {
     return make_error(Errc::kInternal, "the signing key does not form a valid JWKS");
   }
   return ring;
 }
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

@@ -10,11 +10,11 @@
 
 #include <boost/json/value.hpp>
 
-#include "common/result.h"
-#include "jose/jwk.h"
-#include "jose/signing_key.h"
+#include "gatehouse/jose/jwk.h"
+#include "gatehouse/jose/signing_key.h"
+#include "gatehouse/result.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 class KeyRing {
  public:
@@ -31,4 +31,4 @@ class KeyRing {
   jose::Jwks jwks_;
 };
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

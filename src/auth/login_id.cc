@@ -2,7 +2,7 @@
 
 #include <cctype>
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 bool looks_like_email(std::string_view s) {
   auto at = s.find('@');
@@ -28,4 +28,4 @@ Result<std::string> normalize_login_id(std::string_view raw) {
   return out;
 }
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

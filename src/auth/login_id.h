@@ -5,11 +5,11 @@
 #include <string>
 #include <string_view>
 
-#include "common/result.h"
+#include "gatehouse/result.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 Result<std::string> normalize_login_id(std::string_view raw);
 bool looks_like_email(std::string_view s);
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

@@ -6,10 +6,10 @@
 
 #include "auth/directory.h"
 #include "auth/login_id.h"
-#include "crypto/password.h"
-#include "crypto/random.h"
+#include "gatehouse/crypto/password.h"
+#include "gatehouse/crypto/random.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 namespace {
 
@@ -359,4 +359,4 @@ Result<store::Tenant> Management::tenant(const std::string& id) { return store_.
 
 Result<std::vector<store::Tenant>> Management::list_tenants() { return store_.list_tenants(); }
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

@@ -14,11 +14,11 @@
 
 #include "auth/audit.h"
 #include "auth/password_hasher.h"
-#include "common/clock.h"
-#include "common/result.h"
+#include "gatehouse/clock.h"
+#include "gatehouse/result.h"
 #include "store/store.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 struct CreateUserInput {
   std::string login_id;
@@ -95,4 +95,4 @@ class Management {
   Clock clock_;
 };
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

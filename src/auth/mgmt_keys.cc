@@ -2,10 +2,10 @@
 
 #include <cctype>
 
-#include "crypto/digest.h"
-#include "crypto/random.h"
+#include "gatehouse/crypto/digest.h"
+#include "gatehouse/crypto/random.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 namespace {
 constexpr std::string_view kPrefix = "gh_";
@@ -63,4 +63,4 @@ Result<store::MgmtKey> MgmtKeys::authenticate(std::string_view key) {
   return rec;
 }
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

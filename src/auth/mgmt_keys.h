@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "auth/audit.h"
-#include "common/clock.h"
-#include "common/result.h"
+#include "gatehouse/clock.h"
+#include "gatehouse/result.h"
 #include "store/store.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 struct CreatedKey {
   store::MgmtKey record;
@@ -40,4 +40,4 @@ class MgmtKeys {
   Clock clock_;
 };
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

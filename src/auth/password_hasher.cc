@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "crypto/password.h"
-#include "crypto/random.h"
+#include "gatehouse/crypto/password.h"
+#include "gatehouse/crypto/random.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 class PasswordHasher::Slot {
  public:
@@ -62,4 +62,4 @@ const std::string& PasswordHasher::dummy_hash() {
   return dummy_;
 }
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

@@ -21,9 +21,9 @@
 #include <string_view>
 
 #include "auth/config.h"
-#include "common/result.h"
+#include "gatehouse/result.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 class PasswordHasher {
  public:
@@ -66,4 +66,4 @@ class PasswordHasher {
   std::string dummy_;
 };
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

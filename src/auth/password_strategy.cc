@@ -1,9 +1,9 @@
 #include "auth/password_strategy.h"
 
 #include "auth/login_id.h"
-#include "crypto/random.h"
+#include "gatehouse/crypto/random.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 namespace {
 Error invalid_credentials() {
@@ -136,4 +136,4 @@ Status PasswordStrategy::update(const std::string& user_id, std::string_view new
   return ok_status();
 }
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

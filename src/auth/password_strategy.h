@@ -12,11 +12,11 @@
 #include "auth/config.h"
 #include "auth/password_hasher.h"
 #include "auth/session_service.h"
-#include "common/clock.h"
-#include "common/result.h"
+#include "gatehouse/clock.h"
+#include "gatehouse/result.h"
 #include "store/store.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 struct SignUpInput {
   std::string login_id;
@@ -54,4 +54,4 @@ class PasswordStrategy {
   Clock clock_;
 };
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

@@ -6,12 +6,12 @@
 
 #include <boost/json.hpp>
 
-#include "crypto/digest.h"
-#include "crypto/random.h"
-#include "jose/jwt.h"
-#include "jose/verify.h"
+#include "gatehouse/crypto/digest.h"
+#include "gatehouse/crypto/random.h"
+#include "gatehouse/jose/jwt.h"
+#include "gatehouse/jose/verify.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 namespace json = boost::json;
 
@@ -116,10 +116,9 @@ Result<json::object> SessionService::verify_refresh(std::string_view refresh_jwt
   opts.now = clock_();
   opts.expected_issuer = config_.project_id;
   auto st = jose::verify_jwt(refresh_jwt, keys_->jwks(), opts, &jwt);
-  if (st != jose::Status::kOk) {
-    return make_error(Errc::kInvalidToken, st == jose::Status::kJwtExpired
-                                               ? "Refresh token expired"
-                                               : "Invalid refresh token");
+  if (st != JwtStatus::kOk) {
+    return make_error(Errc::kInvalidToken, st == JwtStatus::kJwtExpired ? "Refresh token expired"
+                                                                        : "Invalid refresh token");
   }
   auto* drn = jwt.payload.if_contains("drn");
   auto* jti = jwt.payload.if_contains("jti");
@@ -244,4 +243,4 @@ Status SessionService::logout_all(std::string_view refresh_jwt, const Origin& or
   return st;
 }
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

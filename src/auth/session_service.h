@@ -20,11 +20,11 @@
 #include "auth/audit.h"
 #include "auth/config.h"
 #include "auth/key_ring.h"
-#include "common/clock.h"
-#include "common/result.h"
+#include "gatehouse/clock.h"
+#include "gatehouse/result.h"
 #include "store/store.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 
 struct IssuedSession {
   std::string session_jwt;
@@ -87,4 +87,4 @@ class SessionService {
   Clock clock_;
 };
 
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

@@ -5,7 +5,7 @@
 #include <boost/url/params_view.hpp>
 #include <boost/url/parse_query.hpp>
 
-namespace gh::http {
+namespace gatehouse::http {
 
 std::string_view Request::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
@@ -63,4 +63,4 @@ Response Response::json_text(int status, std::string body) {
   return r;
 }
 
-}  // namespace gh::http
+}  // namespace gatehouse::http

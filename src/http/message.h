@@ -1,4 +1,4 @@
-// gh::http::Request / Response — the HTTP layer's own plain message types.
+// gatehouse::http::Request / Response — the HTTP layer's own plain message types.
 //
 // Handlers in api/ see only these, never Beast: that keeps Beast and Asio
 // headers (and their compile time) inside http/ and the server wiring.
@@ -12,7 +12,7 @@
 
 #include <boost/json/fwd.hpp>
 
-namespace gh::http {
+namespace gatehouse::http {
 
 struct Request {
   std::string method;  // "GET", "POST", …
@@ -43,4 +43,4 @@ struct Response {
   static Response json_text(int status, std::string body);
 };
 
-}  // namespace gh::http
+}  // namespace gatehouse::http

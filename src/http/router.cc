@@ -1,6 +1,6 @@
 #include "http/router.h"
 
-namespace gh::http {
+namespace gatehouse::http {
 namespace {
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -61,4 +61,4 @@ std::variant<Router::Match, Router::Miss> Router::match(Request& req) const {
   return Miss::kNotFound;
 }
 
-}  // namespace gh::http
+}  // namespace gatehouse::http

@@ -1,4 +1,4 @@
-// gh::http::Router — maps (method, path pattern) to a handler.
+// gatehouse::http::Router — maps (method, path pattern) to a handler.
 //
 // Patterns are literal segments or `{name}` parameters, e.g.
 // "/v2/keys/{projectId}". A route is either run inline on the I/O thread (only
@@ -19,7 +19,7 @@
 
 #include "http/message.h"
 
-namespace gh::http {
+namespace gatehouse::http {
 
 using Handler = std::function<Response(Request&)>;
 
@@ -53,4 +53,4 @@ class Router {
   std::optional<Route> fallback_;
 };
 
-}  // namespace gh::http
+}  // namespace gatehouse::http

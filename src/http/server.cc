@@ -22,7 +22,7 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
-namespace gh::http {
+namespace gatehouse::http {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -573,4 +573,4 @@ void Server::stop() {
   asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
 }
 
-}  // namespace gh::http
+}  // namespace gatehouse::http

@@ -1,4 +1,4 @@
-// gh::http::Server — the HTTP/1.1 listener on Boost.Beast and C++20 coroutines.
+// gatehouse::http::Server — the HTTP/1.1 listener on Boost.Beast and C++20 coroutines.
 //
 // One coroutine per connection (read → route → write, keep-alive), modelled on
 // Beast's server-flex-awaitable example: per-read timeouts, header and body
@@ -21,11 +21,11 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
+#include "gatehouse/result.h"
 #include "http/message.h"
 #include "http/router.h"
 
-namespace gh::http {
+namespace gatehouse::http {
 
 struct ServerConfig {
   std::string address = "0.0.0.0";
@@ -71,4 +71,4 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace gh::http
+}  // namespace gatehouse::http

@@ -7,7 +7,7 @@
 
 #include "server/context.h"
 
-namespace gh::server {
+namespace gatehouse::server {
 
 namespace {
 
@@ -224,4 +224,4 @@ int cli_main(const std::string& noun, const std::vector<std::string>& args) {
   return noun == "user" ? user_command(args[0], rest) : role_command(args[0], rest);
 }
 
-}  // namespace gh::server
+}  // namespace gatehouse::server

@@ -2,8 +2,8 @@
 #include <string>
 #include <vector>
 
-namespace gh::server {
+namespace gatehouse::server {
 // `gatehouse user …` and `gatehouse role …`: returns the process exit code
 // (0 ok, 1 rejected input or failure, 2 usage error).
 int cli_main(const std::string& noun, const std::vector<std::string>& args);
-}  // namespace gh::server
+}  // namespace gatehouse::server

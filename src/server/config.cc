@@ -5,7 +5,7 @@
 #include <functional>
 #include <sstream>
 
-namespace gh::server {
+namespace gatehouse::server {
 
 namespace {
 
@@ -215,4 +215,4 @@ std::string config_help() {
   return out.str();
 }
 
-}  // namespace gh::server
+}  // namespace gatehouse::server

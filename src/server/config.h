@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
+#include "gatehouse/result.h"
 
-namespace gh::server {
+namespace gatehouse::server {
 
 struct Config {
   std::string address = "0.0.0.0";
@@ -48,4 +48,4 @@ std::string config_help();
 
 std::vector<std::string> split_list(const std::string& s);
 
-}  // namespace gh::server
+}  // namespace gatehouse::server

@@ -5,10 +5,10 @@
 #include <cerrno>
 #include <cstring>
 
-#include "crypto/random.h"
+#include "gatehouse/crypto/random.h"
 #include "store/sqlite/sqlite_store.h"
 
-namespace gh::server {
+namespace gatehouse::server {
 
 Result<std::unique_ptr<Context>> open_context(Config config) {
   auto ctx = std::make_unique<Context>();
@@ -73,4 +73,4 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   return ctx;
 }
 
-}  // namespace gh::server
+}  // namespace gatehouse::server

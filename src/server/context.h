@@ -15,12 +15,12 @@
 #include "auth/password_hasher.h"
 #include "auth/password_strategy.h"
 #include "auth/session_service.h"
-#include "common/clock.h"
-#include "common/result.h"
+#include "gatehouse/clock.h"
+#include "gatehouse/result.h"
 #include "server/config.h"
 #include "store/store.h"
 
-namespace gh::server {
+namespace gatehouse::server {
 
 struct Context {
   Config config;
@@ -42,4 +42,4 @@ struct Context {
 // project id, loads or creates the signing key and seeds the default roles.
 Result<std::unique_ptr<Context>> open_context(Config config);
 
-}  // namespace gh::server
+}  // namespace gatehouse::server

@@ -45,10 +45,11 @@ int main(int argc, char** argv) {
   std::string command = args[0];
   args.erase(args.begin());
   // Not for people: the password hashing helper `serve` starts (auth/hash_processes.h).
-  if (command == gh::auth::kHashHelperCommand) return gh::auth::hash_helper_main(args);
-  if (command == "serve") return gh::server::serve_main(args);
+  if (command == gatehouse::auth::kHashHelperCommand)
+    return gatehouse::auth::hash_helper_main(args);
+  if (command == "serve") return gatehouse::server::serve_main(args);
   if (command == "user" || command == "role" || command == "mgmt-key") {
-    return gh::server::cli_main(command, args);
+    return gatehouse::server::cli_main(command, args);
   }
   std::cerr << "gatehouse: unknown command '" << command << "'\n\n" << kUsage;
   return 2;

@@ -10,11 +10,11 @@
 #include "api/keys_api.h"
 #include "api/mgmt_api.h"
 #include "api/static_site.h"
-#include "crypto/random.h"
+#include "gatehouse/crypto/random.h"
 #include "http/server.h"
 #include "server/context.h"
 
-namespace gh::server {
+namespace gatehouse::server {
 
 namespace json = boost::json;
 
@@ -163,4 +163,4 @@ int serve_main(const std::vector<std::string>& args) {
   return 0;
 }
 
-}  // namespace gh::server
+}  // namespace gatehouse::server

@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-namespace gh::server {
+namespace gatehouse::server {
 // `gatehouse serve`: returns the process exit code.
 int serve_main(const std::vector<std::string>& args);
-}  // namespace gh::server
+}  // namespace gatehouse::server

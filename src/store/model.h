@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace gh::store {
+namespace gatehouse::store {
 
 struct UserTenant {
   std::string tenant_id;
@@ -153,4 +153,4 @@ struct DayCount {
   int64_t count = 0;
 };
 
-}  // namespace gh::store
+}  // namespace gatehouse::store

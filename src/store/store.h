@@ -1,11 +1,11 @@
-// gh::store::Store — the one storage interface.
+// gatehouse::store::Store — the one storage interface.
 //
 // Every method is blocking and thread-safe: call it from a worker thread, never
 // from an I/O thread. Engines live in their own folders (sqlite/, later
 // postgres/) and are created by their factory; the behaviour they must share is
 // written down once, in tests/store_contract/.
 //
-// Errors (gh::Errc):
+// Errors (gatehouse::Errc):
 //   kUserExists      create_user with a login id that exists (case-insensitive)
 //   kUserNotFound    a user id / login id that does not exist
 //   kInvalidArgument a role name that does not exist ("unknown role: X"; nothing
@@ -24,10 +24,10 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
+#include "gatehouse/result.h"
 #include "store/model.h"
 
-namespace gh::store {
+namespace gatehouse::store {
 
 class Store {
  public:
@@ -125,4 +125,4 @@ class Store {
   virtual Status revoke_user_refresh_tokens(const std::string& user_id, int64_t at) = 0;
 };
 
-}  // namespace gh::store
+}  // namespace gatehouse::store

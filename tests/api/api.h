@@ -11,7 +11,7 @@
 
 #include "harness.h"
 
-namespace gh::test {
+namespace gatehouse::test {
 
 // A signed-in user as the browser SDK would hold it.
 struct Login {
@@ -147,4 +147,4 @@ class OwnServerTest : public ::testing::Test {
   std::unique_ptr<Api> api_;
 };
 
-}  // namespace gh::test
+}  // namespace gatehouse::test

@@ -6,7 +6,7 @@
 
 #include "api.h"
 
-namespace gh::test {
+namespace gatehouse::test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -133,4 +133,4 @@ TEST_F(AppRolesTest, WithoutAValidSessionTokenTheAnswerIs401InvalidSessionToken)
 }
 
 }  // namespace
-}  // namespace gh::test
+}  // namespace gatehouse::test

@@ -4,7 +4,7 @@
 
 #include "api.h"
 
-namespace gh::test {
+namespace gatehouse::test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -249,4 +249,4 @@ TEST_F(SignInTest, IgnoresAStaleRefreshTokenInTheBearer) {
 }
 
 }  // namespace
-}  // namespace gh::test
+}  // namespace gatehouse::test

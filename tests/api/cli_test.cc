@@ -4,7 +4,7 @@
 
 #include "api.h"
 
-namespace gh::test {
+namespace gatehouse::test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -135,4 +135,4 @@ TEST_F(CliTest, RolesCanBeAddedListedAndGiven) {
 }
 
 }  // namespace
-}  // namespace gh::test
+}  // namespace gatehouse::test

@@ -28,7 +28,7 @@
 
 extern char** environ;
 
-namespace gh::test {
+namespace gatehouse::test {
 
 namespace {
 
@@ -588,4 +588,4 @@ std::string unique_email(const std::string& tag) {
   return tag + "-" + std::to_string(++counter) + "-" + salt + "@test.example";
 }
 
-}  // namespace gh::test
+}  // namespace gatehouse::test

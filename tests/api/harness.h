@@ -1,9 +1,9 @@
 // Black-box harness for the API tests: runs the real `gatehouse` binary in a
 // child process and talks to it over real HTTP (libcurl).
 //
-//   gh::test::ServerProcess server({"--refresh-grace", "1"});
+//   gatehouse::test::ServerProcess server({"--refresh-grace", "1"});
 //   ASSERT_TRUE(server.start());
-//   gh::test::HttpClient http(server.base_url());
+//   gatehouse::test::HttpClient http(server.base_url());
 //   auto r = http.get("/healthz");
 //   EXPECT_EQ(r.status, 200);
 //   EXPECT_EQ(server.stop(), 0);  // SIGTERM; exit status, -1 on timeout
@@ -25,7 +25,7 @@
 
 #include <boost/json.hpp>
 
-namespace gh::test {
+namespace gatehouse::test {
 
 namespace json = boost::json;
 
@@ -181,4 +181,4 @@ std::string unique_email(const std::string& tag = "user");
 // Well-formed password that satisfies the default policy.
 inline constexpr const char* kPassword = "Correct-Horse-9-Battery";
 
-}  // namespace gh::test
+}  // namespace gatehouse::test

@@ -10,7 +10,7 @@
 
 #include "api.h"
 
-namespace gh::test {
+namespace gatehouse::test {
 namespace {
 
 class HashHelpersTest : public OwnServerTest {
@@ -118,4 +118,4 @@ TEST_F(HashHelpersTest, UnknownHashInValueIsAClearError) {
 }
 
 }  // namespace
-}  // namespace gh::test
+}  // namespace gatehouse::test

@@ -22,7 +22,7 @@ inline void PrintTo(const object& o, std::ostream* os) { *os << serialize(o); }
 inline void PrintTo(const array& a, std::ostream* os) { *os << serialize(a); }
 }  // namespace boost::json
 
-namespace gh::test {
+namespace gatehouse::test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -1851,4 +1851,4 @@ TEST_F(MgmtKeyCliTest, UsageMistakesExitNonZeroWithAMessage) {
 }
 
 }  // namespace
-}  // namespace gh::test
+}  // namespace gatehouse::test

@@ -8,7 +8,7 @@
 
 #include "api.h"
 
-namespace gh::test {
+namespace gatehouse::test {
 namespace {
 
 using ::testing::ElementsAre;
@@ -285,4 +285,4 @@ TEST_F(RestartTest, SessionsSurviveARestart) {
 }
 
 }  // namespace
-}  // namespace gh::test
+}  // namespace gatehouse::test

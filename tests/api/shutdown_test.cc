@@ -8,7 +8,7 @@
 
 #include "api.h"
 
-namespace gh::test {
+namespace gatehouse::test {
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -69,4 +69,4 @@ TEST_F(ShutdownTest, SignInInFlightIsStillAnswered) {
 }
 
 }  // namespace
-}  // namespace gh::test
+}  // namespace gatehouse::test

@@ -10,7 +10,7 @@
 
 #include "api.h"
 
-namespace gh::test {
+namespace gatehouse::test {
 namespace {
 
 using ::testing::HasSubstr;
@@ -511,4 +511,4 @@ TEST_F(KeysTest, UnknownProjectIs404) {
 }
 
 }  // namespace
-}  // namespace gh::test
+}  // namespace gatehouse::test

@@ -19,7 +19,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "store_harness.h"
 
-namespace gh::store::testing {
+namespace gatehouse::store::testing {
 namespace {
 
 using ::testing::ElementsAre;
@@ -373,4 +373,4 @@ TEST_F(SqliteStoreTest, DeletingAUserCascadesToItsRows) {
 }
 
 }  // namespace
-}  // namespace gh::store::testing
+}  // namespace gatehouse::store::testing

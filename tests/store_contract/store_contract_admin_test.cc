@@ -11,7 +11,7 @@
 
 #include "store_contract_fixture.h"
 
-namespace gh::store::testing {
+namespace gatehouse::store::testing {
 namespace {
 
 using ::testing::ElementsAre;
@@ -687,4 +687,4 @@ GH_INSTANTIATE_STORE_CONTRACT(MgmtKeyContractTest);
 GH_INSTANTIATE_STORE_CONTRACT(AuditContractTest);
 
 }  // namespace
-}  // namespace gh::store::testing
+}  // namespace gatehouse::store::testing

@@ -18,7 +18,7 @@
 
 #include "store_harness.h"
 
-namespace gh::store::testing {
+namespace gatehouse::store::testing {
 
 class StoreContractFixture : public ::testing::TestWithParam<StoreEngine> {
  protected:
@@ -87,4 +87,4 @@ inline std::string engine_test_name(const ::testing::TestParamInfo<StoreEngine>&
 #define GH_INSTANTIATE_STORE_CONTRACT(suite) \
   INSTANTIATE_TEST_SUITE_P(Engines, suite, ::testing::ValuesIn(store_engines()), engine_test_name)
 
-}  // namespace gh::store::testing
+}  // namespace gatehouse::store::testing

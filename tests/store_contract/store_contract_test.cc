@@ -11,7 +11,7 @@
 
 #include "store_contract_fixture.h"
 
-namespace gh::store::testing {
+namespace gatehouse::store::testing {
 namespace {
 
 using ::testing::ElementsAre;
@@ -486,4 +486,4 @@ TEST_P(StoreContractTest, ConcurrentRotationsOfOneTokenHaveOneWinner) {
 GH_INSTANTIATE_STORE_CONTRACT(StoreContractTest);
 
 }  // namespace
-}  // namespace gh::store::testing
+}  // namespace gatehouse::store::testing

@@ -8,7 +8,7 @@
 
 #include "store_contract_fixture.h"
 
-namespace gh::store::testing {
+namespace gatehouse::store::testing {
 namespace {
 
 using ::testing::ElementsAre;
@@ -556,4 +556,4 @@ GH_INSTANTIATE_STORE_CONTRACT(UserAdminContractTest);
 GH_INSTANTIATE_STORE_CONTRACT(UserSearchContractTest);
 
 }  // namespace
-}  // namespace gh::store::testing
+}  // namespace gatehouse::store::testing

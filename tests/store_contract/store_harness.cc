@@ -7,7 +7,7 @@
 
 #include "store/sqlite/sqlite_store.h"
 
-namespace gh::store::testing {
+namespace gatehouse::store::testing {
 
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "gh-store-XXXXXX").string();
@@ -58,4 +58,4 @@ std::vector<StoreEngine> store_engines() {
   return engines;
 }
 
-}  // namespace gh::store::testing
+}  // namespace gatehouse::store::testing

@@ -12,10 +12,10 @@
 
 #include <gmock/gmock.h>
 
-#include "common/result.h"
+#include "gatehouse/result.h"
 #include "store/store.h"
 
-namespace gh {
+namespace gatehouse {
 
 // gtest prints a Result through this (found by ADL).
 template <class T>
@@ -27,9 +27,9 @@ void PrintTo(const Result<T>& r, std::ostream* os) {
   }
 }
 
-}  // namespace gh
+}  // namespace gatehouse
 
-namespace gh::store::testing {
+namespace gatehouse::store::testing {
 
 MATCHER(IsOk, "is ok") {
   if (arg.ok()) return true;
@@ -76,4 +76,4 @@ inline void PrintTo(const StoreEngine& engine, std::ostream* os) { *os << engine
 // Every engine the contract suite runs against.
 std::vector<StoreEngine> store_engines();
 
-}  // namespace gh::store::testing
+}  // namespace gatehouse::store::testing

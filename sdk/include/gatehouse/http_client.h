@@ -3,7 +3,7 @@
 // make_curl_http_client is the default.
 //
 //   std::shared_ptr<gatehouse::HttpClient> http = gatehouse::make_curl_http_client();
-//   gh::Result<gatehouse::HttpResponse> r =
+//   Result<gatehouse::HttpResponse> r =
 //       http->send({.method = "GET", .url = "https://auth.example.com/v2/keys/P2abc"});
 //   if (r && r->status == 200) use(r->body);
 #pragma once
@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "common/result.h"
+#include "gatehouse/result.h"
 
 namespace gatehouse {
 
@@ -35,7 +35,7 @@ class HttpClient {
   virtual ~HttpClient() = default;
   // Any HTTP status is a success here; an error (kUnavailable) means no response arrived.
   // Must be safe to call from many threads at once.
-  virtual gh::Result<HttpResponse> send(const HttpRequest& request) = 0;
+  virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
 };
 
 struct CurlOptions {

@@ -23,23 +23,23 @@
 #include <string>
 #include <string_view>
 
-#include "common/clock.h"
-#include "common/result.h"
+#include "gatehouse/clock.h"
 #include "gatehouse/http_client.h"
-#include "jose/jwk.h"
+#include "gatehouse/jose/jwk.h"
+#include "gatehouse/result.h"
 
 namespace gatehouse {
 
-using KeySet = std::shared_ptr<const gh::jose::Jwks>;
+using KeySet = std::shared_ptr<const jose::Jwks>;
 
 class KeySource {
  public:
   virtual ~KeySource() = default;
   // The current key set, fetched on first use. kUnavailable if none could be obtained.
-  virtual gh::Result<KeySet> keys() = 0;
+  virtual Result<KeySet> keys() = 0;
   // Called when a token names a kid missing from the set keys() returned. May fetch again
   // (throttled) and returns the newest set, which may still lack the kid.
-  virtual gh::Result<KeySet> refetch(std::string_view unknown_kid) = 0;
+  virtual Result<KeySet> refetch(std::string_view unknown_kid) = 0;
 };
 
 struct RemoteKeySourceOptions {
@@ -47,7 +47,7 @@ struct RemoteKeySourceOptions {
   // tokens with made-up kids cannot hammer the server. After a failed fetch the next
   // attempt is allowed one second later.
   int64_t min_refetch_interval = 30;
-  gh::Clock clock = gh::system_clock();
+  Clock clock = system_clock();
   std::shared_ptr<HttpClient> http;  // default: make_curl_http_client()
 };
 

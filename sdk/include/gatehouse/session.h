@@ -3,7 +3,7 @@
 //
 //   gatehouse::SessionClient client({.project_id = "P2abc",
 //                                    .base_url = "https://auth.example.com"});
-//   gh::Result<gatehouse::JwtResponse> s = client.validate_session(bearer_token);
+//   gatehouse::Result<gatehouse::JwtResponse> s = client.validate_session(bearer_token);
 //   if (!s) return reply(401, s.error().message);          // e.g. "session token expired"
 //   if (!gatehouse::validate_roles(*s, {"teacher"})) return reply(403);
 //   reply(200, s->user_id);
@@ -23,11 +23,10 @@
 #include <string_view>
 #include <vector>
 
-#include "common/clock.h"
-#include "common/result.h"
+#include "gatehouse/clock.h"
 #include "gatehouse/http_client.h"
 #include "gatehouse/key_source.h"
-#include "jose/status.h"
+#include "gatehouse/result.h"
 
 namespace gatehouse {
 
@@ -65,7 +64,7 @@ class SessionClient {
     std::string base_url;              // e.g. "https://auth.example.com"; trailing '/' ok
     std::shared_ptr<KeySource> keys;   // default: make_remote_key_source(base_url, project_id)
     std::shared_ptr<HttpClient> http;  // for refresh; default: make_curl_http_client()
-    gh::Clock clock = gh::system_clock();
+    Clock clock = system_clock();
     int64_t leeway = 5;  // seconds, on exp/iat/nbf (Descope's SDKs use 5)
   };
 
@@ -74,40 +73,36 @@ class SessionClient {
   explicit SessionClient(Options options);
 
   // Failures below carry Errc::kInvalidToken and a message such as "session token
-  // expired", or kUnavailable when keys cannot be fetched. If `why` is given it receives
-  // the exact jose::Status (kOk on success, and for failures that are not about the
-  // token, e.g. an unreachable server during refresh).
+  // expired", or kUnavailable when keys cannot be fetched. When the token itself was
+  // rejected, error().jwt names the exact check (JwtStatus::kJwtExpired, …); it is kOk for
+  // failures that are not about the token (e.g. an unreachable server during refresh).
 
   // A session token: verified, and not a refresh token (drn "DSR" → kJwtWrongTokenKind).
-  gh::Result<JwtResponse> validate_session(std::string_view session_jwt,
-                                           gh::jose::Status* why = nullptr) const;
+  Result<JwtResponse> validate_session(std::string_view session_jwt) const;
 
   // A refresh token verified locally; drn must be "DSR".
-  gh::Result<JwtResponse> validate_refresh(std::string_view refresh_jwt,
-                                           gh::jose::Status* why = nullptr) const;
+  Result<JwtResponse> validate_refresh(std::string_view refresh_jwt) const;
 
   // Validates refresh_jwt locally, POSTs {base_url}/v1/auth/refresh (body {}, bearer
   // "<projectId>:<refreshJwt>"), and validates the sessionJwt (and a rotated refreshJwt)
   // from the response body. A non-2xx answer fails with the server's errorMessage
   // (401 → kInvalidToken, 403 → kForbidden, 429 → kRateLimited, 5xx → kUnavailable).
-  gh::Result<RefreshResult> refresh_session(std::string_view refresh_jwt,
-                                            gh::jose::Status* why = nullptr) const;
+  Result<RefreshResult> refresh_session(std::string_view refresh_jwt) const;
 
   // validate_session, and on any failure refresh_session (if refresh_jwt is non-empty).
-  // On failure `why` and the error describe the last step tried.
-  gh::Result<RefreshResult> validate_and_refresh_session(std::string_view session_jwt,
-                                                         std::string_view refresh_jwt,
-                                                         gh::jose::Status* why = nullptr) const;
+  // On failure the error describes the last step tried.
+  Result<RefreshResult> validate_and_refresh_session(std::string_view session_jwt,
+                                                     std::string_view refresh_jwt) const;
 
  private:
   enum class Kind { kSession, kRefresh };
-  gh::Result<JwtResponse> validate(std::string_view token, Kind kind, gh::jose::Status* why) const;
+  Result<JwtResponse> validate(std::string_view token, Kind kind) const;
 
   std::string project_id_;
   std::string base_url_;
   std::shared_ptr<KeySource> keys_;
   std::shared_ptr<HttpClient> http_;
-  gh::Clock clock_;
+  Clock clock_;
   int64_t leeway_;
   // Session tokens that verified, so a token presented again skips the RSA check (the
   // cost of every protected request). Shared by copies of this client.

@@ -4,7 +4,7 @@
 #include <thread>
 #include <utility>
 
-namespace gh::store::sqlite {
+namespace gatehouse::store::sqlite {
 
 Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
   const int primary = rc & 0xff;
@@ -220,4 +220,4 @@ ReadTransaction::~ReadTransaction() {
   if (!conn_->exec("COMMIT")) conn_->reset_state();
 }
 
-}  // namespace gh::store::sqlite
+}  // namespace gatehouse::store::sqlite

@@ -21,9 +21,9 @@
 
 #include <sqlite3.h>
 
-#include "common/result.h"
+#include "gatehouse/result.h"
 
-namespace gh::store::sqlite {
+namespace gatehouse::store::sqlite {
 
 // How long a connection waits for another writer before SQLITE_BUSY.
 inline constexpr int kBusyTimeoutMs = 5000;
@@ -144,4 +144,4 @@ class ReadTransaction {
   Connection* conn_;
 };
 
-}  // namespace gh::store::sqlite
+}  // namespace gatehouse::store::sqlite

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-namespace gh::store::sqlite {
+namespace gatehouse::store::sqlite {
 
 ConnectionPool::ConnectionPool(std::string path, size_t max_size, std::unique_ptr<Connection> first)
     : path_(std::move(path)), max_size_(max_size == 0 ? 1 : max_size) {
@@ -55,4 +55,4 @@ void ConnectionPool::release(std::unique_ptr<Connection> conn) {
   available_.notify_one();
 }
 
-}  // namespace gh::store::sqlite
+}  // namespace gatehouse::store::sqlite

@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "common/result.h"
+#include "gatehouse/result.h"
 #include "store/sqlite/connection.h"
 
-namespace gh::store::sqlite {
+namespace gatehouse::store::sqlite {
 
 inline constexpr size_t kMaxConnections = 8;
 
@@ -60,4 +60,4 @@ class ConnectionPool {
   size_t open_count_ = 0;                          // idle + leased + being opened; mu_
 };
 
-}  // namespace gh::store::sqlite
+}  // namespace gatehouse::store::sqlite

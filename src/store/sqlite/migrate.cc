@@ -1,11 +1,11 @@
 #include <set>
 #include <string>
 
-#include "common/clock.h"
+#include "gatehouse/clock.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
 
-namespace gh::store::sqlite {
+namespace gatehouse::store::sqlite {
 namespace {
 
 constexpr const char* kCreateMigrationsTable =
@@ -98,4 +98,4 @@ Status apply_migrations(sqlite3* db, std::span<const Migration> migrations) {
   return ok_status();
 }
 
-}  // namespace gh::store::sqlite
+}  // namespace gatehouse::store::sqlite

@@ -18,9 +18,9 @@
 
 #include <sqlite3.h>
 
-#include "common/result.h"
+#include "gatehouse/result.h"
 
-namespace gh::store::sqlite {
+namespace gatehouse::store::sqlite {
 
 struct Migration {
   int version;            // NNNN from the file name; strictly increasing
@@ -37,4 +37,4 @@ std::span<const Migration> embedded_migrations();
 // locked past the busy timeout.
 Status apply_migrations(sqlite3* db, std::span<const Migration> migrations);
 
-}  // namespace gh::store::sqlite
+}  // namespace gatehouse::store::sqlite

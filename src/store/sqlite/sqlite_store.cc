@@ -6,13 +6,13 @@
 #include <map>
 #include <utility>
 
-#include "common/clock.h"
+#include "gatehouse/clock.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/connection_pool.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_store_impl.h"
 
-namespace gh::store {
+namespace gatehouse::store {
 namespace sqlite {
 namespace {
 
@@ -848,4 +848,4 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path) {
   return std::unique_ptr<Store>(std::make_unique<sqlite::SqliteStore>(std::move(pool)));
 }
 
-}  // namespace gh::store
+}  // namespace gatehouse::store

@@ -7,7 +7,7 @@
 #include "store/sqlite/connection.h"
 #include "store/sqlite/sqlite_store_impl.h"
 
-namespace gh::store::sqlite {
+namespace gatehouse::store::sqlite {
 namespace {
 
 // --- SQL ---
@@ -647,4 +647,4 @@ Result<std::vector<DayCount>> SqliteStore::count_audit_events_by_day(const std::
   return days;
 }
 
-}  // namespace gh::store::sqlite
+}  // namespace gatehouse::store::sqlite

@@ -1,4 +1,4 @@
-// SqliteStore: gh::store::Store on one SQLite file through a ConnectionPool.
+// SqliteStore: gatehouse::store::Store on one SQLite file through a ConnectionPool.
 // Private to the engine; the factory in sqlite_store.h is the only way in.
 //
 // Every method leases one connection for its whole duration. Writes that touch
@@ -17,12 +17,12 @@
 #include <string_view>
 #include <vector>
 
-#include "common/result.h"
+#include "gatehouse/result.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/connection_pool.h"
 #include "store/store.h"
 
-namespace gh::store::sqlite {
+namespace gatehouse::store::sqlite {
 
 // --- helpers shared by the engine's files ---
 
@@ -122,4 +122,4 @@ class SqliteStore final : public Store {
   std::unique_ptr<ConnectionPool> pool_;
 };
 
-}  // namespace gh::store::sqlite
+}  // namespace gatehouse::store::sqlite

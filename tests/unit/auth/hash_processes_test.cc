@@ -16,9 +16,9 @@
 
 #include <gtest/gtest.h>
 
-#include "crypto/password.h"
+#include "gatehouse/crypto/password.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 namespace {
 
 const crypto::Argon2Params kParams;  // the server's defaults
@@ -169,4 +169,4 @@ TEST(HashProcessesTest, MoreCallersThanHelpersWaitTheirTurn) {
 }
 
 }  // namespace
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

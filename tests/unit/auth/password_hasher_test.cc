@@ -10,9 +10,9 @@
 
 #include <gtest/gtest.h>
 
-#include "crypto/password.h"
+#include "gatehouse/crypto/password.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 namespace {
 
 using namespace std::chrono_literals;
@@ -126,4 +126,4 @@ TEST(PasswordHasherTest, RehashesOnlyHashesMadeWithOtherParameters) {
 }
 
 }  // namespace
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

@@ -13,7 +13,7 @@
 #include "auth/password_strategy.h"
 #include "store/sqlite/sqlite_store.h"
 
-namespace gh::auth {
+namespace gatehouse::auth {
 namespace {
 
 namespace fs = std::filesystem;
@@ -137,4 +137,4 @@ TEST_F(SessionServiceTest, ExpiredPasswordBlocksSignInUntilReplaced) {
 }
 
 }  // namespace
-}  // namespace gh::auth
+}  // namespace gatehouse::auth

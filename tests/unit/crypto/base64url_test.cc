@@ -1,10 +1,10 @@
-#include "crypto/base64url.h"
+#include "gatehouse/crypto/base64url.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace gh::crypto {
+namespace gatehouse::crypto {
 namespace {
 
 TEST(CryptoBase64Url, Rfc4648Vectors) {
@@ -45,4 +45,4 @@ TEST(CryptoBase64Url, RejectsNonCanonicalInput) {
 }
 
 }  // namespace
-}  // namespace gh::crypto
+}  // namespace gatehouse::crypto

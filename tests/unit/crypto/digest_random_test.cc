@@ -4,11 +4,11 @@
 #include <set>
 #include <string>
 
-#include "crypto/base64url.h"
-#include "crypto/digest.h"
-#include "crypto/random.h"
+#include "gatehouse/crypto/base64url.h"
+#include "gatehouse/crypto/digest.h"
+#include "gatehouse/crypto/random.h"
 
-namespace gh::crypto {
+namespace gatehouse::crypto {
 namespace {
 
 TEST(CryptoDigest, Sha256KnownAnswers) {
@@ -53,4 +53,4 @@ TEST(CryptoRandom, IdHasDescopeShape) {
 }
 
 }  // namespace
-}  // namespace gh::crypto
+}  // namespace gatehouse::crypto

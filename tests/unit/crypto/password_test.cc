@@ -4,10 +4,10 @@
 
 #include <string>
 
-#include "crypto/password.h"
-#include "crypto/password_policy.h"
+#include "gatehouse/crypto/password.h"
+#include "gatehouse/crypto/password_policy.h"
 
-namespace gh::crypto {
+namespace gatehouse::crypto {
 namespace {
 
 TEST(CryptoPassword, HashVerifyAndWrongPassword) {
@@ -129,4 +129,4 @@ TEST(CryptoPasswordPolicy, JsonShapeAndValidation) {
 }
 
 }  // namespace
-}  // namespace gh::crypto
+}  // namespace gatehouse::crypto

@@ -16,17 +16,17 @@
 #include <stdexcept>
 #include <string>
 
-#include "crypto/base64url.h"
-#include "jose/status.h"
+#include "gatehouse/crypto/base64url.h"
+#include "gatehouse/jwt_status.h"
 
-namespace gh::jose {
+namespace gatehouse {
 
 // Lets gtest print "JwtExpired" instead of raw bytes.
-inline void PrintTo(Status s, std::ostream* os) { *os << status_name(s); }
+inline void PrintTo(JwtStatus s, std::ostream* os) { *os << jwt_status_name(s); }
 
-}  // namespace gh::jose
+}  // namespace gatehouse
 
-namespace gh::jose::testing {
+namespace gatehouse::jose::testing {
 
 using PkeyPtr = std::shared_ptr<EVP_PKEY>;
 
@@ -124,4 +124,4 @@ inline std::string signing_input(const boost::json::object& header,
   return b64(boost::json::serialize(header)) + "." + b64(boost::json::serialize(payload));
 }
 
-}  // namespace gh::jose::testing
+}  // namespace gatehouse::jose::testing

@@ -1,4 +1,4 @@
-#include "jose/jwk.h"
+#include "gatehouse/jose/jwk.h"
 
 #include <gtest/gtest.h>
 
@@ -6,10 +6,10 @@
 
 #include "jose_test_util.h"
 
-namespace gh::jose {
+namespace gatehouse::jose {
 namespace {
 
-Status parse(const boost::json::array& keys, Jwks* out) {
+JwtStatus parse(const boost::json::array& keys, Jwks* out) {
   return parse_jwks(boost::json::value{{"keys", keys}}, out);
 }
 
@@ -30,7 +30,7 @@ TEST_F(JoseJwks, ParsesRsaAndEcKeys) {
   ASSERT_EQ(parse({testing::rsa_jwk(rsa(), "r", "RS256"),
                    testing::ec_jwk(p256(), "e", "ES256", "P-256", 32)},
                   &jwks),
-            Status::kOk);
+            JwtStatus::kOk);
   ASSERT_EQ(jwks.keys.size(), 2u);
   EXPECT_EQ(jwks.find("r")->kty, "RSA");
   EXPECT_EQ(jwks.find("r")->alg, "RS256");
@@ -42,12 +42,12 @@ TEST_F(JoseJwks, ParsesText) {
   Jwks jwks;
   std::string text = boost::json::serialize(
       boost::json::object{{"keys", {testing::rsa_jwk(rsa(), "r", "RS256")}}});
-  EXPECT_EQ(parse_jwks(text, &jwks), Status::kOk);
-  EXPECT_EQ(parse_jwks(std::string_view("{not json"), &jwks), Status::kJwksParseError);
-  EXPECT_EQ(parse_jwks(std::string_view("[]"), &jwks), Status::kJwksParseError);
-  EXPECT_EQ(parse_jwks(std::string_view(R"({"keys":{}})"), &jwks), Status::kJwksParseError);
-  EXPECT_EQ(parse_jwks(std::string_view(R"({"nokeys":[]})"), &jwks), Status::kJwksParseError);
-  EXPECT_EQ(parse_jwks(std::string_view(R"({"keys":[]})"), &jwks), Status::kJwksNoKeys);
+  EXPECT_EQ(parse_jwks(text, &jwks), JwtStatus::kOk);
+  EXPECT_EQ(parse_jwks(std::string_view("{not json"), &jwks), JwtStatus::kJwksParseError);
+  EXPECT_EQ(parse_jwks(std::string_view("[]"), &jwks), JwtStatus::kJwksParseError);
+  EXPECT_EQ(parse_jwks(std::string_view(R"({"keys":{}})"), &jwks), JwtStatus::kJwksParseError);
+  EXPECT_EQ(parse_jwks(std::string_view(R"({"nokeys":[]})"), &jwks), JwtStatus::kJwksParseError);
+  EXPECT_EQ(parse_jwks(std::string_view(R"({"keys":[]})"), &jwks), JwtStatus::kJwksNoKeys);
 }
 
 TEST_F(JoseJwks, SkipsUnusableKeys) {
@@ -73,9 +73,10 @@ TEST_F(JoseJwks, SkipsUnusableKeys) {
   EXPECT_EQ(parse({no_alg, no_kid, hs, rsa_as_hs, enc, rsa_as_es, ec_as_rs, wrong_crv, bad_b64,
                    weak, even_e, not_object},
                   &jwks),
-            Status::kJwksNoKeys);
+            JwtStatus::kJwksNoKeys);
   // One good key among them is kept.
-  EXPECT_EQ(parse({no_alg, hs, testing::rsa_jwk(rsa(), "ok", "RS256"), weak}, &jwks), Status::kOk);
+  EXPECT_EQ(parse({no_alg, hs, testing::rsa_jwk(rsa(), "ok", "RS256"), weak}, &jwks),
+            JwtStatus::kOk);
   ASSERT_EQ(jwks.keys.size(), 1u);
   EXPECT_EQ(jwks.keys[0].kid, "ok");
 }
@@ -86,7 +87,7 @@ TEST_F(JoseJwks, RejectsEcPointOffCurve) {
   y[31] ^= 1;
   jwk["y"] = testing::b64(y);
   Jwks jwks;
-  EXPECT_EQ(parse({jwk}, &jwks), Status::kJwksNoKeys);
+  EXPECT_EQ(parse({jwk}, &jwks), JwtStatus::kJwksNoKeys);
 }
 
 TEST_F(JoseJwks, DuplicateKidFirstWins) {
@@ -94,7 +95,7 @@ TEST_F(JoseJwks, DuplicateKidFirstWins) {
   ASSERT_EQ(parse({testing::rsa_jwk(rsa(), "same", "RS256"),
                    testing::ec_jwk(p256(), "same", "ES256", "P-256", 32)},
                   &jwks),
-            Status::kOk);
+            JwtStatus::kOk);
   ASSERT_EQ(jwks.keys.size(), 1u);
   EXPECT_EQ(jwks.keys[0].alg, "RS256");
 }
@@ -110,4 +111,4 @@ TEST(JoseAlgs, SupportedSet) {
 }
 
 }  // namespace
-}  // namespace gh::jose
+}  // namespace gatehouse::jose

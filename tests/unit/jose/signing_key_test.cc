@@ -1,4 +1,4 @@
-#include "jose/signing_key.h"
+#include "gatehouse/jose/signing_key.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "crypto/random.h"
+#include "gatehouse/crypto/random.h"
 
-namespace gh::jose {
+namespace gatehouse::jose {
 namespace {
 
 namespace fs = std::filesystem;
@@ -103,4 +103,4 @@ TEST_F(JoseSigningKeyFile, MissingDirectoryIsAnError) {
 }
 
 }  // namespace
-}  // namespace gh::jose
+}  // namespace gatehouse::jose

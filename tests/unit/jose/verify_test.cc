@@ -1,4 +1,4 @@
-#include "jose/verify.h"
+#include "gatehouse/jose/verify.h"
 
 #include <gtest/gtest.h>
 
@@ -9,10 +9,10 @@
 #include <thread>
 #include <vector>
 
-#include "jose/signing_key.h"
+#include "gatehouse/jose/signing_key.h"
 #include "jose_test_util.h"
 
-namespace gh::jose {
+namespace gatehouse::jose {
 namespace {
 
 using testing::b64;
@@ -29,7 +29,7 @@ class JoseVerify : public ::testing::Test {
   }
   static Jwks jwks_of(const boost::json::array& keys) {
     Jwks jwks;
-    EXPECT_EQ(parse_jwks(boost::json::value{{"keys", keys}}, &jwks), Status::kOk);
+    EXPECT_EQ(parse_jwks(boost::json::value{{"keys", keys}}, &jwks), JwtStatus::kOk);
     return jwks;
   }
   static const Jwks& jwks() {
@@ -47,7 +47,8 @@ class JoseVerify : public ::testing::Test {
     std::string input = signing_input(h, p);
     return input + "." + b64(key().sign(input));
   }
-  static Status verify(std::string_view token, int64_t now = kNow, std::string issuer = kProject) {
+  static JwtStatus verify(std::string_view token, int64_t now = kNow,
+                          std::string issuer = kProject) {
     Jwt jwt;
     return verify_jwt(token, jwks(), VerifyOptions{.now = now, .expected_issuer = issuer}, &jwt);
   }
@@ -57,7 +58,7 @@ TEST_F(JoseVerify, RoundTrip) {
   std::string token = sign_jwt(key(), claims());
   Jwt jwt;
   ASSERT_EQ(verify_jwt(token, jwks(), {.now = kNow, .expected_issuer = kProject}, &jwt),
-            Status::kOk);
+            JwtStatus::kOk);
   EXPECT_EQ(jwt.alg, "RS256");
   EXPECT_EQ(jwt.kid, key().kid());
   EXPECT_EQ(jwt.sub, "U2user");
@@ -77,41 +78,42 @@ TEST_F(JoseVerify, ExpiryLeewayEdges) {
     c["exp"] = exp;
     return sign_jwt(key(), c);
   };
-  EXPECT_EQ(verify(with_exp(kNow - 4)), Status::kOk);
-  EXPECT_EQ(verify(with_exp(kNow - 5)), Status::kJwtExpired);  // exp <= now - leeway
-  EXPECT_EQ(verify(with_exp(kNow - 6)), Status::kJwtExpired);
-  EXPECT_EQ(verify(with_exp(kNow - 3600)), Status::kJwtExpired);
+  EXPECT_EQ(verify(with_exp(kNow - 4)), JwtStatus::kOk);
+  EXPECT_EQ(verify(with_exp(kNow - 5)), JwtStatus::kJwtExpired);  // exp <= now - leeway
+  EXPECT_EQ(verify(with_exp(kNow - 6)), JwtStatus::kJwtExpired);
+  EXPECT_EQ(verify(with_exp(kNow - 3600)), JwtStatus::kJwtExpired);
   Jwt jwt;
-  EXPECT_EQ(verify_jwt(with_exp(kNow - 6), jwks(), {.now = kNow, .leeway = 10}, &jwt), Status::kOk);
+  EXPECT_EQ(verify_jwt(with_exp(kNow - 6), jwks(), {.now = kNow, .leeway = 10}, &jwt),
+            JwtStatus::kOk);
 }
 
 TEST_F(JoseVerify, NotYetValid) {
   boost::json::object c = claims();
   c["iat"] = kNow + 5;
-  EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kOk);
+  EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kOk);
   c["iat"] = kNow + 6;
-  EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kJwtNotYetValid);
+  EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kJwtNotYetValid);
   c["iat"] = kNow + 86400;
   c["exp"] = kNow + 90000;
-  EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kJwtNotYetValid);
+  EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kJwtNotYetValid);
   c = claims();
   c["nbf"] = kNow + 60;
-  EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kJwtNotYetValid);
+  EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kJwtNotYetValid);
   c["nbf"] = kNow;
-  EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kOk);
+  EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kOk);
 }
 
 TEST_F(JoseVerify, WrongIssuer) {
   boost::json::object c = claims();
   c["iss"] = "P2someoneelse";
-  EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kJwtWrongIssuer);
+  EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kJwtWrongIssuer);
   c["iss"] = std::string("https://evil.example/") + kProject + "x";
-  EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kJwtWrongIssuer);
+  EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kJwtWrongIssuer);
   c["iss"] = std::string("https://gatehouse.example/") + kProject;
-  EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kOk);
+  EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kOk);
   // Empty expected issuer: not checked.
   c["iss"] = "anything";
-  EXPECT_EQ(verify(sign_jwt(key(), c), kNow, ""), Status::kOk);
+  EXPECT_EQ(verify(sign_jwt(key(), c), kNow, ""), JwtStatus::kOk);
 }
 
 TEST(JoseIssuer, ProjectIdRule) {
@@ -131,19 +133,19 @@ TEST(JoseIssuer, ProjectIdRule) {
 TEST_F(JoseVerify, UnknownKid) {
   boost::json::object h = header();
   h["kid"] = "no-such-key";
-  EXPECT_EQ(verify(rs256(h, claims())), Status::kJwksKidNotFound);
+  EXPECT_EQ(verify(rs256(h, claims())), JwtStatus::kJwksKidNotFound);
   h["kid"] = key().kid() + " ";  // exact match only
-  EXPECT_EQ(verify(rs256(h, claims())), Status::kJwksKidNotFound);
+  EXPECT_EQ(verify(rs256(h, claims())), JwtStatus::kJwksKidNotFound);
 }
 
 TEST_F(JoseVerify, MissingKid) {
   boost::json::object h = header();
   h.erase("kid");
-  EXPECT_EQ(verify(rs256(h, claims())), Status::kJwtHeaderNoKid);
+  EXPECT_EQ(verify(rs256(h, claims())), JwtStatus::kJwtHeaderNoKid);
   h["kid"] = "";
-  EXPECT_EQ(verify(rs256(h, claims())), Status::kJwtHeaderNoKid);
+  EXPECT_EQ(verify(rs256(h, claims())), JwtStatus::kJwtHeaderNoKid);
   h["kid"] = 7;
-  EXPECT_EQ(verify(rs256(h, claims())), Status::kJwtHeaderParseError);
+  EXPECT_EQ(verify(rs256(h, claims())), JwtStatus::kJwtHeaderParseError);
 }
 
 TEST_F(JoseVerify, TamperedPayload) {
@@ -152,33 +154,33 @@ TEST_F(JoseVerify, TamperedPayload) {
   c["roles"] = boost::json::array{"admin"};
   size_t d1 = token.find('.'), d2 = token.rfind('.');
   std::string forged = token.substr(0, d1 + 1) + b64(boost::json::serialize(c)) + token.substr(d2);
-  EXPECT_EQ(verify(forged), Status::kJwtVerificationFail);
+  EXPECT_EQ(verify(forged), JwtStatus::kJwtVerificationFail);
 }
 
 TEST_F(JoseVerify, TruncatedSignature) {
   std::string token = sign_jwt(key(), claims());
   // 342 → 340 chars: still canonical base64url, but one byte short of the modulus length.
-  EXPECT_EQ(verify(token.substr(0, token.size() - 2)), Status::kJwtVerificationFail);
+  EXPECT_EQ(verify(token.substr(0, token.size() - 2)), JwtStatus::kJwtVerificationFail);
   // 342 → 341 chars: length 1 mod 4 is not base64url at all.
-  EXPECT_EQ(verify(token.substr(0, token.size() - 1)), Status::kJwtSignatureParseError);
-  EXPECT_EQ(verify(token.substr(0, token.rfind('.') + 1)), Status::kJwtSignatureParseError);
+  EXPECT_EQ(verify(token.substr(0, token.size() - 1)), JwtStatus::kJwtSignatureParseError);
+  EXPECT_EQ(verify(token.substr(0, token.rfind('.') + 1)), JwtStatus::kJwtSignatureParseError);
   // Same length, one bit flipped.
   std::string flipped = token;
   flipped[flipped.size() - 10] = flipped[flipped.size() - 10] == 'A' ? 'B' : 'A';
-  EXPECT_EQ(verify(flipped), Status::kJwtVerificationFail);
+  EXPECT_EQ(verify(flipped), JwtStatus::kJwtVerificationFail);
 }
 
 TEST_F(JoseVerify, AlgNoneRejected) {
   for (const char* alg : {"none", "None", "NONE", ""}) {
     std::string token = signing_input(header(alg), claims()) + ".";
-    EXPECT_EQ(verify(token), Status::kJwtHeaderBadAlg) << alg;
-    EXPECT_EQ(verify(token + "AAAA"), Status::kJwtHeaderBadAlg) << alg;
+    EXPECT_EQ(verify(token), JwtStatus::kJwtHeaderBadAlg) << alg;
+    EXPECT_EQ(verify(token + "AAAA"), JwtStatus::kJwtHeaderBadAlg) << alg;
   }
   boost::json::object h = header();
   h.erase("alg");
-  EXPECT_EQ(verify(rs256(h, claims())), Status::kJwtHeaderBadAlg);
+  EXPECT_EQ(verify(rs256(h, claims())), JwtStatus::kJwtHeaderBadAlg);
   h["alg"] = 256;
-  EXPECT_EQ(verify(rs256(h, claims())), Status::kJwtHeaderBadAlg);
+  EXPECT_EQ(verify(rs256(h, claims())), JwtStatus::kJwtHeaderBadAlg);
 }
 
 TEST_F(JoseVerify, HmacWithPublicKeyAsSecretRejected) {
@@ -194,7 +196,7 @@ TEST_F(JoseVerify, HmacWithPublicKeyAsSecretRejected) {
     for (const char* alg : {"HS256", "HS384", "HS512"}) {
       std::string input = signing_input(header(alg), claims());
       std::string token = input + "." + b64(testing::hmac_sha256(secret, input));
-      EXPECT_EQ(verify(token), Status::kJwtHeaderBadAlg) << alg;
+      EXPECT_EQ(verify(token), JwtStatus::kJwtHeaderBadAlg) << alg;
     }
   }
 }
@@ -203,7 +205,7 @@ TEST_F(JoseVerify, ForeignKeyWithKnownKid) {
   SigningKey foreign = *SigningKey::generate_rsa(2048);
   std::string input = signing_input(header(), claims());  // carries our kid
   std::string token = input + "." + b64(foreign.sign(input));
-  EXPECT_EQ(verify(token), Status::kJwtVerificationFail);
+  EXPECT_EQ(verify(token), JwtStatus::kJwtVerificationFail);
 }
 
 TEST_F(JoseVerify, KeyAlgMustEqualTokenAlg) {
@@ -212,14 +214,14 @@ TEST_F(JoseVerify, KeyAlgMustEqualTokenAlg) {
   Jwks rs384 = jwks_of({testing::rsa_jwk(pkey.get(), key().kid(), "RS384")});
   Jwt jwt;
   EXPECT_EQ(verify_jwt(sign_jwt(key(), claims()), rs384, {.now = kNow}, &jwt),
-            Status::kJwksAlgMismatch);
+            JwtStatus::kJwksAlgMismatch);
   // A PS256 token against the RS256 key.
   std::string input = signing_input(header("PS256"), claims());
   std::string ps = input + "." + b64(testing::sign_raw(pkey.get(), EVP_sha256(), input, true));
-  EXPECT_EQ(verify(ps), Status::kJwksAlgMismatch);
+  EXPECT_EQ(verify(ps), JwtStatus::kJwksAlgMismatch);
   // An ES256 header naming the RSA key.
   std::string es = signing_input(header("ES256"), claims()) + "." + b64(std::string(64, 'x'));
-  EXPECT_EQ(verify(es), Status::kJwksAlgMismatch);
+  EXPECT_EQ(verify(es), JwtStatus::kJwksAlgMismatch);
 }
 
 TEST_F(JoseVerify, OtherAlgorithmsRoundTrip) {
@@ -254,51 +256,52 @@ TEST_F(JoseVerify, OtherAlgorithmsRoundTrip) {
     std::string input = signing_input(h, claims());
     std::string sig = testing::sign_raw(c.key.get(), c.md, input, c.pss, c.coord);
     Jwt jwt;
-    EXPECT_EQ(verify_jwt(input + "." + b64(sig), set, {.now = kNow}, &jwt), Status::kOk) << c.alg;
+    EXPECT_EQ(verify_jwt(input + "." + b64(sig), set, {.now = kNow}, &jwt), JwtStatus::kOk)
+        << c.alg;
     sig[sig.size() / 2] ^= 1;
     EXPECT_EQ(verify_jwt(input + "." + b64(sig), set, {.now = kNow}, &jwt),
-              Status::kJwtVerificationFail)
+              JwtStatus::kJwtVerificationFail)
         << c.alg;
   }
 }
 
 TEST_F(JoseVerify, MalformedTokens) {
   std::string good = sign_jwt(key(), claims());
-  EXPECT_EQ(verify(""), Status::kJwtMalformed);
-  EXPECT_EQ(verify("abc"), Status::kJwtMalformed);
-  EXPECT_EQ(verify("a.b"), Status::kJwtMalformed);
-  EXPECT_EQ(verify(good + ".x"), Status::kJwtMalformed);
-  EXPECT_EQ(verify("a+b." + good.substr(good.find('.') + 1)), Status::kJwtMalformed);
-  EXPECT_EQ(verify(std::string(kMaxJwtSize + 1, 'a')), Status::kJwtMalformed);
+  EXPECT_EQ(verify(""), JwtStatus::kJwtMalformed);
+  EXPECT_EQ(verify("abc"), JwtStatus::kJwtMalformed);
+  EXPECT_EQ(verify("a.b"), JwtStatus::kJwtMalformed);
+  EXPECT_EQ(verify(good + ".x"), JwtStatus::kJwtMalformed);
+  EXPECT_EQ(verify("a+b." + good.substr(good.find('.') + 1)), JwtStatus::kJwtMalformed);
+  EXPECT_EQ(verify(std::string(kMaxJwtSize + 1, 'a')), JwtStatus::kJwtMalformed);
   std::string rest = good.substr(good.find('.'));
-  EXPECT_EQ(verify(b64("not json") + rest), Status::kJwtHeaderParseError);
-  EXPECT_EQ(verify(b64("[1]") + rest), Status::kJwtHeaderParseError);
+  EXPECT_EQ(verify(b64("not json") + rest), JwtStatus::kJwtHeaderParseError);
+  EXPECT_EQ(verify(b64("[1]") + rest), JwtStatus::kJwtHeaderParseError);
   boost::json::object crit = header();
   crit["crit"] = boost::json::array{"exp"};
-  EXPECT_EQ(verify(rs256(crit, claims())), Status::kJwtHeaderParseError);
+  EXPECT_EQ(verify(rs256(crit, claims())), JwtStatus::kJwtHeaderParseError);
   std::string h = good.substr(0, good.find('.'));
   EXPECT_EQ(verify(h + "." + b64("nope") + good.substr(good.rfind('.'))),
-            Status::kJwtPayloadParseError);
+            JwtStatus::kJwtPayloadParseError);
 }
 
 TEST_F(JoseVerify, RequiredClaims) {
   for (const char* name : {"exp", "iat", "iss", "sub"}) {
     boost::json::object c = claims();
     c.erase(name);
-    EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kJwtMissingClaim) << name;
+    EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kJwtMissingClaim) << name;
   }
   boost::json::object c = claims();
   c["exp"] = "tomorrow";
-  EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kJwtMissingClaim);
+  EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kJwtMissingClaim);
   c = claims();
   c["sub"] = 42;
-  EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kJwtMissingClaim);
+  EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kJwtMissingClaim);
   c = claims();
   c["nbf"] = "now";
-  EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kJwtMissingClaim);
+  EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kJwtMissingClaim);
   c = claims();
   c["exp"] = static_cast<double>(kNow + 600) + 0.5;  // fractional NumericDate is fine
-  EXPECT_EQ(verify(sign_jwt(key(), c)), Status::kOk);
+  EXPECT_EQ(verify(sign_jwt(key(), c)), JwtStatus::kOk);
 }
 
 TEST_F(JoseVerify, OutIsFilledForRejectedTokens) {
@@ -306,9 +309,9 @@ TEST_F(JoseVerify, OutIsFilledForRejectedTokens) {
   c["exp"] = kNow - 100;
   c["iat"] = kNow - 700;
   Jwt jwt;
-  EXPECT_EQ(verify_jwt(sign_jwt(key(), c), jwks(), {.now = kNow}, &jwt), Status::kJwtExpired);
+  EXPECT_EQ(verify_jwt(sign_jwt(key(), c), jwks(), {.now = kNow}, &jwt), JwtStatus::kJwtExpired);
   EXPECT_EQ(jwt.sub, "U2user");
-  EXPECT_EQ(verify_jwt(sign_jwt(key(), claims()), jwks(), {.now = kNow}, nullptr), Status::kOk);
+  EXPECT_EQ(verify_jwt(sign_jwt(key(), claims()), jwks(), {.now = kNow}, nullptr), JwtStatus::kOk);
 }
 
 TEST_F(JoseVerify, ConcurrentSignAndVerify) {
@@ -317,7 +320,7 @@ TEST_F(JoseVerify, ConcurrentSignAndVerify) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 20; ++i) {
-        if (verify(sign_jwt(key(), claims())) != Status::kOk) ++failures;
+        if (verify(sign_jwt(key(), claims())) != JwtStatus::kOk) ++failures;
       }
     });
   }
@@ -326,12 +329,12 @@ TEST_F(JoseVerify, ConcurrentSignAndVerify) {
 }
 
 TEST(JoseStatus, EveryValueHasAName) {
-  for (int i = 0; i <= static_cast<int>(Status::kJwksFetchFail); ++i) {
-    EXPECT_STRNE(status_name(static_cast<Status>(i)), "Unknown") << i;
-    EXPECT_STRNE(status_message(static_cast<Status>(i)), "invalid") << i;
+  for (int i = 0; i <= static_cast<int>(JwtStatus::kJwksFetchFail); ++i) {
+    EXPECT_STRNE(jwt_status_name(static_cast<JwtStatus>(i)), "Unknown") << i;
+    EXPECT_STRNE(jwt_status_message(static_cast<JwtStatus>(i)), "invalid") << i;
   }
-  EXPECT_STREQ(status_name(Status::kJwtExpired), "JwtExpired");
+  EXPECT_STREQ(jwt_status_name(JwtStatus::kJwtExpired), "JwtExpired");
 }
 
 }  // namespace
-}  // namespace gh::jose
+}  // namespace gatehouse::jose

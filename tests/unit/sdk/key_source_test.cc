@@ -10,18 +10,19 @@
 namespace gatehouse {
 namespace {
 
-using gh::jose::Status;
 using namespace gatehouse::testing;
 
 // A key server whose published set the test changes at will.
 class SdkRemoteKeys : public ::testing::Test {
  protected:
   SdkRemoteKeys() {
-    http_ = std::make_shared<FakeHttp>([this](const HttpRequest&) -> gh::Result<HttpResponse> {
-      std::lock_guard lock(mu_);
-      if (down_) return gh::make_error(gh::Errc::kUnavailable, "connection refused");
-      return json_response(200, published_);
-    });
+    http_ =
+        std::make_shared<FakeHttp>([this](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
+          std::lock_guard lock(mu_);
+          if (down_)
+            return gatehouse::make_error(gatehouse::Errc::kUnavailable, "connection refused");
+          return json_response(200, published_);
+        });
     keys_ = make_remote_key_source(
         "https://auth.example.com/", kProject,
         {.min_refetch_interval = 30, .clock = clock_.clock(), .http = http_});
@@ -40,19 +41,17 @@ class SdkRemoteKeys : public ::testing::Test {
     std::lock_guard lock(mu_);
     down_ = down;
   }
-  Status validate(const gh::jose::SigningKey& key, std::string kid = "") {
+  JwtStatus validate(const gatehouse::jose::SigningKey& key, std::string kid = "") {
     boost::json::object claims = session_claims(clock_.now->load());
     std::string token = mint(key, claims);
     if (!kid.empty()) {
       // Re-sign with a header naming another kid.
       boost::json::object h{{"alg", "RS256"}, {"kid", kid}, {"typ", "JWT"}};
-      std::string input = gh::crypto::base64url_encode(boost::json::serialize(h)) + "." +
-                          gh::crypto::base64url_encode(boost::json::serialize(claims));
-      token = input + "." + gh::crypto::base64url_encode(key.sign(input));
+      std::string input = gatehouse::crypto::base64url_encode(boost::json::serialize(h)) + "." +
+                          gatehouse::crypto::base64url_encode(boost::json::serialize(claims));
+      token = input + "." + gatehouse::crypto::base64url_encode(key.sign(input));
     }
-    Status why = Status::kOk;
-    (void)client_->validate_session(token, &why);
-    return why;
+    return why(client_->validate_session(token));
   }
 
   std::mutex mu_;
@@ -66,10 +65,10 @@ class SdkRemoteKeys : public ::testing::Test {
 
 TEST_F(SdkRemoteKeys, FetchesOnceAndCaches) {
   EXPECT_EQ(http_->count(), 0u);  // nothing fetched before first use
-  EXPECT_EQ(validate(key_a()), Status::kOk);
-  EXPECT_EQ(validate(key_a()), Status::kOk);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
   clock_.advance(3600);
-  EXPECT_EQ(validate(key_a()), Status::kOk);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
   std::vector<HttpRequest> sent = http_->requests();
   ASSERT_EQ(sent.size(), 1u);
   EXPECT_EQ(sent[0].method, "GET");
@@ -78,20 +77,20 @@ TEST_F(SdkRemoteKeys, FetchesOnceAndCaches) {
 }
 
 TEST_F(SdkRemoteKeys, UnknownKidTriggersRefetchForRotatedKey) {
-  EXPECT_EQ(validate(key_a()), Status::kOk);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
   publish(jwks_of({&key_a(), &key_b()}));  // server rotates in key B
   clock_.advance(31);
-  EXPECT_EQ(validate(key_b()), Status::kOk);
+  EXPECT_EQ(validate(key_b()), JwtStatus::kOk);
   EXPECT_EQ(http_->count(), 2u);
-  EXPECT_EQ(validate(key_a()), Status::kOk);
-  EXPECT_EQ(validate(key_b()), Status::kOk);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
+  EXPECT_EQ(validate(key_b()), JwtStatus::kOk);
   EXPECT_EQ(http_->count(), 2u);
 }
 
 TEST_F(SdkRemoteKeys, RefetchIsThrottled) {
-  EXPECT_EQ(validate(key_a()), Status::kOk);  // fetch 1 at t0
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);  // fetch 1 at t0
   for (int i = 0; i < 100; ++i) {
-    EXPECT_EQ(validate(key_a(), "forged-" + std::to_string(i)), Status::kJwksKidNotFound);
+    EXPECT_EQ(validate(key_a(), "forged-" + std::to_string(i)), JwtStatus::kJwksKidNotFound);
   }
   EXPECT_EQ(http_->count(), 1u);  // within 30 s of the first fetch: none more
   clock_.advance(30);
@@ -99,40 +98,40 @@ TEST_F(SdkRemoteKeys, RefetchIsThrottled) {
   EXPECT_EQ(http_->count(), 2u);  // one more, then throttled again
   // A legitimately rotated key is picked up once the interval has passed.
   publish(jwks_of({&key_b()}));
-  EXPECT_EQ(validate(key_b()), Status::kJwksKidNotFound);
+  EXPECT_EQ(validate(key_b()), JwtStatus::kJwksKidNotFound);
   clock_.advance(30);
-  EXPECT_EQ(validate(key_b()), Status::kOk);
+  EXPECT_EQ(validate(key_b()), JwtStatus::kOk);
   EXPECT_EQ(http_->count(), 3u);
 }
 
 TEST_F(SdkRemoteKeys, FailuresKeepOldKeysAndRetryAfterASecond) {
   set_down(true);
-  EXPECT_EQ(validate(key_a()), Status::kJwksFetchFail);
-  EXPECT_EQ(validate(key_a()), Status::kJwksFetchFail);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kJwksFetchFail);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kJwksFetchFail);
   EXPECT_EQ(http_->count(), 1u);  // second call within the same second: no new attempt
   clock_.advance(1);
   set_down(false);
-  EXPECT_EQ(validate(key_a()), Status::kOk);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
   EXPECT_EQ(http_->count(), 2u);
 
   set_down(true);
   clock_.advance(60);
-  EXPECT_EQ(validate(key_b()), Status::kJwksKidNotFound);  // refetch failed
-  EXPECT_EQ(validate(key_a()), Status::kOk);               // old keys still there
+  EXPECT_EQ(validate(key_b()), JwtStatus::kJwksKidNotFound);  // refetch failed
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);               // old keys still there
   publish(boost::json::object{{"keys", boost::json::array{}}});
   set_down(false);
   clock_.advance(60);
-  EXPECT_EQ(validate(key_b()), Status::kJwksKidNotFound);  // empty set is not accepted
-  EXPECT_EQ(validate(key_a()), Status::kOk);
+  EXPECT_EQ(validate(key_b()), JwtStatus::kJwksKidNotFound);  // empty set is not accepted
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
 }
 
 TEST_F(SdkRemoteKeys, ErrorStatusesAreReported) {
-  http_->set_handler([](const HttpRequest&) -> gh::Result<HttpResponse> {
+  http_->set_handler([](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
     return HttpResponse{.status = 404, .body = "{}"};
   });
-  gh::Result<KeySet> k = keys_->keys();
+  gatehouse::Result<KeySet> k = keys_->keys();
   ASSERT_FALSE(k);
-  EXPECT_EQ(k.code(), gh::Errc::kUnavailable);
+  EXPECT_EQ(k.code(), gatehouse::Errc::kUnavailable);
   EXPECT_NE(k.error().message.find("404"), std::string::npos) << k.error().message;
 }
 
@@ -142,7 +141,7 @@ TEST_F(SdkRemoteKeys, ConcurrentValidation) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 25; ++i) {
-        if (validate(key_a()) != Status::kOk) ++bad;
+        if (validate(key_a()) != JwtStatus::kOk) ++bad;
       }
     });
   }
@@ -158,15 +157,15 @@ TEST(SdkInProcessKeys, ReparsesOnlyWhenTheSetChanges) {
     ++*calls;
     return *published;
   });
-  gh::Result<KeySet> first = source->keys();
+  gatehouse::Result<KeySet> first = source->keys();
   ASSERT_TRUE(first);
   EXPECT_EQ((*first)->keys.size(), 1u);
-  gh::Result<KeySet> same = source->refetch("unknown");
+  gatehouse::Result<KeySet> same = source->refetch("unknown");
   ASSERT_TRUE(same);
   EXPECT_EQ(*same, *first);  // provider asked, JSON unchanged: same snapshot
   EXPECT_EQ(*calls, 2);
   *published = jwks_of({&key_a(), &key_b()});
-  gh::Result<KeySet> rotated = source->refetch(key_b().kid());
+  gatehouse::Result<KeySet> rotated = source->refetch(key_b().kid());
   ASSERT_TRUE(rotated);
   EXPECT_NE((*rotated)->find(key_b().kid()), nullptr);
   EXPECT_EQ(*source->keys(), *rotated);
@@ -181,7 +180,7 @@ TEST(SdkStaticKeys, AcceptsSetOrSingleJwk) {
   EXPECT_NE((*single->keys())->find(key_a().kid()), nullptr);
   auto bad = make_static_key_source(boost::json::object{{"keys", "x"}});
   ASSERT_FALSE(bad->keys());
-  EXPECT_EQ(bad->keys().code(), gh::Errc::kUnavailable);
+  EXPECT_EQ(bad->keys().code(), gatehouse::Errc::kUnavailable);
 }
 
 }  // namespace

@@ -10,30 +10,37 @@
 #include <ostream>
 #include <vector>
 
-#include "crypto/base64url.h"
+#include "gatehouse/crypto/base64url.h"
 #include "gatehouse/http_client.h"
-#include "jose/signing_key.h"
-#include "jose/status.h"
+#include "gatehouse/jose/signing_key.h"
+#include "gatehouse/result.h"
 
-namespace gh::jose {
-inline void PrintTo(Status s, std::ostream* os) { *os << status_name(s); }
-}  // namespace gh::jose
+namespace gatehouse {
+inline void PrintTo(JwtStatus s, std::ostream* os) { *os << jwt_status_name(s); }
+}  // namespace gatehouse
 
 namespace gatehouse::testing {
+
+// The token check a validation failed (JwtStatus::kOk when it succeeded, or when it
+// failed for a reason that is not about the token).
+template <class T>
+JwtStatus why(const Result<T>& r) {
+  return r ? JwtStatus::kOk : r.error().jwt;
+}
 
 inline constexpr int64_t kStart = 1'735'000'000;
 inline constexpr char kProject[] = "P2abcdefghijklmnopqrstuvwxyz";
 
-inline const gh::jose::SigningKey& key_a() {
-  static const gh::jose::SigningKey k = *gh::jose::SigningKey::generate_rsa(2048);
+inline const gatehouse::jose::SigningKey& key_a() {
+  static const gatehouse::jose::SigningKey k = *gatehouse::jose::SigningKey::generate_rsa(2048);
   return k;
 }
-inline const gh::jose::SigningKey& key_b() {
-  static const gh::jose::SigningKey k = *gh::jose::SigningKey::generate_rsa(2048);
+inline const gatehouse::jose::SigningKey& key_b() {
+  static const gatehouse::jose::SigningKey k = *gatehouse::jose::SigningKey::generate_rsa(2048);
   return k;
 }
 
-inline boost::json::value jwks_of(std::initializer_list<const gh::jose::SigningKey*> keys) {
+inline boost::json::value jwks_of(std::initializer_list<const gatehouse::jose::SigningKey*> keys) {
   boost::json::array arr;
   for (const auto* k : keys) arr.push_back(k->public_jwk());
   return boost::json::object{{"keys", std::move(arr)}};
@@ -41,14 +48,14 @@ inline boost::json::value jwks_of(std::initializer_list<const gh::jose::SigningK
 
 struct FakeClock {
   std::shared_ptr<std::atomic<int64_t>> now = std::make_shared<std::atomic<int64_t>>(kStart);
-  gh::Clock clock() const {
+  gatehouse::Clock clock() const {
     return [n = now] { return n->load(); };
   }
   void advance(int64_t s) { *now += s; }
 };
 
-inline std::string mint(const gh::jose::SigningKey& key, boost::json::object claims) {
-  return gh::jose::sign_jwt(key, claims);
+inline std::string mint(const gatehouse::jose::SigningKey& key, boost::json::object claims) {
+  return gatehouse::jose::sign_jwt(key, claims);
 }
 
 inline boost::json::object session_claims(int64_t now) {
@@ -62,10 +69,10 @@ inline boost::json::object refresh_claims(int64_t now) {
 
 class FakeHttp final : public HttpClient {
  public:
-  using Handler = std::function<gh::Result<HttpResponse>(const HttpRequest&)>;
+  using Handler = std::function<gatehouse::Result<HttpResponse>(const HttpRequest&)>;
   explicit FakeHttp(Handler h) : handler_(std::move(h)) {}
 
-  gh::Result<HttpResponse> send(const HttpRequest& request) override {
+  gatehouse::Result<HttpResponse> send(const HttpRequest& request) override {
     Handler h;
     {
       std::lock_guard lock(mu_);

@@ -9,14 +9,13 @@
 namespace gatehouse {
 namespace {
 
-using gh::jose::Status;
 using namespace gatehouse::testing;
 
 class SdkSession : public ::testing::Test {
  protected:
   SdkSession()
-      : http_(std::make_shared<FakeHttp>([](const HttpRequest&) -> gh::Result<HttpResponse> {
-          return gh::make_error(gh::Errc::kUnavailable, "no handler");
+      : http_(std::make_shared<FakeHttp>([](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
+          return gatehouse::make_error(gatehouse::Errc::kUnavailable, "no handler");
         })),
         client_({.project_id = kProject,
                  .base_url = "https://auth.example.com/",
@@ -38,7 +37,7 @@ TEST_F(SdkSession, ValidateSessionReturnsPythonShapedJson) {
   claims["amr"] = boost::json::array{"pwd"};
   std::string token = mint(key_a(), claims);
 
-  gh::Result<JwtResponse> r = client_.validate_session(token);
+  gatehouse::Result<JwtResponse> r = client_.validate_session(token);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->jwt, token);
   EXPECT_EQ(r->project_id, kProject);
@@ -65,7 +64,7 @@ TEST_F(SdkSession, RolesPermissionsTenantsComeFromClaims) {
   claims["permissions"] = {"grade", 7};  // non-strings ignored in the typed view
   claims["tenants"] = {{"T1", {{"roles", {"owner"}}}}};
   claims["dsub"] = "";  // empty dsub falls back to sub, as in Python
-  gh::Result<JwtResponse> r = client_.validate_session(mint(key_a(), claims));
+  gatehouse::Result<JwtResponse> r = client_.validate_session(mint(key_a(), claims));
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->roles, std::vector<std::string>{"teacher"});
   EXPECT_EQ(r->permissions, std::vector<std::string>{"grade"});
@@ -81,27 +80,26 @@ TEST_F(SdkSession, RolesPermissionsTenantsComeFromClaims) {
 }
 
 TEST_F(SdkSession, ErrorsNameTheFailure) {
-  Status why = Status::kOk;
   boost::json::object claims = session_claims(now() - 1000);  // exp = now - 400
-  gh::Result<JwtResponse> r = client_.validate_session(mint(key_a(), claims), &why);
+  gatehouse::Result<JwtResponse> r = client_.validate_session(mint(key_a(), claims));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), gh::Errc::kInvalidToken);
+  EXPECT_EQ(r.code(), gatehouse::Errc::kInvalidToken);
   EXPECT_EQ(r.error().message, "session token expired");
-  EXPECT_EQ(why, Status::kJwtExpired);
+  EXPECT_EQ(why(r), JwtStatus::kJwtExpired);
 
   claims = session_claims(now());
   claims["iss"] = "P2otherproject";
-  r = client_.validate_session(mint(key_a(), claims), &why);
+  r = client_.validate_session(mint(key_a(), claims));
   ASSERT_FALSE(r);
-  EXPECT_EQ(why, Status::kJwtWrongIssuer);
+  EXPECT_EQ(why(r), JwtStatus::kJwtWrongIssuer);
 
-  r = client_.validate_session(mint(key_b(), session_claims(now())), &why);
+  r = client_.validate_session(mint(key_b(), session_claims(now())));
   ASSERT_FALSE(r);
-  EXPECT_EQ(why, Status::kJwksKidNotFound);
+  EXPECT_EQ(why(r), JwtStatus::kJwksKidNotFound);
 
-  r = client_.validate_session("garbage", &why);
+  r = client_.validate_session("garbage");
   ASSERT_FALSE(r);
-  EXPECT_EQ(why, Status::kJwtMalformed);
+  EXPECT_EQ(why(r), JwtStatus::kJwtMalformed);
   EXPECT_EQ(r.error().message, "session token malformed");
 }
 
@@ -109,28 +107,22 @@ TEST_F(SdkSession, LeewayComesFromOptions) {
   boost::json::object claims = session_claims(now() - 604);  // exp = now - 4
   EXPECT_TRUE(client_.validate_session(mint(key_a(), claims)));
   claims = session_claims(now() - 606);  // exp = now - 6
-  Status why;
-  EXPECT_FALSE(client_.validate_session(mint(key_a(), claims), &why));
-  EXPECT_EQ(why, Status::kJwtExpired);
+  EXPECT_EQ(why(client_.validate_session(mint(key_a(), claims))), JwtStatus::kJwtExpired);
 }
 
 TEST_F(SdkSession, TokenKindsAreNotInterchangeable) {
-  Status why;
   std::string refresh = mint(key_a(), refresh_claims(now()));
-  gh::Result<JwtResponse> r = client_.validate_session(refresh, &why);
+  gatehouse::Result<JwtResponse> r = client_.validate_session(refresh);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), gh::Errc::kInvalidToken);
-  EXPECT_EQ(why, Status::kJwtWrongTokenKind);
-  EXPECT_TRUE(client_.validate_refresh(refresh, &why));
-  EXPECT_EQ(why, Status::kOk);
+  EXPECT_EQ(r.code(), gatehouse::Errc::kInvalidToken);
+  EXPECT_EQ(why(r), JwtStatus::kJwtWrongTokenKind);
+  EXPECT_TRUE(client_.validate_refresh(refresh));
 
   std::string session = mint(key_a(), session_claims(now()));
-  EXPECT_FALSE(client_.validate_refresh(session, &why));
-  EXPECT_EQ(why, Status::kJwtWrongTokenKind);
+  EXPECT_EQ(why(client_.validate_refresh(session)), JwtStatus::kJwtWrongTokenKind);
   boost::json::object no_drn = refresh_claims(now());
   no_drn.erase("drn");
-  EXPECT_FALSE(client_.validate_refresh(mint(key_a(), no_drn), &why));
-  EXPECT_EQ(why, Status::kJwtWrongTokenKind);
+  EXPECT_EQ(why(client_.validate_refresh(mint(key_a(), no_drn))), JwtStatus::kJwtWrongTokenKind);
 }
 
 TEST_F(SdkSession, RefreshSuccessWithoutRotation) {
@@ -138,11 +130,11 @@ TEST_F(SdkSession, RefreshSuccessWithoutRotation) {
   boost::json::object fresh_claims = session_claims(now());
   fresh_claims["roles"] = {"teacher"};
   std::string fresh_session = mint(key_a(), fresh_claims);
-  http_->set_handler([&](const HttpRequest&) -> gh::Result<HttpResponse> {
+  http_->set_handler([&](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
     return json_response(200, {{"sessionJwt", fresh_session}, {"sessionExpiration", now() + 600}});
   });
 
-  gh::Result<RefreshResult> r = client_.refresh_session(refresh);
+  gatehouse::Result<RefreshResult> r = client_.refresh_session(refresh);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->session.jwt, fresh_session);
   EXPECT_EQ(r->session.roles, std::vector<std::string>{"teacher"});
@@ -164,10 +156,10 @@ TEST_F(SdkSession, RefreshWithRotation) {
   next_claims["jti"] = "R2";
   std::string next = mint(key_a(), next_claims);
   std::string session = mint(key_a(), session_claims(now()));
-  http_->set_handler([&](const HttpRequest&) -> gh::Result<HttpResponse> {
+  http_->set_handler([&](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
     return json_response(200, {{"sessionJwt", session}, {"refreshJwt", next}});
   });
-  gh::Result<RefreshResult> r = client_.refresh_session(refresh);
+  gatehouse::Result<RefreshResult> r = client_.refresh_session(refresh);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_TRUE(r->rotated);
   EXPECT_EQ(r->refresh_jwt, next);
@@ -176,27 +168,26 @@ TEST_F(SdkSession, RefreshWithRotation) {
 
 TEST_F(SdkSession, RefreshPassesServerErrorThrough) {
   std::string refresh = mint(key_a(), refresh_claims(now()));
-  http_->set_handler([](const HttpRequest&) -> gh::Result<HttpResponse> {
+  http_->set_handler([](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
     return json_response(401, {{"errorCode", "E064001"},
                                {"errorDescription", "Unauthorized"},
                                {"errorMessage", "Refresh token was revoked"}});
   });
-  Status why;
-  gh::Result<RefreshResult> r = client_.refresh_session(refresh, &why);
+  gatehouse::Result<RefreshResult> r = client_.refresh_session(refresh);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), gh::Errc::kInvalidToken);
+  EXPECT_EQ(r.code(), gatehouse::Errc::kInvalidToken);
   EXPECT_EQ(r.error().message, "Refresh token was revoked");
-  EXPECT_EQ(why, Status::kOk);  // the token itself was fine locally
+  EXPECT_EQ(why(r), JwtStatus::kOk);  // the token itself was fine locally
 
-  http_->set_handler([](const HttpRequest&) -> gh::Result<HttpResponse> {
+  http_->set_handler([](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
     return HttpResponse{.status = 502, .body = "<html>bad gateway</html>"};
   });
   r = client_.refresh_session(refresh);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), gh::Errc::kUnavailable);
+  EXPECT_EQ(r.code(), gatehouse::Errc::kUnavailable);
   EXPECT_EQ(r.error().message, "refresh failed with HTTP 502");
 
-  http_->set_handler([](const HttpRequest&) -> gh::Result<HttpResponse> {
+  http_->set_handler([](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
     return json_response(200, {{"refreshJwt", "x"}});
   });
   r = client_.refresh_session(refresh);
@@ -205,30 +196,26 @@ TEST_F(SdkSession, RefreshPassesServerErrorThrough) {
 }
 
 TEST_F(SdkSession, RefreshRejectsBadTokensBeforeCallingServer) {
-  Status why;
-  EXPECT_FALSE(client_.refresh_session(mint(key_a(), session_claims(now())), &why));
-  EXPECT_EQ(why, Status::kJwtWrongTokenKind);
+  EXPECT_EQ(why(client_.refresh_session(mint(key_a(), session_claims(now())))),
+            JwtStatus::kJwtWrongTokenKind);
   boost::json::object expired = refresh_claims(now() - 100000);
-  EXPECT_FALSE(client_.refresh_session(mint(key_a(), expired), &why));
-  EXPECT_EQ(why, Status::kJwtExpired);
+  EXPECT_EQ(why(client_.refresh_session(mint(key_a(), expired))), JwtStatus::kJwtExpired);
   EXPECT_EQ(http_->count(), 0u);
 }
 
 TEST_F(SdkSession, RefreshValidatesWhatTheServerReturns) {
   std::string refresh = mint(key_a(), refresh_claims(now()));
   std::string forged = mint(key_b(), session_claims(now()));
-  http_->set_handler([&](const HttpRequest&) -> gh::Result<HttpResponse> {
+  http_->set_handler([&](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
     return json_response(200, {{"sessionJwt", forged}});
   });
-  Status why;
-  EXPECT_FALSE(client_.refresh_session(refresh, &why));
-  EXPECT_EQ(why, Status::kJwksKidNotFound);
+  EXPECT_EQ(why(client_.refresh_session(refresh)), JwtStatus::kJwksKidNotFound);
 }
 
 TEST_F(SdkSession, ValidateAndRefresh) {
   std::string refresh = mint(key_a(), refresh_claims(now()));
   std::string valid = mint(key_a(), session_claims(now()));
-  gh::Result<RefreshResult> r = client_.validate_and_refresh_session(valid, refresh);
+  gatehouse::Result<RefreshResult> r = client_.validate_and_refresh_session(valid, refresh);
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_FALSE(r->refreshed);
   EXPECT_EQ(r->session.jwt, valid);
@@ -237,7 +224,7 @@ TEST_F(SdkSession, ValidateAndRefresh) {
 
   std::string expired = mint(key_a(), session_claims(now() - 5000));
   std::string fresh = mint(key_a(), session_claims(now()));
-  http_->set_handler([&](const HttpRequest&) -> gh::Result<HttpResponse> {
+  http_->set_handler([&](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
     return json_response(200, {{"sessionJwt", fresh}});
   });
   r = client_.validate_and_refresh_session(expired, refresh);
@@ -246,9 +233,7 @@ TEST_F(SdkSession, ValidateAndRefresh) {
   EXPECT_EQ(r->session.jwt, fresh);
   EXPECT_EQ(http_->count(), 1u);
 
-  Status why;
-  EXPECT_FALSE(client_.validate_and_refresh_session(expired, "", &why));
-  EXPECT_EQ(why, Status::kJwtExpired);
+  EXPECT_EQ(why(client_.validate_and_refresh_session(expired, "")), JwtStatus::kJwtExpired);
 }
 
 TEST(SdkSessionOptions, ConfigurationErrorsThrow) {
@@ -260,11 +245,10 @@ TEST(SdkSessionOptions, ConfigurationErrorsThrow) {
 TEST(SdkSessionOptions, UnreachableServerIsUnavailable) {
   // Port 1 on loopback refuses at once; exercises the real libcurl client.
   SessionClient client({.project_id = kProject, .base_url = "http://127.0.0.1:1"});
-  Status why;
-  gh::Result<JwtResponse> r = client.validate_session(mint(key_a(), session_claims(kStart)), &why);
+  gatehouse::Result<JwtResponse> r = client.validate_session(mint(key_a(), session_claims(kStart)));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), gh::Errc::kUnavailable);
-  EXPECT_EQ(why, Status::kJwksFetchFail);
+  EXPECT_EQ(r.code(), gatehouse::Errc::kUnavailable);
+  EXPECT_EQ(why(r), JwtStatus::kJwksFetchFail);
 }
 
 }  // namespace

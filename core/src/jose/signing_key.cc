@@ -1,0 +1,207 @@
+#include "gatehouse/jose/signing_key.h"
+
+#include <fcntl.h>
+#include <openssl/core_names.h>
+#include <openssl/pem.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/json/serialize.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <stdexcept>
+
+#include "gatehouse/crypto/base64url.h"
+#include "gatehouse/crypto/digest.h"
+#include "gatehouse/crypto/random.h"
+#include "jose/openssl_util.h"
+
+namespace gatehouse::jose {
+namespace {
+
+constexpr int kMinRsaBits = 2048;
+constexpr int kMaxRsaBits = 8192;
+constexpr off_t kMaxPemBytes = 64 * 1024;
+
+std::string bn_param_b64(const EVP_PKEY* key, const char* name) {
+  BIGNUM* raw = nullptr;
+  if (EVP_PKEY_get_bn_param(key, name, &raw) != 1) return {};
+  detail::BnPtr bn(raw);
+  return crypto::base64url_encode(detail::bn_to_bytes(bn.get()));
+}
+
+Error io_error(const std::string& what, const std::string& path) {
+  return make_error(Errc::kInternal, what + " " + path + ": " + std::strerror(errno));
+}
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+Result<SigningKey> load_from_fd(int fd, const std::string& path) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return io_error("cannot stat", path);
+  if (!S_ISREG(st.st_mode) || st.st_size > kMaxPemBytes) {
+    return make_error(Errc::kInvalidArgument, "signing key " + path + " is not a small file");
+  }
+  if ((st.st_mode & 077) != 0) {
+    return make_error(Errc::kInvalidArgument,
+                      "signing key " + path + " is accessible by group/others; chmod 600 it");
+  }
+  std::string pem(static_cast<size_t>(st.st_size), '\0');
+  size_t got = 0;
+  while (got < pem.size()) {
+    ssize_t n = ::read(fd, pem.data() + got, pem.size() - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return io_error("cannot read", path);
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  pem.resize(got);
+  Result<SigningKey> key = SigningKey::from_pem(pem);
+  OPENSSL_cleanse(pem.data(), pem.size());
+  if (!key) return make_error(key.code(), "signing key " + path + ": " + key.error().message);
+  return key;
+}
+
+void fsync_dir(const std::string& path) {
+  std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;  // best effort: the file itself is already durable
+  ::fsync(fd);
+  ::close(fd);
+}
+
+}  // namespace
+
+SigningKey::SigningKey(std::shared_ptr<EVP_PKEY> key) : key_(std::move(key)) {
+  n_ = bn_param_b64(key_.get(), OSSL_PKEY_PARAM_RSA_N);
+  e_ = bn_param_b64(key_.get(), OSSL_PKEY_PARAM_RSA_E);
+  kid_ = rsa_jwk_thumbprint(n_, e_);
+}
+
+std::string rsa_jwk_thumbprint(std::string_view n, std::string_view e) {
+  // RFC 7638: required members only, in lexicographic order, no whitespace.
+  std::string canonical =
+      R"({"e":")" + std::string(e) + R"(","kty":"RSA","n":")" + std::string(n) + R"("})";
+  return crypto::base64url_encode(crypto::sha256(canonical));
+}
+
+Result<SigningKey> SigningKey::generate_rsa(int bits) {
+  if (bits < kMinRsaBits || bits > kMaxRsaBits) {
+    return make_error(Errc::kInvalidArgument, "RSA key size must be 2048..8192 bits");
+  }
+  detail::PkeyPtr key(EVP_RSA_gen(static_cast<unsigned>(bits)));
+  if (!key) return make_error(Errc::kInternal, "RSA key generation failed");
+  return SigningKey(detail::share(std::move(key)));
+}
+
+Result<SigningKey> SigningKey::from_pem(std::string_view private_pem) {
+  detail::BioPtr bio(BIO_new_mem_buf(private_pem.data(), static_cast<int>(private_pem.size())));
+  // A callback that supplies no passphrase: encrypted keys fail instead of prompting on a tty.
+  auto no_passphrase = [](char*, int, int, void*) -> int { return 0; };
+  detail::PkeyPtr key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, no_passphrase, nullptr)
+                          : nullptr);
+  ERR_clear_error();
+  if (!key) return make_error(Errc::kInvalidArgument, "not an unencrypted PEM private key");
+  if (!EVP_PKEY_is_a(key.get(), "RSA")) {
+    return make_error(Errc::kInvalidArgument, "signing key must be RSA");
+  }
+  int bits = EVP_PKEY_get_bits(key.get());
+  if (bits < kMinRsaBits || bits > kMaxRsaBits) {
+    return make_error(Errc::kInvalidArgument, "RSA key size must be 2048..8192 bits");
+  }
+  return SigningKey(detail::share(std::move(key)));
+}
+
+std::string SigningKey::to_pem() const {
+  detail::BioPtr bio(BIO_new(BIO_s_mem()));
+  if (!bio ||
+      PEM_write_bio_PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    throw std::runtime_error("PEM encoding of signing key failed");
+  }
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio.get(), &data);
+  std::string pem(data, static_cast<size_t>(len));
+  OPENSSL_cleanse(data, static_cast<size_t>(len));
+  return pem;
+}
+
+boost::json::object SigningKey::public_jwk() const {
+  return {{"kty", "RSA"}, {"alg", alg_}, {"use", "sig"}, {"kid", kid_}, {"n", n_}, {"e", e_}};
+}
+
+std::string SigningKey::sign(std::string_view data) const {
+  detail::MdCtxPtr ctx(EVP_MD_CTX_new());
+  size_t len = 0;
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()),
+                     data.size()) != 1) {
+    throw std::runtime_error("RS256 signing failed");
+  }
+  std::string sig(len, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
+    throw std::runtime_error("RS256 signing failed");
+  }
+  sig.resize(len);
+  return sig;
+}
+
+std::string sign_jwt(const SigningKey& key, const boost::json::object& payload) {
+  boost::json::object header{{"alg", key.alg()}, {"kid", key.kid()}, {"typ", "JWT"}};
+  std::string input = crypto::base64url_encode(boost::json::serialize(header)) + "." +
+                      crypto::base64url_encode(boost::json::serialize(payload));
+  std::string signature = crypto::base64url_encode(key.sign(input));
+  return input + "." + signature;
+}
+
+Result<SigningKey> load_or_create_signing_key(const std::string& path) {
+  // Two rounds: if another process creates the file between our open and our link, the
+  // second round loads its key.
+  for (int round = 0; round < 2; ++round) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+      Result<SigningKey> key = load_from_fd(fd, path);
+      ::close(fd);
+      return key;
+    }
+    if (errno != ENOENT) return io_error("cannot open", path);
+
+    Result<SigningKey> key = SigningKey::generate_rsa(kMinRsaBits);
+    if (!key) return key;
+    std::string pem = key->to_pem();
+    std::string tmp = path + ".tmp." + crypto::random_id('k').substr(1, 12);
+    int tfd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (tfd < 0) return io_error("cannot create", tmp);
+    bool written = write_all(tfd, pem) && ::fsync(tfd) == 0;
+    OPENSSL_cleanse(pem.data(), pem.size());
+    if (::close(tfd) != 0) written = false;
+    if (!written) {
+      Error e = io_error("cannot write", tmp);
+      ::unlink(tmp.c_str());
+      return e;
+    }
+    // link() never replaces an existing file, unlike rename(): whoever links first wins.
+    int linked = ::link(tmp.c_str(), path.c_str());
+    int link_errno = errno;
+    ::unlink(tmp.c_str());
+    if (linked == 0) {
+      fsync_dir(path);
+      return key;
+    }
+    errno = link_errno;
+    if (link_errno != EEXIST) return io_error("cannot install", path);
+  }
+  return make_error(Errc::kInternal, "signing key " + path + " keeps changing");
+}
+
+}  // namespace gatehouse::jose

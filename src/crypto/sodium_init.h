@@ -1,9 +1,0 @@
-// Internal: initialises libsodium once before its first use (sodium_init is required
-// before randombytes_* and crypto_pwhash_* and must not race with them).
-#pragma once
-
-namespace gh::crypto::detail {
-
-void ensure_sodium();
-
-}  // namespace gh::crypto::detail
