@@ -8,14 +8,8 @@ namespace gatehouse::api {
 
 namespace json = boost::json;
 
-std::shared_ptr<const gatehouse::SessionClient> register_app_routes(
-    http::Router& router, const std::string& project_id,
-    std::shared_ptr<const auth::KeyRing> keys) {
-  gatehouse::SessionClient::Options opts;
-  opts.project_id = project_id;
-  opts.keys = gatehouse::make_static_key_source(keys->jwks_json());
-  auto client = std::make_shared<const gatehouse::SessionClient>(std::move(opts));
-
+void register_app_routes(http::Router& router,
+                         std::shared_ptr<const gatehouse::SessionClient> client) {
   router.add("GET", "/get_roles",
              token_required(client,
                             [](http::Request&, const gatehouse::JwtResponse& jwt) {
@@ -38,7 +32,6 @@ std::shared_ptr<const gatehouse::SessionClient> register_app_routes(
                                   {"valid_student", gatehouse::validate_roles(jwt, {"student"})}});
           }),
       {.inline_on_io = true});
-  return client;
 }
 
 }  // namespace gatehouse::api

@@ -7,7 +7,6 @@
 #include "api/errors.h"
 #include "api/json_body.h"
 #include "api/wire.h"
-#include "auth/login_id.h"
 
 namespace gatehouse::api {
 
@@ -175,11 +174,7 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     if (!new_pw) return error_response(new_pw.error());
     auto user = d.sessions.user_of(*token);
     if (!user) return error_response(user.error());
-    auto normalized = auth::normalize_login_id(*login);
-    if (!normalized || *normalized != user->login_id) {
-      return error_response(make_error(Errc::kForbidden, "loginId does not match the session"));
-    }
-    if (auto st = d.passwords.update(user->id, *new_pw, origin_of(req)); !st) {
+    if (auto st = d.passwords.update(*user, *login, *new_pw, origin_of(req)); !st) {
       return error_response(st.error());
     }
     return ok_json(json::object{});
@@ -217,7 +212,7 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     json::array out;
     for (const auto& t : user->tenants) {
       if (std::find(wanted.begin(), wanted.end(), t.tenant_id) == wanted.end()) continue;
-      auto tenant = d.management.tenant(t.tenant_id);
+      auto tenant = d.tenants.get(t.tenant_id);
       if (!tenant) continue;  // deleted since
       json::value attrs = json::parse(tenant->custom_attributes_json, {});
       out.emplace_back(

@@ -4,9 +4,9 @@
 #pragma once
 
 #include "auth/config.h"
-#include "auth/management.h"
 #include "auth/password_strategy.h"
 #include "auth/session_service.h"
+#include "auth/tenants.h"
 #include "gatehouse/clock.h"
 #include "http/router.h"
 
@@ -25,7 +25,7 @@ struct AuthApiDeps {
   auth::SessionService& sessions;
   auth::PasswordStrategy& passwords;
   auth::Audit& audit;
-  auth::Management& management;  // tenant lookups for me/tenants
+  auth::Tenants& tenants;  // tenant lookups for me/tenants
   Clock clock;
   CookieOptions cookies;
 };

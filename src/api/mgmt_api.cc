@@ -38,28 +38,9 @@ class Routes : public std::enable_shared_from_this<Routes> {
   Routes(http::Router& router, MgmtApiDeps deps) : router_(router), d_(std::move(deps)) {}
 
   Result<auth::Origin> authorize(const Request& req) {
-    auto b = project_bearer(req, d_.config.project_id);
+    auto b = project_bearer(req, d_.project_id);
     if (!b) return b.error();
-    if (b->token.empty()) return make_error(Errc::kInvalidToken, "Missing management key");
-    auth::Origin origin = origin_of(req);
-    if (b->token.starts_with("gh_")) {
-      auto key = d_.keys.authenticate(b->token);
-      if (!key) return key.error();
-      origin.actor = "mgmt-key:" + key->id;
-      d_.audit.record(origin, "mgmt.key.used", true, "", "", req.method + " " + req.path);
-      return origin;
-    }
-    // An admin's own session (the console). Roles are re-read from the store:
-    // a session token minted before the admin role was removed is not enough.
-    auto session = d_.sessions->validate_session(b->token);
-    if (!session) return make_error(Errc::kInvalidToken, "Invalid management key");
-    auto user = d_.management.user_by_id(session->user_id);
-    if (!user || user->status != "enabled" ||
-        std::find(user->roles.begin(), user->roles.end(), "admin") == user->roles.end()) {
-      return make_error(Errc::kForbidden, "The admin role is required");
-    }
-    origin.actor = user->id;
-    return origin;
+    return d_.authorizer.management_caller(b->token, origin_of(req), req.method + " " + req.path);
   }
 
   void add(const char* method, const char* path, MgmtHandler h) {
@@ -76,13 +57,10 @@ class Routes : public std::enable_shared_from_this<Routes> {
   Result<store::User> user_of(const json::object& o) {
     auto uid = optional_string(o, "userId");
     if (!uid) return uid.error();
-    if (!uid->empty()) return d_.management.user_by_id(*uid);
+    if (!uid->empty()) return d_.users.by_id(*uid);
     auto login = required_string(o, "loginId");
     if (!login) return login.error();
-    auto user = d_.management.user_by_login_id(*login);
-    // Newer SDKs pass "loginIdOrUserId" in loginId; Descope accepts either.
-    if (!user && user.code() == Errc::kUserNotFound) return d_.management.user_by_id(*login);
-    return user;
+    return d_.users.by_login_id_or_id(*login);
   }
 
   static Result<std::optional<std::vector<store::UserTenant>>> tenants_of(const json::object& o) {
@@ -178,13 +156,13 @@ class Routes : public std::enable_shared_from_this<Routes> {
 }  // namespace
 
 void Routes::users() {
-  auto& m = d_.management;
+  auto& m = d_.users;
 
   auto create = [this, &m](Request&, const auth::Origin& origin, const json::object& o) {
     GH_TRY(login, required_string(o, "loginId"));
     GH_TRY(profile, profile_of(o, false));
     GH_TRY(password, optional_string(o, "password"));
-    auth::CreateUserInput in;
+    auth::NewUserInput in;
     in.login_id = *login;
     in.email = profile->email.value_or("");
     in.phone = profile->phone.value_or("");
@@ -196,23 +174,20 @@ void Routes::users() {
     in.roles = profile->roles.value_or(std::vector<std::string>{});
     in.tenants = profile->tenants.value_or(std::vector<store::UserTenant>{});
     in.password = *password;
-    return user_response(m.create_user(in, origin));
+    return user_response(m.create(in, origin));
   };
   add("POST", "/v1/mgmt/user/create", create);
   add("POST", "/v1/mgmt/user/create/test", create);
 
   add("GET", "/v1/mgmt/user", [this, &m](Request& req, const auth::Origin&, const json::object&) {
     auto uid = req.query_param("userId");
-    if (!uid.empty()) return user_response(m.user_by_id(uid));
+    if (!uid.empty()) return user_response(m.by_id(uid));
     auto login = req.query_param("loginId");
     if (login.empty()) {
       return fail(
           make_error(Errc::kInvalidArgument, "The loginId or userId parameter is required"));
     }
-    auto user = m.user_by_login_id(login);
-    // As in user_of(): a user id passed as the login id is accepted too.
-    if (!user && user.code() == Errc::kUserNotFound) user = m.user_by_id(login);
-    return user_response(user);
+    return user_response(m.by_login_id_or_id(login));
   });
 
   add("POST", "/v1/mgmt/users/load", [&m](Request&, const auth::Origin&, const json::object& o) {
@@ -223,7 +198,7 @@ void Routes::users() {
       return fail(make_error(Errc::kInvalidArgument, "The userIds field is required"));
     }
     q.limit = 1000;
-    GH_TRY(page, m.search_users(q));
+    GH_TRY(page, m.search(q));
     json::array users;
     for (const auto& u : page->users) users.emplace_back(user_json(u));
     return ok(json::object{{"users", std::move(users)}});
@@ -246,7 +221,7 @@ void Routes::users() {
     GH_TRY(page, optional_int(o, "page"));
     q.limit = static_cast<int>(std::clamp<int64_t>(limit->value_or(0), 0, 1000));
     q.page = static_cast<int>(std::clamp<int64_t>(page->value_or(0), -1, 1000000));
-    GH_TRY(found, m.search_users(q));
+    GH_TRY(found, m.search(q));
     json::array users;
     for (const auto& u : found->users) users.emplace_back(user_json(u));
     return ok(json::object{{"users", std::move(users)}, {"total", found->total}});
@@ -258,13 +233,13 @@ void Routes::users() {
       [this, &m](Request&, const auth::Origin& origin, const json::object& o) {
         GH_TRY(user, user_of(o));
         GH_TRY(update, profile_of(o, true));
-        return user_response(m.update_user(user->id, *update, origin));
+        return user_response(m.update(user->id, *update, origin));
       });
   add("PATCH", "/v1/mgmt/user/patch",
       [this, &m](Request&, const auth::Origin& origin, const json::object& o) {
         GH_TRY(user, user_of(o));
         GH_TRY(update, profile_of(o, false));
-        return user_response(m.update_user(user->id, *update, origin));
+        return user_response(m.update(user->id, *update, origin));
       });
   for (const char* path : {"/v1/mgmt/user/update/email", "/v1/mgmt/user/update/phone",
                            "/v1/mgmt/user/update/name", "/v1/mgmt/user/update/picture"}) {
@@ -277,7 +252,7 @@ void Routes::users() {
         if (o.contains("email")) update->verified_email = **verified;
         if (o.contains("phone")) update->verified_phone = **verified;
       }
-      return user_response(m.update_user(user->id, *update, origin));
+      return user_response(m.update(user->id, *update, origin));
     });
   }
   add("POST", "/v1/mgmt/user/update/loginid",
@@ -286,7 +261,7 @@ void Routes::users() {
         GH_TRY(login, required_string(o, "newLoginId"));
         store::UserUpdate u;
         u.login_id = *login;
-        return user_response(m.update_user(user->id, u, origin));
+        return user_response(m.update(user->id, u, origin));
       });
   add("POST", "/v1/mgmt/user/update/status",
       [this, &m](Request&, const auth::Origin& origin, const json::object& o) {
@@ -294,7 +269,7 @@ void Routes::users() {
         GH_TRY(status, required_string(o, "status"));
         store::UserUpdate u;
         u.status = *status;
-        return user_response(m.update_user(user->id, u, origin));
+        return user_response(m.update(user->id, u, origin));
       });
 
   add("POST", "/v1/mgmt/user/delete",
@@ -302,7 +277,7 @@ void Routes::users() {
         auto user = user_of(o);
         // Deleting is idempotent: an unknown user is already gone.
         if (!user) return user.code() == Errc::kUserNotFound ? ok() : fail(user.error());
-        if (auto st = m.delete_user(user->id, origin); !st) return fail(st.error());
+        if (auto st = m.remove(user->id, origin); !st) return fail(st.error());
         return ok();
       });
 
@@ -365,13 +340,13 @@ void Routes::users() {
   add("POST", "/v1/mgmt/user/logout",
       [this, &m](Request&, const auth::Origin& origin, const json::object& o) {
         GH_TRY(user, user_of(o));
-        if (auto st = m.logout_user(user->id, origin); !st) return fail(st.error());
+        if (auto st = m.sign_out_everywhere(user->id, origin); !st) return fail(st.error());
         return ok();
       });
 }
 
 void Routes::roles_and_permissions() {
-  auto& m = d_.management;
+  auto& m = d_.roles;
   add("POST", "/v1/mgmt/role/create",
       [&m](Request&, const auth::Origin& origin, const json::object& o) {
         GH_TRY(name, required_string(o, "name"));
@@ -382,7 +357,7 @@ void Routes::roles_and_permissions() {
           return fail(make_error(Errc::kInvalidArgument, "Tenant-scoped roles are not supported"));
         }
         store::Role r{*name, *desc, perms->value_or(std::vector<std::string>{}), 0};
-        if (auto st = m.create_role(r, origin); !st) return fail(st.error());
+        if (auto st = m.create(r, origin); !st) return fail(st.error());
         return ok();
       });
   add("POST", "/v1/mgmt/role/update",
@@ -393,17 +368,17 @@ void Routes::roles_and_permissions() {
         GH_TRY(perms, optional_string_array(o, "permissionNames"));
         store::Role r{new_name->empty() ? *name : *new_name, *desc,
                       perms->value_or(std::vector<std::string>{}), 0};
-        if (auto st = m.update_role(*name, r, origin); !st) return fail(st.error());
+        if (auto st = m.update(*name, r, origin); !st) return fail(st.error());
         return ok();
       });
   add("POST", "/v1/mgmt/role/delete",
       [&m](Request&, const auth::Origin& origin, const json::object& o) {
         GH_TRY(name, required_string(o, "name"));
-        if (auto st = m.delete_role(*name, origin); !st) return fail(st.error());
+        if (auto st = m.remove(*name, origin); !st) return fail(st.error());
         return ok();
       });
   add("GET", "/v1/mgmt/role/all", [&m](Request&, const auth::Origin&, const json::object&) {
-    GH_TRY(roles, m.list_roles());
+    GH_TRY(roles, m.list());
     json::array out;
     for (const auto& r : *roles) {
       out.emplace_back(json::object{{"name", r.name},
@@ -434,7 +409,7 @@ void Routes::roles_and_permissions() {
   add("POST", "/v1/mgmt/permission/delete",
       [&m](Request&, const auth::Origin& origin, const json::object& o) {
         GH_TRY(name, required_string(o, "name"));
-        if (auto st = m.delete_permission(*name, origin); !st) return fail(st.error());
+        if (auto st = m.remove_permission(*name, origin); !st) return fail(st.error());
         return ok();
       });
   add("GET", "/v1/mgmt/permission/all", [&m](Request&, const auth::Origin&, const json::object&) {
@@ -488,33 +463,33 @@ Result<store::Tenant> tenant_of(const json::object& o, bool id_required) {
 }  // namespace
 
 void Routes::tenants() {
-  auto& m = d_.management;
+  auto& m = d_.tenants;
   add("POST", "/v1/mgmt/tenant/create",
       [&m](Request&, const auth::Origin& origin, const json::object& o) {
         GH_TRY(t, tenant_of(o, false));
-        GH_TRY(id, m.create_tenant(*t, origin));
+        GH_TRY(id, m.create(*t, origin));
         return ok(json::object{{"id", *id}});
       });
   add("POST", "/v1/mgmt/tenant/update",
       [&m](Request&, const auth::Origin& origin, const json::object& o) {
         GH_TRY(t, tenant_of(o, true));
-        if (auto st = m.update_tenant(*t, origin); !st) return fail(st.error());
+        if (auto st = m.update(*t, origin); !st) return fail(st.error());
         return ok();
       });
   add("POST", "/v1/mgmt/tenant/delete",
       [&m](Request&, const auth::Origin& origin, const json::object& o) {
         GH_TRY(id, required_string(o, "id"));
-        if (auto st = m.delete_tenant(*id, origin); !st) return fail(st.error());
+        if (auto st = m.remove(*id, origin); !st) return fail(st.error());
         return ok();
       });
   add("GET", "/v1/mgmt/tenant", [&m](Request& req, const auth::Origin&, const json::object&) {
     auto id = req.query_param("id");
     if (id.empty()) return fail(make_error(Errc::kInvalidArgument, "The id parameter is required"));
-    GH_TRY(t, m.tenant(id));
+    GH_TRY(t, m.get(id));
     return ok(tenant_json(*t));
   });
   add("GET", "/v1/mgmt/tenant/all", [&m](Request&, const auth::Origin&, const json::object&) {
-    GH_TRY(all, m.list_tenants());
+    GH_TRY(all, m.list());
     json::array out;
     for (const auto& t : *all) out.emplace_back(tenant_json(t));
     return ok(json::object{{"tenants", std::move(out)}});
@@ -522,11 +497,11 @@ void Routes::tenants() {
 }
 
 void Routes::audit() {
-  auto& store = d_.store;
+  auto& audit = d_.audit;
   // Descope's wire format: times in epoch milliseconds, login ids as
   // `externalIds` (node-sdk maps them to loginIds). `results` is Gatehouse's.
   add("POST", "/v1/mgmt/audit/search",
-      [&store](Request&, const auth::Origin&, const json::object& o) {
+      [&audit](Request&, const auth::Origin&, const json::object& o) {
         store::AuditQuery q;
         GH_TRY(actions, optional_string_array(o, "actions"));
         GH_TRY(users, optional_string_array(o, "userIds"));
@@ -543,7 +518,7 @@ void Routes::audit() {
         q.from = from->value_or(0) / 1000;
         q.to = to->has_value() ? (**to + 999) / 1000 : 0;
         q.limit = static_cast<int>(std::clamp<int64_t>(limit->value_or(100), 1, 1000));
-        GH_TRY(events, store.search_audit_events(q));
+        GH_TRY(events, audit.search(q));
         json::array out;
         for (const auto& e : *events) {
           json::array ids;
@@ -562,22 +537,15 @@ void Routes::audit() {
         return ok(json::object{{"audits", std::move(out)}});
       });
   add("GET", "/v1/mgmt/audit/daily",
-      [this, &store](Request& req, const auth::Origin&, const json::object&) {
+      [&audit](Request& req, const auth::Origin&, const json::object&) {
         std::string action = req.query_param("action");
         if (action.empty()) action = "user.signin";
         int days = 30;
-        if (auto d = req.query_param("days"); !d.empty())
-          days = std::clamp(std::atoi(d.c_str()), 1, 366);
-        int64_t now = d_.clock();
-        int64_t today = now - now % 86400;
-        int64_t from = today - int64_t{days - 1} * 86400;
-        GH_TRY(counts, store.count_audit_events_by_day(action, from, today + 86400));
+        if (auto d = req.query_param("days"); !d.empty()) days = std::atoi(d.c_str());
+        GH_TRY(counts, audit.daily(action, days));
         json::array out;
-        size_t i = 0;
-        for (int64_t day = from; day <= today; day += 86400) {
-          int64_t n = 0;
-          if (i < counts->size() && (*counts)[i].day == day) n = (*counts)[i++].count;
-          out.emplace_back(json::object{{"day", day}, {"count", n}});
+        for (const auto& d : *counts) {
+          out.emplace_back(json::object{{"day", d.day}, {"count", d.count}});
         }
         return ok(json::object{{"action", action}, {"days", std::move(out)}});
       });

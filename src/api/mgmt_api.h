@@ -4,31 +4,27 @@
 // Callers authenticate with `Authorization: Bearer <projectId>:<managementKey>`
 // (Descope's way) or `Bearer <projectId>:<sessionJwt>` of a signed-in user who
 // currently holds the `admin` role (how the admin console calls it, so no
-// management key ever reaches a browser).
+// management key ever reaches a browser); auth::Authorizer decides.
 #pragma once
 
-#include <memory>
-
-#include <gatehouse/session.h>
+#include <string>
 
 #include "auth/audit.h"
-#include "auth/config.h"
-#include "auth/management.h"
-#include "auth/mgmt_keys.h"
-#include "gatehouse/clock.h"
+#include "auth/authorization.h"
+#include "auth/roles.h"
+#include "auth/tenants.h"
+#include "auth/users.h"
 #include "http/router.h"
-#include "store/store.h"
 
 namespace gatehouse::api {
 
 struct MgmtApiDeps {
-  const auth::AuthConfig& config;
-  auth::Management& management;
-  auth::MgmtKeys& keys;
+  std::string project_id;
+  auth::Authorizer& authorizer;
+  auth::Users& users;
+  auth::Roles& roles;
+  auth::Tenants& tenants;
   auth::Audit& audit;
-  store::Store& store;
-  std::shared_ptr<const gatehouse::SessionClient> sessions;
-  Clock clock;
 };
 
 void register_mgmt_routes(http::Router& router, MgmtApiDeps deps);

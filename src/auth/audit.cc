@@ -1,12 +1,14 @@
 #include "auth/audit.h"
 
+#include <algorithm>
 #include <iostream>
 
 #include <boost/json.hpp>
 
 namespace gatehouse::auth {
 
-Audit::Audit(store::Store& store, Clock clock, std::function<void(const std::string&)> on_error)
+Audit::Audit(store::AuditStore& store, Clock clock,
+             std::function<void(const std::string&)> on_error)
     : store_(store), clock_(std::move(clock)), on_error_(std::move(on_error)) {
   if (!on_error_) {
     on_error_ = [](const std::string& m) {
@@ -28,7 +30,7 @@ void Audit::record(const Origin& origin, std::string action, bool success, std::
   e.ip = origin.ip;
   e.user_agent = origin.user_agent.substr(0, 256);
   e.detail = std::move(detail);
-  if (auto r = store_.insert_audit_event(e); !r) on_error_(r.error().message);
+  if (auto r = store_.insert(e); !r) on_error_(r.error().message);
 }
 
 Result<std::vector<store::AuditEvent>> Audit::sign_in_history(const std::string& user_id,
@@ -37,13 +39,36 @@ Result<std::vector<store::AuditEvent>> Audit::sign_in_history(const std::string&
   q.actions = {"user.signin", "user.signup"};
   q.user_ids = {user_id};
   q.limit = limit;
-  auto events = store_.search_audit_events(q);
+  auto events = store_.search(q);
   if (!events) return events.error();
   std::vector<store::AuditEvent> ok;
   for (auto& e : *events) {
     if (e.result == "success") ok.push_back(std::move(e));
   }
   return ok;
+}
+
+Result<std::vector<store::AuditEvent>> Audit::search(store::AuditQuery q) {
+  q.limit = std::clamp(q.limit, 1, 1000);
+  return store_.search(q);
+}
+
+Result<std::vector<store::DayCount>> Audit::daily(const std::string& action, int days) {
+  constexpr int64_t kDay = 86400;
+  days = std::clamp(days, 1, 366);
+  const int64_t now = clock_();
+  const int64_t today = now - now % kDay;
+  const int64_t from = today - int64_t{days - 1} * kDay;
+  auto counts = store_.count_by_day(action, from, today + kDay);
+  if (!counts) return counts.error();
+  std::vector<store::DayCount> out;
+  size_t i = 0;
+  for (int64_t day = from; day <= today; day += kDay) {
+    int64_t n = 0;
+    if (i < counts->size() && (*counts)[i].day == day) n = (*counts)[i++].count;
+    out.push_back({day, n});
+  }
+  return out;
 }
 
 }  // namespace gatehouse::auth

@@ -1,4 +1,5 @@
-// Audit: records who did what, when and from where (store audit_events).
+// Audit: records who did what, when and from where (store::AuditStore), and answers the
+// questions the console and the management API ask of the log.
 //
 // Recording never fails the operation it describes: a store error is written
 // to the log instead. Details are short texts and never carry a secret.
@@ -9,7 +10,7 @@
 #include <vector>
 
 #include "gatehouse/clock.h"
-#include "store/store.h"
+#include "store/audit_store.h"
 
 namespace gatehouse::auth {
 
@@ -22,7 +23,7 @@ struct Origin {
 
 class Audit {
  public:
-  Audit(store::Store& store, Clock clock,
+  Audit(store::AuditStore& store, Clock clock,
         std::function<void(const std::string&)> on_error = nullptr);
 
   void record(const Origin& origin, std::string action, bool success, std::string user_id,
@@ -32,8 +33,15 @@ class Audit {
   Result<std::vector<store::AuditEvent>> sign_in_history(const std::string& user_id,
                                                          int limit = 100);
 
+  // Events matching `q`, newest first; the limit is clamped to 1..1000.
+  Result<std::vector<store::AuditEvent>> search(store::AuditQuery q);
+
+  // Successful `action` events per UTC day over the last `days` days (clamped to 1..366)
+  // up to today, oldest first, days without events included with a count of 0.
+  Result<std::vector<store::DayCount>> daily(const std::string& action, int days);
+
  private:
-  store::Store& store_;
+  store::AuditStore& store_;
   Clock clock_;
   std::function<void(const std::string&)> on_error_;
 };

@@ -13,7 +13,7 @@ constexpr std::string_view kPrefix = "gh_";
 Error bad_key() { return make_error(Errc::kInvalidToken, "Invalid management key"); }
 }  // namespace
 
-MgmtKeys::MgmtKeys(store::Store& store, Audit& audit, Clock clock)
+MgmtKeys::MgmtKeys(store::MgmtKeyStore& store, Audit& audit, Clock clock)
     : store_(store), audit_(audit), clock_(std::move(clock)) {}
 
 Result<CreatedKey> MgmtKeys::create(const std::string& name, int expires_in_days) {
@@ -31,16 +31,16 @@ Result<CreatedKey> MgmtKeys::create(const std::string& name, int expires_in_days
   r.expires_at = expires_in_days ? r.created_at + int64_t{expires_in_days} * 86400 : 0;
   out.key = std::string(kPrefix) + r.id + "_" + crypto::random_token(32);
   r.key_hash = crypto::sha256_hex(out.key);
-  if (auto st = store_.insert_mgmt_key(r); !st) return st.error();
+  if (auto st = store_.insert(r); !st) return st.error();
   audit_.record({.actor = "cli"}, "mgmt.key.created", true, "", "",
                 "key " + r.id + " (" + name + ")");
   return out;
 }
 
-Result<std::vector<store::MgmtKey>> MgmtKeys::list() { return store_.list_mgmt_keys(); }
+Result<std::vector<store::MgmtKey>> MgmtKeys::list() { return store_.list(); }
 
 Status MgmtKeys::revoke(const std::string& id) {
-  auto st = store_.revoke_mgmt_key(id, clock_());
+  auto st = store_.revoke(id, clock_());
   if (st) audit_.record({.actor = "cli"}, "mgmt.key.revoked", true, "", "", "key " + id);
   return st;
 }
@@ -54,12 +54,12 @@ Result<store::MgmtKey> MgmtKeys::authenticate(std::string_view key) {
   for (unsigned char c : id) {
     if (!std::isalnum(c)) return bad_key();
   }
-  auto rec = store_.get_mgmt_key(id);
+  auto rec = store_.get(id);
   if (!rec) return rec.code() == Errc::kNotFound ? Result<store::MgmtKey>(bad_key()) : rec;
   if (!crypto::constant_time_equal(rec->key_hash, crypto::sha256_hex(key))) return bad_key();
   int64_t now = clock_();
   if (rec->revoked_at != 0 || (rec->expires_at != 0 && now >= rec->expires_at)) return bad_key();
-  (void)store_.touch_mgmt_key(rec->id, now);
+  (void)store_.touch(rec->id, now);
   return rec;
 }
 

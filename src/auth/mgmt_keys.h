@@ -13,7 +13,7 @@
 #include "auth/audit.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/result.h"
-#include "store/store.h"
+#include "store/mgmt_key_store.h"
 
 namespace gatehouse::auth {
 
@@ -24,7 +24,7 @@ struct CreatedKey {
 
 class MgmtKeys {
  public:
-  MgmtKeys(store::Store& store, Audit& audit, Clock clock);
+  MgmtKeys(store::MgmtKeyStore& store, Audit& audit, Clock clock);
 
   // expires_in_days 0 = never.
   Result<CreatedKey> create(const std::string& name, int expires_in_days);
@@ -35,7 +35,7 @@ class MgmtKeys {
   Result<store::MgmtKey> authenticate(std::string_view key);
 
  private:
-  store::Store& store_;
+  store::MgmtKeyStore& store_;
   Audit& audit_;
   Clock clock_;
 };

@@ -1,7 +1,7 @@
 #include "auth/password_strategy.h"
 
+#include "auth/authorization.h"
 #include "auth/login_id.h"
-#include "gatehouse/crypto/random.h"
 
 namespace gatehouse::auth {
 
@@ -11,49 +11,36 @@ Error invalid_credentials() {
 }
 }  // namespace
 
-PasswordStrategy::PasswordStrategy(const AuthConfig& config, PasswordHasher& hasher,
-                                   store::Store& store, SessionService& sessions, Audit& audit,
-                                   Clock clock)
+PasswordStrategy::PasswordStrategy(const AuthConfig& config, PasswordHasher& hasher, Users& users,
+                                   store::UserStore& user_store, SessionService& sessions,
+                                   Audit& audit, Clock clock)
     : config_(config),
       hasher_(hasher),
-      store_(store),
+      users_(users),
+      store_(user_store),
       sessions_(sessions),
       audit_(audit),
       clock_(std::move(clock)) {}
 
 Result<Authenticated> PasswordStrategy::sign_up(const SignUpInput& input, const Origin& origin) {
-  auto login_id = normalize_login_id(input.login_id);
-  if (!login_id) return login_id.error();
-  // Sign-up reveals existence by its nature (Descope answers "user exists");
-  // checking first spares an Argon2id run. create_user still decides races.
-  if (auto existing = store_.get_user_by_login_id(*login_id); existing) {
-    return make_error(Errc::kUserExists, "A user with this login id already exists");
-  } else if (existing.code() != Errc::kUserNotFound) {
-    return existing.error();
-  }
-  auto hash = hasher_.hash_new(input.password);
-  if (!hash) return hash.error();
-
-  store::NewUser nu;
-  nu.id = crypto::random_id('U');
-  nu.login_id = *login_id;
-  nu.email = !input.email.empty() ? input.email : (looks_like_email(*login_id) ? *login_id : "");
-  nu.phone = input.phone;
-  nu.name = input.name;
-  nu.roles = config_.default_roles;
-  nu.password_hash = std::move(*hash);
-  nu.created_at = clock_();
-  auto user = store_.create_user(nu);
+  NewUserInput in;
+  in.login_id = input.login_id;
+  in.password = input.password;
+  in.name = input.name;
+  in.email = input.email;
+  in.phone = input.phone;
+  in.roles = config_.default_roles;
+  auto user = users_.create(in, origin, {.action = "user.signup", .detail = "password"});
   if (!user) return user.error();
-  if (auto st = store_.set_last_login(user->id, nu.created_at); st)
-    user->last_login_at = nu.created_at;
-  audit_.record(origin, "user.signup", true, user->id, user->login_id, "password");
+  if (auto st = store_.set_last_login(user->id, user->created_at); st) {
+    user->last_login_at = user->created_at;
+  }
   return sessions_.start(std::move(*user), {"pwd"}, /*first_seen=*/true);
 }
 
 Result<store::User> PasswordStrategy::check(std::string_view login_id, std::string_view password,
                                             bool* expired) {
-  auto user = store_.get_user_by_login_id(std::string(login_id));
+  auto user = store_.get_by_login_id(std::string(login_id));
   if (!user && user.code() != Errc::kUserNotFound) return user.error();
   std::string hash;
   if (user) {
@@ -68,7 +55,7 @@ Result<store::User> PasswordStrategy::check(std::string_view login_id, std::stri
   // An empty hash (unknown account) costs a dummy verification: same time, same answer.
   if (!hasher_.verify(hash, password)) return invalid_credentials();
   if (auto rehashed = hasher_.rehash_if_needed(hash, password)) {
-    (void)store_.set_password_hash(user->id, *rehashed, *expired);
+    (void)store_.set_password(user->id, *rehashed, *expired);
   }
   return user;
 }
@@ -118,7 +105,7 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
   if (user->status != "enabled") return make_error(Errc::kUserDisabled, "User is disabled");
   auto hash = hasher_.hash_new(new_password);
   if (!hash) return hash.error();
-  if (auto st = store_.set_password_hash(user->id, *hash, false); !st) return st.error();
+  if (auto st = store_.set_password(user->id, *hash, false); !st) return st.error();
   user->has_password = true;
   int64_t now = clock_();
   if (auto st = store_.set_last_login(user->id, now); st) user->last_login_at = now;
@@ -127,12 +114,13 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
   return sessions_.start(std::move(*user), {"pwd"}, /*first_seen=*/false);
 }
 
-Status PasswordStrategy::update(const std::string& user_id, std::string_view new_password,
-                                const Origin& origin) {
+Status PasswordStrategy::update(const store::User& self, std::string_view login_id,
+                                std::string_view new_password, const Origin& origin) {
+  if (auto st = require_own_account(self, login_id); !st) return st;
   auto hash = hasher_.hash_new(new_password);
   if (!hash) return hash.error();
-  if (auto st = store_.set_password_hash(user_id, *hash, false); !st) return st;
-  audit_.record(origin, "user.password.update", true, user_id);
+  if (auto st = store_.set_password(self.id, *hash, false); !st) return st;
+  audit_.record(origin, "user.password.update", true, self.id);
   return ok_status();
 }
 

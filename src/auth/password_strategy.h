@@ -12,9 +12,10 @@
 #include "auth/config.h"
 #include "auth/password_hasher.h"
 #include "auth/session_service.h"
+#include "auth/users.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/result.h"
-#include "store/store.h"
+#include "store/user_store.h"
 
 namespace gatehouse::auth {
 
@@ -28,8 +29,9 @@ struct SignUpInput {
 
 class PasswordStrategy {
  public:
-  PasswordStrategy(const AuthConfig& config, PasswordHasher& hasher, store::Store& store,
-                   SessionService& sessions, Audit& audit, Clock clock);
+  PasswordStrategy(const AuthConfig& config, PasswordHasher& hasher, Users& users,
+                   store::UserStore& user_store, SessionService& sessions, Audit& audit,
+                   Clock clock);
 
   Result<Authenticated> sign_up(const SignUpInput& input, const Origin& origin);
   Result<Authenticated> sign_in(std::string_view login_id, std::string_view password,
@@ -38,13 +40,16 @@ class PasswordStrategy {
   // and signs the user in (POST /v1/auth/password/replace).
   Result<Authenticated> replace(std::string_view login_id, std::string_view old_password,
                                 std::string_view new_password, const Origin& origin);
-  // Sets a new password for a signed-in user (POST /v1/auth/password/update).
-  Status update(const std::string& user_id, std::string_view new_password, const Origin& origin);
+  // Sets a new password for the signed-in user `self` (POST /v1/auth/password/update);
+  // `login_id` must name that same user (kForbidden otherwise).
+  Status update(const store::User& self, std::string_view login_id, std::string_view new_password,
+                const Origin& origin);
 
  private:
   const AuthConfig& config_;
   PasswordHasher& hasher_;
-  store::Store& store_;
+  Users& users_;
+  store::UserStore& store_;
   // The user behind login_id if `password` is theirs; the same error for an
   // unknown account and a wrong password, in the same time.
   Result<store::User> check(std::string_view login_id, std::string_view password, bool* expired);

@@ -35,17 +35,17 @@ json::array to_array(const std::vector<std::string>& v) {
 
 }  // namespace
 
-SessionService::SessionService(const AuthConfig& config, store::Store& store,
+SessionService::SessionService(const AuthConfig& config, Stores stores,
                                std::shared_ptr<KeyRing> keys, Audit& audit, Clock clock)
     : config_(config),
-      store_(store),
+      stores_(stores),
       keys_(std::move(keys)),
       audit_(audit),
       clock_(std::move(clock)) {}
 
 Result<json::object> SessionService::session_claims(const store::User& user, const Facts& facts,
                                                     int64_t now, int64_t refresh_exp) {
-  auto roles = store_.list_roles();
+  auto roles = stores_.access.list_roles();
   if (!roles) return roles.error();
   // Permissions are the union of the permissions of the roles held, at project
   // level and separately inside each tenant.
@@ -106,7 +106,7 @@ Result<Authenticated> SessionService::start(store::User user, std::vector<std::s
   if (!s) return s.error();
   store::RefreshToken rec{s->refresh_id, user.id,       family, crypto::sha256_hex(s->refresh_jwt),
                           clock_(),      s->refresh_exp};
-  if (auto st = store_.insert_refresh_token(rec); !st) return st.error();
+  if (auto st = stores_.sessions.insert(rec); !st) return st.error();
   return Authenticated{std::move(user), std::move(*s), first_seen};
 }
 
@@ -131,7 +131,7 @@ Result<json::object> SessionService::verify_refresh(std::string_view refresh_jwt
 Result<SessionService::Live> SessionService::live_token(std::string_view refresh_jwt) {
   auto claims = verify_refresh(refresh_jwt);
   if (!claims) return claims.error();
-  auto rec = store_.get_refresh_token(std::string(claims->at("jti").as_string()));
+  auto rec = stores_.sessions.get(std::string(claims->at("jti").as_string()));
   if (!rec) {
     if (rec.code() == Errc::kNotFound)
       return make_error(Errc::kInvalidToken, "Unknown refresh token");
@@ -145,18 +145,18 @@ Result<SessionService::Live> SessionService::live_token(std::string_view refresh
   if (rec->rotated_at != 0 && now > rec->rotated_at + config_.refresh_grace) {
     // A replaced token used after the grace window: someone else holds the
     // family. End it for everyone.
-    (void)store_.revoke_refresh_family(rec->family_id, now);
+    (void)stores_.sessions.revoke_family(rec->family_id, now);
     audit_.record({}, "session.revoked", false, rec->user_id, "",
                   "a replaced refresh token was used again; the sign-in was ended");
     return make_error(Errc::kTokenRevoked, "Refresh token was already used");
   }
-  auto user = store_.get_user_by_id(rec->user_id);
+  auto user = stores_.users.get_by_id(rec->user_id);
   if (!user) {
     if (user.code() == Errc::kUserNotFound) return make_error(Errc::kInvalidToken, "Unknown user");
     return user.error();
   }
   if (user->status != "enabled") {
-    (void)store_.revoke_user_refresh_tokens(user->id, now);
+    (void)stores_.sessions.revoke_user(user->id, now);
     return make_error(Errc::kUserDisabled, "User is disabled");
   }
   // amr travels in the refresh JWT so a refreshed session keeps its methods.
@@ -202,13 +202,13 @@ Result<Authenticated> SessionService::renew(Live live, const Facts& facts) {
       now,           s->refresh_exp};
   // Within the grace window the first rotation stands and this one gets a
   // sibling token; the same holds when another tab's rotation won a race.
-  Status st = live.record.rotated_at != 0 ? store_.insert_refresh_token(next)
-                                          : store_.rotate_refresh_token(live.record.id, next, now);
+  Status st = live.record.rotated_at != 0 ? stores_.sessions.insert(next)
+                                          : stores_.sessions.rotate(live.record.id, next, now);
   if (!st && st.code() == Errc::kTokenRevoked && live.record.rotated_at == 0) {
-    auto again = store_.get_refresh_token(live.record.id);
+    auto again = stores_.sessions.get(live.record.id);
     if (again && again->revoked_at == 0 && again->rotated_at != 0 &&
         now <= again->rotated_at + config_.refresh_grace) {
-      st = store_.insert_refresh_token(next);
+      st = stores_.sessions.insert(next);
     }
   }
   if (!st) return st.error();
@@ -230,7 +230,7 @@ Result<std::string> SessionService::current_tenant(std::string_view refresh_jwt)
 Status SessionService::logout(std::string_view refresh_jwt, const Origin& origin) {
   auto live = live_token(refresh_jwt);
   if (!live) return live.error();
-  auto st = store_.revoke_refresh_family(live->record.family_id, clock_());
+  auto st = stores_.sessions.revoke_family(live->record.family_id, clock_());
   if (st) audit_.record(origin, "user.logout", true, live->user.id, live->user.login_id);
   return st;
 }
@@ -238,7 +238,7 @@ Status SessionService::logout(std::string_view refresh_jwt, const Origin& origin
 Status SessionService::logout_all(std::string_view refresh_jwt, const Origin& origin) {
   auto live = live_token(refresh_jwt);
   if (!live) return live.error();
-  auto st = store_.revoke_user_refresh_tokens(live->user.id, clock_());
+  auto st = stores_.sessions.revoke_user(live->user.id, clock_());
   if (st) audit_.record(origin, "user.logoutall", true, live->user.id, live->user.login_id);
   return st;
 }

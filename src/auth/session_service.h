@@ -22,7 +22,9 @@
 #include "auth/key_ring.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/result.h"
-#include "store/store.h"
+#include "store/access_store.h"
+#include "store/session_store.h"
+#include "store/user_store.h"
 
 namespace gatehouse::auth {
 
@@ -44,7 +46,13 @@ struct Authenticated {
 
 class SessionService {
  public:
-  SessionService(const AuthConfig& config, store::Store& store, std::shared_ptr<KeyRing> keys,
+  // `access` gives the permissions of the roles a session holds.
+  struct Stores {
+    store::UserStore& users;
+    store::SessionStore& sessions;
+    store::AccessStore& access;
+  };
+  SessionService(const AuthConfig& config, Stores stores, std::shared_ptr<KeyRing> keys,
                  Audit& audit, Clock clock);
 
   // A fresh session for `user`, authenticated by the methods in `amr`.
@@ -81,7 +89,7 @@ class SessionService {
   Result<Authenticated> renew(Live live, const Facts& facts);
 
   const AuthConfig& config_;
-  store::Store& store_;
+  Stores stores_;
   std::shared_ptr<KeyRing> keys_;
   Audit& audit_;
   Clock clock_;

@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "auth/login_id.h"
+#include "gatehouse/crypto/password_policy.h"
 #include "server/context.h"
 
 namespace gatehouse::server {
@@ -85,16 +87,28 @@ int user_command(const std::string& verb, const std::vector<std::string>& args) 
   if (!p) return fail(p.error().message, 2);
   auto ctx = open_context(p->config);
   if (!ctx) return fail(ctx.error().message);
-  auto& dir = *(*ctx)->directory;
+  auth::Users& users = *(*ctx)->users;
+  const auth::Origin cli{.actor = "cli"};
 
   if (verb == "add") {
     if (!p->flags.count("email")) return fail("user add needs --email", 2);
     if (!p->flags.count("password-stdin")) {
       return fail("user add needs --password-stdin (the password is read from standard input)", 2);
     }
-    std::string password = read_password_stdin();
-    auto u =
-        dir.add_user(p->flags["email"], password, p->flags["name"], split_list(p->flags["roles"]));
+    auth::NewUserInput in;
+    in.login_id = p->flags["email"];
+    in.name = p->flags["name"];
+    in.roles = split_list(p->flags["roles"]);
+    in.password = read_password_stdin();
+    // The flag is --email: an account made here signs in with its email address.
+    if (auto id = auth::normalize_login_id(in.login_id); id && !auth::looks_like_email(*id)) {
+      return fail("'" + *id + "' is not an email address");
+    }
+    // Required here (create() would make an account without one).
+    if (auto st = crypto::check_password(in.password, (*ctx)->auth.password_policy); !st) {
+      return fail(st.error().message);
+    }
+    auto u = users.create(in, cli);
     if (!u) return fail(u.error().message);
     std::cout << "created ";
     print_user(*u);
@@ -106,7 +120,8 @@ int user_command(const std::string& verb, const std::vector<std::string>& args) 
     }
     auto roles =
         p->positional.size() == 2 ? split_list(p->positional[1]) : std::vector<std::string>{};
-    auto u = dir.set_roles(p->positional[0], roles);
+    auto u = users.by_login_id(p->positional[0]);
+    if (u) u = users.set_roles(u->id, "", roles, cli);
     if (!u) {
       if (u.code() == Errc::kUserNotFound)
         return fail("no user with login id '" + p->positional[0] + "'");
@@ -117,10 +132,10 @@ int user_command(const std::string& verb, const std::vector<std::string>& args) 
     return 0;
   }
   if (verb == "list") {
-    auto users = dir.list_users();
-    if (!users) return fail(users.error().message);
+    auto all = users.list_all();
+    if (!all) return fail(all.error().message);
     std::cout << "LOGIN ID\tNAME\tROLES\tSTATUS\tUSER ID\n";
-    for (const auto& u : *users) print_user(u);
+    for (const auto& u : *all) print_user(u);
     return 0;
   }
   return fail("unknown command 'user " + verb + "' (add, set-roles, list)", 2);
@@ -131,21 +146,20 @@ int role_command(const std::string& verb, const std::vector<std::string>& args) 
   if (!p) return fail(p.error().message, 2);
   auto ctx = open_context(p->config);
   if (!ctx) return fail(ctx.error().message);
-  auto& dir = *(*ctx)->directory;
+  auth::Roles& roles = *(*ctx)->roles;
   if (verb == "add") {
     if (p->positional.size() != 1)
       return fail("usage: gatehouse role add NAME [--description D]", 2);
-    if (auto st = dir.add_role(p->positional[0], p->flags["description"]); !st) {
-      return fail(st.error().message);
-    }
+    store::Role role{p->positional[0], p->flags["description"], {}, 0};
+    if (auto st = roles.create(role, {.actor = "cli"}); !st) return fail(st.error().message);
     std::cout << "created role " << p->positional[0] << "\n";
     return 0;
   }
   if (verb == "list") {
-    auto roles = dir.list_roles();
-    if (!roles) return fail(roles.error().message);
+    auto all = roles.list();
+    if (!all) return fail(all.error().message);
     std::cout << "ROLE\tDESCRIPTION\n";
-    for (const auto& r : *roles) std::cout << r.name << "\t" << r.description << "\n";
+    for (const auto& r : *all) std::cout << r.name << "\t" << r.description << "\n";
     return 0;
   }
   return fail("unknown command 'role " + verb + "' (add, list)", 2);

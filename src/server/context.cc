@@ -19,13 +19,14 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
     return make_error(Errc::kInvalidArgument,
                       "cannot create data directory " + c.data_dir + ": " + std::strerror(errno));
   }
-  auto store = store::open_sqlite_store(c.data_dir + "/gatehouse.db");
-  if (!store) return store.error();
-  ctx->store = std::move(*store);
+  auto stores = store::open_sqlite(c.data_dir + "/gatehouse.db");
+  if (!stores) return stores.error();
+  ctx->stores = std::move(*stores);
+  store::Stores& st = ctx->stores;
 
   std::string project_id = c.project_id;
   if (project_id.empty()) {
-    auto stored = ctx->store->put_meta_if_absent("project_id", crypto::random_id('P'));
+    auto stored = st.meta->put_if_absent("project_id", crypto::random_id('P'));
     if (!stored) return stored.error();
     project_id = *stored;
   } else if (project_id.find(':') != std::string::npos) {
@@ -47,10 +48,16 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   auto keys = auth::KeyRing::open(c.data_dir);
   if (!keys) return keys.error();
   ctx->keys = std::move(*keys);
+  gatehouse::SessionClient::Options client;
+  client.project_id = project_id;
+  client.keys = gatehouse::make_static_key_source(ctx->keys->jwks_json());
+  client.clock = ctx->clock;
+  ctx->session_client = std::make_shared<const gatehouse::SessionClient>(std::move(client));
 
   auth::PasswordHasher::Backend backend;
   if (c.hash_in == "processes") {
-    auto helpers = auth::HashProcesses::start("/proc/self/exe", c.hash_concurrency, c.worker_nice);
+    auto helpers =
+        hashing::HashProcesses::start("/proc/self/exe", c.hash_concurrency, c.worker_nice);
     if (!helpers) {
       return make_error(helpers.code(), helpers.error().message +
                                             " (--hash-in threads hashes in the server instead)");
@@ -59,17 +66,21 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
     backend = ctx->hash_helpers->backend();
   }
   ctx->hasher = std::make_unique<auth::PasswordHasher>(a, c.hash_concurrency, std::move(backend));
-  ctx->audit = std::make_unique<auth::Audit>(*ctx->store, ctx->clock);
-  ctx->directory =
-      std::make_unique<auth::Directory>(*ctx->hasher, *ctx->store, *ctx->audit, ctx->clock);
-  if (auto st = ctx->directory->seed_default_roles(); !st) return st.error();
-  ctx->sessions =
-      std::make_unique<auth::SessionService>(a, *ctx->store, ctx->keys, *ctx->audit, ctx->clock);
-  ctx->passwords = std::make_unique<auth::PasswordStrategy>(
-      a, *ctx->hasher, *ctx->store, *ctx->sessions, *ctx->audit, ctx->clock);
-  ctx->management =
-      std::make_unique<auth::Management>(*ctx->hasher, *ctx->store, *ctx->audit, ctx->clock);
-  ctx->mgmt_keys = std::make_unique<auth::MgmtKeys>(*ctx->store, *ctx->audit, ctx->clock);
+  ctx->audit = std::make_unique<auth::Audit>(*st.audit, ctx->clock);
+  auth::Audit& audit = *ctx->audit;
+  ctx->roles = std::make_unique<auth::Roles>(*st.access, *st.meta, audit, ctx->clock);
+  if (auto seeded = ctx->roles->seed_defaults(); !seeded) return seeded.error();
+  ctx->tenants = std::make_unique<auth::Tenants>(*st.access, audit, ctx->clock);
+  ctx->users =
+      std::make_unique<auth::Users>(*ctx->hasher, *st.users, *st.sessions, audit, ctx->clock);
+  ctx->sessions = std::make_unique<auth::SessionService>(
+      a, auth::SessionService::Stores{*st.users, *st.sessions, *st.access}, ctx->keys, audit,
+      ctx->clock);
+  ctx->passwords = std::make_unique<auth::PasswordStrategy>(a, *ctx->hasher, *ctx->users, *st.users,
+                                                            *ctx->sessions, audit, ctx->clock);
+  ctx->mgmt_keys = std::make_unique<auth::MgmtKeys>(*st.mgmt_keys, audit, ctx->clock);
+  ctx->authorizer =
+      std::make_unique<auth::Authorizer>(*ctx->mgmt_keys, *st.users, ctx->session_client, audit);
   return ctx;
 }
 

@@ -5,41 +5,52 @@
 #include <memory>
 #include <string>
 
+#include <gatehouse/session.h>
+
 #include "auth/audit.h"
+#include "auth/authorization.h"
 #include "auth/config.h"
-#include "auth/directory.h"
-#include "auth/hash_processes.h"
 #include "auth/key_ring.h"
-#include "auth/management.h"
 #include "auth/mgmt_keys.h"
 #include "auth/password_hasher.h"
 #include "auth/password_strategy.h"
+#include "auth/roles.h"
 #include "auth/session_service.h"
+#include "auth/tenants.h"
+#include "auth/users.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/result.h"
+#include "hashing/hash_processes.h"
 #include "server/config.h"
-#include "store/store.h"
+#include "store/stores.h"
 
 namespace gatehouse::server {
 
+// The wiring: every service is built here, once, from the configuration, and handed the
+// stores and the other services it needs. Nothing else constructs a service.
 struct Context {
   Config config;
   auth::AuthConfig auth;
   Clock clock = system_clock();
-  std::unique_ptr<store::Store> store;
+  store::Stores stores;
   std::shared_ptr<auth::KeyRing> keys;
-  std::unique_ptr<auth::HashProcesses> hash_helpers;  // config.hash_in == "processes"
+  // Validates session JWTs with the server's own keys: the tutorial API's token_required
+  // and the management API's admin sessions use it, as an outside backend would.
+  std::shared_ptr<const gatehouse::SessionClient> session_client;
+  std::unique_ptr<hashing::HashProcesses> hash_helpers;  // config.hash_in == "processes"
   std::unique_ptr<auth::PasswordHasher> hasher;
   std::unique_ptr<auth::Audit> audit;
-  std::unique_ptr<auth::Directory> directory;
+  std::unique_ptr<auth::Users> users;
+  std::unique_ptr<auth::Roles> roles;
+  std::unique_ptr<auth::Tenants> tenants;
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::PasswordStrategy> passwords;
-  std::unique_ptr<auth::Management> management;
   std::unique_ptr<auth::MgmtKeys> mgmt_keys;
+  std::unique_ptr<auth::Authorizer> authorizer;
 };
 
-// Creates the data directory (0700) if needed, opens the store, resolves the
-// project id, loads or creates the signing key and seeds the default roles.
+// Creates the data directory (0700) if needed, opens the stores, resolves the project
+// id, loads or creates the signing key, builds the services and seeds the default roles.
 Result<std::unique_ptr<Context>> open_context(Config config);
 
 }  // namespace gatehouse::server

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "auth/hash_processes.h"
+#include "hashing/hash_processes.h"
 #include "server/cli.h"
 #include "server/serve.h"
 
@@ -44,9 +44,9 @@ int main(int argc, char** argv) {
   }
   std::string command = args[0];
   args.erase(args.begin());
-  // Not for people: the password hashing helper `serve` starts (auth/hash_processes.h).
-  if (command == gatehouse::auth::kHashHelperCommand)
-    return gatehouse::auth::hash_helper_main(args);
+  // Not for people: the password hashing helper `serve` starts (hashing/hash_processes.h).
+  if (command == gatehouse::hashing::kHashHelperCommand)
+    return gatehouse::hashing::hash_helper_main(args);
   if (command == "serve") return gatehouse::server::serve_main(args);
   if (command == "user" || command == "role" || command == "mgmt-key") {
     return gatehouse::server::cli_main(command, args);

@@ -37,7 +37,8 @@ Status create_demo_accounts(Context& ctx) {
       ctx.config.demo_password.empty() ? crypto::random_token(12) : ctx.config.demo_password;
   for (auto [email, name, role] : {std::tuple{"teacher@demo.local", "Demo Teacher", "teacher"},
                                    std::tuple{"student@demo.local", "Demo Student", "student"}}) {
-    auto u = ctx.directory->add_user(email, password, name, {role});
+    auth::NewUserInput in{.login_id = email, .name = name, .roles = {role}, .password = password};
+    auto u = ctx.users->create(in, {.actor = "system"});
     if (!u) {
       if (u.code() == Errc::kUserExists) continue;
       return u.error();
@@ -48,36 +49,23 @@ Status create_demo_accounts(Context& ctx) {
   return ok_status();
 }
 
-// The first admin: created when no user holds the admin role, with a random
-// password printed once and already expired, so it must be replaced at the
-// first sign-in.
+// The first admin: see auth::Users::ensure_admin.
 Status ensure_admin(Context& ctx) {
-  store::UserSearch q;
-  q.role_names = {"admin"};
-  q.limit = 1;
-  auto admins = ctx.store->search_users(q);
-  if (!admins) return admins.error();
-  if (admins->total > 0) return ok_status();
-  auth::CreateUserInput in;
-  in.login_id = ctx.config.admin_email;
-  in.name = "Administrator";
-  in.roles = {"admin"};
-  std::string password = crypto::random_token(12);
-  in.password = password;
-  auth::Origin system{.actor = "system"};
-  auto user = ctx.management->create_user(in, system);
-  if (!user) {
-    if (user.code() == Errc::kUserExists) {
-      std::cerr << "gatehouse serve: no admin exists and " << ctx.config.admin_email
-                << " is taken by a non-admin; grant it with: gatehouse user set-roles "
-                << ctx.config.admin_email << " admin\n";
+  const std::string& email = ctx.config.admin_email;
+  auto password = ctx.users->ensure_admin(email);
+  if (!password) {
+    if (password.code() == Errc::kUserExists) {
+      std::cerr << "gatehouse serve: no admin exists and " << email
+                << " is taken by a non-admin; grant it with: gatehouse user set-roles " << email
+                << " admin\n";
       return ok_status();
     }
-    return user.error();
+    return password.error();
   }
-  if (auto st = ctx.management->expire_password(user->id, system); !st) return st;
-  std::cout << "admin account: " << user->login_id << "  one-time password: " << password
-            << "  (must be changed at first sign-in)" << std::endl;
+  if (*password) {
+    std::cout << "admin account: " << email << "  one-time password: " << **password
+              << "  (must be changed at first sign-in)" << std::endl;
+  }
   return ok_status();
 }
 
@@ -98,13 +86,10 @@ int serve_main(const std::vector<std::string>& args) {
   if (!opened) return fail(opened.error().message);
   Context& ctx = **opened;
 
-  auto roles = ctx.store->list_roles();
-  if (!roles) return fail(roles.error().message);
   for (const auto& r : ctx.auth.default_roles) {
-    bool found = false;
-    for (const auto& have : *roles) found = found || have.name == r;
-    if (!found)
+    if (!ctx.roles->check_exist({r})) {
       return fail("default role '" + r + "' does not exist (gatehouse role add " + r + ")");
+    }
   }
   if (auto st = ensure_admin(ctx); !st) return fail(st.error().message);
   if (ctx.config.demo) {
@@ -127,10 +112,10 @@ int serve_main(const std::vector<std::string>& args) {
   cookies.session = ctx.config.token_cookies == "both";
   cookies.secure = ctx.config.base_url.starts_with("https://");
   api::register_auth_routes(router, {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit,
-                                     *ctx.management, ctx.clock, cookies});
-  auto sessions = api::register_app_routes(router, ctx.auth.project_id, ctx.keys);
-  api::register_mgmt_routes(router, {ctx.auth, *ctx.management, *ctx.mgmt_keys, *ctx.audit,
-                                     *ctx.store, sessions, ctx.clock});
+                                     *ctx.tenants, ctx.clock, cookies});
+  api::register_app_routes(router, ctx.session_client);
+  api::register_mgmt_routes(router, {ctx.auth.project_id, *ctx.authorizer, *ctx.users, *ctx.roles,
+                                     *ctx.tenants, *ctx.audit});
   auto site = std::make_shared<api::StaticSite>(api::StaticSite::load(ctx.config.web_dir));
   router.set_fallback([site](http::Request& req) { return site->serve(req); },
                       {.inline_on_io = true});

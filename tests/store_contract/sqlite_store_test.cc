@@ -64,10 +64,10 @@ class SqliteStoreTest : public ::testing::Test {
  protected:
   std::string db_path() const { return (dir_.path() / "gatehouse.db").string(); }
 
-  std::unique_ptr<Store> open() {
-    auto store = open_sqlite_store(db_path());
-    EXPECT_THAT(store, IsOk());
-    return store ? std::move(*store) : nullptr;
+  std::unique_ptr<Stores> open() {
+    auto stores = open_sqlite(db_path());
+    EXPECT_THAT(stores, IsOk());
+    return stores ? std::make_unique<Stores>(std::move(*stores)) : nullptr;
   }
 
   static NewUser new_user(const std::string& id, const std::string& login_id) {
@@ -92,12 +92,12 @@ TEST_F(SqliteStoreTest, EmbeddedMigrationsAreNumberedFromOneWithoutGaps) {
 }
 
 TEST_F(SqliteStoreTest, RejectsInMemoryDatabase) {
-  EXPECT_THAT(open_sqlite_store(":memory:"), ErrcIs(Errc::kInvalidArgument));
-  EXPECT_THAT(open_sqlite_store(""), ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(open_sqlite(":memory:"), ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(open_sqlite(""), ErrcIs(Errc::kInvalidArgument));
 }
 
 TEST_F(SqliteStoreTest, OpenFailureIsAnError) {
-  EXPECT_THAT(open_sqlite_store((dir_.path() / "missing-dir" / "x.db").string()),
+  EXPECT_THAT(open_sqlite((dir_.path() / "missing-dir" / "x.db").string()),
               ErrcIs(Errc::kInternal));
 }
 
@@ -116,12 +116,12 @@ TEST_F(SqliteStoreTest, ReopeningAppliesNothingTwiceAndKeepsData) {
   {
     auto store = open();
     ASSERT_NE(store, nullptr);
-    ASSERT_THAT(store->create_user(new_user("U1", "a@x.io")), IsOk());
+    ASSERT_THAT(store->users->create(new_user("U1", "a@x.io")), IsOk());
   }
   {
     auto store = open();
     ASSERT_NE(store, nullptr);
-    EXPECT_THAT(store->get_user_by_id("U1"), IsOk());
+    EXPECT_THAT(store->users->get_by_id("U1"), IsOk());
   }
   // Running the migrations again directly is a no-op as well.
   sqlite3* db = nullptr;
@@ -152,16 +152,16 @@ TEST_F(SqliteStoreTest, UpgradingAnOlderDatabaseKeepsItsRows) {
   }
   auto store = open();
   ASSERT_NE(store, nullptr);
-  auto cred = store->get_password("U1");
+  auto cred = store->users->get_password("U1");
   ASSERT_THAT(cred, IsOk());
   EXPECT_EQ(cred->hash, "$argon2id$old");
   EXPECT_FALSE(cred->expired);
-  auto tenant = store->get_tenant("T1");
+  auto tenant = store->access->get_tenant("T1");
   ASSERT_THAT(tenant, IsOk());
   EXPECT_EQ(tenant->name, "First");
   EXPECT_EQ(tenant->custom_attributes_json, "{}");
   EXPECT_TRUE(tenant->self_provisioning_domains.empty());
-  auto user = store->get_user_by_id("U1");
+  auto user = store->users->get_by_id("U1");
   ASSERT_THAT(user, IsOk());
   ASSERT_THAT(user->tenants, SizeIs(1));
 
@@ -177,15 +177,15 @@ TEST_F(SqliteStoreTest, AuditIdsAreNeverReused) {
   AuditEvent e;
   e.at = 100;
   e.action = "x";
-  auto first = store->insert_audit_event(e);
-  auto second = store->insert_audit_event(e);
+  auto first = store->audit->insert(e);
+  auto second = store->audit->insert(e);
   ASSERT_THAT(first, IsOk());
   ASSERT_THAT(second, IsOk());
   {
     RawDb raw(db_path());
     raw.exec("DELETE FROM audit_events");
   }
-  auto third = store->insert_audit_event(e);
+  auto third = store->audit->insert(e);
   ASSERT_THAT(third, IsOk());
   EXPECT_GT(*third, *second);
 }
@@ -193,17 +193,17 @@ TEST_F(SqliteStoreTest, AuditIdsAreNeverReused) {
 TEST_F(SqliteStoreTest, DeleteUserCascadesToTenantRows) {
   auto store = open();
   ASSERT_NE(store, nullptr);
-  ASSERT_THAT(store->create_role(Role{"teacher", "", {}, 0}), IsOk());
+  ASSERT_THAT(store->access->create_role(Role{"teacher", "", {}, 0}), IsOk());
   Tenant t;
   t.id = "T1";
   t.name = "First";
-  ASSERT_THAT(store->create_tenant(t), IsOk());
-  ASSERT_THAT(store->create_user(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(store->access->create_tenant(t), IsOk());
+  ASSERT_THAT(store->users->create(new_user("U1", "a@x.io")), IsOk());
   UserUpdate up;
   up.tenants = std::vector<UserTenant>{UserTenant{"T1", "", {"teacher"}}};
-  ASSERT_THAT(store->update_user("U1", up), IsOk());
+  ASSERT_THAT(store->users->update("U1", up), IsOk());
 
-  ASSERT_THAT(store->delete_user("U1"), IsOk());
+  ASSERT_THAT(store->users->remove("U1"), IsOk());
   RawDb raw(db_path());
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM user_tenants"), "0");
   EXPECT_EQ(raw.scalar("SELECT count(*) FROM user_tenant_roles"), "0");
@@ -212,13 +212,13 @@ TEST_F(SqliteStoreTest, DeleteUserCascadesToTenantRows) {
 
 TEST_F(SqliteStoreTest, ConcurrentOpensOfAFreshFileMigrateOnce) {
   constexpr int kOpeners = 4;
-  std::vector<std::unique_ptr<Store>> stores(kOpeners);
+  std::vector<std::unique_ptr<Stores>> stores(kOpeners);
   std::vector<std::thread> threads;
   for (int i = 0; i < kOpeners; ++i) {
     threads.emplace_back([&, i] {
-      auto store = open_sqlite_store(db_path());
+      auto store = open_sqlite(db_path());
       EXPECT_THAT(store, IsOk());
-      if (store) stores[i] = std::move(*store);
+      if (store) stores[i] = std::make_unique<Stores>(std::move(*store));
     });
   }
   for (auto& t : threads) t.join();
@@ -236,7 +236,7 @@ TEST_F(SqliteStoreTest, RefusesADatabaseMigratedByANewerBuild) {
     raw.exec(
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (9999, 'future', 0)");
   }
-  auto store = open_sqlite_store(db_path());
+  auto store = open_sqlite(db_path());
   ASSERT_THAT(store, ErrcIs(Errc::kInternal));
   EXPECT_THAT(store.error().message, ::testing::HasSubstr("9999"));
 }
@@ -247,21 +247,21 @@ TEST_F(SqliteStoreTest, TwoStoresOnOneFileSeeEachOthersWrites) {
   ASSERT_NE(server, nullptr);
   ASSERT_NE(cli, nullptr);
 
-  ASSERT_THAT(cli->create_role(Role{"teacher", "", {}, 0}), IsOk());
+  ASSERT_THAT(cli->access->create_role(Role{"teacher", "", {}, 0}), IsOk());
   NewUser nu = new_user("U1", "a@x.io");
   nu.roles = {"teacher"};
-  ASSERT_THAT(server->create_user(nu), IsOk());
-  auto seen = cli->get_user_by_login_id("A@X.IO");
+  ASSERT_THAT(server->users->create(nu), IsOk());
+  auto seen = cli->users->get_by_login_id("A@X.IO");
   ASSERT_THAT(seen, IsOk());
   EXPECT_THAT(seen->roles, ElementsAre("teacher"));
-  EXPECT_THAT(cli->create_user(new_user("U2", "a@x.io")), ErrcIs(Errc::kUserExists));
+  EXPECT_THAT(cli->users->create(new_user("U2", "a@x.io")), ErrcIs(Errc::kUserExists));
 
   // Both write at once.
   std::atomic<int> failures = 0;
-  auto writer = [&](Store* store, const std::string& prefix) {
+  auto writer = [&](Stores* store, const std::string& prefix) {
     for (int i = 0; i < 25; ++i) {
       const std::string n = prefix + std::to_string(i);
-      if (!store->create_user(new_user("U" + n, n + "@x.io"))) ++failures;
+      if (!store->users->create(new_user("U" + n, n + "@x.io"))) ++failures;
     }
   };
   std::thread a(writer, server.get(), "s");
@@ -269,7 +269,7 @@ TEST_F(SqliteStoreTest, TwoStoresOnOneFileSeeEachOthersWrites) {
   a.join();
   b.join();
   EXPECT_EQ(failures.load(), 0);
-  auto all = server->list_users(1000, 0);
+  auto all = server->users->list(1000, 0);
   ASSERT_THAT(all, IsOk());
   EXPECT_THAT(*all, SizeIs(51));
 }
@@ -277,11 +277,11 @@ TEST_F(SqliteStoreTest, TwoStoresOnOneFileSeeEachOthersWrites) {
 TEST_F(SqliteStoreTest, TwoProcessesOnAFreshFileBothMigrateAndWrite) {
   // Fork before anything is open, as the server and the CLI would start.
   auto write_users = [&](const std::string& prefix) {
-    auto store = open_sqlite_store(db_path());
+    auto store = open_sqlite(db_path());
     if (!store) return false;
     for (int i = 0; i < 25; ++i) {
       const std::string n = prefix + std::to_string(i);
-      if (!(*store)->create_user(new_user("U" + n, n + "@x.io"))) return false;
+      if (!store->users->create(new_user("U" + n, n + "@x.io"))) return false;
     }
     return true;
   };
@@ -305,9 +305,9 @@ TEST_F(SqliteStoreTest, LoginIdCaseFoldingIsAsciiOnly) {
   // COLLATE NOCASE folds A-Z only; callers lower-case email login ids.
   auto store = open();
   ASSERT_NE(store, nullptr);
-  ASSERT_THAT(store->create_user(new_user("U1", "\xC3\x84nn")), IsOk());  // "Änn"
-  EXPECT_THAT(store->get_user_by_login_id("\xC3\x84NN"), IsOk());
-  EXPECT_THAT(store->get_user_by_login_id("\xC3\xA4nn"), ErrcIs(Errc::kUserNotFound));  // "änn"
+  ASSERT_THAT(store->users->create(new_user("U1", "\xC3\x84nn")), IsOk());  // "Änn"
+  EXPECT_THAT(store->users->get_by_login_id("\xC3\x84NN"), IsOk());
+  EXPECT_THAT(store->users->get_by_login_id("\xC3\xA4nn"), ErrcIs(Errc::kUserNotFound));  // "änn"
 }
 
 TEST_F(SqliteStoreTest, WriteLockHeldPastTheBusyTimeoutIsUnavailable) {
@@ -316,20 +316,20 @@ TEST_F(SqliteStoreTest, WriteLockHeldPastTheBusyTimeoutIsUnavailable) {
   RawDb raw(db_path());
   raw.exec("BEGIN IMMEDIATE");
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_THAT(store->create_user(new_user("U1", "a@x.io")), ErrcIs(Errc::kUnavailable));
+  EXPECT_THAT(store->users->create(new_user("U1", "a@x.io")), ErrcIs(Errc::kUnavailable));
   EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
   // Readers are not blocked by a writer (WAL).
-  EXPECT_THAT(store->list_users(10, 0), IsOk());
+  EXPECT_THAT(store->users->list(10, 0), IsOk());
   raw.exec("ROLLBACK");
-  EXPECT_THAT(store->create_user(new_user("U1", "a@x.io")), IsOk());
+  EXPECT_THAT(store->users->create(new_user("U1", "a@x.io")), IsOk());
 }
 
 TEST_F(SqliteStoreTest, UsersCarryTheirTenantsAndTenantRoles) {
   auto store = open();
   ASSERT_NE(store, nullptr);
-  ASSERT_THAT(store->create_role(Role{"teacher", "", {}, 0}), IsOk());
-  ASSERT_THAT(store->create_role(Role{"admin", "", {}, 0}), IsOk());
-  ASSERT_THAT(store->create_user(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(store->access->create_role(Role{"teacher", "", {}, 0}), IsOk());
+  ASSERT_THAT(store->access->create_role(Role{"admin", "", {}, 0}), IsOk());
+  ASSERT_THAT(store->users->create(new_user("U1", "a@x.io")), IsOk());
   {
     // Filled directly, so the read path is checked apart from update_user.
     RawDb raw(db_path());
@@ -339,7 +339,7 @@ TEST_F(SqliteStoreTest, UsersCarryTheirTenantsAndTenantRoles) {
         "INSERT INTO user_tenant_roles (user_id, tenant_id, role_name) VALUES"
         " ('U1', 'T1', 'teacher'), ('U1', 'T1', 'admin');");
   }
-  auto user = store->get_user_by_id("U1");
+  auto user = store->users->get_by_id("U1");
   ASSERT_THAT(user, IsOk());
   ASSERT_THAT(user->tenants, SizeIs(2));
   EXPECT_EQ(user->tenants[0].tenant_id, "T1");
@@ -352,17 +352,17 @@ TEST_F(SqliteStoreTest, UsersCarryTheirTenantsAndTenantRoles) {
 TEST_F(SqliteStoreTest, DeletingAUserCascadesToItsRows) {
   auto store = open();
   ASSERT_NE(store, nullptr);
-  ASSERT_THAT(store->create_role(Role{"teacher", "", {}, 0}), IsOk());
+  ASSERT_THAT(store->access->create_role(Role{"teacher", "", {}, 0}), IsOk());
   NewUser nu = new_user("U1", "a@x.io");
   nu.roles = {"teacher"};
   nu.password_hash = "$argon2id$x";
-  ASSERT_THAT(store->create_user(nu), IsOk());
+  ASSERT_THAT(store->users->create(nu), IsOk());
   RefreshToken t;
   t.id = "R1";
   t.user_id = "U1";
   t.family_id = "F1";
   t.token_hash = "h";
-  ASSERT_THAT(store->insert_refresh_token(t), IsOk());
+  ASSERT_THAT(store->sessions->insert(t), IsOk());
 
   RawDb raw(db_path());
   raw.exec("DELETE FROM users WHERE id = 'U1'");

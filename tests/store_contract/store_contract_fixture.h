@@ -4,7 +4,7 @@
 // instantiates it on every engine:
 //
 //   class TenantContractTest : public StoreContractFixture {};
-//   TEST_P(TenantContractTest, ...) { ... store().create_tenant(...) ... }
+//   TEST_P(TenantContractTest, ...) { ... access().create_tenant(...) ... }
 //   GH_INSTANTIATE_STORE_CONTRACT(TenantContractTest);
 #pragma once
 
@@ -28,7 +28,12 @@ class StoreContractFixture : public ::testing::TestWithParam<StoreEngine> {
     harness_ = std::move(*harness);
   }
 
-  Store& store() { return harness_->store(); }
+  MetaStore& meta() { return *harness_->stores().meta; }
+  UserStore& users() { return *harness_->stores().users; }
+  SessionStore& sessions() { return *harness_->stores().sessions; }
+  AccessStore& access() { return *harness_->stores().access; }
+  MgmtKeyStore& mgmt_keys() { return *harness_->stores().mgmt_keys; }
+  AuditStore& audit() { return *harness_->stores().audit; }
 
   static NewUser new_user(const std::string& id, const std::string& login_id,
                           std::vector<std::string> roles = {}, int64_t created_at = 1000) {
@@ -44,7 +49,7 @@ class StoreContractFixture : public ::testing::TestWithParam<StoreEngine> {
 
   void create_roles(const std::vector<std::string>& names) {
     for (const auto& name : names) {
-      ASSERT_THAT(store().create_role(Role{name, name + " role", {}, 10}), IsOk());
+      ASSERT_THAT(access().create_role(Role{name, name + " role", {}, 10}), IsOk());
     }
   }
 
@@ -61,19 +66,26 @@ class StoreContractFixture : public ::testing::TestWithParam<StoreEngine> {
   }
 
   RefreshToken get_token(const std::string& id) {
-    auto t = store().get_refresh_token(id);
+    auto t = sessions().get(id);
     EXPECT_THAT(t, IsOk());
     return t ? *t : RefreshToken{};
   }
 
   User get_user(const std::string& user_id) {
-    auto u = store().get_user_by_id(user_id);
+    auto u = users().get_by_id(user_id);
     EXPECT_THAT(u, IsOk());
     return u ? *u : User{};
   }
 
   std::vector<std::string> user_roles(const std::string& user_id) {
     return get_user(user_id).roles;
+  }
+
+  // Replaces the user's project-level roles (an update that sets only them).
+  Result<User> set_roles(const std::string& user_id, std::vector<std::string> roles) {
+    UserUpdate update;
+    update.roles = std::move(roles);
+    return users().update(user_id, update);
   }
 
  private:

@@ -28,16 +28,16 @@ class SqliteHarness final : public StoreHarness {
  public:
   static Result<std::unique_ptr<StoreHarness>> open() {
     auto harness = std::make_unique<SqliteHarness>();
-    auto store = open_sqlite_store((harness->dir_.path() / "gatehouse.db").string());
-    if (!store) return store.error();
-    harness->store_ = std::move(*store);
+    auto stores = open_sqlite((harness->dir_.path() / "gatehouse.db").string());
+    if (!stores) return stores.error();
+    harness->stores_ = std::move(*stores);
     return std::unique_ptr<StoreHarness>(std::move(harness));
   }
-  Store& store() override { return *store_; }
+  Stores& stores() override { return stores_; }
 
  private:
-  TempDir dir_;  // destroyed after the store closes its files
-  std::unique_ptr<Store> store_;
+  TempDir dir_;  // destroyed after the stores close their files
+  Stores stores_;
 };
 
 }  // namespace

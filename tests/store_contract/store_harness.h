@@ -13,7 +13,7 @@
 #include <gmock/gmock.h>
 
 #include "gatehouse/result.h"
-#include "store/store.h"
+#include "store/stores.h"
 
 namespace gatehouse {
 
@@ -59,11 +59,11 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-// One Store under test and whatever backs it; destroyed after each test.
+// One engine's stores under test and whatever backs them; destroyed after each test.
 class StoreHarness {
  public:
   virtual ~StoreHarness() = default;
-  virtual Store& store() = 0;
+  virtual Stores& stores() = 0;
 };
 
 struct StoreEngine {

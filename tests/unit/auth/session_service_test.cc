@@ -11,6 +11,7 @@
 #include "auth/audit.h"
 #include "auth/key_ring.h"
 #include "auth/password_strategy.h"
+#include "auth/users.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace gatehouse::auth {
@@ -24,19 +25,22 @@ class SessionServiceTest : public ::testing::Test {
     dir_ =
         fs::temp_directory_path() / ("gh-session-test-" + std::to_string(std::random_device{}()));
     fs::create_directories(dir_);
-    auto store = store::open_sqlite_store((dir_ / "db").string());
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(*store);
+    auto stores = store::open_sqlite((dir_ / "db").string());
+    ASSERT_TRUE(stores.ok());
+    stores_ = std::move(*stores);
     auto keys = KeyRing::open(dir_.string());
     ASSERT_TRUE(keys.ok());
     config_.project_id = "P2testtesttesttesttesttestte";
     config_.refresh_grace = 10;
     Clock clock = [this] { return now_; };
-    audit_ = std::make_unique<Audit>(*store_, clock);
-    sessions_ = std::make_unique<SessionService>(config_, *store_, *keys, *audit_, clock);
+    audit_ = std::make_unique<Audit>(*stores_.audit, clock);
+    sessions_ = std::make_unique<SessionService>(
+        config_, SessionService::Stores{*stores_.users, *stores_.sessions, *stores_.access}, *keys,
+        *audit_, clock);
     hasher_ = std::make_unique<PasswordHasher>(config_, 1);
-    passwords_ =
-        std::make_unique<PasswordStrategy>(config_, *hasher_, *store_, *sessions_, *audit_, clock);
+    users_ = std::make_unique<Users>(*hasher_, *stores_.users, *stores_.sessions, *audit_, clock);
+    passwords_ = std::make_unique<PasswordStrategy>(config_, *hasher_, *users_, *stores_.users,
+                                                    *sessions_, *audit_, clock);
     auto a = passwords_->sign_up({"ann@example.com", "long enough pw", "Ann", "", ""}, {});
     ASSERT_TRUE(a.ok());
     first_ = *a;
@@ -51,17 +55,19 @@ class SessionServiceTest : public ::testing::Test {
   fs::path dir_;
   int64_t now_ = 1'800'000'000;
   AuthConfig config_;
-  std::unique_ptr<store::Store> store_;
+  store::Stores stores_;
   std::unique_ptr<Audit> audit_;
   std::unique_ptr<SessionService> sessions_;
   std::unique_ptr<PasswordHasher> hasher_;
+  std::unique_ptr<Users> users_;
   std::unique_ptr<PasswordStrategy> passwords_;
   Authenticated first_;
 };
 
 TEST_F(SessionServiceTest, RefreshRotatesAndKeepsClaimsCurrent) {
-  ASSERT_TRUE(store_->create_role({"teacher", "", {}, 0}).ok());
-  ASSERT_TRUE(store_->set_user_roles(first_.user.id, {"teacher"}).ok());
+  ASSERT_TRUE(stores_.access->create_role({"teacher", "", {}, 0}).ok());
+  ASSERT_TRUE(
+      stores_.users->update(first_.user.id, {.roles = std::vector<std::string>{"teacher"}}).ok());
   now_ += 60;
   auto r = sessions_->refresh(first_.session.refresh_jwt);
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -104,7 +110,7 @@ TEST_F(SessionServiceTest, SessionTokenIsNotARefreshToken) {
 TEST_F(SessionServiceTest, DisabledUserCannotRefresh) {
   store::UserUpdate u;
   u.status = "disabled";
-  ASSERT_TRUE(store_->update_user(first_.user.id, u).ok());
+  ASSERT_TRUE(stores_.users->update(first_.user.id, u).ok());
   EXPECT_EQ(refresh_error(first_.session.refresh_jwt), Errc::kUserDisabled);
 }
 
@@ -117,7 +123,7 @@ TEST_F(SessionServiceTest, SignInFailuresLookAlikeAndAreAudited) {
   EXPECT_EQ(wrong.error().message, unknown.error().message);
   store::AuditQuery q;
   q.actions = {"user.signin"};
-  auto events = store_->search_audit_events(q);
+  auto events = stores_.audit->search(q);
   ASSERT_TRUE(events.ok());
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[0].result, "failure");
@@ -125,9 +131,9 @@ TEST_F(SessionServiceTest, SignInFailuresLookAlikeAndAreAudited) {
 }
 
 TEST_F(SessionServiceTest, ExpiredPasswordBlocksSignInUntilReplaced) {
-  auto cred = store_->get_password(first_.user.id);
+  auto cred = stores_.users->get_password(first_.user.id);
   ASSERT_TRUE(cred.ok());
-  ASSERT_TRUE(store_->set_password_hash(first_.user.id, cred->hash, true).ok());
+  ASSERT_TRUE(stores_.users->set_password(first_.user.id, cred->hash, true).ok());
   auto blocked = passwords_->sign_in("ann@example.com", "long enough pw", {});
   ASSERT_FALSE(blocked.ok());
   EXPECT_EQ(blocked.code(), Errc::kPasswordExpired);

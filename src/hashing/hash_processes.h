@@ -15,7 +15,7 @@
 // one: a sign-in never fails or hangs for it.
 //
 //   auto helpers = HashProcesses::start("/proc/self/exe", /*count=*/2, /*nice=*/10);
-//   PasswordHasher hasher(config, 2, (*helpers)->backend());
+//   auth::PasswordHasher hasher(config, 2, (*helpers)->backend());
 #pragma once
 
 #include <sys/types.h>
@@ -35,7 +35,7 @@
 #include "gatehouse/crypto/password.h"
 #include "gatehouse/result.h"
 
-namespace gatehouse::auth {
+namespace gatehouse::hashing {
 
 struct HashProcessOptions {
   // Hears about helpers that had to be replaced (default: a JSON line on stderr).
@@ -47,7 +47,7 @@ struct HashProcessOptions {
 
 class HashProcesses {
  public:
-  // Starts `count` helpers (1..PasswordHasher::kMaxConcurrency) by running `executable`
+  // Starts `count` helpers (1..auth::PasswordHasher::kMaxConcurrency) by running `executable`
   // with `__hash-helper <nice>`; each sets its own nice value (0 keeps the caller's).
   static Result<std::unique_ptr<HashProcesses>> start(std::string executable, int count, int nice,
                                                       HashProcessOptions options = {});
@@ -63,7 +63,7 @@ class HashProcesses {
   bool verify(std::string_view encoded, std::string_view password);
 
   // The two calls above, for PasswordHasher. This object must outlive the hasher.
-  PasswordHasher::Backend backend();
+  auth::PasswordHasher::Backend backend();
 
   // Process ids of the helpers (-1 for one that could not be restarted yet).
   std::vector<pid_t> pids() const;
@@ -102,4 +102,4 @@ class HashProcesses {
 inline constexpr const char* kHashHelperCommand = "__hash-helper";
 int hash_helper_main(const std::vector<std::string>& args);
 
-}  // namespace gatehouse::auth
+}  // namespace gatehouse::hashing

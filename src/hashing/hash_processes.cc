@@ -1,4 +1,4 @@
-#include "auth/hash_processes.h"
+#include "hashing/hash_processes.h"
 
 #include <poll.h>
 #include <signal.h>
@@ -24,7 +24,7 @@
 
 extern char** environ;
 
-namespace gatehouse::auth {
+namespace gatehouse::hashing {
 
 namespace {
 
@@ -194,7 +194,7 @@ HashProcesses::HashProcesses(std::string executable, int nice, HashProcessOption
 
 Result<std::unique_ptr<HashProcesses>> HashProcesses::start(std::string executable, int count,
                                                             int nice, HashProcessOptions options) {
-  if (count < 1 || count > PasswordHasher::kMaxConcurrency) {
+  if (count < 1 || count > auth::PasswordHasher::kMaxConcurrency) {
     return make_error(Errc::kInvalidArgument, "the number of hashing helpers must be 1..256");
   }
   std::unique_ptr<HashProcesses> p(
@@ -361,7 +361,7 @@ bool HashProcesses::verify(std::string_view encoded, std::string_view password) 
   return *reply == "T";
 }
 
-PasswordHasher::Backend HashProcesses::backend() {
+auth::PasswordHasher::Backend HashProcesses::backend() {
   return {[this](std::string_view pw, const crypto::Argon2Params& p) { return hash(pw, p); },
           [this](std::string_view encoded, std::string_view pw) { return verify(encoded, pw); }};
 }
@@ -373,4 +373,4 @@ std::vector<pid_t> HashProcesses::pids() const {
   return out;
 }
 
-}  // namespace gatehouse::auth
+}  // namespace gatehouse::hashing

@@ -1,7 +1,7 @@
 // HashProcesses: Argon2id in helper processes (the real gatehouse binary) — results
 // equal libsodium's in-process ones, a killed helper neither fails a call nor stays
 // dead, and helpers hold nothing of the server and end with it.
-#include "auth/hash_processes.h"
+#include "hashing/hash_processes.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -18,7 +18,7 @@
 
 #include "gatehouse/crypto/password.h"
 
-namespace gatehouse::auth {
+namespace gatehouse::hashing {
 namespace {
 
 const crypto::Argon2Params kParams;  // the server's defaults
@@ -169,4 +169,4 @@ TEST(HashProcessesTest, MoreCallersThanHelpersWaitTheirTurn) {
 }
 
 }  // namespace
-}  // namespace gatehouse::auth
+}  // namespace gatehouse::hashing

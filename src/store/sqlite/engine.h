@@ -1,0 +1,21 @@
+// Internal to the SQLite engine: one factory per store interface, all on one shared
+// connection pool. open_sqlite (sqlite_store.h) is the way in from outside.
+#pragma once
+
+#include <memory>
+
+#include "store/sqlite/connection_pool.h"
+#include "store/stores.h"
+
+namespace gatehouse::store::sqlite {
+
+using Pool = std::shared_ptr<ConnectionPool>;
+
+std::unique_ptr<MetaStore> make_meta_store(Pool pool);
+std::unique_ptr<UserStore> make_user_store(Pool pool);
+std::unique_ptr<SessionStore> make_session_store(Pool pool);
+std::unique_ptr<AccessStore> make_access_store(Pool pool);
+std::unique_ptr<MgmtKeyStore> make_mgmt_key_store(Pool pool);
+std::unique_ptr<AuditStore> make_audit_store(Pool pool);
+
+}  // namespace gatehouse::store::sqlite

@@ -1,0 +1,130 @@
+// SessionStore on SQLite: the refresh_tokens table.
+#include "store/sqlite/engine.h"
+#include "store/sqlite/query.h"
+
+namespace gatehouse::store::sqlite {
+namespace {
+
+constexpr std::string_view kInsertRefreshToken =
+    "INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, issued_at, expires_at, "
+    "revoked_at, rotated_at, replaced_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr std::string_view kSelectRefreshToken =
+    "SELECT id, user_id, family_id, token_hash, issued_at, expires_at, revoked_at, rotated_at, "
+    "replaced_by FROM refresh_tokens WHERE id = ?";
+// Only a live token can be rotated: of two concurrent rotations one wins.
+constexpr std::string_view kMarkRotated =
+    "UPDATE refresh_tokens SET rotated_at = ?, replaced_by = ? "
+    "WHERE id = ? AND rotated_at IS NULL AND revoked_at IS NULL";
+// A second revocation keeps the first time.
+constexpr std::string_view kRevokeToken =
+    "UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?";
+constexpr std::string_view kRevokeFamily =
+    "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL";
+constexpr std::string_view kRevokeUserTokens =
+    "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL";
+
+Error token_not_found() { return make_error(Errc::kNotFound, "refresh token not found"); }
+
+RefreshToken read_token_row(const Statement& s) {
+  RefreshToken t;
+  t.id = s.column_text(0);
+  t.user_id = s.column_text(1);
+  t.family_id = s.column_text(2);
+  t.token_hash = s.column_text(3);
+  t.issued_at = s.column_int64(4);
+  t.expires_at = s.column_int64(5);
+  t.revoked_at = s.column_int64(6);
+  t.rotated_at = s.column_int64(7);
+  t.replaced_by = s.column_text(8);
+  return t;
+}
+
+Status insert_token(Connection& c, const RefreshToken& t) {
+  if (t.id.empty() || t.user_id.empty() || t.family_id.empty() || t.token_hash.empty()) {
+    return make_error(Errc::kInvalidArgument,
+                      "refresh token needs id, user id, family id and hash");
+  }
+  auto w = write(c, kInsertRefreshToken, "insert refresh token", t.id, t.user_id, t.family_id,
+                 t.token_hash, t.issued_at, t.expires_at, or_null(t.revoked_at),
+                 or_null(t.rotated_at), or_null(t.replaced_by));
+  if (!w) return w.error();
+  if (w->constraint == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return make_error(Errc::kConflict, "refresh token id already exists");
+  }
+  if (w->constraint == SQLITE_CONSTRAINT_FOREIGNKEY) {
+    return make_error(Errc::kUserNotFound, "user not found");
+  }
+  if (w->constraint) return sqlite_error(c.db(), w->constraint, "insert refresh token");
+  return ok_status();
+}
+
+class SqliteSessionStore final : public SessionStore {
+ public:
+  explicit SqliteSessionStore(Pool pool) : pool_(std::move(pool)) {}
+
+  Status insert(const RefreshToken& token) override {
+    return leased(*pool_, [&](Connection& c) { return insert_token(c, token); });
+  }
+
+  Result<RefreshToken> get(const std::string& id) override {
+    auto row = leased(*pool_, [&](Connection& c) {
+      return one(c, kSelectRefreshToken, "read refresh token", read_token_row, id);
+    });
+    if (!row) return row.error();
+    if (!*row) return token_not_found();
+    return std::move(**row);
+  }
+
+  Status rotate(const std::string& old_id, const RefreshToken& replacement, int64_t at) override {
+    return transaction(*pool_, [&](Connection& c) -> Status {
+      auto old = one(c, kSelectRefreshToken, "read refresh token", read_token_row, old_id);
+      if (!old) return old.error();
+      if (!*old) return token_not_found();
+      if ((*old)->revoked_at != 0) return make_error(Errc::kTokenRevoked, "refresh token revoked");
+      if ((*old)->rotated_at != 0) {
+        return make_error(Errc::kTokenRevoked, "refresh token already rotated");
+      }
+      if (replacement.user_id != (*old)->user_id || replacement.family_id != (*old)->family_id) {
+        return make_error(Errc::kInvalidArgument,
+                          "replacement token must keep the user and family of the old one");
+      }
+      // Checked under the write lock above, so this cannot race; kept as a guard.
+      if (auto st = exec_one(c, kMarkRotated, "mark refresh token rotated",
+                             make_error(Errc::kTokenRevoked, "refresh token already rotated"), at,
+                             replacement.id, old_id);
+          !st) {
+        return st;
+      }
+      return insert_token(c, replacement);
+    });
+  }
+
+  Status revoke(const std::string& id, int64_t at) override {
+    return leased(*pool_, [&](Connection& c) {
+      return exec_one(c, kRevokeToken, "revoke refresh token", token_not_found(), at, id);
+    });
+  }
+
+  Status revoke_family(const std::string& family_id, int64_t at) override {
+    return leased(*pool_, [&](Connection& c) {
+      return exec(c, kRevokeFamily, "revoke refresh tokens", at, family_id);
+    });
+  }
+
+  Status revoke_user(const std::string& user_id, int64_t at) override {
+    return leased(*pool_, [&](Connection& c) {
+      return exec(c, kRevokeUserTokens, "revoke refresh tokens", at, user_id);
+    });
+  }
+
+ private:
+  Pool pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<SessionStore> make_session_store(Pool pool) {
+  return std::make_unique<SqliteSessionStore>(std::move(pool));
+}
+
+}  // namespace gatehouse::store::sqlite

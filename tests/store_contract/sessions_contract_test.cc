@@ -1,0 +1,177 @@
+// SessionStore contract: refresh tokens, rotation (one winner) and revocation.
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "store_contract_fixture.h"
+
+namespace gatehouse::store::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+class SessionContractTest : public StoreContractFixture {};
+
+TEST_P(SessionContractTest, RefreshTokenInsertAndGet) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T1", "U1", "F1")), IsOk());
+
+  RefreshToken t = get_token("T1");
+  EXPECT_EQ(t.id, "T1");
+  EXPECT_EQ(t.user_id, "U1");
+  EXPECT_EQ(t.family_id, "F1");
+  EXPECT_EQ(t.token_hash, "hash-of-T1");
+  EXPECT_EQ(t.issued_at, 100);
+  EXPECT_EQ(t.expires_at, 3700);
+  EXPECT_EQ(t.revoked_at, 0);
+  EXPECT_EQ(t.rotated_at, 0);
+  EXPECT_EQ(t.replaced_by, "");
+
+  EXPECT_THAT(sessions().get("T404"), ErrcIs(Errc::kNotFound));
+  EXPECT_THAT(sessions().insert(token("T1", "U1", "F1")), ErrcIs(Errc::kConflict));
+  EXPECT_THAT(sessions().insert(token("T2", "U404", "F2")), ErrcIs(Errc::kUserNotFound));
+}
+
+TEST_P(SessionContractTest, RotateMarksTheOldTokenAndInsertsTheNewOne) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T1", "U1", "F1")), IsOk());
+
+  ASSERT_THAT(sessions().rotate("T1", token("T2", "U1", "F1"), 500), IsOk());
+  RefreshToken old = get_token("T1");
+  EXPECT_EQ(old.rotated_at, 500);
+  EXPECT_EQ(old.replaced_by, "T2");
+  EXPECT_EQ(old.revoked_at, 0);
+  RefreshToken next = get_token("T2");
+  EXPECT_EQ(next.family_id, "F1");
+  EXPECT_EQ(next.rotated_at, 0);
+
+  // A token can be rotated once: the second attempt fails and inserts nothing.
+  EXPECT_THAT(sessions().rotate("T1", token("T3", "U1", "F1"), 600), ErrcIs(Errc::kTokenRevoked));
+  EXPECT_THAT(sessions().get("T3"), ErrcIs(Errc::kNotFound));
+  EXPECT_EQ(get_token("T1").replaced_by, "T2");
+
+  EXPECT_THAT(sessions().rotate("T404", token("T4", "U1", "F1"), 600), ErrcIs(Errc::kNotFound));
+  EXPECT_THAT(sessions().get("T4"), ErrcIs(Errc::kNotFound));
+}
+
+TEST_P(SessionContractTest, FailedRotationLeavesTheOldTokenUntouched) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(users().create(new_user("U2", "b@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T0", "U1", "F1")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T1", "U1", "F1")), IsOk());
+
+  // The replacement's id is taken: the insert fails after the mark, so the
+  // whole rotation must roll back.
+  EXPECT_THAT(sessions().rotate("T1", token("T0", "U1", "F1"), 500), ErrcIs(Errc::kConflict));
+  EXPECT_EQ(get_token("T1").rotated_at, 0);
+  EXPECT_EQ(get_token("T1").replaced_by, "");
+
+  EXPECT_THAT(sessions().rotate("T1", token("T2", "U1", "F-other"), 500),
+              ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(sessions().rotate("T1", token("T2", "U2", "F1"), 500),
+              ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(sessions().get("T2"), ErrcIs(Errc::kNotFound));
+  EXPECT_EQ(get_token("T1").rotated_at, 0);
+
+  // Still rotatable afterwards.
+  EXPECT_THAT(sessions().rotate("T1", token("T2", "U1", "F1"), 500), IsOk());
+}
+
+TEST_P(SessionContractTest, RevokedTokenCannotBeRotated) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T1", "U1", "F1")), IsOk());
+  ASSERT_THAT(sessions().revoke("T1", 400), IsOk());
+  EXPECT_THAT(sessions().rotate("T1", token("T2", "U1", "F1"), 500), ErrcIs(Errc::kTokenRevoked));
+  EXPECT_THAT(sessions().get("T2"), ErrcIs(Errc::kNotFound));
+}
+
+TEST_P(SessionContractTest, RevokeOneToken) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T1", "U1", "F1")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T2", "U1", "F1")), IsOk());
+
+  ASSERT_THAT(sessions().revoke("T1", 400), IsOk());
+  EXPECT_EQ(get_token("T1").revoked_at, 400);
+  EXPECT_EQ(get_token("T2").revoked_at, 0);
+
+  // Revoking again succeeds and keeps the first time.
+  ASSERT_THAT(sessions().revoke("T1", 900), IsOk());
+  EXPECT_EQ(get_token("T1").revoked_at, 400);
+
+  EXPECT_THAT(sessions().revoke("T404", 400), ErrcIs(Errc::kNotFound));
+}
+
+TEST_P(SessionContractTest, RevokeFamily) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("A1", "U1", "FA")), IsOk());
+  ASSERT_THAT(sessions().insert(token("A2", "U1", "FA")), IsOk());
+  ASSERT_THAT(sessions().insert(token("B1", "U1", "FB")), IsOk());
+  ASSERT_THAT(sessions().revoke("A2", 300), IsOk());
+
+  ASSERT_THAT(sessions().revoke_family("FA", 700), IsOk());
+  EXPECT_EQ(get_token("A1").revoked_at, 700);
+  EXPECT_EQ(get_token("A2").revoked_at, 300);  // already revoked: unchanged
+  EXPECT_EQ(get_token("B1").revoked_at, 0);
+
+  EXPECT_THAT(sessions().revoke_family("F-unknown", 700), IsOk());
+}
+
+TEST_P(SessionContractTest, RevokeAllTokensOfAUser) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(users().create(new_user("U2", "b@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("A1", "U1", "FA")), IsOk());
+  ASSERT_THAT(sessions().insert(token("B1", "U1", "FB")), IsOk());
+  ASSERT_THAT(sessions().insert(token("C1", "U2", "FC")), IsOk());
+
+  ASSERT_THAT(sessions().revoke_user("U1", 800), IsOk());
+  EXPECT_EQ(get_token("A1").revoked_at, 800);
+  EXPECT_EQ(get_token("B1").revoked_at, 800);
+  EXPECT_EQ(get_token("C1").revoked_at, 0);
+
+  EXPECT_THAT(sessions().revoke_user("U404", 800), IsOk());
+}
+
+TEST_P(SessionContractTest, ConcurrentRotationsOfOneTokenHaveOneWinner) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T0", "U1", "F1")), IsOk());
+  constexpr int kThreads = 6;
+  std::atomic<int> won = 0;
+  std::atomic<int> revoked = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      auto st = sessions().rotate("T0", token("N" + std::to_string(t), "U1", "F1"), 500);
+      if (st) {
+        ++won;
+      } else if (st.code() == Errc::kTokenRevoked) {
+        ++revoked;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(revoked.load(), kThreads - 1);
+  const std::string winner = get_token("T0").replaced_by;
+  int present = 0;
+  for (int t = 0; t < kThreads; ++t) {
+    const std::string id = "N" + std::to_string(t);
+    if (sessions().get(id)) {
+      ++present;
+      EXPECT_EQ(id, winner);
+    }
+  }
+  EXPECT_EQ(present, 1);
+}
+
+GH_INSTANTIATE_STORE_CONTRACT(SessionContractTest);
+
+}  // namespace
+}  // namespace gatehouse::store::testing
