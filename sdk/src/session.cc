@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "gatehouse/jose/verify.h"
+#include "gatehouse/json.h"
 #include "url.h"
 
 namespace gatehouse {
@@ -92,16 +93,6 @@ class VerifiedTokenCache {
 }  // namespace detail
 
 namespace {
-
-std::vector<std::string> string_items(const boost::json::object& claims, std::string_view name) {
-  std::vector<std::string> out;
-  if (const boost::json::value* v = claims.if_contains(name); v && v->is_array()) {
-    for (const boost::json::value& item : v->get_array()) {
-      if (item.is_string()) out.emplace_back(item.get_string());
-    }
-  }
-  return out;
-}
 
 JwtResponse make_response(std::string_view token, jose::Jwt& jwt) {
   JwtResponse r;

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "api/token_required.h"
+#include "gatehouse/json.h"
 
 namespace gatehouse::api {
 
@@ -13,12 +14,10 @@ void register_app_routes(http::Router& router,
   router.add("GET", "/get_roles",
              token_required(client,
                             [](http::Request&, const gatehouse::JwtResponse& jwt) {
-                              json::array roles;
-                              for (const auto& r : jwt.roles) roles.emplace_back(r);
                               return http::Response::json(
                                   200, json::object{
                                            {"secretMessage", "You are now a trained Descope user!"},
-                                           {"roles", std::move(roles)}});
+                                           {"roles", to_json_array(jwt.roles)}});
                             }),
              {.inline_on_io = true});
 

@@ -7,6 +7,7 @@
 #include "api/errors.h"
 #include "api/json_body.h"
 #include "api/wire.h"
+#include "gatehouse/json.h"
 
 namespace gatehouse::api {
 
@@ -20,12 +21,6 @@ using MgmtHandler = std::function<Response(Request&, const auth::Origin&, const 
 
 Response ok(const json::value& v = json::object{}) { return Response::json(200, v); }
 Response fail(const Error& e) { return error_response(e); }
-
-json::array strings(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
 
 // Fails the handler with the error of a Result when it holds one.
 #define GH_TRY(var, expr) \
@@ -383,7 +378,7 @@ void Routes::roles_and_permissions() {
     for (const auto& r : *roles) {
       out.emplace_back(json::object{{"name", r.name},
                                     {"description", r.description},
-                                    {"permissionNames", strings(r.permissions)},
+                                    {"permissionNames", to_json_array(r.permissions)},
                                     {"createdTime", r.created_at},
                                     {"tenantId", ""}});
     }
@@ -434,7 +429,7 @@ json::object tenant_json(const store::Tenant& t) {
       json::parse(t.custom_attributes_json.empty() ? "{}" : t.custom_attributes_json);
   return json::object{{"id", t.id},
                       {"name", t.name},
-                      {"selfProvisioningDomains", strings(t.self_provisioning_domains)},
+                      {"selfProvisioningDomains", to_json_array(t.self_provisioning_domains)},
                       {"customAttributes", attrs.is_object() ? attrs : json::object{}},
                       {"createdTime", t.created_at},
                       {"domains", json::array{}},

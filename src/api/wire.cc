@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "gatehouse/crypto/digest.h"
+#include "gatehouse/json.h"
 
 namespace gatehouse::api {
 
@@ -60,15 +61,11 @@ auth::Origin origin_of(const http::Request& req) {
 
 json::object user_json(const store::User& u) {
   json::array login_ids{json::value(u.login_id)};
-  json::array roles;
-  for (const auto& r : u.roles) roles.emplace_back(r);
   json::array tenants;
   for (const auto& t : u.tenants) {
-    json::array tr;
-    for (const auto& r : t.roles) tr.emplace_back(r);
     tenants.emplace_back(json::object{{"tenantId", t.tenant_id},
                                       {"tenantName", t.tenant_name},
-                                      {"roleNames", std::move(tr)},
+                                      {"roleNames", to_json_array(t.roles)},
                                       {"permissions", json::array{}}});
   }
   return json::object{{"userId", u.id},
@@ -78,7 +75,7 @@ json::object user_json(const store::User& u) {
                       {"phone", u.phone},
                       {"verifiedEmail", u.verified_email},
                       {"verifiedPhone", u.verified_phone},
-                      {"roleNames", std::move(roles)},
+                      {"roleNames", to_json_array(u.roles)},
                       {"userTenants", std::move(tenants)},
                       {"status", u.status},
                       {"createdTime", u.created_at},

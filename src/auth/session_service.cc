@@ -1,7 +1,6 @@
 #include "auth/session_service.h"
 
 #include <algorithm>
-#include <ctime>
 #include <set>
 
 #include <boost/json.hpp>
@@ -10,30 +9,11 @@
 #include "gatehouse/crypto/random.h"
 #include "gatehouse/jose/jwt.h"
 #include "gatehouse/jose/verify.h"
+#include "gatehouse/json.h"
 
 namespace gatehouse::auth {
 
 namespace json = boost::json;
-
-namespace {
-
-std::string rfc3339(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-json::array to_array(const std::vector<std::string>& v) {
-  json::array a;
-  a.reserve(v.size());
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
-
-}  // namespace
 
 SessionService::SessionService(const AuthConfig& config, Stores stores,
                                std::shared_ptr<KeyRing> keys, Audit& audit, Clock clock)
@@ -60,19 +40,19 @@ Result<json::object> SessionService::session_claims(const store::User& user, con
   };
   json::object tenants;
   for (const auto& t : user.tenants) {
-    tenants[t.tenant_id] = json::object{{"roles", to_array(t.roles)},
-                                        {"permissions", to_array(permissions_of(t.roles))}};
+    tenants[t.tenant_id] = json::object{{"roles", to_json_array(t.roles)},
+                                        {"permissions", to_json_array(permissions_of(t.roles))}};
   }
   json::object claims{{"sub", user.id},
                       {"iss", config_.project_id},
                       {"iat", now},
                       {"exp", now + config_.session_ttl},
                       {"drn", "DS"},
-                      {"amr", to_array(facts.amr)},
-                      {"roles", to_array(user.roles)},
-                      {"permissions", to_array(permissions_of(user.roles))},
+                      {"amr", to_json_array(facts.amr)},
+                      {"roles", to_json_array(user.roles)},
+                      {"permissions", to_json_array(permissions_of(user.roles))},
                       {"tenants", std::move(tenants)},
-                      {"rexp", rfc3339(refresh_exp)}};
+                      {"rexp", format_utc(refresh_exp, "%Y-%m-%dT%H:%M:%SZ")}};
   if (!facts.dct.empty()) claims["dct"] = facts.dct;
   return claims;
 }
@@ -92,7 +72,7 @@ Result<IssuedSession> SessionService::issue(const store::User& user, const Facts
                        {"exp", s.refresh_exp},
                        {"drn", "DSR"},
                        {"jti", s.refresh_id},
-                       {"amr", to_array(facts.amr)}};
+                       {"amr", to_json_array(facts.amr)}};
   if (!facts.dct.empty()) refresh["dct"] = facts.dct;
   s.session_jwt = jose::sign_jwt(keys_->signing_key(), s.claims);
   s.refresh_jwt = jose::sign_jwt(keys_->signing_key(), refresh);

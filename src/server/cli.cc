@@ -1,6 +1,5 @@
 #include "server/cli.h"
 
-#include <ctime>
 #include <iostream>
 #include <map>
 #include <set>
@@ -165,15 +164,7 @@ int role_command(const std::string& verb, const std::vector<std::string>& args) 
   return fail("unknown command 'role " + verb + "' (add, list)", 2);
 }
 
-std::string when(int64_t t) {
-  if (t == 0) return "-";
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
-}
+std::string when(int64_t t) { return t == 0 ? "-" : format_utc(t, "%Y-%m-%d %H:%M"); }
 
 int mgmt_key_command(const std::string& verb, const std::vector<std::string>& args) {
   auto p = parse(args, {"name", "expires-in"}, {});
