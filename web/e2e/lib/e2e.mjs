@@ -154,6 +154,11 @@ export async function visible(locator, timeout = 10_000) {
   return locator.first();
 }
 
+/** Waits until nothing matches `locator` (e.g. a list item being removed). */
+export async function gone(locator, timeout = 10_000) {
+  await locator.first().waitFor({ state: 'detached', timeout });
+}
+
 export async function noHorizontalScroll(page) {
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

@@ -8,6 +8,7 @@ import {
   browser,
   createAccount,
   getJson,
+  gone,
   it,
   itStayedLocal,
   noHorizontalScroll,
@@ -250,6 +251,8 @@ describe('admin console', () => {
         .getByRole('button', { name: 'Delete' })
         .click();
       await visible(page.getByText('Deleted role assistant.'));
+      // The notice comes before the list is fetched again.
+      await gone(page.getByRole('heading', { name: 'assistant' }));
       assert.equal(await page.getByRole('heading', { name: 'assistant' }).count(), 0);
     },
   );
