@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core. Every request any page makes is
 // recorded, and anything not addressed to the loopback interface is blocked
-// (and reported by the "no request leaves" test).
+// (and reported by the closing test of each file, itStayedLocal in e2e.mjs).
 import { chromium } from 'playwright-core';
 
 const CHROMIUM_ARGS = [
