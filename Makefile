@@ -3,6 +3,7 @@
 #   make test   build everything and run every test suite
 #   make build  build the server (build/gatehouse) and the web app (web/dist)
 #   make bench  benchmarks (see bench/README.md)
+#   make lint   formatting and layering checks (part of make test)
 
 BUILD_DIR ?= build/release
 JOBS ?= $(shell nproc)
@@ -10,7 +11,7 @@ JOBS ?= $(shell nproc)
 WERROR := $(if $(CI),ON,OFF)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DGH_WERROR=$(WERROR) -DGH_BUILD_BENCH=ON
 
-.PHONY: all build run test deps test-deps server web web-deps test-cpp test-web test-e2e test-compat test-bench-smoke bench format format-check clean
+.PHONY: all build run test deps test-deps server web web-deps test-cpp test-web test-e2e test-compat test-bench-smoke bench format lint clean
 
 all: build
 
@@ -64,11 +65,15 @@ test-compat: server test-deps tests/compat/node_modules/.installed
 test-bench-smoke: test-cpp
 	GATEHOUSE_BIN=$(CURDIR)/build/gatehouse GH_MICRO_BIN=$(CURDIR)/$(BUILD_DIR)/bench/gh_micro_bench bench/run.sh --smoke
 
-format-check: web-deps
+# Formatting, and the two one-way rules: src/ layers include only downward
+# (scripts/check-layers.py) and web/ imports go components/lib → features → app (ESLint).
+lint: web-deps
 	clang-format --dry-run -Werror $$(git ls-files '*.h' '*.cc')
+	/usr/bin/python3 scripts/check-layers.py
 	cd web && npx prettier --check . --log-level warn
+	cd web && npm run lint --silent
 
-test: format-check test-cpp test-web test-e2e test-compat test-bench-smoke
+test: lint test-cpp test-web test-e2e test-compat test-bench-smoke
 
 bench:
 	@scripts/install-deps.sh bench

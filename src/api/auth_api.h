@@ -1,5 +1,5 @@
 // Routes of /v1/auth/*: password sign-up and sign-in, refresh, try-refresh,
-// me, logout, logoutall and the password policy (contract §3, §4.1).
+// me, logout, logoutall and the password policy (docs/descope-wire.md §3, §4.1).
 // Handlers translate wire ↔ domain only; the rules live in auth/.
 #pragma once
 
@@ -12,7 +12,7 @@
 
 namespace gatehouse::api {
 
-// Cookie mode (contract §2.6): besides the JSON body, deliver the refresh
+// Cookie mode (docs/descope-wire.md §2.6): besides the JSON body, deliver the refresh
 // token in an HttpOnly `DSR` cookie and, when asked, the session token in `DS`.
 struct CookieOptions {
   bool refresh = false;  // Set-Cookie: DSR=…; HttpOnly; SameSite=Strict

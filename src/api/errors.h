@@ -1,5 +1,5 @@
 // The one place where a domain error becomes an HTTP status and Descope's error
-// JSON: {"errorCode","errorDescription","errorMessage"} (contract §1.6).
+// JSON: {"errorCode","errorDescription","errorMessage"} (docs/descope-wire.md §1.6).
 // Codes Descope documents are used where they fit; the others follow the
 // pattern E011<status> and are listed in docs/compatibility.md.
 #pragma once

@@ -1,5 +1,5 @@
 // GET /v2/keys/{projectId} (JWKS) and the legacy GET /v1/keys/{projectId}
-// (bare array), contract §2.1. Served inline: the key set is an immutable
+// (bare array), docs/descope-wire.md §2.1. Served inline: the key set is an immutable
 // snapshot.
 #pragma once
 

@@ -1,4 +1,4 @@
-// Routes of /v1/mgmt/* and /v2/mgmt/* (contract §6): users, roles,
+// Routes of /v1/mgmt/* and /v2/mgmt/* (docs/descope-wire.md §6): users, roles,
 // permissions, tenants, license, and Gatehouse's audit search for the console.
 //
 // Callers authenticate with `Authorization: Bearer <projectId>:<managementKey>`

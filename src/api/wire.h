@@ -1,6 +1,6 @@
 // Translation between domain values and Descope's wire format: the
 // Authorization header, the UserResponse object and the JWTResponse object
-// (contract §1.2, §2.4, §2.5).
+// (docs/descope-wire.md §1.2, §2.4, §2.5).
 #pragma once
 
 #include <string>

@@ -52,7 +52,7 @@ export function okData(res, what = 'call') {
   return res.data;
 }
 
-// The fields of a Descope JWTResponse (contract §2.4) on a successful sign-in.
+// The fields of a Descope JWTResponse (docs/descope-wire.md §2.4) on a successful sign-in.
 export function assertJwtResponse(data, projectId, { firstSeen, loginId } = {}) {
   const now = Math.floor(Date.now() / 1000);
   assert.equal(typeof data.sessionJwt, 'string');
@@ -81,7 +81,7 @@ export function assertJwtResponse(data, projectId, { firstSeen, loginId } = {}) 
   return { session: s, refresh: r };
 }
 
-// Session JWT (DS) header and claims, contract §2.2.
+// Session JWT (DS) header and claims, docs/descope-wire.md §2.2.
 export function assertSessionClaims({ header, payload }, projectId) {
   const now = Math.floor(Date.now() / 1000);
   assert.equal(header.alg, 'RS256');
@@ -101,7 +101,7 @@ export function assertSessionClaims({ header, payload }, projectId) {
   }
 }
 
-// Refresh JWT (DSR), contract §2.3.
+// Refresh JWT (DSR), docs/descope-wire.md §2.3.
 export function assertRefreshClaims({ header, payload }, projectId) {
   const now = Math.floor(Date.now() / 1000);
   assert.equal(header.alg, 'RS256');
@@ -118,7 +118,7 @@ export function assertRefreshClaims({ header, payload }, projectId) {
   }
 }
 
-// UserResponse, contract §2.5.
+// UserResponse, docs/descope-wire.md §2.5.
 export function assertUserResponse(u) {
   assert.match(u.userId, /^U[A-Za-z0-9]{27}$/);
   assert.ok(Array.isArray(u.loginIds) && u.loginIds.length >= 1);

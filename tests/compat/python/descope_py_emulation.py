@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""What Descope's Python SDK does with Gatehouse's answers (contract §5.1), emulated with PyJWT.
+"""What Descope's Python SDK does with Gatehouse's answers (docs/descope-wire.md §5.1), emulated with PyJWT.
 
 The PyPI `descope` package cannot be installed here (no PyPI), so this script re-creates,
 on Debian's python3-jwt, exactly the steps §5.1 lists for the calls the tutorial's Flask

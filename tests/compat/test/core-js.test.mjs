@@ -1,6 +1,6 @@
 // @descope/core-js-sdk (the HTTP layer of every Descope JS SDK) against Gatehouse:
 // password sign-up/sign-in/replace/update/policy, refresh, try-refresh, me,
-// history, logout, logoutAll (contract §3, §4.1, §2.2–§2.5).
+// history, logout, logoutAll (docs/descope-wire.md §3, §4.1, §2.2–§2.5).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import createSdk from '@descope/core-js-sdk';

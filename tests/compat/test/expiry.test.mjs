@@ -1,6 +1,6 @@
 // Time-dependent behaviour, on a server with short lifetimes
 // (--session-ttl 30, the minimum, and --refresh-grace 3):
-// refresh rotation with its grace window and reuse detection (contract §2.3),
+// refresh rotation with its grace window and reuse detection (docs/descope-wire.md §2.3),
 // and an expired session falling back to refresh in node-sdk (§5.2).
 // Takes about 40 s: it waits for a real session token to expire.
 import { describe, test, before, after } from 'node:test';

@@ -1,6 +1,6 @@
 // An independent verifier: `jose` (not the copy bundled in node-sdk) checks
 // Gatehouse's tokens against the published key set, as any third-party backend
-// would (contract §2.1–§2.3).
+// would (docs/descope-wire.md §2.1–§2.3).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import * as jose from 'jose';

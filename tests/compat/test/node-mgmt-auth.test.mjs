@@ -1,4 +1,4 @@
-// Who may call the management API (contract §6): a management key from
+// Who may call the management API (docs/descope-wire.md §6): a management key from
 // `gatehouse mgmt-key create` (401 when missing, unknown or revoked), and —
 // a Gatehouse extension — an admin's own session JWT.
 import { describe, test, before, after } from 'node:test';

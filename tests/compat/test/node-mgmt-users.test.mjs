@@ -1,4 +1,4 @@
-// @descope/node-sdk management API, users (contract §6.1): create, load, search,
+// @descope/node-sdk management API, users (docs/descope-wire.md §6.1): create, load, search,
 // update, patch, delete, status, roles, tenants, passwords, logout.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// @descope/node-sdk session side (contract §5.2): validateSession, the role and
+// @descope/node-sdk session side (docs/descope-wire.md §5.2): validateSession, the role and
 // permission checks, refreshSession, validateAndRefreshSession, logout — all on
 // tokens Gatehouse issued, with roles and permissions set up through the
 // management API.

@@ -1,4 +1,4 @@
-// The Python SDK side (contract §5.1) — what the tutorial's Flask backend runs —
+// The Python SDK side (docs/descope-wire.md §5.1) — what the tutorial's Flask backend runs —
 // emulated with PyJWT (python/descope_py_emulation.py), since PyPI's `descope`
 // cannot be installed offline. Also compares the tutorial's Flask endpoints
 // (Flask test client) with Gatehouse's C++ /get_roles and /get_role_data.

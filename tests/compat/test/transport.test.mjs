@@ -1,4 +1,4 @@
-// Transport rules every SDK relies on (contract §1): CORS preflight for the
+// Transport rules every SDK relies on (docs/descope-wire.md §1): CORS preflight for the
 // browser SDK, JSON bodies on every answer, unknown query parameters and null
 // fields ignored, unimplemented endpoints answering a Descope JSON error.
 import { describe, test, before, after } from 'node:test';
