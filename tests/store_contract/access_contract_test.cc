@@ -12,12 +12,6 @@
 namespace gatehouse::store::testing {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-using ::testing::SizeIs;
-
 class AccessContractTest : public StoreContractFixture {
  protected:
   void create_permissions(const std::vector<std::string>& names) {

@@ -13,12 +13,6 @@
 namespace gatehouse::store::testing {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-using ::testing::SizeIs;
-
 constexpr int64_t kDay = 86400;
 
 class AuditContractTest : public StoreContractFixture {

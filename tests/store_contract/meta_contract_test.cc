@@ -9,12 +9,6 @@
 namespace gatehouse::store::testing {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-using ::testing::SizeIs;
-
 class MetaContractTest : public StoreContractFixture {};
 
 TEST_P(MetaContractTest, PutIfAbsentKeepsTheFirstValue) {

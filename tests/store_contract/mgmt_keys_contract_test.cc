@@ -10,12 +10,6 @@
 namespace gatehouse::store::testing {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-using ::testing::SizeIs;
-
 class MgmtKeyContractTest : public StoreContractFixture {
  protected:
   static MgmtKey mgmt_key(const std::string& id, int64_t created_at) {

@@ -20,6 +20,13 @@
 
 namespace gatehouse::store::testing {
 
+// The matchers every contract file uses.
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::SizeIs;
+
 class StoreContractFixture : public ::testing::TestWithParam<StoreEngine> {
  protected:
   void SetUp() override {

@@ -14,12 +14,6 @@
 namespace gatehouse::store::testing {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
-using ::testing::IsEmpty;
-using ::testing::Not;
-using ::testing::SizeIs;
-
 class UserContractTest : public StoreContractFixture {
  protected:
   void create_tenants(const std::vector<std::string>& ids) {
