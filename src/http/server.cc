@@ -1,14 +1,10 @@
 #include "http/server.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <array>
 #include <atomic>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
-#include <latch>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -21,6 +17,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
+
+#include "http/worker_pool.h"
 
 namespace gatehouse::http {
 
@@ -155,14 +153,6 @@ class StdoutLog {
   std::string buf_;
 };
 
-// Worker threads run below the I/O threads (nice +10 on Linux): when Argon2id keeps every
-// core busy, the scheduler still gives the event loop the CPU it asks for, so protected
-// endpoints stay fast while sign-ins queue. Best effort: a failure leaves the default.
-void lower_this_thread_priority(int nice_value) {
-  if (nice_value <= 0) return;
-  (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice_value);
-}
-
 void append_header(std::string& out, std::string_view name, std::string_view value) {
   out.append(name);
   out.append(": ");
@@ -182,28 +172,15 @@ struct Server::Impl {
   Impl(ServerConfig c, const Router& r)
       : cfg(std::move(c)),
         router(r),
-        pool(static_cast<std::size_t>(std::max(1, cfg.worker_threads))),
+        workers(cfg.worker_threads, cfg.worker_nice),
         acceptor(ioc),
         signals(ioc, SIGINT, SIGTERM),
-        log_flush_timer(ioc) {
-    // Each pool thread takes exactly one of these (they wait for each other), so every
-    // worker lowers its own priority before it runs any handler. The latch is shared: a
-    // worker may still be leaving arrive_and_wait() when this constructor returns.
-    const auto n = static_cast<std::ptrdiff_t>(std::max(1, cfg.worker_threads));
-    auto started = std::make_shared<std::latch>(n + 1);
-    for (std::ptrdiff_t i = 0; i < n; ++i) {
-      asio::post(pool, [started, nice = cfg.worker_nice] {
-        lower_this_thread_priority(nice);
-        started->arrive_and_wait();
-      });
-    }
-    started->arrive_and_wait();
-  }
+        log_flush_timer(ioc) {}
 
   ServerConfig cfg;
   const Router& router;
   asio::io_context ioc;
-  asio::thread_pool pool;
+  WorkerPool workers;
   tcp::acceptor acceptor;
   asio::signal_set signals;
   StdoutLog stdout_log;
@@ -273,35 +250,7 @@ struct Server::Impl {
     }
     auto match = std::get<Router::Match>(m);
     if (match.options.inline_on_io) co_return call_handler(*match.handler, req, *this);
-    co_return co_await on_worker([&] { return call_handler(*match.handler, req, *this); });
-  }
-
-  // Runs fn on the worker pool and resumes the awaiting coroutine on its own executor
-  // (this connection's) as soon as fn returns. asio::co_spawn(pool, …) would first post
-  // its completion back to the pool, behind every task queued there: with 256 sign-ins
-  // waiting, the finished ones' responses all left together when the queue ran dry.
-  template <typename Fn>
-  asio::awaitable<Response> on_worker(Fn fn) {
-    return asio::async_initiate<const asio::use_awaitable_t<>, void(std::exception_ptr, Response)>(
-        [this](auto handler, Fn fn) {
-          auto resume = asio::prefer(asio::get_associated_executor(handler),
-                                     asio::execution::outstanding_work.tracked);
-          asio::post(pool, [fn = std::move(fn), handler = std::move(handler),
-                            resume = std::move(resume)]() mutable {
-            std::exception_ptr error;
-            Response res;
-            try {
-              res = fn();
-            } catch (...) {
-              error = std::current_exception();
-            }
-            asio::post(resume,
-                       [handler = std::move(handler), error, res = std::move(res)]() mutable {
-                         std::move(handler)(error, std::move(res));
-                       });
-          });
-        },
-        asio::use_awaitable, std::move(fn));
+    co_return co_await workers.run([&] { return call_handler(*match.handler, req, *this); });
   }
 
   static Request to_request(bhttp::request<bhttp::string_body>& msg, const std::string& remote) {
@@ -536,7 +485,7 @@ struct Server::Impl {
 Server::Server(ServerConfig config, const Router& router)
     : impl_(std::make_unique<Impl>(std::move(config), router)) {}
 
-Server::~Server() { impl_->pool.join(); }
+Server::~Server() { impl_->workers.join(); }
 
 void Server::listen() {
   auto& a = impl_->acceptor;
@@ -565,7 +514,7 @@ void Server::run_until_signal() {
   for (int i = 1; i < im.cfg.io_threads; ++i) extra.emplace_back([&im] { im.ioc.run(); });
   im.ioc.run();
   for (auto& t : extra) t.join();
-  im.pool.join();
+  im.workers.join();
   im.stdout_log.flush();
 }
 
