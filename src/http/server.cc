@@ -1,19 +1,15 @@
 #include "http/server.h"
 
-#include <array>
 #include <atomic>
-#include <cctype>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 #include <unordered_set>
 
 #include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/json.hpp>
-#include <boost/url/parse.hpp>
 
 #include "http/access_log.h"
+#include "http/connection.h"
 #include "http/cors.h"
 #include "http/middleware.h"
 #include "http/request_id.h"
@@ -22,8 +18,6 @@
 namespace gatehouse::http {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
@@ -49,14 +43,6 @@ MiddlewareChain make_chain(const ServerConfig& cfg, LogSink& log) {
 
 }  // namespace
 
-struct Connection {
-  explicit Connection(tcp::socket s) : stream(std::move(s)) {}
-  beast::tcp_stream stream;
-  std::atomic<bool> busy{false};
-  std::string head;   // the serialized response head, reused by each request
-  std::string extra;  // header lines from the middleware, reused
-};
-
 struct Server::Impl {
   Impl(ServerConfig c, const Router& r)
       : cfg(std::move(c)),
@@ -65,7 +51,8 @@ struct Server::Impl {
         acceptor(ioc),
         signals(ioc, SIGINT, SIGTERM),
         log(cfg.log_line),
-        chain(make_chain(cfg, log)) {}
+        chain(make_chain(cfg, log)),
+        conn_ctx{cfg, router, chain, workers, log, stopping} {}
 
   ServerConfig cfg;
   const Router& router;
@@ -76,160 +63,12 @@ struct Server::Impl {
   LogSink log;
   MiddlewareChain chain;
   std::atomic<bool> stopping{false};
+  ConnectionContext conn_ctx;
   std::mutex conns_mu;
   std::unordered_set<std::shared_ptr<Connection>> conns;
 
-  Response error(Errc code, std::string message) {
-    if (cfg.error_response) return cfg.error_response(Error{code, std::move(message)});
-    return Response::json(500, boost::json::object{{"error", message}});
-  }
-
-  static Response call_handler(const Handler& h, Request& req, Impl& self) {
-    try {
-      return h(req);
-    } catch (const std::exception& e) {
-      boost::json::object line{{"time", iso_time_now()},       {"level", "error"},
-                               {"msg", "handler failed"},      {"path", req.path},
-                               {"request_id", req.request_id}, {"what", e.what()}};
-      self.log.line(boost::json::serialize(line), /*flush_now=*/true);
-      return self.error(Errc::kInternal, "internal error");
-    }
-  }
-
-  asio::awaitable<Response> dispatch(Request& req) {
-    if (auto early = chain.on_request(req)) co_return std::move(*early);
-    auto m = router.match(req);
-    if (auto* miss = std::get_if<Router::Miss>(&m)) {
-      if (*miss == Router::Miss::kMethodNotAllowed) {
-        co_return error(Errc::kMethodNotAllowed, "Method not allowed on this route");
-      }
-      co_return error(Errc::kNotFound, "Route not found");
-    }
-    auto match = std::get<Router::Match>(m);
-    if (match.options.inline_on_io) co_return call_handler(*match.handler, req, *this);
-    co_return co_await workers.run([&] { return call_handler(*match.handler, req, *this); });
-  }
-
-  static Request to_request(bhttp::request<bhttp::string_body>& msg, const std::string& remote) {
-    Request req;
-    req.method = std::string(msg.method_string());
-    req.target = std::string(msg.target());
-    auto q = req.target.find('?');
-    std::string_view raw_path = std::string_view(req.target).substr(0, q);
-    if (q != std::string::npos) req.query = req.target.substr(q + 1);
-    auto parsed = boost::urls::parse_origin_form(raw_path);
-    req.path = parsed ? std::string(parsed->path()) : std::string();
-    req.headers.reserve(std::distance(msg.begin(), msg.end()));
-    for (const auto& f : msg) {
-      std::string name(f.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers.emplace_back(std::move(name), std::string(f.value()));
-    }
-    req.body = std::move(msg.body());
-    req.remote_ip = remote;
-    return req;
-  }
-
-  // Status line and headers serialized by hand, body sent as a second buffer of the same
-  // write: Beast's generic serializer was about a fifth of the instructions of a cached
-  // /get_roles. Framing headers are the server's own: a handler's Content-Length,
-  // Connection or Transfer-Encoding is ignored.
-  asio::awaitable<void> write(Connection& c, Request& req, Response& res, unsigned version,
-                              bool keep_alive, bool& ok) {
-    c.extra.clear();
-    HeaderLines extra(c.extra);
-    chain.on_response(req, res, extra);
-    auto& head = c.head;
-    head.clear();
-    head.reserve(256);
-    HeaderLines lines(head);
-    head.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-    head.append(std::to_string(res.status));
-    head += ' ';
-    head.append(bhttp::obsolete_reason(static_cast<bhttp::status>(res.status)));
-    head.append("\r\n");
-    for (const auto& [k, v] : res.headers) {
-      if (beast::iequals(k, "content-length") || beast::iequals(k, "connection") ||
-          beast::iequals(k, "transfer-encoding")) {
-        continue;
-      }
-      lines.add(k, v);
-    }
-    head.append(c.extra);
-    if (version == 10 && keep_alive) lines.add("Connection", "keep-alive");
-    if (version != 10 && !keep_alive) lines.add("Connection", "close");
-    // 1xx, 204 and 304 carry neither a body nor a Content-Length (as Beast's
-    // prepare_payload does); HEAD announces the length of the body it does not send.
-    bool bodiless = res.status < 200 || res.status == 204 || res.status == 304;
-    if (!bodiless) lines.add("Content-Length", std::to_string(res.body.size()));
-    head.append("\r\n");
-    std::string_view body = (bodiless || req.method == "HEAD") ? std::string_view{} : res.body;
-    std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
-    c.stream.expires_after(cfg.read_timeout);
-    auto [ec, n] = co_await asio::async_write(c.stream, buffers, kUseTuple);
-    (void)n;
-    ok = !ec;
-  }
-
-  asio::awaitable<void> session(std::shared_ptr<Connection> conn) {
-    auto& c = *conn;
-    beast::flat_buffer buffer;
-    std::string remote;
-    {
-      beast::error_code ec;
-      auto ep = c.stream.socket().remote_endpoint(ec);
-      if (!ec) remote = ep.address().to_string();
-    }
-    for (;;) {
-      if (stopping) break;
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
-      parser.body_limit(cfg.body_limit);
-      c.stream.expires_after(cfg.idle_timeout);
-      auto [ec, n] = co_await bhttp::async_read(c.stream, buffer, parser, kUseTuple);
-      (void)n;
-      auto start = std::chrono::steady_clock::now();
-      if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-          ec == beast::error::timeout || ec == asio::error::connection_reset ||
-          ec == asio::error::eof) {
-        break;
-      }
-      if (ec) {
-        // The request could not be read: answer once, then close. It never reaches the
-        // chain's on_request; on_response and on_complete see it (method "?").
-        Request req;
-        req.method = "?";
-        req.remote_ip = remote;
-        Response res = (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit)
-                           ? error(Errc::kPayloadTooLarge, ec == bhttp::error::body_limit
-                                                               ? "Request body is too large"
-                                                               : "Request headers are too large")
-                           : error(Errc::kBadRequest, "Malformed HTTP request");
-        bool ok = false;
-        co_await write(c, req, res, 11, false, ok);
-        chain.on_complete(req, {res.status, std::chrono::steady_clock::now() - start});
-        break;
-      }
-      c.busy = true;
-      auto& msg = parser.get();
-      bool keep_alive = msg.keep_alive() && !stopping;
-      unsigned version = msg.version();
-      Request req = to_request(msg, remote);
-      Response res;
-      if (req.path.empty()) {
-        res = error(Errc::kBadRequest, "Malformed request target");  // skips on_request too
-      } else {
-        res = co_await dispatch(req);
-      }
-      bool ok = false;
-      co_await write(c, req, res, version, keep_alive && !stopping, ok);
-      chain.on_complete(req, {res.status, std::chrono::steady_clock::now() - start});
-      c.busy = false;
-      if (!ok || !keep_alive || stopping) break;
-    }
-    beast::error_code ignored;
-    c.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    c.stream.close();
+  asio::awaitable<void> serve(std::shared_ptr<Connection> conn) {
+    co_await conn->run();
     std::lock_guard lock(conns_mu);
     conns.erase(conn);
   }
@@ -246,19 +85,19 @@ struct Server::Impl {
         continue;  // e.g. EMFILE: keep serving the connections we have
       }
       socket.set_option(tcp::no_delay(true));
-      auto conn = std::make_shared<Connection>(std::move(socket));
+      auto conn = std::make_shared<Connection>(std::move(socket), conn_ctx);
       {
         std::lock_guard lock(conns_mu);
         conns.insert(conn);
       }
-      auto ex = conn->stream.get_executor();
-      asio::co_spawn(ex, session(std::move(conn)), asio::detached);
+      auto ex = conn->executor();
+      asio::co_spawn(ex, serve(std::move(conn)), asio::detached);
     }
   }
 
   void begin_stop() {
     if (stopping.exchange(true)) return;
-    beast::error_code ignored;
+    boost::system::error_code ignored;
     acceptor.close(ignored);
     signals.cancel(ignored);
     log.stop();
@@ -267,14 +106,7 @@ struct Server::Impl {
       std::lock_guard lock(conns_mu);
       snapshot.assign(conns.begin(), conns.end());
     }
-    for (auto& c : snapshot) {
-      // Runs on the connection's executor, by which time its session may have closed the
-      // socket: the error_code overload, because the throwing one ended the process.
-      asio::post(c->stream.get_executor(), [c] {
-        beast::error_code ignored_ec;
-        if (!c->busy) c->stream.socket().cancel(ignored_ec);
-      });
-    }
+    for (auto& c : snapshot) asio::post(c->executor(), [c] { c->cancel_if_idle(); });
     asio::co_spawn(ioc, drain(), asio::detached);
   }
 
@@ -306,7 +138,7 @@ void Server::listen() {
   tcp::endpoint ep(asio::ip::make_address(impl_->cfg.address), impl_->cfg.port);
   a.open(ep.protocol());
   a.set_option(asio::socket_base::reuse_address(true));
-  beast::error_code ec;
+  boost::system::error_code ec;
   a.bind(ep, ec);
   if (ec) {
     throw std::runtime_error("cannot listen on " + impl_->cfg.address + ":" +
@@ -319,7 +151,7 @@ unsigned short Server::port() const { return impl_->acceptor.local_endpoint().po
 
 void Server::run_until_signal() {
   auto& im = *impl_;
-  im.signals.async_wait([&im](const beast::error_code& ec, int) {
+  im.signals.async_wait([&im](const boost::system::error_code& ec, int) {
     if (!ec) im.begin_stop();
   });
   asio::co_spawn(im.ioc, im.accept_loop(), asio::detached);

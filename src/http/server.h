@@ -1,10 +1,9 @@
 // gatehouse::http::Server — the HTTP/1.1 listener on Boost.Beast and C++20 coroutines.
 //
-// One coroutine per connection (read → route → write, keep-alive), modelled on
-// Beast's server-flex-awaitable example: per-read timeouts, header and body
-// limits, expected network errors as values. Routes marked inline run on the
-// I/O thread; all others run on a worker pool so that password hashing and
-// blocking database calls never stall the event loop.
+// Accepts connections and serves each with one coroutine (http/connection.h: read →
+// route → write, keep-alive, timeouts and limits). Routes marked inline run on the I/O
+// thread; all others run on the worker pool (http/worker_pool.h) so that password hashing
+// and blocking database calls never stall the event loop.
 //
 // Cross-cutting jobs are middleware (http/middleware.h), chained once in server.cc —
 // request ids, the access log, CORS (with credentials and preflight) — with the places for
