@@ -1,13 +1,14 @@
 // gatehouse::http::Server — the HTTP/1.1 listener on Boost.Beast and C++20 coroutines.
 //
-// One coroutine per connection (read → route → write, keep-alive), modelled on
-// Beast's server-flex-awaitable example: per-read timeouts, header and body
-// limits, expected network errors as values. Routes marked inline run on the
-// I/O thread; all others run on a worker pool so that password hashing and
-// blocking database calls never stall the event loop.
+// Accepts connections and serves each with one coroutine (http/connection.h: read →
+// route → write, keep-alive, timeouts and limits). Routes marked inline run on the I/O
+// thread; all others run on the worker pool (http/worker_pool.h) so that password hashing
+// and blocking database calls never stall the event loop.
 //
-// Cross-cutting jobs live here, once: request ids, CORS (with credentials and
-// preflight), one JSON log line per request, and graceful stop.
+// Cross-cutting jobs are middleware (http/middleware.h), chained once in server.cc —
+// request ids, the access log, CORS (with credentials and preflight) — with the places for
+// metrics and a rate limiter marked there. Stop is graceful: stop accepting, answer the
+// requests in flight (up to drain_timeout), close idle keep-alive connections.
 //
 //   Server server(config, router);
 //   server.listen();            // binds; port() is known from here on
@@ -40,14 +41,14 @@ struct ServerConfig {
   std::chrono::seconds read_timeout{30};  // for one request once its first byte arrived
   std::chrono::seconds idle_timeout{60};  // keep-alive between requests
   std::chrono::seconds drain_timeout{10};
-  // Origins allowed to call cross-origin with credentials; empty = any origin.
+  // Origins allowed to call cross-origin with credentials; empty = any origin (http/cors.h).
   std::vector<std::string> cors_origins;
   // The one domain-error → HTTP mapping (api/errors.h), used for errors the
   // HTTP layer detects itself (oversized body, unknown route, …).
   std::function<Response(const Error&)> error_response;
-  // Where the per-request JSON log lines go. Default: stdout, buffered (written when
-  // 32 KiB gather, at least every 100 ms, at once for errors, and at stop); a sink given
-  // here gets every line as it happens.
+  // Where the per-request JSON log lines go (http/access_log.h). Default: stdout, buffered
+  // (written when 32 KiB gather, at least every 100 ms, at once for errors, and at stop); a
+  // sink given here gets every line as it happens.
   std::function<void(const std::string&)> log_line;
 };
 

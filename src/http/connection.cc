@@ -1,0 +1,194 @@
+#include "http/connection.h"
+
+#include <array>
+#include <cctype>
+#include <chrono>
+#include <iterator>
+#include <utility>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+#include "http/access_log.h"
+#include "http/middleware.h"
+#include "http/server.h"
+#include "http/worker_pool.h"
+
+namespace gatehouse::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+// The request id is the middleware's (http/request_id.h), left empty here.
+Request to_request(bhttp::request<bhttp::string_body>& msg, const std::string& remote) {
+  Request req;
+  req.method = std::string(msg.method_string());
+  req.target = std::string(msg.target());
+  auto q = req.target.find('?');
+  std::string_view raw_path = std::string_view(req.target).substr(0, q);
+  if (q != std::string::npos) req.query = req.target.substr(q + 1);
+  auto parsed = boost::urls::parse_origin_form(raw_path);
+  req.path = parsed ? std::string(parsed->path()) : std::string();
+  req.headers.reserve(std::distance(msg.begin(), msg.end()));
+  for (const auto& f : msg) {
+    std::string name(f.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers.emplace_back(std::move(name), std::string(f.value()));
+  }
+  req.body = std::move(msg.body());
+  req.remote_ip = remote;
+  return req;
+}
+
+}  // namespace
+
+Connection::Connection(tcp::socket socket, const ConnectionContext& ctx)
+    : ctx_(ctx), stream_(std::move(socket)) {}
+
+void Connection::cancel_if_idle() {
+  // By now run() may have closed the socket: the error_code overload, because the
+  // throwing one ended the process.
+  beast::error_code ignored;
+  if (!busy_) stream_.socket().cancel(ignored);
+}
+
+Response Connection::error(Errc code, std::string message) const {
+  if (ctx_.config.error_response)
+    return ctx_.config.error_response(Error{code, std::move(message)});
+  return Response::json(500, boost::json::object{{"error", message}});
+}
+
+Response Connection::call_handler(const Handler& h, Request& req) {
+  try {
+    return h(req);
+  } catch (const std::exception& e) {
+    boost::json::object line{{"time", iso_time_now()},       {"level", "error"},
+                             {"msg", "handler failed"},      {"path", req.path},
+                             {"request_id", req.request_id}, {"what", e.what()}};
+    ctx_.log.line(boost::json::serialize(line), /*flush_now=*/true);
+    return error(Errc::kInternal, "internal error");
+  }
+}
+
+asio::awaitable<Response> Connection::dispatch(Request& req) {
+  if (auto early = ctx_.chain.on_request(req)) co_return std::move(*early);
+  auto m = ctx_.router.match(req);
+  if (auto* miss = std::get_if<Router::Miss>(&m)) {
+    if (*miss == Router::Miss::kMethodNotAllowed) {
+      co_return error(Errc::kMethodNotAllowed, "Method not allowed on this route");
+    }
+    co_return error(Errc::kNotFound, "Route not found");
+  }
+  auto match = std::get<Router::Match>(m);
+  if (match.options.inline_on_io) co_return call_handler(*match.handler, req);
+  co_return co_await ctx_.workers.run([&] { return call_handler(*match.handler, req); });
+}
+
+// Status line and headers serialized by hand, body sent as a second buffer of the same
+// write: Beast's generic serializer was about a fifth of the instructions of a cached
+// /get_roles. Framing headers are the server's own: a handler's Content-Length,
+// Connection or Transfer-Encoding is ignored.
+asio::awaitable<bool> Connection::write(Request& req, Response& res, unsigned version,
+                                        bool keep_alive) {
+  extra_.clear();
+  HeaderLines extra(extra_);
+  ctx_.chain.on_response(req, res, extra);
+  head_.clear();
+  head_.reserve(256);
+  HeaderLines head(head_);
+  head_.append(version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+  head_.append(std::to_string(res.status));
+  head_ += ' ';
+  head_.append(bhttp::obsolete_reason(static_cast<bhttp::status>(res.status)));
+  head_.append("\r\n");
+  for (const auto& [k, v] : res.headers) {
+    if (beast::iequals(k, "content-length") || beast::iequals(k, "connection") ||
+        beast::iequals(k, "transfer-encoding")) {
+      continue;
+    }
+    head.add(k, v);
+  }
+  head_.append(extra_);
+  if (version == 10 && keep_alive) head.add("Connection", "keep-alive");
+  if (version != 10 && !keep_alive) head.add("Connection", "close");
+  // 1xx, 204 and 304 carry neither a body nor a Content-Length (as Beast's
+  // prepare_payload does); HEAD announces the length of the body it does not send.
+  bool bodiless = res.status < 200 || res.status == 204 || res.status == 304;
+  if (!bodiless) head.add("Content-Length", std::to_string(res.body.size()));
+  head_.append("\r\n");
+  std::string_view body = (bodiless || req.method == "HEAD") ? std::string_view{} : res.body;
+  std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body)};
+  stream_.expires_after(ctx_.config.read_timeout);
+  auto [ec, n] = co_await asio::async_write(stream_, buffers, kUseTuple);
+  (void)n;
+  co_return !ec;
+}
+
+asio::awaitable<void> Connection::run() {
+  const auto& cfg = ctx_.config;
+  beast::flat_buffer buffer;
+  {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string();
+  }
+  for (;;) {
+    if (ctx_.stopping) break;
+    bhttp::request_parser<bhttp::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
+    parser.body_limit(cfg.body_limit);
+    stream_.expires_after(cfg.idle_timeout);
+    auto [ec, n] = co_await bhttp::async_read(stream_, buffer, parser, kUseTuple);
+    (void)n;
+    auto start = std::chrono::steady_clock::now();
+    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+        ec == beast::error::timeout || ec == asio::error::connection_reset ||
+        ec == asio::error::eof) {
+      break;
+    }
+    if (ec) {
+      // The request could not be read: answer once, then close. It never reaches the
+      // chain's on_request; on_response and on_complete see it (method "?").
+      Request req;
+      req.method = "?";
+      req.remote_ip = remote_;
+      Response res = (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit)
+                         ? error(Errc::kPayloadTooLarge, ec == bhttp::error::body_limit
+                                                             ? "Request body is too large"
+                                                             : "Request headers are too large")
+                         : error(Errc::kBadRequest, "Malformed HTTP request");
+      co_await write(req, res, 11, false);
+      ctx_.chain.on_complete(req, {res.status, std::chrono::steady_clock::now() - start});
+      break;
+    }
+    busy_ = true;
+    auto& msg = parser.get();
+    bool keep_alive = msg.keep_alive() && !ctx_.stopping;
+    unsigned version = msg.version();
+    Request req = to_request(msg, remote_);
+    Response res;
+    if (req.path.empty()) {
+      res = error(Errc::kBadRequest, "Malformed request target");  // skips on_request too
+    } else {
+      res = co_await dispatch(req);
+    }
+    bool ok = co_await write(req, res, version, keep_alive && !ctx_.stopping);
+    ctx_.chain.on_complete(req, {res.status, std::chrono::steady_clock::now() - start});
+    busy_ = false;
+    if (!ok || !keep_alive || ctx_.stopping) break;
+  }
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.close();
+}
+
+}  // namespace gatehouse::http
