@@ -11,9 +11,13 @@
 #include <gtest/gtest.h>
 
 #include "gatehouse/crypto/password.h"
+#include "support/matchers.h"
 
 namespace gatehouse::auth {
 namespace {
+
+using ::gatehouse::testing::ErrcIs;
+using ::gatehouse::testing::IsOk;
 
 using namespace std::chrono_literals;
 
@@ -64,7 +68,7 @@ TEST(PasswordHasherTest, NeverRunsMoreHashesAtOnceThanItsConcurrency) {
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&, i] {
       if (i % 2) {
-        EXPECT_TRUE(hasher.hash_new("a long password").ok());
+        EXPECT_THAT(hasher.hash_new("a long password"), IsOk());
       } else {
         EXPECT_FALSE(hasher.verify("$argon2id$other", "a long password"));
       }
@@ -86,8 +90,7 @@ TEST(PasswordHasherTest, PolicyIsCheckedBeforeAnyHashing) {
   InFlight rec;
   PasswordHasher hasher(c, 1, rec.backend());
   auto r = hasher.hash_new("short");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.code(), Errc::kInvalidArgument);
+  ASSERT_THAT(r, ErrcIs(Errc::kInvalidArgument));
   EXPECT_EQ(rec.calls.load(), 0);
 }
 
@@ -97,7 +100,7 @@ TEST(PasswordHasherTest, UnknownAccountVerifiesAgainstADummyMadeWithTheConfigure
   PasswordHasher hasher(c, 1);
   EXPECT_FALSE(hasher.verify("", "any password"));
   auto real = hasher.hash_new("any password 1");
-  ASSERT_TRUE(real.ok());
+  ASSERT_THAT(real, IsOk());
   EXPECT_TRUE(hasher.verify(*real, "any password 1"));
   EXPECT_FALSE(hasher.verify(*real, "any password 2"));
 
@@ -114,11 +117,11 @@ TEST(PasswordHasherTest, RehashesOnlyHashesMadeWithOtherParameters) {
   auto c = config();
   PasswordHasher hasher(c, 1);
   auto current = hasher.hash_new("a long password");
-  ASSERT_TRUE(current.ok());
+  ASSERT_THAT(current, IsOk());
   EXPECT_FALSE(hasher.rehash_if_needed(*current, "a long password").has_value());
 
   auto old = crypto::hash_password("a long password", {.ops = 3, .mem_bytes = 19 << 20});
-  ASSERT_TRUE(old.ok());
+  ASSERT_THAT(old, IsOk());
   auto fresh = hasher.rehash_if_needed(*old, "a long password");
   ASSERT_TRUE(fresh.has_value());
   EXPECT_FALSE(crypto::needs_rehash(*fresh, c.argon2));

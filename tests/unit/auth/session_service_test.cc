@@ -2,9 +2,6 @@
 // detection, logout scopes and disabled users — no sleeps.
 #include "auth/session_service.h"
 
-#include <filesystem>
-#include <random>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -13,23 +10,23 @@
 #include "auth/password_strategy.h"
 #include "auth/users.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/matchers.h"
+#include "support/temp_dir.h"
 
 namespace gatehouse::auth {
 namespace {
 
-namespace fs = std::filesystem;
+using ::gatehouse::testing::ErrcIs;
+using ::gatehouse::testing::IsOk;
 
 class SessionServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ =
-        fs::temp_directory_path() / ("gh-session-test-" + std::to_string(std::random_device{}()));
-    fs::create_directories(dir_);
-    auto stores = store::open_sqlite((dir_ / "db").string());
-    ASSERT_TRUE(stores.ok());
+    auto stores = store::open_sqlite(dir_.file("db"));
+    ASSERT_THAT(stores, IsOk());
     stores_ = std::move(*stores);
-    auto keys = KeyRing::open(dir_.string());
-    ASSERT_TRUE(keys.ok());
+    auto keys = KeyRing::open(dir_.path().string());
+    ASSERT_THAT(keys, IsOk());
     config_.project_id = "P2testtesttesttesttesttestte";
     config_.refresh_grace = 10;
     Clock clock = [this] { return now_; };
@@ -42,17 +39,11 @@ class SessionServiceTest : public ::testing::Test {
     passwords_ = std::make_unique<PasswordStrategy>(config_, *hasher_, *users_, *stores_.users,
                                                     *sessions_, *audit_, clock);
     auto a = passwords_->sign_up({"ann@example.com", "long enough pw", "Ann", "", ""}, {});
-    ASSERT_TRUE(a.ok());
+    ASSERT_THAT(a, IsOk());
     first_ = *a;
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
-  Errc refresh_error(const std::string& token) {
-    auto r = sessions_->refresh(token);
-    return r ? Errc::kInternal : r.code();
-  }
-
-  fs::path dir_;
+  ::gatehouse::testing::TempDir dir_;
   int64_t now_ = 1'800'000'000;
   AuthConfig config_;
   store::Stores stores_;
@@ -65,12 +56,12 @@ class SessionServiceTest : public ::testing::Test {
 };
 
 TEST_F(SessionServiceTest, RefreshRotatesAndKeepsClaimsCurrent) {
-  ASSERT_TRUE(stores_.access->create_role({"teacher", "", {}, 0}).ok());
-  ASSERT_TRUE(
-      stores_.users->update(first_.user.id, {.roles = std::vector<std::string>{"teacher"}}).ok());
+  ASSERT_THAT(stores_.access->create_role({"teacher", "", {}, 0}), IsOk());
+  ASSERT_THAT(stores_.users->update(first_.user.id, {.roles = std::vector<std::string>{"teacher"}}),
+              IsOk());
   now_ += 60;
   auto r = sessions_->refresh(first_.session.refresh_jwt);
-  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_THAT(r, IsOk());
   EXPECT_NE(r->session.refresh_jwt, first_.session.refresh_jwt);
   EXPECT_EQ(r->session.claims.at("roles").as_array().size(), 1u);
   EXPECT_EQ(r->session.session_exp, now_ + config_.session_ttl);
@@ -78,40 +69,40 @@ TEST_F(SessionServiceTest, RefreshRotatesAndKeepsClaimsCurrent) {
 
 TEST_F(SessionServiceTest, ReplacedTokenWorksInsideGraceWindowOnly) {
   auto second = sessions_->refresh(first_.session.refresh_jwt);
-  ASSERT_TRUE(second.ok());
+  ASSERT_THAT(second, IsOk());
   now_ += config_.refresh_grace;  // still inside: a second tab
-  EXPECT_TRUE(sessions_->refresh(first_.session.refresh_jwt).ok());
+  EXPECT_THAT(sessions_->refresh(first_.session.refresh_jwt), IsOk());
   now_ += 1;  // outside: treated as theft, the whole sign-in ends
-  EXPECT_EQ(refresh_error(first_.session.refresh_jwt), Errc::kTokenRevoked);
-  EXPECT_EQ(refresh_error(second->session.refresh_jwt), Errc::kTokenRevoked);
+  EXPECT_THAT(sessions_->refresh(first_.session.refresh_jwt), ErrcIs(Errc::kTokenRevoked));
+  EXPECT_THAT(sessions_->refresh(second->session.refresh_jwt), ErrcIs(Errc::kTokenRevoked));
 }
 
 TEST_F(SessionServiceTest, LogoutEndsOneSignInLogoutAllEndsEvery) {
   auto other = passwords_->sign_in("ann@example.com", "long enough pw", {});
-  ASSERT_TRUE(other.ok());
-  ASSERT_TRUE(sessions_->logout(first_.session.refresh_jwt, {}).ok());
-  EXPECT_EQ(refresh_error(first_.session.refresh_jwt), Errc::kTokenRevoked);
+  ASSERT_THAT(other, IsOk());
+  ASSERT_THAT(sessions_->logout(first_.session.refresh_jwt, {}), IsOk());
+  EXPECT_THAT(sessions_->refresh(first_.session.refresh_jwt), ErrcIs(Errc::kTokenRevoked));
   auto third = passwords_->sign_in("ann@example.com", "long enough pw", {});
-  ASSERT_TRUE(third.ok());
-  EXPECT_TRUE(sessions_->refresh(other->session.refresh_jwt).ok());
-  ASSERT_TRUE(sessions_->logout_all(third->session.refresh_jwt, {}).ok());
-  EXPECT_EQ(refresh_error(third->session.refresh_jwt), Errc::kTokenRevoked);
+  ASSERT_THAT(third, IsOk());
+  EXPECT_THAT(sessions_->refresh(other->session.refresh_jwt), IsOk());
+  ASSERT_THAT(sessions_->logout_all(third->session.refresh_jwt, {}), IsOk());
+  EXPECT_THAT(sessions_->refresh(third->session.refresh_jwt), ErrcIs(Errc::kTokenRevoked));
 }
 
 TEST_F(SessionServiceTest, ExpiredRefreshTokenIsInvalid) {
   now_ += config_.refresh_ttl + 6;
-  EXPECT_EQ(refresh_error(first_.session.refresh_jwt), Errc::kInvalidToken);
+  EXPECT_THAT(sessions_->refresh(first_.session.refresh_jwt), ErrcIs(Errc::kInvalidToken));
 }
 
 TEST_F(SessionServiceTest, SessionTokenIsNotARefreshToken) {
-  EXPECT_EQ(refresh_error(first_.session.session_jwt), Errc::kInvalidToken);
+  EXPECT_THAT(sessions_->refresh(first_.session.session_jwt), ErrcIs(Errc::kInvalidToken));
 }
 
 TEST_F(SessionServiceTest, DisabledUserCannotRefresh) {
   store::UserUpdate u;
   u.status = "disabled";
-  ASSERT_TRUE(stores_.users->update(first_.user.id, u).ok());
-  EXPECT_EQ(refresh_error(first_.session.refresh_jwt), Errc::kUserDisabled);
+  ASSERT_THAT(stores_.users->update(first_.user.id, u), IsOk());
+  EXPECT_THAT(sessions_->refresh(first_.session.refresh_jwt), ErrcIs(Errc::kUserDisabled));
 }
 
 TEST_F(SessionServiceTest, SignInFailuresLookAlikeAndAreAudited) {
@@ -124,7 +115,7 @@ TEST_F(SessionServiceTest, SignInFailuresLookAlikeAndAreAudited) {
   store::AuditQuery q;
   q.actions = {"user.signin"};
   auto events = stores_.audit->search(q);
-  ASSERT_TRUE(events.ok());
+  ASSERT_THAT(events, IsOk());
   ASSERT_EQ(events->size(), 2u);
   EXPECT_EQ((*events)[0].result, "failure");
   EXPECT_EQ((*events)[0].login_id, "nobody@example.com");
@@ -132,14 +123,13 @@ TEST_F(SessionServiceTest, SignInFailuresLookAlikeAndAreAudited) {
 
 TEST_F(SessionServiceTest, ExpiredPasswordBlocksSignInUntilReplaced) {
   auto cred = stores_.users->get_password(first_.user.id);
-  ASSERT_TRUE(cred.ok());
-  ASSERT_TRUE(stores_.users->set_password(first_.user.id, cred->hash, true).ok());
+  ASSERT_THAT(cred, IsOk());
+  ASSERT_THAT(stores_.users->set_password(first_.user.id, cred->hash, true), IsOk());
   auto blocked = passwords_->sign_in("ann@example.com", "long enough pw", {});
-  ASSERT_FALSE(blocked.ok());
-  EXPECT_EQ(blocked.code(), Errc::kPasswordExpired);
+  ASSERT_THAT(blocked, ErrcIs(Errc::kPasswordExpired));
   auto replaced = passwords_->replace("ann@example.com", "long enough pw", "a new long pw", {});
-  ASSERT_TRUE(replaced.ok()) << replaced.error().message;
-  EXPECT_TRUE(passwords_->sign_in("ann@example.com", "a new long pw", {}).ok());
+  ASSERT_THAT(replaced, IsOk());
+  EXPECT_THAT(passwords_->sign_in("ann@example.com", "a new long pw", {}), IsOk());
 }
 
 }  // namespace

@@ -6,13 +6,17 @@
 
 #include "gatehouse/crypto/password.h"
 #include "gatehouse/crypto/password_policy.h"
+#include "support/matchers.h"
 
 namespace gatehouse::crypto {
 namespace {
 
+using ::gatehouse::testing::ErrcIs;
+using ::gatehouse::testing::IsOk;
+
 TEST(CryptoPassword, HashVerifyAndWrongPassword) {
   Result<std::string> h = hash_password("correct horse", Argon2Params{});
-  ASSERT_TRUE(h) << h.error().message;
+  ASSERT_THAT(h, IsOk());
   EXPECT_TRUE(h->starts_with("$argon2id$v=19$m=19456,t=2,p=1$")) << *h;
   EXPECT_TRUE(verify_password(*h, "correct horse"));
   EXPECT_FALSE(verify_password(*h, "correct horsf"));
@@ -33,12 +37,10 @@ TEST(CryptoPassword, ParamsBelowOwaspMinimumAreRejected) {
   EXPECT_TRUE(validate(Argon2Params{}));
   EXPECT_TRUE(validate(Argon2Params{.ops = 3, .mem_bytes = 64 << 20}));
   Status low_ops = validate(Argon2Params{.ops = 1});
-  ASSERT_FALSE(low_ops);
-  EXPECT_EQ(low_ops.code(), Errc::kInvalidArgument);
+  ASSERT_THAT(low_ops, ErrcIs(Errc::kInvalidArgument));
   EXPECT_FALSE(validate(Argon2Params{.ops = 2, .mem_bytes = 19 * 1024 * 1024 - 1}));
   Result<std::string> h = hash_password("pw", Argon2Params{.ops = 1, .mem_bytes = 8 << 20});
-  ASSERT_FALSE(h);
-  EXPECT_EQ(h.code(), Errc::kInvalidArgument);
+  ASSERT_THAT(h, ErrcIs(Errc::kInvalidArgument));
 }
 
 TEST(CryptoPassword, NeedsRehashWhenParamsChange) {
@@ -65,8 +67,7 @@ TEST(CryptoPassword, EncodedParamsAreTheOnesTheHashWasMadeWith) {
 
 TEST(CryptoPassword, OverlongPasswordRejected) {
   Result<std::string> h = hash_password(std::string(kMaxPasswordBytes + 1, 'a'), Argon2Params{});
-  ASSERT_FALSE(h);
-  EXPECT_EQ(h.code(), Errc::kInvalidArgument);
+  ASSERT_THAT(h, ErrcIs(Errc::kInvalidArgument));
 }
 
 TEST(CryptoPassword, DummyHashIsStableAndMatchesNothing) {
@@ -114,8 +115,7 @@ TEST(CryptoPasswordPolicy, CharacterClasses) {
   EXPECT_TRUE(check_password("abcdefgA1!", p));
   EXPECT_TRUE(check_password("abcdefgA1\xc3\xa9", p));  // non-ASCII counts as a symbol
   Status s = check_password("short", p);
-  ASSERT_FALSE(s);
-  EXPECT_EQ(s.code(), Errc::kInvalidArgument);
+  ASSERT_THAT(s, ErrcIs(Errc::kInvalidArgument));
 }
 
 TEST(CryptoPasswordPolicy, JsonShapeAndValidation) {

@@ -17,9 +17,12 @@
 #include <gtest/gtest.h>
 
 #include "gatehouse/crypto/password.h"
+#include "support/matchers.h"
 
 namespace gatehouse::hashing {
 namespace {
+
+using ::gatehouse::testing::IsOk;
 
 const crypto::Argon2Params kParams;  // the server's defaults
 
@@ -27,7 +30,7 @@ bool alive(pid_t pid) { return pid > 0 && ::kill(pid, 0) == 0; }
 
 std::unique_ptr<HashProcesses> start(int count, int nice = 0, HashProcessOptions options = {}) {
   auto p = HashProcesses::start(GH_GATEHOUSE_BINARY, count, nice, std::move(options));
-  EXPECT_TRUE(p) << (p ? "" : p.error().message);
+  EXPECT_THAT(p, IsOk());
   return p ? std::move(*p) : nullptr;
 }
 
@@ -39,7 +42,7 @@ TEST(HashProcessesTest, HashesAndVerifiesLikeLibsodiumInProcess) {
     EXPECT_NE(pid, ::getpid());
   }
   auto encoded = helpers->hash("correct horse battery", kParams);
-  ASSERT_TRUE(encoded) << encoded.error().message;
+  ASSERT_THAT(encoded, IsOk());
   EXPECT_FALSE(crypto::needs_rehash(*encoded, kParams));
   EXPECT_TRUE(crypto::verify_password(*encoded, "correct horse battery"));
   EXPECT_TRUE(helpers->verify(*encoded, "correct horse battery"));

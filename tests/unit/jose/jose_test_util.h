@@ -1,5 +1,6 @@
 // Test helpers for building JWTs the library itself would never produce: arbitrary
-// headers, other algorithms, foreign keys, HMAC forgeries.
+// headers, other algorithms, foreign keys, HMAC forgeries. Includes support/matchers.h,
+// so gtest prints a JwtStatus by name.
 #pragma once
 
 #include <openssl/core_names.h>
@@ -12,19 +13,12 @@
 #include <boost/json/serialize.hpp>
 
 #include <memory>
-#include <ostream>
 #include <stdexcept>
 #include <string>
 
 #include "gatehouse/crypto/base64url.h"
 #include "gatehouse/jwt_status.h"
-
-namespace gatehouse {
-
-// Lets gtest print "JwtExpired" instead of raw bytes.
-inline void PrintTo(JwtStatus s, std::ostream* os) { *os << jwt_status_name(s); }
-
-}  // namespace gatehouse
+#include "support/matchers.h"
 
 namespace gatehouse::jose::testing {
 

@@ -6,21 +6,20 @@
 #include <filesystem>
 #include <fstream>
 
-#include "gatehouse/crypto/random.h"
+#include "support/matchers.h"
+#include "support/temp_dir.h"
 
 namespace gatehouse::jose {
 namespace {
 
 namespace fs = std::filesystem;
 
+using ::gatehouse::testing::ErrcIs;
+using ::gatehouse::testing::IsOk;
+
 class JoseSigningKeyFile : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("gh-jose-" + crypto::random_id('t'));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  ::gatehouse::testing::TempDir dir_;
 };
 
 TEST(JoseSigningKey, PublicJwkShapeAndThumbprintKid) {
@@ -50,7 +49,7 @@ TEST(JoseSigningKey, PemRoundTripKeepsKid) {
   std::string pem = key.to_pem();
   EXPECT_TRUE(pem.starts_with("-----BEGIN PRIVATE KEY-----"));
   Result<SigningKey> back = SigningKey::from_pem(pem);
-  ASSERT_TRUE(back) << back.error().message;
+  ASSERT_THAT(back, IsOk());
   EXPECT_EQ(back->kid(), key.kid());
   EXPECT_EQ(back->sign("data"), key.sign("data"));  // PKCS#1 v1.5 is deterministic
 }
@@ -58,36 +57,34 @@ TEST(JoseSigningKey, PemRoundTripKeepsKid) {
 TEST(JoseSigningKey, RejectsBadInput) {
   EXPECT_FALSE(SigningKey::generate_rsa(1024));
   Result<SigningKey> garbage = SigningKey::from_pem("-----BEGIN PRIVATE KEY-----\nxx\n");
-  ASSERT_FALSE(garbage);
-  EXPECT_EQ(garbage.code(), Errc::kInvalidArgument);
+  ASSERT_THAT(garbage, ErrcIs(Errc::kInvalidArgument));
   EXPECT_FALSE(SigningKey::from_pem(""));
 }
 
 TEST_F(JoseSigningKeyFile, CreatedWithMode0600AndReloadedWithSameKid) {
-  std::string path = (dir_ / "signing.pem").string();
+  std::string path = dir_.file("signing.pem");
   Result<SigningKey> created = load_or_create_signing_key(path);
-  ASSERT_TRUE(created) << created.error().message;
+  ASSERT_THAT(created, IsOk());
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   Result<SigningKey> loaded = load_or_create_signing_key(path);
-  ASSERT_TRUE(loaded) << loaded.error().message;
+  ASSERT_THAT(loaded, IsOk());
   EXPECT_EQ(loaded->kid(), created->kid());
   // No temp files left behind.
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir_), fs::directory_iterator()), 1);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_.path()), fs::directory_iterator()), 1);
 }
 
 TEST_F(JoseSigningKeyFile, RefusesKeyReadableByOthers) {
-  std::string path = (dir_ / "signing.pem").string();
+  std::string path = dir_.file("signing.pem");
   ASSERT_TRUE(load_or_create_signing_key(path));
   fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
   Result<SigningKey> r = load_or_create_signing_key(path);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), Errc::kInvalidArgument);
+  ASSERT_THAT(r, ErrcIs(Errc::kInvalidArgument));
 }
 
 TEST_F(JoseSigningKeyFile, GarbageFileIsAnErrorNotReplaced) {
-  std::string path = (dir_ / "signing.pem").string();
+  std::string path = dir_.file("signing.pem");
   std::ofstream(path) << "not a key";
   fs::permissions(path, fs::perms::owner_read | fs::perms::owner_write);
   EXPECT_FALSE(load_or_create_signing_key(path));
@@ -97,9 +94,8 @@ TEST_F(JoseSigningKeyFile, GarbageFileIsAnErrorNotReplaced) {
 }
 
 TEST_F(JoseSigningKeyFile, MissingDirectoryIsAnError) {
-  Result<SigningKey> r = load_or_create_signing_key((dir_ / "nope" / "k.pem").string());
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), Errc::kInternal);
+  Result<SigningKey> r = load_or_create_signing_key((dir_.path() / "nope" / "k.pem").string());
+  ASSERT_THAT(r, ErrcIs(Errc::kInternal));
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // Shared fixtures for SDK tests: a signing key, token minting, a settable clock and an
-// HttpClient that answers from a function and records what it was asked.
+// HttpClient that answers from a function and records what it was asked. Includes
+// support/matchers.h (IsOk, ErrcIs, JwtIs, jwt_status_of, and printing of JwtStatus), whose
+// helpers share this namespace.
 #pragma once
 
 #include <boost/json/serialize.hpp>
@@ -7,26 +9,15 @@
 #include <atomic>
 #include <functional>
 #include <mutex>
-#include <ostream>
 #include <vector>
 
 #include "gatehouse/crypto/base64url.h"
 #include "gatehouse/http_client.h"
 #include "gatehouse/jose/signing_key.h"
 #include "gatehouse/result.h"
-
-namespace gatehouse {
-inline void PrintTo(JwtStatus s, std::ostream* os) { *os << jwt_status_name(s); }
-}  // namespace gatehouse
+#include "support/matchers.h"
 
 namespace gatehouse::testing {
-
-// The token check a validation failed (JwtStatus::kOk when it succeeded, or when it
-// failed for a reason that is not about the token).
-template <class T>
-JwtStatus why(const Result<T>& r) {
-  return r ? JwtStatus::kOk : r.error().jwt;
-}
 
 inline constexpr int64_t kStart = 1'735'000'000;
 inline constexpr char kProject[] = "P2abcdefghijklmnopqrstuvwxyz";

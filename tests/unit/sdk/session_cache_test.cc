@@ -57,7 +57,7 @@ TEST_F(SdkSessionCache, RepeatedTokenGivesTheSameAnswer) {
   ASSERT_TRUE(first);
   gatehouse::Result<JwtResponse> second = client_.validate_session(token);
   ASSERT_TRUE(second);
-  EXPECT_EQ(why(second), JwtStatus::kOk);
+  EXPECT_THAT(second, JwtIs(JwtStatus::kOk));
   EXPECT_EQ(second->to_json(), first->to_json());
   EXPECT_EQ(second->roles, std::vector<std::string>{"teacher"});
 }
@@ -70,7 +70,7 @@ TEST_F(SdkSessionCache, ExpiryIsCheckedOnEveryHit) {
   clock_.advance(2);  // exp = now - 6
   gatehouse::Result<JwtResponse> r = client_.validate_session(token);
   ASSERT_FALSE(r);
-  EXPECT_EQ(why(r), JwtStatus::kJwtExpired);
+  EXPECT_THAT(r, JwtIs(JwtStatus::kJwtExpired));
   EXPECT_EQ(r.error().message, "session token expired");
 }
 
@@ -78,7 +78,7 @@ TEST_F(SdkSessionCache, KeySetChangeEmptiesTheCache) {
   std::string token = mint(key_a(), session_claims(now()));
   ASSERT_TRUE(client_.validate_session(token));
   keys_->set(jwks_of({&key_b()}));  // key_a retired
-  EXPECT_EQ(why(client_.validate_session(token)), JwtStatus::kJwksKidNotFound);
+  EXPECT_THAT(client_.validate_session(token), JwtIs(JwtStatus::kJwksKidNotFound));
   keys_->set(jwks_of({&key_a(), &key_b()}));
   EXPECT_TRUE(client_.validate_session(token));
 }
@@ -88,17 +88,17 @@ TEST_F(SdkSessionCache, FailuresAreNotCached) {
   std::string forged = token;
   forged[forged.size() - 10] = forged[forged.size() - 10] == 'A' ? 'B' : 'A';
   for (int i = 0; i < 3; ++i) {
-    EXPECT_EQ(why(client_.validate_session(forged)), JwtStatus::kJwtVerificationFail);
+    EXPECT_THAT(client_.validate_session(forged), JwtIs(JwtStatus::kJwtVerificationFail));
   }
   EXPECT_TRUE(client_.validate_session(token));
-  EXPECT_EQ(why(client_.validate_session(forged)), JwtStatus::kJwtVerificationFail);
+  EXPECT_THAT(client_.validate_session(forged), JwtIs(JwtStatus::kJwtVerificationFail));
 }
 
 TEST_F(SdkSessionCache, RefreshTokensStayRefreshTokens) {
   std::string session = mint(key_a(), session_claims(now()));
   ASSERT_TRUE(client_.validate_session(session));
-  EXPECT_EQ(why(client_.validate_refresh(session)),
-            JwtStatus::kJwtWrongTokenKind);  // cached as a session only
+  EXPECT_THAT(client_.validate_refresh(session),
+              JwtIs(JwtStatus::kJwtWrongTokenKind));  // cached as a session only
 }
 
 TEST_F(SdkSessionCache, StaysBoundedUnderManyTokens) {
@@ -113,7 +113,7 @@ TEST_F(SdkSessionCache, StaysBoundedUnderManyTokens) {
   for (const auto& t : tokens) ASSERT_TRUE(client_.validate_session(t));
   for (int i = 0; i < 50; ++i) EXPECT_TRUE(client_.validate_session(tokens[i]));
   clock_.advance(1000);
-  EXPECT_EQ(why(client_.validate_session(tokens[4199])), JwtStatus::kJwtExpired);
+  EXPECT_THAT(client_.validate_session(tokens[4199]), JwtIs(JwtStatus::kJwtExpired));
 }
 
 }  // namespace

@@ -38,7 +38,7 @@ TEST_F(SdkSession, ValidateSessionReturnsPythonShapedJson) {
   std::string token = mint(key_a(), claims);
 
   gatehouse::Result<JwtResponse> r = client_.validate_session(token);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->jwt, token);
   EXPECT_EQ(r->project_id, kProject);
   EXPECT_EQ(r->user_id, "U2delegated");
@@ -65,7 +65,7 @@ TEST_F(SdkSession, RolesPermissionsTenantsComeFromClaims) {
   claims["tenants"] = {{"T1", {{"roles", {"owner"}}}}};
   claims["dsub"] = "";  // empty dsub falls back to sub, as in Python
   gatehouse::Result<JwtResponse> r = client_.validate_session(mint(key_a(), claims));
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->roles, std::vector<std::string>{"teacher"});
   EXPECT_EQ(r->permissions, std::vector<std::string>{"grade"});
   EXPECT_TRUE(validate_tenant_roles(*r, "T1", {"owner"}));
@@ -82,24 +82,23 @@ TEST_F(SdkSession, RolesPermissionsTenantsComeFromClaims) {
 TEST_F(SdkSession, ErrorsNameTheFailure) {
   boost::json::object claims = session_claims(now() - 1000);  // exp = now - 400
   gatehouse::Result<JwtResponse> r = client_.validate_session(mint(key_a(), claims));
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), gatehouse::Errc::kInvalidToken);
+  ASSERT_THAT(r, ErrcIs(gatehouse::Errc::kInvalidToken));
   EXPECT_EQ(r.error().message, "session token expired");
-  EXPECT_EQ(why(r), JwtStatus::kJwtExpired);
+  EXPECT_THAT(r, JwtIs(JwtStatus::kJwtExpired));
 
   claims = session_claims(now());
   claims["iss"] = "P2otherproject";
   r = client_.validate_session(mint(key_a(), claims));
   ASSERT_FALSE(r);
-  EXPECT_EQ(why(r), JwtStatus::kJwtWrongIssuer);
+  EXPECT_THAT(r, JwtIs(JwtStatus::kJwtWrongIssuer));
 
   r = client_.validate_session(mint(key_b(), session_claims(now())));
   ASSERT_FALSE(r);
-  EXPECT_EQ(why(r), JwtStatus::kJwksKidNotFound);
+  EXPECT_THAT(r, JwtIs(JwtStatus::kJwksKidNotFound));
 
   r = client_.validate_session("garbage");
   ASSERT_FALSE(r);
-  EXPECT_EQ(why(r), JwtStatus::kJwtMalformed);
+  EXPECT_THAT(r, JwtIs(JwtStatus::kJwtMalformed));
   EXPECT_EQ(r.error().message, "session token malformed");
 }
 
@@ -107,22 +106,22 @@ TEST_F(SdkSession, LeewayComesFromOptions) {
   boost::json::object claims = session_claims(now() - 604);  // exp = now - 4
   EXPECT_TRUE(client_.validate_session(mint(key_a(), claims)));
   claims = session_claims(now() - 606);  // exp = now - 6
-  EXPECT_EQ(why(client_.validate_session(mint(key_a(), claims))), JwtStatus::kJwtExpired);
+  EXPECT_THAT(client_.validate_session(mint(key_a(), claims)), JwtIs(JwtStatus::kJwtExpired));
 }
 
 TEST_F(SdkSession, TokenKindsAreNotInterchangeable) {
   std::string refresh = mint(key_a(), refresh_claims(now()));
   gatehouse::Result<JwtResponse> r = client_.validate_session(refresh);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), gatehouse::Errc::kInvalidToken);
-  EXPECT_EQ(why(r), JwtStatus::kJwtWrongTokenKind);
+  ASSERT_THAT(r, ErrcIs(gatehouse::Errc::kInvalidToken));
+  EXPECT_THAT(r, JwtIs(JwtStatus::kJwtWrongTokenKind));
   EXPECT_TRUE(client_.validate_refresh(refresh));
 
   std::string session = mint(key_a(), session_claims(now()));
-  EXPECT_EQ(why(client_.validate_refresh(session)), JwtStatus::kJwtWrongTokenKind);
+  EXPECT_THAT(client_.validate_refresh(session), JwtIs(JwtStatus::kJwtWrongTokenKind));
   boost::json::object no_drn = refresh_claims(now());
   no_drn.erase("drn");
-  EXPECT_EQ(why(client_.validate_refresh(mint(key_a(), no_drn))), JwtStatus::kJwtWrongTokenKind);
+  EXPECT_THAT(client_.validate_refresh(mint(key_a(), no_drn)),
+              JwtIs(JwtStatus::kJwtWrongTokenKind));
 }
 
 TEST_F(SdkSession, RefreshSuccessWithoutRotation) {
@@ -135,7 +134,7 @@ TEST_F(SdkSession, RefreshSuccessWithoutRotation) {
   });
 
   gatehouse::Result<RefreshResult> r = client_.refresh_session(refresh);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_THAT(r, IsOk());
   EXPECT_EQ(r->session.jwt, fresh_session);
   EXPECT_EQ(r->session.roles, std::vector<std::string>{"teacher"});
   EXPECT_EQ(r->refresh_jwt, refresh);
@@ -160,7 +159,7 @@ TEST_F(SdkSession, RefreshWithRotation) {
     return json_response(200, {{"sessionJwt", session}, {"refreshJwt", next}});
   });
   gatehouse::Result<RefreshResult> r = client_.refresh_session(refresh);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->rotated);
   EXPECT_EQ(r->refresh_jwt, next);
   EXPECT_EQ(r->session.jwt, session);
@@ -174,17 +173,15 @@ TEST_F(SdkSession, RefreshPassesServerErrorThrough) {
                                {"errorMessage", "Refresh token was revoked"}});
   });
   gatehouse::Result<RefreshResult> r = client_.refresh_session(refresh);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), gatehouse::Errc::kInvalidToken);
+  ASSERT_THAT(r, ErrcIs(gatehouse::Errc::kInvalidToken));
   EXPECT_EQ(r.error().message, "Refresh token was revoked");
-  EXPECT_EQ(why(r), JwtStatus::kOk);  // the token itself was fine locally
+  EXPECT_THAT(r, JwtIs(JwtStatus::kOk));  // the token itself was fine locally
 
   http_->set_handler([](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
     return HttpResponse{.status = 502, .body = "<html>bad gateway</html>"};
   });
   r = client_.refresh_session(refresh);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), gatehouse::Errc::kUnavailable);
+  ASSERT_THAT(r, ErrcIs(gatehouse::Errc::kUnavailable));
   EXPECT_EQ(r.error().message, "refresh failed with HTTP 502");
 
   http_->set_handler([](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
@@ -196,10 +193,10 @@ TEST_F(SdkSession, RefreshPassesServerErrorThrough) {
 }
 
 TEST_F(SdkSession, RefreshRejectsBadTokensBeforeCallingServer) {
-  EXPECT_EQ(why(client_.refresh_session(mint(key_a(), session_claims(now())))),
-            JwtStatus::kJwtWrongTokenKind);
+  EXPECT_THAT(client_.refresh_session(mint(key_a(), session_claims(now()))),
+              JwtIs(JwtStatus::kJwtWrongTokenKind));
   boost::json::object expired = refresh_claims(now() - 100000);
-  EXPECT_EQ(why(client_.refresh_session(mint(key_a(), expired))), JwtStatus::kJwtExpired);
+  EXPECT_THAT(client_.refresh_session(mint(key_a(), expired)), JwtIs(JwtStatus::kJwtExpired));
   EXPECT_EQ(http_->count(), 0u);
 }
 
@@ -209,14 +206,14 @@ TEST_F(SdkSession, RefreshValidatesWhatTheServerReturns) {
   http_->set_handler([&](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
     return json_response(200, {{"sessionJwt", forged}});
   });
-  EXPECT_EQ(why(client_.refresh_session(refresh)), JwtStatus::kJwksKidNotFound);
+  EXPECT_THAT(client_.refresh_session(refresh), JwtIs(JwtStatus::kJwksKidNotFound));
 }
 
 TEST_F(SdkSession, ValidateAndRefresh) {
   std::string refresh = mint(key_a(), refresh_claims(now()));
   std::string valid = mint(key_a(), session_claims(now()));
   gatehouse::Result<RefreshResult> r = client_.validate_and_refresh_session(valid, refresh);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_THAT(r, IsOk());
   EXPECT_FALSE(r->refreshed);
   EXPECT_EQ(r->session.jwt, valid);
   EXPECT_EQ(r->refresh_jwt, refresh);
@@ -228,12 +225,12 @@ TEST_F(SdkSession, ValidateAndRefresh) {
     return json_response(200, {{"sessionJwt", fresh}});
   });
   r = client_.validate_and_refresh_session(expired, refresh);
-  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_THAT(r, IsOk());
   EXPECT_TRUE(r->refreshed);
   EXPECT_EQ(r->session.jwt, fresh);
   EXPECT_EQ(http_->count(), 1u);
 
-  EXPECT_EQ(why(client_.validate_and_refresh_session(expired, "")), JwtStatus::kJwtExpired);
+  EXPECT_THAT(client_.validate_and_refresh_session(expired, ""), JwtIs(JwtStatus::kJwtExpired));
 }
 
 TEST(SdkSessionOptions, ConfigurationErrorsThrow) {
@@ -246,9 +243,8 @@ TEST(SdkSessionOptions, UnreachableServerIsUnavailable) {
   // Port 1 on loopback refuses at once; exercises the real libcurl client.
   SessionClient client({.project_id = kProject, .base_url = "http://127.0.0.1:1"});
   gatehouse::Result<JwtResponse> r = client.validate_session(mint(key_a(), session_claims(kStart)));
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), gatehouse::Errc::kUnavailable);
-  EXPECT_EQ(why(r), JwtStatus::kJwksFetchFail);
+  ASSERT_THAT(r, ErrcIs(gatehouse::Errc::kUnavailable));
+  EXPECT_THAT(r, JwtIs(JwtStatus::kJwksFetchFail));
 }
 
 }  // namespace
