@@ -4,7 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "api.h"
+#include "support/api.h"
 
 namespace gatehouse::test {
 namespace {

@@ -2,7 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "api.h"
+#include "support/api.h"
 
 namespace gatehouse::test {
 namespace {

@@ -8,7 +8,7 @@
 #include <fstream>
 #include <thread>
 
-#include "api.h"
+#include "support/api.h"
 
 namespace gatehouse::test {
 namespace {

@@ -12,15 +12,9 @@
 #include <regex>
 #include <set>
 
-#include "api.h"
+#include "support/api.h"
 
 extern char** environ;
-
-// Readable failure messages for JSON objects and arrays (found by ADL).
-namespace boost::json {
-inline void PrintTo(const object& o, std::ostream* os) { *os << serialize(o); }
-inline void PrintTo(const array& a, std::ostream* os) { *os << serialize(a); }
-}  // namespace boost::json
 
 namespace gatehouse::test {
 namespace {

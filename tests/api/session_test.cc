@@ -6,7 +6,7 @@
 #include <future>
 #include <thread>
 
-#include "api.h"
+#include "support/api.h"
 
 namespace gatehouse::test {
 namespace {
@@ -269,7 +269,7 @@ class RestartTest : public OwnServerTest {};
 TEST_F(RestartTest, SessionsSurviveARestart) {
   // Same data dir: same project id, same signing key, same refresh tokens.
   TempDir dir;
-  std::string data = dir.path() + "/data";
+  std::string data = dir.file("data");
   ASSERT_NO_FATAL_FAILURE(Start({}, data));
   std::string pid = server().project_id();
   auto login = api().must_sign_up(unique_email("restart"));

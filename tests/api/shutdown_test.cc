@@ -6,7 +6,7 @@
 
 #include <future>
 
-#include "api.h"
+#include "support/api.h"
 
 namespace gatehouse::test {
 namespace {
@@ -30,7 +30,7 @@ TEST_F(ShutdownTest, SignInInFlightIsStillAnswered) {
   // expensive Argon2id, so sign-in verifies and then re-hashes the password
   // for a while: SIGTERM lands while it works.
   TempDir dir;
-  std::string data = dir.path() + "/data";
+  std::string data = dir.file("data");
   std::string email = unique_email("inflight");
   auto added = run_gatehouse({"user", "add", "--data", data, "--email", email, "--password-stdin"},
                              std::string(kPassword) + "\n");

@@ -1,4 +1,4 @@
-#include "harness.h"
+#include "support/server_harness.h"
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -100,21 +100,6 @@ int exit_code_of(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 
 
 }  // namespace
 
-// ---------------------------------------------------------------- TempDir
-
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/gh-api-XXXXXX";
-  if (!::mkdtemp(tmpl.data()))
-    throw std::runtime_error(std::string("mkdtemp: ") + std::strerror(errno));
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
 // ---------------------------------------------------------------- commands
 
 CommandResult run_gatehouse(const std::vector<std::string>& args, const std::string& stdin_text) {
@@ -165,7 +150,7 @@ ServerProcess::ServerProcess(std::vector<std::string> extra_args, std::string da
     : extra_args_(std::move(extra_args)) {
   if (data_dir.empty()) {
     tmp_.emplace();
-    data_dir_ = tmp_->path() + "/data";
+    data_dir_ = tmp_->file("data");
   } else {
     data_dir_ = std::move(data_dir);
   }

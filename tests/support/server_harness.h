@@ -1,5 +1,6 @@
-// Black-box harness for the API tests: runs the real `gatehouse` binary in a
-// child process and talks to it over real HTTP (libcurl).
+// Black-box harness for C++ suites that drive the real server: runs the `gatehouse`
+// binary in a child process and talks to it over real HTTP (libcurl). Used by
+// tests/api; link gh_test_server.
 //
 //   gatehouse::test::ServerProcess server({"--refresh-grace", "1"});
 //   ASSERT_TRUE(server.start());
@@ -8,7 +9,10 @@
 //   EXPECT_EQ(r.status, 200);
 //   EXPECT_EQ(server.stop(), 0);  // SIGTERM; exit status, -1 on timeout
 //
-// The binary path comes from the GATEHOUSE_BIN compile definition.
+// The binary path comes from the GATEHOUSE_BIN compile definition of gh_test_server.
+//
+// Its namespace is gatehouse::test, not gatehouse::testing: HttpClient and HttpResponse
+// here would clash with the SDK's gatehouse::HttpClient in a suite that uses both.
 #pragma once
 
 #include <sys/types.h>
@@ -25,22 +29,19 @@
 
 #include <boost/json.hpp>
 
+#include "support/temp_dir.h"
+
+// Readable failure messages for JSON objects and arrays (found by ADL).
+namespace boost::json {
+inline void PrintTo(const object& o, std::ostream* os) { *os << serialize(o); }
+inline void PrintTo(const array& a, std::ostream* os) { *os << serialize(a); }
+}  // namespace boost::json
+
 namespace gatehouse::test {
 
 namespace json = boost::json;
 
-// A fresh directory under $TMPDIR (or /tmp), removed with the object.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using ::gatehouse::testing::TempDir;
 
 // Output and exit status of a finished command.
 struct CommandResult {

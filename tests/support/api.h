@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "harness.h"
+#include "support/server_harness.h"
 
 namespace gatehouse::test {
 
