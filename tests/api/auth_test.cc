@@ -1,4 +1,4 @@
-// Password sign-up and sign-in as the Descope SDKs call them (contract §2, §4.1).
+// Password sign-up and sign-in as the Descope SDKs call them (docs/descope-wire.md §2, §4.1).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

@@ -18,7 +18,7 @@
 namespace gatehouse::test {
 
 // Error code of an unknown user on the management API. The brief said
-// E062108 (the auth API's code); the contract (§1.6, §6.1) and the server now
+// E062108 (the auth API's code); docs/descope-wire.md (§1.6, §6.1) and the server now
 // use Descope's management code.
 inline const std::string kUserNotFound = "E112102";
 
@@ -46,7 +46,7 @@ std::vector<std::string> ids_of(const json::value& users);
 // The object of `array` whose `key` is `value`, or nullptr.
 const json::object* find_by(const json::value& array, const char* key, const std::string& value);
 
-// A Descope error (contract §1.6): the status, a JSON body with errorCode
+// A Descope error (docs/descope-wire.md §1.6): the status, a JSON body with errorCode
 // E+6 digits, a non-empty errorDescription and a string errorMessage.
 ::testing::AssertionResult IsDescopeError(const HttpResponse& r, int status,
                                           const std::string& code = "");

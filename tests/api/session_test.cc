@@ -1,5 +1,5 @@
 // Session endpoints: refresh (with rotation and its grace window), try-refresh,
-// me, logout, logoutall (contract §2.3, §3).
+// me, logout, logoutall (docs/descope-wire.md §2.3, §3).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 

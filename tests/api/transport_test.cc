@@ -1,4 +1,4 @@
-// Transport rules (contract §1): error JSON, malformed input, body limits,
+// Transport rules (docs/descope-wire.md §1): error JSON, malformed input, body limits,
 // unknown routes, CORS, request logs, and the signing-key endpoints.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -289,7 +289,7 @@ TEST_F(CorsAllowListTest, OnlyListedOriginsAreAllowed) {
 // ---------------------------------------------------------------- cookie mode
 
 // --token-cookies both over an https base URL: tokens also arrive as cookies
-// (contract §2.6), the refresh cookie is HttpOnly, both are SameSite=Strict
+// (docs/descope-wire.md §2.6), the refresh cookie is HttpOnly, both are SameSite=Strict
 // and Secure, the body still carries both tokens, and logout clears them.
 class CookieModeTest : public SharedServerTest<CookieModeTest> {
  public:

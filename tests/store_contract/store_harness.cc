@@ -1,24 +1,8 @@
 #include "store_harness.h"
 
-#include <stdlib.h>
-
-#include <stdexcept>
-#include <system_error>
-
 #include "store/sqlite/sqlite_store.h"
 
 namespace gatehouse::store::testing {
-
-TempDir::TempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "gh-store-XXXXXX").string();
-  if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-  path_ = tmpl;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
 
 namespace {
 

@@ -29,7 +29,7 @@ const crypto::Argon2Params kParams;  // the server's defaults
 bool alive(pid_t pid) { return pid > 0 && ::kill(pid, 0) == 0; }
 
 std::unique_ptr<HashProcesses> start(int count, int nice = 0, HashProcessOptions options = {}) {
-  auto p = HashProcesses::start(GH_GATEHOUSE_BINARY, count, nice, std::move(options));
+  auto p = HashProcesses::start(GATEHOUSE_BIN, count, nice, std::move(options));
   EXPECT_THAT(p, IsOk());
   return p ? std::move(*p) : nullptr;
 }
