@@ -45,6 +45,13 @@ export let browser;
 /** A suffix that keeps this file's e-mail addresses apart from any other run's. */
 export const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 
+/** The teacher most files sign up or create (unique per run). */
+export const teacher = {
+  name: 'Ada Lovelace',
+  email: `ada.${unique}@example.com`,
+  password: 'correct horse battery staple',
+};
+
 const failed = [];
 
 /**

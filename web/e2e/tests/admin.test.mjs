@@ -19,6 +19,7 @@ import {
   signUp,
   storage,
   unique,
+  teacher,
   useServer,
   visible,
 } from '../lib/e2e.mjs';
@@ -27,12 +28,6 @@ const student = {
   name: 'Sam Student',
   email: `sam.${unique}@example.com`,
   password: 'learning every day',
-};
-// Someone other than the admin, who signs in before the admin does.
-const teacher = {
-  name: 'Ada Lovelace',
-  email: `ada.${unique}@example.com`,
-  password: 'correct horse battery staple',
 };
 const adminPassword = 'a brand new admin passphrase';
 

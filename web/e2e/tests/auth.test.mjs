@@ -11,20 +11,15 @@ import {
   signIn,
   signUp,
   unique,
+  teacher,
   useServer,
   visible,
 } from '../lib/e2e.mjs';
 
-// An existing account with the teacher role, for the wrong-password and the
-// account-exists cases.
-const teacher = {
-  name: 'Ada Lovelace',
-  email: `ada.${unique}@example.com`,
-  password: 'correct horse battery staple',
-};
-
 describe('auth', () => {
   useServer('auth');
+  // An existing account with the teacher role, for the wrong-password and the
+  // account-exists cases.
   before(() => createAccount(teacher, ['teacher']));
 
   it('a wrong password shows an error next to the form', async () => {

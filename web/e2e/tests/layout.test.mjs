@@ -10,16 +10,10 @@ import {
   server,
   browser,
   signIn,
-  unique,
+  teacher,
   useServer,
   visible,
 } from '../lib/e2e.mjs';
-
-const teacher = {
-  name: 'Ada Lovelace',
-  email: `ada.${unique}@example.com`,
-  password: 'correct horse battery staple',
-};
 
 describe('layout', () => {
   useServer('layout');

@@ -11,16 +11,10 @@ import {
   server,
   signUp,
   storage,
-  unique,
+  teacher,
   useServer,
   visible,
 } from '../lib/e2e.mjs';
-
-const teacher = {
-  name: 'Ada Lovelace',
-  email: `ada.${unique}@example.com`,
-  password: 'correct horse battery staple',
-};
 
 describe('profile and dashboard', () => {
   useServer('profile-dashboard');
