@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Instructions per cached GET /get_roles, counted by callgrind: the figure to compare two
-# builds by, since it does not move with the machine's load (wrk figures do).
+# Instructions per cached GET /get_roles (or per POST /v1/auth/refresh), counted by
+# callgrind: the figure to compare two builds by, since it does not move with the
+# machine's load (wrk figures do).
 #
-#   bench/callgrind.sh build/bench/gatehouse [requests]
+#   bench/callgrind.sh build/bench/gatehouse [requests] [get_roles|refresh]
 #
 # Starts the server under valgrind on 127.0.0.1 with a fresh data directory, signs in
 # once, warms up, turns instrumentation on for exactly N requests (default 5000, over 4
@@ -11,8 +12,10 @@
 # Read the profile with: callgrind_annotate --inclusive=yes <file> | less
 set -euo pipefail
 
-bin="$(realpath "${1:?usage: bench/callgrind.sh GATEHOUSE_BIN [requests]}")"
+bin="$(realpath "${1:?usage: bench/callgrind.sh GATEHOUSE_BIN [requests] [get_roles|refresh]}")"
 requests="${2:-5000}"
+scenario="${3:-get_roles}"
+case "$scenario" in get_roles|refresh) ;; *) echo "callgrind.sh: unknown scenario $scenario" >&2; exit 2;; esac
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is not installed" >&2; exit 2; }
 
 work="$(mktemp -d /tmp/gh-callgrind-XXXXXX)"
@@ -38,9 +41,9 @@ valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/callgri
   --session-ttl 3600 --web-dir "$work/no-web" >/dev/null 2>"$work/valgrind.log" &
 vpid=$!
 
-/usr/bin/python3 - "$port" "$project" "$password" "$requests" "$vpid" "$work" <<'PY'
+/usr/bin/python3 - "$port" "$project" "$password" "$requests" "$vpid" "$work" "$scenario" <<'PY'
 import http.client, json, subprocess, sys, time
-port, project, password, n, vpid, work = sys.argv[1:7]
+port, project, password, n, vpid, work, scenario = sys.argv[1:8]
 port, n = int(port), int(n)
 deadline = time.monotonic() + 60
 while True:  # valgrind starts slowly; bounded by the deadline
@@ -59,13 +62,20 @@ c.request("POST", "/v1/auth/password/signin",
 r = c.getresponse(); body = r.read()
 assert r.status == 200, body
 token = json.loads(body)["sessionJwt"]
+refresh = [json.loads(body)["refreshJwt"]]
 conns = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(4)]
 def run(k):
     for i in range(k):
         cc = conns[i % 4]
-        cc.request("GET", "/get_roles", headers={"Authorization": "Bearer " + token})
-        rr = cc.getresponse(); rr.read()
-        assert rr.status == 200, rr.status
+        if scenario == "refresh":  # each refresh rotates: carry the new token on
+            cc.request("POST", "/v1/auth/refresh", body="{}",
+                       headers={"Authorization": f"Bearer {project}:{refresh[0]}"})
+        else:
+            cc.request("GET", "/get_roles", headers={"Authorization": "Bearer " + token})
+        rr = cc.getresponse(); b = rr.read()
+        assert rr.status == 200, (rr.status, b)
+        if scenario == "refresh":
+            refresh[0] = json.loads(b)["refreshJwt"]
 run(200)  # warm-up: connections open, token cached
 subprocess.run(["callgrind_control", "-i", "on", vpid], check=True, capture_output=True)
 run(n)
@@ -75,4 +85,4 @@ PY
 
 profile="$work/callgrind.out.$vpid.1"
 total="$(callgrind_annotate "$profile" 2>/dev/null | awk '/PROGRAM TOTALS/ {gsub(",", "", $1); print $1}')"
-echo "requests=$requests instructions=$total per_request=$((total / requests)) profile=$profile"
+echo "scenario=$scenario requests=$requests instructions=$total per_request=$((total / requests)) profile=$profile"
