@@ -172,6 +172,7 @@ SessionClient::SessionClient(Options options)
       http_(std::move(options.http)),
       clock_(options.clock ? std::move(options.clock) : system_clock()),
       leeway_(options.leeway),
+      revoked_(std::move(options.revoked)),
       cache_(std::make_shared<detail::VerifiedTokenCache>()) {
   if (project_id_.empty()) throw std::invalid_argument("SessionClient: project_id is required");
   if (!keys_ && base_url_.empty()) {
@@ -192,7 +193,7 @@ Result<JwtResponse> SessionClient::validate(std::string_view token, Kind kind) c
   int64_t now = clock_();
   if (kind == Kind::kSession) {
     JwtResponse cached;
-    if (cache_->find(token, *keys, now, leeway_, &cached)) return cached;
+    if (cache_->find(token, *keys, now, leeway_, &cached)) return unless_revoked(std::move(cached));
   }
   jose::VerifyOptions options{.now = now, .leeway = leeway_, .expected_issuer = project_id_};
   jose::Jwt jwt;
@@ -226,8 +227,16 @@ Result<JwtResponse> SessionClient::validate(std::string_view token, Kind kind) c
   JwtResponse response = make_response(token, jwt);
   if (kind == Kind::kSession) {
     cache_->insert(verified_with, now, leeway_, {response, exp, nbf, iat});
+    return unless_revoked(std::move(response));
   }
   return response;
+}
+
+Result<JwtResponse> SessionClient::unless_revoked(JwtResponse session) const {
+  if (revoked_ && revoked_(session)) {
+    return token_error(Errc::kInvalidToken, "session token revoked", JwtStatus::kJwtRevoked);
+  }
+  return session;
 }
 
 Result<JwtResponse> SessionClient::validate_session(std::string_view session_jwt) const {

@@ -172,9 +172,9 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     if (!login) return error_response(login.error());
     auto new_pw = required_string(*body, "newPassword");
     if (!new_pw) return error_response(new_pw.error());
-    auto user = d.sessions.user_of(*token);
-    if (!user) return error_response(user.error());
-    if (auto st = d.passwords.update(*user, *login, *new_pw, origin_of(req)); !st) {
+    auto self = d.sessions.sign_in_of(*token);
+    if (!self) return error_response(self.error());
+    if (auto st = d.passwords.update(*self, *login, *new_pw, origin_of(req)); !st) {
       return error_response(st.error());
     }
     return ok_json(json::object{});

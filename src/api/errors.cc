@@ -55,7 +55,9 @@ http::Response error_response(const Error& e) {
                            {"errorMessage", message},
                            {"message", message}};
   auto res = http::Response::json(info.status, body);
-  if (e.code == Errc::kRateLimited) res.set_header("Retry-After", "60");
+  if (e.code == Errc::kRateLimited) {
+    res.set_header("Retry-After", std::to_string(e.retry_after > 0 ? e.retry_after : 60));
+  }
   return res;
 }
 

@@ -142,6 +142,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
   void roles_and_permissions();
   void tenants();
   void audit();
+  void lockouts();
 
  private:
   http::Router& router_;
@@ -546,12 +547,36 @@ void Routes::audit() {
       });
 }
 
+void Routes::lockouts() {
+  auto& limiter = d_.limiter;
+  // Gatehouse's own: who is locked out of signing in now, and the admin's unlock.
+  add("GET", "/v1/mgmt/lockouts", [&limiter](Request&, const auth::Origin&, const json::object&) {
+    GH_TRY(locked, limiter.lockouts());
+    json::array out;
+    for (const auto& l : *locked) {
+      out.emplace_back(json::object{{"kind", l.kind},
+                                    {"value", l.value},
+                                    {"attempts", l.attempts},
+                                    {"lockedUntil", l.locked_until * 1000}});
+    }
+    return ok(json::object{{"lockouts", std::move(out)}});
+  });
+  add("POST", "/v1/mgmt/lockouts/unlock",
+      [&limiter](Request&, const auth::Origin& origin, const json::object& o) {
+        GH_TRY(kind, required_string(o, "kind"));
+        GH_TRY(value, required_string(o, "value"));
+        if (auto st = limiter.unlock(*kind, *value, origin); !st) return fail(st.error());
+        return ok();
+      });
+}
+
 void register_mgmt_routes(http::Router& router, MgmtApiDeps deps) {
   auto r = std::make_shared<Routes>(router, std::move(deps));
   r->users();
   r->roles_and_permissions();
   r->tenants();
   r->audit();
+  r->lockouts();
 }
 
 }  // namespace gatehouse::api

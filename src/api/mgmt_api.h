@@ -1,5 +1,6 @@
 // Routes of /v1/mgmt/* and /v2/mgmt/* (docs/descope-wire.md §6): users, roles,
-// permissions, tenants, license, and Gatehouse's audit search for the console.
+// permissions, tenants, license, and Gatehouse's own for the console: audit search and
+// daily counts, lockouts and unlock.
 //
 // Callers authenticate with `Authorization: Bearer <projectId>:<managementKey>`
 // (Descope's way) or `Bearer <projectId>:<sessionJwt>` of a signed-in user who
@@ -11,6 +12,7 @@
 
 #include "auth/audit.h"
 #include "auth/authorization.h"
+#include "auth/rate_limiter.h"
 #include "auth/roles.h"
 #include "auth/tenants.h"
 #include "auth/users.h"
@@ -25,6 +27,7 @@ struct MgmtApiDeps {
   auth::Roles& roles;
   auth::Tenants& tenants;
   auth::Audit& audit;
+  auth::RateLimiter& limiter;
 };
 
 void register_mgmt_routes(http::Router& router, MgmtApiDeps deps);

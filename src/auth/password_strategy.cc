@@ -13,16 +13,20 @@ Error invalid_credentials() {
 
 PasswordStrategy::PasswordStrategy(const AuthConfig& config, PasswordHasher& hasher, Users& users,
                                    store::UserStore& user_store, SessionService& sessions,
-                                   Audit& audit, Clock clock)
+                                   Revocations& revocations, RateLimiter& limiter, Audit& audit,
+                                   Clock clock)
     : config_(config),
       hasher_(hasher),
       users_(users),
       store_(user_store),
       sessions_(sessions),
+      revocations_(revocations),
+      limiter_(limiter),
       audit_(audit),
       clock_(std::move(clock)) {}
 
 Result<Authenticated> PasswordStrategy::sign_up(const SignUpInput& input, const Origin& origin) {
+  if (auto st = limiter_.admit_sign_up(origin); !st) return st.error();
   NewUserInput in;
   in.login_id = input.login_id;
   in.password = input.password;
@@ -38,9 +42,20 @@ Result<Authenticated> PasswordStrategy::sign_up(const SignUpInput& input, const 
   return sessions_.start(std::move(*user), {"pwd"}, /*first_seen=*/true);
 }
 
-Result<store::User> PasswordStrategy::check(std::string_view login_id, std::string_view password,
-                                            bool* expired) {
-  auto user = store_.get_by_login_id(std::string(login_id));
+Result<store::User> PasswordStrategy::check(const std::string& login_id, std::string_view password,
+                                            const Origin& origin, bool* expired) {
+  // Counted before anything is looked up or hashed; refused attempts never reach the
+  // hasher, and a refusal says nothing about the password.
+  auto attempt = limiter_.begin_sign_in(login_id, origin);
+  if (!attempt) return attempt.error();
+  auto user = verify(login_id, password, expired);
+  limiter_.end_sign_in(*attempt, user.ok());
+  return user;
+}
+
+Result<store::User> PasswordStrategy::verify(const std::string& login_id, std::string_view password,
+                                             bool* expired) {
+  auto user = store_.get_by_login_id(login_id);
   if (!user && user.code() != Errc::kUserNotFound) return user.error();
   std::string hash;
   if (user) {
@@ -66,9 +81,11 @@ Result<Authenticated> PasswordStrategy::sign_in(std::string_view raw_login_id,
   if (!login_id) return login_id.error();
   if (password.empty()) return make_error(Errc::kInvalidArgument, "The password field is required");
   bool expired = false;
-  auto user = check(*login_id, password, &expired);
+  auto user = check(*login_id, password, origin, &expired);
   if (!user) {
-    audit_.record(origin, "user.signin", false, "", *login_id, "wrong login id or password");
+    if (user.code() == Errc::kInvalidCredentials) {
+      audit_.record(origin, "user.signin", false, "", *login_id, "wrong login id or password");
+    }
     return user.error();
   }
   if (user->status != "enabled") {
@@ -96,10 +113,12 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
     return make_error(Errc::kInvalidArgument, "The oldPassword field is required");
   }
   bool expired = false;
-  auto user = check(*login_id, old_password, &expired);
+  auto user = check(*login_id, old_password, origin, &expired);
   if (!user) {
-    audit_.record(origin, "user.password.replace", false, "", *login_id,
-                  "wrong login id or password");
+    if (user.code() == Errc::kInvalidCredentials) {
+      audit_.record(origin, "user.password.replace", false, "", *login_id,
+                    "wrong login id or password");
+    }
     return user.error();
   }
   if (user->status != "enabled") return make_error(Errc::kUserDisabled, "User is disabled");
@@ -107,6 +126,9 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
   if (!hash) return hash.error();
   if (auto st = store_.set_password(user->id, *hash, false); !st) return st.error();
   user->has_password = true;
+  // Whoever held the old password is signed out; the new session below is the one left.
+  if (auto st = revocations_.end_user(user->id); !st) return st.error();
+  audit_.record(origin, "session.revoked", true, user->id, *login_id, "password replaced");
   int64_t now = clock_();
   if (auto st = store_.set_last_login(user->id, now); st) user->last_login_at = now;
   audit_.record(origin, "user.password.replace", true, user->id, *login_id);
@@ -114,13 +136,17 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
   return sessions_.start(std::move(*user), {"pwd"}, /*first_seen=*/false);
 }
 
-Status PasswordStrategy::update(const store::User& self, std::string_view login_id,
+Status PasswordStrategy::update(const SessionService::SignIn& self, std::string_view login_id,
                                 std::string_view new_password, const Origin& origin) {
-  if (auto st = require_own_account(self, login_id); !st) return st;
+  if (auto st = require_own_account(self.user, login_id); !st) return st;
   auto hash = hasher_.hash_new(new_password);
   if (!hash) return hash.error();
-  if (auto st = store_.set_password(self.id, *hash, false); !st) return st;
-  audit_.record(origin, "user.password.update", true, self.id);
+  if (auto st = store_.set_password(self.user.id, *hash, false); !st) return st;
+  audit_.record(origin, "user.password.update", true, self.user.id);
+  // Other devices may be whoever learnt the old password: they are signed out.
+  if (auto st = revocations_.end_user(self.user.id, self.family_id); !st) return st;
+  audit_.record(origin, "session.revoked", true, self.user.id, self.user.login_id,
+                "password changed; this sign-in kept");
   return ok_status();
 }
 

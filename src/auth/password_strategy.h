@@ -11,6 +11,8 @@
 #include "auth/audit.h"
 #include "auth/config.h"
 #include "auth/password_hasher.h"
+#include "auth/rate_limiter.h"
+#include "auth/revocations.h"
 #include "auth/session_service.h"
 #include "auth/users.h"
 #include "gatehouse/clock.h"
@@ -30,31 +32,36 @@ struct SignUpInput {
 class PasswordStrategy {
  public:
   PasswordStrategy(const AuthConfig& config, PasswordHasher& hasher, Users& users,
-                   store::UserStore& user_store, SessionService& sessions, Audit& audit,
-                   Clock clock);
+                   store::UserStore& user_store, SessionService& sessions, Revocations& revocations,
+                   RateLimiter& limiter, Audit& audit, Clock clock);
 
   Result<Authenticated> sign_up(const SignUpInput& input, const Origin& origin);
   Result<Authenticated> sign_in(std::string_view login_id, std::string_view password,
                                 const Origin& origin);
-  // Replaces the password after checking the old one (also when it expired)
-  // and signs the user in (POST /v1/auth/password/replace).
+  // Replaces the password after checking the old one (also when it expired), ends the
+  // user's other sign-ins and signs the user in (POST /v1/auth/password/replace).
   Result<Authenticated> replace(std::string_view login_id, std::string_view old_password,
                                 std::string_view new_password, const Origin& origin);
-  // Sets a new password for the signed-in user `self` (POST /v1/auth/password/update);
-  // `login_id` must name that same user (kForbidden otherwise).
-  Status update(const store::User& self, std::string_view login_id, std::string_view new_password,
-                const Origin& origin);
+  // Sets a new password for the signed-in user (POST /v1/auth/password/update) and ends
+  // their other sign-ins, keeping the one that made the change; `login_id` must name that
+  // same user (kForbidden otherwise).
+  Status update(const SessionService::SignIn& self, std::string_view login_id,
+                std::string_view new_password, const Origin& origin);
 
  private:
   const AuthConfig& config_;
   PasswordHasher& hasher_;
   Users& users_;
   store::UserStore& store_;
-  // The user behind login_id if `password` is theirs; the same error for an
-  // unknown account and a wrong password, in the same time.
-  Result<store::User> check(std::string_view login_id, std::string_view password, bool* expired);
+  // The user behind login_id if `password` is theirs; the same error for an unknown
+  // account and a wrong password, in the same time. Rate limited (kRateLimited).
+  Result<store::User> check(const std::string& login_id, std::string_view password,
+                            const Origin& origin, bool* expired);
+  Result<store::User> verify(const std::string& login_id, std::string_view password, bool* expired);
 
   SessionService& sessions_;
+  Revocations& revocations_;
+  RateLimiter& limiter_;
   Audit& audit_;
   Clock clock_;
 };

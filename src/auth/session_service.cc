@@ -16,14 +16,17 @@ namespace gatehouse::auth {
 namespace json = boost::json;
 
 SessionService::SessionService(const AuthConfig& config, Stores stores,
-                               std::shared_ptr<KeyRing> keys, Audit& audit, Clock clock)
+                               std::shared_ptr<KeyRing> keys, Revocations& revocations,
+                               Audit& audit, Clock clock)
     : config_(config),
       stores_(stores),
       keys_(std::move(keys)),
+      revocations_(revocations),
       audit_(audit),
       clock_(std::move(clock)) {}
 
-Result<json::object> SessionService::session_claims(const store::User& user, const Facts& facts,
+Result<json::object> SessionService::session_claims(const store::User& user,
+                                                    const std::string& family, const Facts& facts,
                                                     int64_t now, int64_t refresh_exp) {
   auto roles = stores_.access.list_roles();
   if (!roles) return roles.error();
@@ -52,17 +55,21 @@ Result<json::object> SessionService::session_claims(const store::User& user, con
                       {"roles", to_json_array(user.roles)},
                       {"permissions", to_json_array(permissions_of(user.roles))},
                       {"tenants", std::move(tenants)},
-                      {"rexp", format_utc(refresh_exp, "%Y-%m-%dT%H:%M:%SZ")}};
+                      {"rexp", format_utc(refresh_exp, "%Y-%m-%dT%H:%M:%SZ")},
+                      // The sign-in, so that ending it refuses this token at once (OIDC's
+                      // session id claim; Revocations).
+                      {"sid", family}};
   if (!facts.dct.empty()) claims["dct"] = facts.dct;
   return claims;
 }
 
-Result<IssuedSession> SessionService::issue(const store::User& user, const Facts& facts) {
+Result<IssuedSession> SessionService::issue(const store::User& user, const std::string& family,
+                                            const Facts& facts) {
   int64_t now = clock_();
   IssuedSession s;
   s.refresh_exp = now + config_.refresh_ttl;
   s.session_exp = now + config_.session_ttl;
-  auto claims = session_claims(user, facts, now, s.refresh_exp);
+  auto claims = session_claims(user, family, facts, now, s.refresh_exp);
   if (!claims) return claims.error();
   s.claims = std::move(*claims);
   s.refresh_id = crypto::random_token(16);
@@ -82,7 +89,7 @@ Result<IssuedSession> SessionService::issue(const store::User& user, const Facts
 Result<Authenticated> SessionService::start(store::User user, std::vector<std::string> amr,
                                             bool first_seen) {
   std::string family = crypto::random_token(16);
-  auto s = issue(user, Facts{std::move(amr), ""});
+  auto s = issue(user, family, Facts{std::move(amr), ""});
   if (!s) return s.error();
   store::RefreshToken rec{s->refresh_id, user.id,       family, crypto::sha256_hex(s->refresh_jwt),
                           clock_(),      s->refresh_exp};
@@ -125,7 +132,7 @@ Result<SessionService::Live> SessionService::live_token(std::string_view refresh
   if (rec->rotated_at != 0 && now > rec->rotated_at + config_.refresh_grace) {
     // A replaced token used after the grace window: someone else holds the
     // family. End it for everyone.
-    (void)stores_.sessions.revoke_family(rec->family_id, now);
+    (void)revocations_.end_sign_in(rec->family_id);
     audit_.record({}, "session.revoked", false, rec->user_id, "",
                   "a replaced refresh token was used again; the sign-in was ended");
     return make_error(Errc::kTokenRevoked, "Refresh token was already used");
@@ -136,7 +143,7 @@ Result<SessionService::Live> SessionService::live_token(std::string_view refresh
     return user.error();
   }
   if (user->status != "enabled") {
-    (void)stores_.sessions.revoke_user(user->id, now);
+    (void)revocations_.end_user(user->id);
     return make_error(Errc::kUserDisabled, "User is disabled");
   }
   // amr travels in the refresh JWT so a refreshed session keeps its methods.
@@ -174,7 +181,7 @@ Result<Authenticated> SessionService::select_tenant(std::string_view refresh_jwt
 }
 
 Result<Authenticated> SessionService::renew(Live live, const Facts& facts) {
-  auto s = issue(live.user, facts);
+  auto s = issue(live.user, live.record.family_id, facts);
   if (!s) return s.error();
   int64_t now = clock_();
   store::RefreshToken next{
@@ -201,6 +208,12 @@ Result<store::User> SessionService::user_of(std::string_view refresh_jwt) {
   return std::move(live->user);
 }
 
+Result<SessionService::SignIn> SessionService::sign_in_of(std::string_view refresh_jwt) {
+  auto live = live_token(refresh_jwt);
+  if (!live) return live.error();
+  return SignIn{std::move(live->user), std::move(live->record.family_id)};
+}
+
 Result<std::string> SessionService::current_tenant(std::string_view refresh_jwt) {
   auto live = live_token(refresh_jwt);
   if (!live) return live.error();
@@ -210,7 +223,7 @@ Result<std::string> SessionService::current_tenant(std::string_view refresh_jwt)
 Status SessionService::logout(std::string_view refresh_jwt, const Origin& origin) {
   auto live = live_token(refresh_jwt);
   if (!live) return live.error();
-  auto st = stores_.sessions.revoke_family(live->record.family_id, clock_());
+  auto st = revocations_.end_sign_in(live->record.family_id);
   if (st) audit_.record(origin, "user.logout", true, live->user.id, live->user.login_id);
   return st;
 }
@@ -218,7 +231,7 @@ Status SessionService::logout(std::string_view refresh_jwt, const Origin& origin
 Status SessionService::logout_all(std::string_view refresh_jwt, const Origin& origin) {
   auto live = live_token(refresh_jwt);
   if (!live) return live.error();
-  auto st = stores_.sessions.revoke_user(live->user.id, clock_());
+  auto st = revocations_.end_user(live->user.id);
   if (st) audit_.record(origin, "user.logoutall", true, live->user.id, live->user.login_id);
   return st;
 }

@@ -4,7 +4,9 @@
 // token; the replaced one keeps working for `refresh_grace` seconds (tabs that
 // refresh at the same moment share one token) and is treated as stolen after
 // that: its whole family is revoked. Logout revokes the family of the token
-// presented; logout-all revokes every token of the user. Only a SHA-256 hash
+// presented; logout-all revokes every token of the user. Ended sign-ins go through
+// Revocations, so their session JWTs (which name their family in `sid`) stop being
+// accepted at once as well. Only a SHA-256 hash
 // of each refresh JWT is stored.
 //
 // All methods block on the store: call them from a worker thread.
@@ -20,6 +22,7 @@
 #include "auth/audit.h"
 #include "auth/config.h"
 #include "auth/key_ring.h"
+#include "auth/revocations.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/result.h"
 #include "store/access_store.h"
@@ -53,13 +56,19 @@ class SessionService {
     store::AccessStore& access;
   };
   SessionService(const AuthConfig& config, Stores stores, std::shared_ptr<KeyRing> keys,
-                 Audit& audit, Clock clock);
+                 Revocations& revocations, Audit& audit, Clock clock);
 
   // A fresh session for `user`, authenticated by the methods in `amr`.
   Result<Authenticated> start(store::User user, std::vector<std::string> amr, bool first_seen);
   Result<Authenticated> refresh(std::string_view refresh_jwt);
   // The user a live refresh token belongs to (GET /v1/auth/me).
   Result<store::User> user_of(std::string_view refresh_jwt);
+  // The same, with the sign-in (refresh family) the token belongs to.
+  struct SignIn {
+    store::User user;
+    std::string family_id;
+  };
+  Result<SignIn> sign_in_of(std::string_view refresh_jwt);
   // The tenant selected in that session (`dct`), "" when none.
   Result<std::string> current_tenant(std::string_view refresh_jwt);
   // A session whose tokens carry `dct` = tenant_id (Descope's current tenant);
@@ -82,15 +91,17 @@ class SessionService {
   // Signature, expiry, issuer, `drn` and `jti` of a refresh JWT; no store access.
   Result<boost::json::object> verify_refresh(std::string_view refresh_jwt) const;
   Result<Live> live_token(std::string_view refresh_jwt);
-  Result<IssuedSession> issue(const store::User& user, const Facts& facts);
-  Result<boost::json::object> session_claims(const store::User& user, const Facts& facts,
-                                             int64_t now, int64_t refresh_exp);
+  Result<IssuedSession> issue(const store::User& user, const std::string& family,
+                              const Facts& facts);
+  Result<boost::json::object> session_claims(const store::User& user, const std::string& family,
+                                             const Facts& facts, int64_t now, int64_t refresh_exp);
   // Rotates (or, inside the grace window, adds a sibling to) the live token.
   Result<Authenticated> renew(Live live, const Facts& facts);
 
   const AuthConfig& config_;
   Stores stores_;
   std::shared_ptr<KeyRing> keys_;
+  Revocations& revocations_;
   Audit& audit_;
   Clock clock_;
 };

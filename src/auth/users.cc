@@ -48,11 +48,11 @@ std::vector<std::string> current_roles(const store::User& u, const std::string& 
 
 }  // namespace
 
-Users::Users(PasswordHasher& hasher, store::UserStore& users, store::SessionStore& sessions,
+Users::Users(PasswordHasher& hasher, store::UserStore& users, Revocations& revocations,
              Audit& audit, Clock clock)
     : hasher_(hasher),
       users_(users),
-      sessions_(sessions),
+      revocations_(revocations),
       audit_(audit),
       clock_(std::move(clock)) {}
 
@@ -156,7 +156,7 @@ Result<store::User> Users::apply(const std::string& user_id, const store::UserUp
                   "status: " + after->status);
     if (after->status != "enabled") {
       // A disabled user keeps no session: the next refresh fails.
-      if (auto st = sessions_.revoke_user(after->id, clock_()); !st) return st.error();
+      if (auto st = revocations_.end_user(after->id); !st) return st.error();
       audit_.record(origin, "session.revoked", true, after->id, after->login_id, "user disabled");
     }
   }
@@ -264,6 +264,8 @@ Status Users::set_password(const std::string& user_id, const std::string& passwo
   if (auto st = users_.set_password(user_id, *hash, temporary); !st) return st;
   audit_.record(origin, "user.password.set", true, user_id, user->login_id,
                 temporary ? "temporary" : "active");
+  if (auto st = revocations_.end_user(user_id); !st) return st;
+  audit_.record(origin, "session.revoked", true, user_id, user->login_id, "password set");
   return ok_status();
 }
 
@@ -280,7 +282,7 @@ Status Users::expire_password(const std::string& user_id, const Origin& origin) 
 Status Users::sign_out_everywhere(const std::string& user_id, const Origin& origin) {
   auto user = users_.get_by_id(user_id);
   if (!user) return user.error();
-  if (auto st = sessions_.revoke_user(user_id, clock_()); !st) return st;
+  if (auto st = revocations_.end_user(user_id); !st) return st;
   audit_.record(origin, "session.revoked", true, user_id, user->login_id, "signed out everywhere");
   return ok_status();
 }

@@ -4,9 +4,10 @@
 // administrator, signing a user out everywhere, deleting. Sign-up (PasswordStrategy),
 // the management API, the admin console and the CLI all go through it.
 //
-// Every change is audited with the caller as actor (Origin). Disabling a user revokes
-// their sessions; role changes reach the user with their next session token (refresh or
-// sign-in), as in Descope. Blocking: call from a
+// Every change is audited with the caller as actor (Origin). Disabling a user or setting
+// their password ends every sign-in they have (Revocations: refresh tokens and session
+// JWTs stop at once); role changes reach the user with their next session token (refresh
+// or sign-in), as in Descope. Blocking: call from a
 // worker thread.
 //
 //   auth::NewUserInput in{.login_id = "ann@example.com", .name = "Ann", .roles = {"teacher"}};
@@ -22,9 +23,9 @@
 
 #include "auth/audit.h"
 #include "auth/password_hasher.h"
+#include "auth/revocations.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/result.h"
-#include "store/session_store.h"
 #include "store/user_store.h"
 
 namespace gatehouse::auth {
@@ -51,8 +52,8 @@ struct CreatedAs {
 
 class Users {
  public:
-  Users(PasswordHasher& hasher, store::UserStore& users, store::SessionStore& sessions,
-        Audit& audit, Clock clock);
+  Users(PasswordHasher& hasher, store::UserStore& users, Revocations& revocations, Audit& audit,
+        Clock clock);
 
   // --- create, read ---
   // kUserExists when the login id is taken (checked before the password is hashed).
@@ -84,7 +85,7 @@ class Users {
   Result<store::User> remove_tenant(const std::string& user_id, const std::string& tenant_id,
                                     const Origin& origin);
   // A password chosen by an administrator; `temporary` ones must be replaced at the next
-  // sign-in.
+  // sign-in. Either way the user's sign-ins end (the old password may have leaked).
   Status set_password(const std::string& user_id, const std::string& password, bool temporary,
                       const Origin& origin);
   Status expire_password(const std::string& user_id, const Origin& origin);
@@ -110,7 +111,7 @@ class Users {
 
   PasswordHasher& hasher_;
   store::UserStore& users_;
-  store::SessionStore& sessions_;
+  Revocations& revocations_;
   Audit& audit_;
   Clock clock_;
 };

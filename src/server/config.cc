@@ -54,6 +54,40 @@ std::function<std::string(const Config&)> show_num(T Config::*field) {
   return [=](const Config& c) { return std::to_string(c.*field); };
 }
 
+// "FREE/LOCK_AFTER/SECONDS": attempts that run free, attempts that lock the key, and the
+// window and lockout length in seconds.
+std::function<Status(Config&, const std::string&)> set_policy(
+    auth::RatePolicy auth::RateLimits::*field) {
+  return [=](Config& c, const std::string& v) -> Status {
+    int64_t n[3] = {0, 0, 0};
+    const char* p = v.data();
+    const char* end = v.data() + v.size();
+    for (int i = 0; i < 3; ++i) {
+      auto [next, ec] = std::from_chars(p, end, n[i]);
+      if (ec != std::errc() || next == p || (i < 2 ? next == end || *next != '/' : next != end)) {
+        return bad("'" + v + "' is not FREE/LOCK_AFTER/SECONDS, e.g. 5/10/900");
+      }
+      p = next + 1;
+    }
+    auth::RatePolicy policy = c.rate_limits.*field;
+    if (n[0] > 1000000 || n[1] > 1000000 || n[2] > 30LL * 24 * 3600) return bad("too large");
+    policy.free = static_cast<int>(n[0]);
+    policy.lock_after = static_cast<int>(n[1]);
+    policy.period = n[2];
+    if (auto st = auth::validate(policy); !st) return st;
+    c.rate_limits.*field = policy;
+    return ok_status();
+  };
+}
+
+std::function<std::string(const Config&)> show_policy(auth::RatePolicy auth::RateLimits::*field) {
+  return [=](const Config& c) {
+    const auth::RatePolicy& p = c.rate_limits.*field;
+    return std::to_string(p.free) + "/" + std::to_string(p.lock_after) + "/" +
+           std::to_string(p.period);
+  };
+}
+
 std::function<std::string(const Config&)> show_str(const char* text) {
   return [=](const Config&) { return std::string(text); };
 }
@@ -129,6 +163,25 @@ const std::vector<Option>& options() {
          c.token_cookies = v;
          return ok_status();
        }},
+      {"rate-limits", "GATEHOUSE_RATE_LIMITS",
+       "limit guessing: on, or off (only for load tests behind another limiter)", false,
+       show_str("on"),
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "on" && v != "off") return bad("must be on or off");
+         c.rate_limits.enabled = v == "on";
+         return ok_status();
+       }},
+      {"limit-login", "GATEHOUSE_LIMIT_LOGIN",
+       "sign-in attempts per login id: FREE/LOCK_AFTER/SECONDS — attempts that run free, "
+       "then waits doubling from 1 s to 60 s, locked for SECONDS after LOCK_AFTER (a success "
+       "starts over)",
+       false, show_policy(&auth::RateLimits::login), set_policy(&auth::RateLimits::login)},
+      {"limit-address", "GATEHOUSE_LIMIT_ADDRESS",
+       "failed sign-ins per client address, across accounts: FREE/LOCK_AFTER/SECONDS", false,
+       show_policy(&auth::RateLimits::address), set_policy(&auth::RateLimits::address)},
+      {"limit-signup", "GATEHOUSE_LIMIT_SIGNUP",
+       "sign-ups per client address: FREE/LOCK_AFTER/SECONDS", false,
+       show_policy(&auth::RateLimits::signup), set_policy(&auth::RateLimits::signup)},
       {"admin-email", "GATEHOUSE_ADMIN_EMAIL",
        "login of the first admin, created with a one-time password when no admin exists", false,
        show_str("admin@localhost"), set_str(&Config::admin_email)},

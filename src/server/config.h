@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/rate_limiter.h"
 #include "gatehouse/result.h"
 
 namespace gatehouse::server {
@@ -33,6 +34,7 @@ struct Config {
   std::vector<std::string> cors_origins;
   std::string token_cookies = "none";  // none | refresh | both
   std::string admin_email = "admin@localhost";
+  auth::RateLimits rate_limits;
   bool demo = false;
   std::string demo_password;
 };

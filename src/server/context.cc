@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <boost/json/value.hpp>
+
 #include "gatehouse/crypto/random.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -48,10 +50,16 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   auto keys = auth::KeyRing::open(c.data_dir);
   if (!keys) return keys.error();
   ctx->keys = std::move(*keys);
+  ctx->revocations = std::make_unique<auth::Revocations>(*st.sessions, a, ctx->clock);
+  if (auto synced = ctx->revocations->sync(); !synced) return synced.error();
   gatehouse::SessionClient::Options client;
   client.project_id = project_id;
   client.keys = gatehouse::make_static_key_source(ctx->keys->jwks_json());
   client.clock = ctx->clock;
+  client.revoked = [revocations = ctx->revocations.get()](const gatehouse::JwtResponse& s) {
+    const boost::json::value* sid = s.claims.if_contains("sid");
+    return sid && sid->is_string() && revocations->ended(sid->get_string());
+  };
   ctx->session_client = std::make_shared<const gatehouse::SessionClient>(std::move(client));
 
   auth::PasswordHasher::Backend backend;
@@ -71,13 +79,16 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   ctx->roles = std::make_unique<auth::Roles>(*st.access, *st.meta, audit, ctx->clock);
   if (auto seeded = ctx->roles->seed_defaults(); !seeded) return seeded.error();
   ctx->tenants = std::make_unique<auth::Tenants>(*st.access, audit, ctx->clock);
+  ctx->limiter =
+      std::make_unique<auth::RateLimiter>(*st.rate_limits, c.rate_limits, audit, ctx->clock);
   ctx->users =
-      std::make_unique<auth::Users>(*ctx->hasher, *st.users, *st.sessions, audit, ctx->clock);
+      std::make_unique<auth::Users>(*ctx->hasher, *st.users, *ctx->revocations, audit, ctx->clock);
   ctx->sessions = std::make_unique<auth::SessionService>(
-      a, auth::SessionService::Stores{*st.users, *st.sessions, *st.access}, ctx->keys, audit,
-      ctx->clock);
+      a, auth::SessionService::Stores{*st.users, *st.sessions, *st.access}, ctx->keys,
+      *ctx->revocations, audit, ctx->clock);
   ctx->passwords = std::make_unique<auth::PasswordStrategy>(a, *ctx->hasher, *ctx->users, *st.users,
-                                                            *ctx->sessions, audit, ctx->clock);
+                                                            *ctx->sessions, *ctx->revocations,
+                                                            *ctx->limiter, audit, ctx->clock);
   ctx->mgmt_keys = std::make_unique<auth::MgmtKeys>(*st.mgmt_keys, audit, ctx->clock);
   ctx->authorizer =
       std::make_unique<auth::Authorizer>(*ctx->mgmt_keys, *st.users, ctx->session_client, audit);

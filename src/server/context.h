@@ -14,6 +14,8 @@
 #include "auth/mgmt_keys.h"
 #include "auth/password_hasher.h"
 #include "auth/password_strategy.h"
+#include "auth/rate_limiter.h"
+#include "auth/revocations.h"
 #include "auth/roles.h"
 #include "auth/session_service.h"
 #include "auth/tenants.h"
@@ -34,12 +36,15 @@ struct Context {
   Clock clock = system_clock();
   store::Stores stores;
   std::shared_ptr<auth::KeyRing> keys;
-  // Validates session JWTs with the server's own keys: the tutorial API's token_required
-  // and the management API's admin sessions use it, as an outside backend would.
+  // Ended sign-ins, known without a store read (session JWTs name theirs in `sid`).
+  std::unique_ptr<auth::Revocations> revocations;
+  // Validates session JWTs with the server's own keys and refuses ended sign-ins: the
+  // tutorial API's token_required and the management API's admin sessions use it.
   std::shared_ptr<const gatehouse::SessionClient> session_client;
   std::unique_ptr<hashing::HashProcesses> hash_helpers;  // config.hash_in == "processes"
   std::unique_ptr<auth::PasswordHasher> hasher;
   std::unique_ptr<auth::Audit> audit;
+  std::unique_ptr<auth::RateLimiter> limiter;
   std::unique_ptr<auth::Users> users;
   std::unique_ptr<auth::Roles> roles;
   std::unique_ptr<auth::Tenants> tenants;

@@ -115,7 +115,9 @@ int serve_main(const std::vector<std::string>& args) {
                                      *ctx.tenants, ctx.clock, cookies});
   api::register_app_routes(router, ctx.session_client);
   api::register_mgmt_routes(router, {ctx.auth.project_id, *ctx.authorizer, *ctx.users, *ctx.roles,
-                                     *ctx.tenants, *ctx.audit});
+                                     *ctx.tenants, *ctx.audit, *ctx.limiter});
+  // Sign-ins ended by other processes (the CLI, other nodes) reach this one within a poll.
+  ctx.revocations->start_polling(std::chrono::seconds(1));
   auto site = std::make_shared<api::StaticSite>(api::StaticSite::load(ctx.config.web_dir));
   router.set_fallback([site](http::Request& req) { return site->serve(req); },
                       {.inline_on_io = true});

@@ -63,6 +63,23 @@ struct RefreshToken {
   std::string replaced_by;  // id of the token that replaced this one
 };
 
+// An ended sign-in, as the revocation log records it.
+struct Revocation {
+  int64_t seq = 0;  // assigned by the store, increasing
+  std::string family_id;
+  int64_t at = 0;
+};
+
+// Attempts counted against one key (a login id, a client address) for rate limiting.
+// All zero = no attempts.
+struct RateCounter {
+  int64_t attempts = 0;      // inside the current window
+  int64_t window_start = 0;  // Unix seconds
+  int64_t next_at = 0;       // no attempt may start before this (back-off), 0 = any time
+  int64_t locked_until = 0;  // 0 = not locked
+  bool operator==(const RateCounter&) const = default;
+};
+
 struct PasswordCredential {
   std::string hash;      // Argon2id encoded string
   bool expired = false;  // must be replaced before the next sign-in succeeds

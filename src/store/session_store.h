@@ -1,10 +1,15 @@
-// SessionStore: refresh tokens and their rotation families (one family per sign-in).
-// Only a hash of each refresh JWT is kept. See stores.h for the conventions every store
-// follows.
+// SessionStore: sign-ins (refresh-token families), their refresh tokens, and the log of
+// ended sign-ins that validators apply to session JWTs. Only a hash of each refresh JWT
+// is kept. See stores.h for the conventions every store follows.
+//
+// Revocation wins every interleaving: a family, once revoked, accepts no new token —
+// neither a rotation nor a grace-window sibling written after the revocation — and every
+// token read from a revoked family reads as revoked.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "gatehouse/result.h"
 #include "store/model.h"
@@ -15,20 +20,32 @@ class SessionStore {
  public:
   virtual ~SessionStore() = default;
 
-  // kUserNotFound when token.user_id does not exist; kConflict for a taken id.
+  // Adds a token to its family, starting the family when it is new. kUserNotFound when
+  // token.user_id does not exist; kConflict for a taken id; kTokenRevoked when the family
+  // was revoked; kInvalidArgument when the family belongs to another user.
   virtual Status insert(const RefreshToken& token) = 0;
+  // revoked_at is the token's own revocation or, if earlier or alone, its family's.
   virtual Result<RefreshToken> get(const std::string& id) = 0;
   // Atomically marks `old_id` as replaced by `replacement.id` at `at` and inserts
-  // `replacement`. Only a live token rotates: kTokenRevoked if it was already rotated or
-  // revoked, so of two concurrent rotations exactly one wins. `replacement` must keep the
-  // old token's user and family (kInvalidArgument).
+  // `replacement`. Only a live token of a live family rotates: kTokenRevoked if it was
+  // already rotated or revoked, so of two concurrent rotations exactly one wins.
+  // `replacement` must keep the old token's user and family (kInvalidArgument).
   virtual Status rotate(const std::string& old_id, const RefreshToken& replacement, int64_t at) = 0;
   // Revoking an already revoked token succeeds and keeps the first time (kNotFound for an
-  // unknown id); the family / user variants touch only tokens not yet revoked and succeed
-  // when there are none.
+  // unknown id). It ends that token only; the family variants end the sign-in.
   virtual Status revoke(const std::string& id, int64_t at) = 0;
+  // Ends one sign-in (succeeds for an unknown or already revoked family, writing
+  // nothing), or every sign-in of a user but `keep_family` (empty = all). Each family
+  // ended here is appended to the revocation log.
   virtual Status revoke_family(const std::string& family_id, int64_t at) = 0;
-  virtual Status revoke_user(const std::string& user_id, int64_t at) = 0;
+  virtual Status revoke_user(const std::string& user_id, int64_t at,
+                             const std::string& keep_family = "") = 0;
+
+  // The revocation log after `after_seq` (0 = from the start), oldest first, leaving out
+  // entries before `not_before`: what a validator that saw `after_seq` has missed.
+  virtual Result<std::vector<Revocation>> revocations(int64_t after_seq, int64_t not_before) = 0;
+  // Deletes log entries before `before` (older than any session they could still end).
+  virtual Status prune_revocations(int64_t before) = 0;
 };
 
 }  // namespace gatehouse::store

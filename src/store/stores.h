@@ -6,6 +6,7 @@
 //   AccessStore      roles, permissions, tenants                         access_store.h
 //   MgmtKeyStore     management API keys                                 mgmt_key_store.h
 //   AuditStore       the audit log                                       audit_store.h
+//   RateLimitStore   attempt counters for rate limiting and lockout      rate_limit_store.h
 //
 // Stores bundles one implementation of each. An engine's factory fills all of them
 // (sqlite/sqlite_store.h); a later engine may fill some and another engine the rest, so
@@ -27,7 +28,7 @@
 //                    log; it names no bound values, so never a secret)
 //
 // Room for what comes next, each its own interface beside these: one-time codes and
-// magic links, WebAuthn challenges, rate-limit counters, flow executions.
+// magic links, WebAuthn challenges, flow executions.
 #pragma once
 
 #include <memory>
@@ -36,6 +37,7 @@
 #include "store/audit_store.h"
 #include "store/meta_store.h"
 #include "store/mgmt_key_store.h"
+#include "store/rate_limit_store.h"
 #include "store/session_store.h"
 #include "store/user_store.h"
 
@@ -48,6 +50,7 @@ struct Stores {
   std::unique_ptr<AccessStore> access;
   std::unique_ptr<MgmtKeyStore> mgmt_keys;
   std::unique_ptr<AuditStore> audit;
+  std::unique_ptr<RateLimitStore> rate_limits;
 };
 
 }  // namespace gatehouse::store

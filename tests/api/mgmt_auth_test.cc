@@ -227,14 +227,15 @@ TEST_F(MgmtAuthTest, AdminWhoseRoleWasRemovedIs403) {
   EXPECT_EQ(get("/v1/mgmt/license", h).status, 200);
 }
 
-TEST_F(MgmtAuthTest, DisabledOrDeletedAdminIs403) {
+TEST_F(MgmtAuthTest, DisabledOrDeletedAdminIsRefused) {
   auto [u, login] = new_admin("disabledadmin");
   Headers h = bearer(pid(), login.session);
   ASSERT_EQ(get("/v1/mgmt/license", h).status, 200);
   must(post("/v1/mgmt/user/update/status",
             json::object{{"userId", login.user_id}, {"status", "disabled"}}),
        "disable");
-  ExpectRefused(h, 403, "disabled admin");
+  // Disabling ends the admin's sign-ins, so the session JWT itself is refused at once.
+  ExpectRefused(h, 401, "disabled admin");
 
   auto [u2, gone] = new_admin("deletedadmin");
   must(post("/v1/mgmt/user/delete", json::object{{"userId", gone.user_id}}), "delete");

@@ -2,6 +2,7 @@
 #include <atomic>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -163,6 +164,99 @@ TEST_P(SessionContractTest, ConcurrentRotationsOfOneTokenHaveOneWinner) {
     }
   }
   EXPECT_EQ(present, 1);
+}
+
+// --- sign-ins that were ended ---
+
+TEST_P(SessionContractTest, ARevokedFamilyAcceptsNoNewToken) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T1", "U1", "F1")), IsOk());
+  ASSERT_THAT(sessions().revoke_family("F1", 700), IsOk());
+  // The grace-window sibling and the rotation that lost the race to a logout.
+  EXPECT_THAT(sessions().insert(token("T2", "U1", "F1")), ErrcIs(Errc::kTokenRevoked));
+  EXPECT_THAT(sessions().rotate("T1", token("T3", "U1", "F1"), 800), ErrcIs(Errc::kTokenRevoked));
+  EXPECT_THAT(sessions().get("T2"), ErrcIs(Errc::kNotFound));
+  EXPECT_THAT(sessions().get("T3"), ErrcIs(Errc::kNotFound));
+  // Another sign-in of the same user is not affected.
+  EXPECT_THAT(sessions().insert(token("T4", "U1", "F2")), IsOk());
+}
+
+TEST_P(SessionContractTest, AFamilyBelongsToOneUser) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(users().create(new_user("U2", "b@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T1", "U1", "F1")), IsOk());
+  EXPECT_THAT(sessions().insert(token("T2", "U2", "F1")), ErrcIs(Errc::kInvalidArgument));
+}
+
+TEST_P(SessionContractTest, RevokeUserCanKeepTheCurrentSignIn) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("A1", "U1", "FA")), IsOk());
+  ASSERT_THAT(sessions().insert(token("B1", "U1", "FB")), IsOk());
+  ASSERT_THAT(sessions().insert(token("C1", "U1", "FC")), IsOk());
+  ASSERT_THAT(sessions().revoke_user("U1", 900, "FB"), IsOk());
+  EXPECT_EQ(get_token("A1").revoked_at, 900);
+  EXPECT_EQ(get_token("B1").revoked_at, 0);
+  EXPECT_EQ(get_token("C1").revoked_at, 900);
+  EXPECT_THAT(sessions().insert(token("B2", "U1", "FB")), IsOk());
+}
+
+TEST_P(SessionContractTest, TheRevocationLogListsEndedSignInsInOrder) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(users().create(new_user("U2", "b@x.io")), IsOk());
+  for (auto [t, u, f] :
+       {std::tuple{"A1", "U1", "FA"}, std::tuple{"B1", "U1", "FB"}, std::tuple{"C1", "U2", "FC"}}) {
+    ASSERT_THAT(sessions().insert(token(t, u, f)), IsOk());
+  }
+  auto empty = sessions().revocations(0, 0);
+  ASSERT_THAT(empty, IsOk());
+  EXPECT_THAT(*empty, IsEmpty());
+
+  ASSERT_THAT(sessions().revoke_family("FC", 100), IsOk());
+  ASSERT_THAT(sessions().revoke_family("FC", 150), IsOk());  // already ended: not logged again
+  ASSERT_THAT(sessions().revoke_user("U1", 200), IsOk());
+  auto log = sessions().revocations(0, 0);
+  ASSERT_THAT(log, IsOk());
+  ASSERT_THAT(*log, SizeIs(3));
+  EXPECT_EQ((*log)[0].family_id, "FC");
+  EXPECT_EQ((*log)[0].at, 100);
+  EXPECT_EQ((*log)[1].family_id, "FA");
+  EXPECT_EQ((*log)[2].family_id, "FB");
+  EXPECT_LT((*log)[0].seq, (*log)[1].seq);
+  EXPECT_LT((*log)[1].seq, (*log)[2].seq);
+
+  auto after_first = sessions().revocations((*log)[0].seq, 0);
+  ASSERT_THAT(after_first, IsOk());
+  EXPECT_THAT(*after_first, SizeIs(2));
+  auto recent = sessions().revocations(0, 150);
+  ASSERT_THAT(recent, IsOk());
+  EXPECT_THAT(*recent, SizeIs(2));
+
+  ASSERT_THAT(sessions().prune_revocations(150), IsOk());
+  auto pruned = sessions().revocations(0, 0);
+  ASSERT_THAT(pruned, IsOk());
+  ASSERT_THAT(*pruned, SizeIs(2));
+  EXPECT_EQ((*pruned)[0].family_id, "FA");
+}
+
+TEST_P(SessionContractTest, RevocationWinsAgainstAConcurrentInsert) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  for (int round = 0; round < 30; ++round) {
+    const std::string family = "F" + std::to_string(round);
+    const std::string first = "A" + std::to_string(round);
+    const std::string sibling = "B" + std::to_string(round);
+    ASSERT_THAT(sessions().insert(token(first, "U1", family)), IsOk());
+    std::thread logout([&] { EXPECT_THAT(sessions().revoke_family(family, 500), IsOk()); });
+    std::thread refresh([&] { (void)sessions().insert(token(sibling, "U1", family)); });
+    logout.join();
+    refresh.join();
+    // Whichever ran first, no live token of the family is left.
+    for (const auto& id : {first, sibling}) {
+      auto t = sessions().get(id);
+      if (t) {
+        EXPECT_NE(t->revoked_at, 0) << id << " in round " << round;
+      }
+    }
+  }
 }
 
 GH_INSTANTIATE_STORE_CONTRACT(SessionContractTest);

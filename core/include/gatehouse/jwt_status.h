@@ -25,6 +25,8 @@ enum class JwtStatus {
   kJwtVerificationFail,     // signature does not verify with the key named by kid
   kJwtWrongTokenKind,       // drn is not what the caller asked for (session vs refresh);
                             // checked by the SDK, not by verify_jwt
+  kJwtRevoked,              // verifies, but its sign-in was ended (logout, deactivation);
+                            // known to the SDK only through SessionClient::Options::revoked
   kJwksKidNotFound,         // no key in the set has the token's kid
   kJwksAlgMismatch,         // the key's alg differs from the token's alg
   kJwksParseError,          // key set is not JSON or has no "keys" array

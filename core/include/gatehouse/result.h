@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cassert>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -49,6 +50,8 @@ struct Error {
   // For a token that failed verification (kInvalidToken, and kUnavailable when its keys
   // could not be fetched): which check failed. kOk for every other error.
   JwtStatus jwt = JwtStatus::kOk;
+  // For kRateLimited: seconds until a retry can succeed (HTTP Retry-After); 0 = unknown.
+  int64_t retry_after = 0;
 };
 
 inline Error make_error(Errc c, std::string message) { return Error{c, std::move(message)}; }

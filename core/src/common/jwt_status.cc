@@ -40,6 +40,8 @@ const char* jwt_status_name(JwtStatus s) {
       return "JwksNoKeys";
     case JwtStatus::kJwksFetchFail:
       return "JwksFetchFail";
+    case JwtStatus::kJwtRevoked:
+      return "JwtRevoked";
   }
   return "Unknown";
 }
@@ -82,6 +84,8 @@ const char* jwt_status_message(JwtStatus s) {
       return "cannot be checked: key set empty";
     case JwtStatus::kJwksFetchFail:
       return "cannot be checked: keys unavailable";
+    case JwtStatus::kJwtRevoked:
+      return "revoked";
   }
   return "invalid";
 }

@@ -18,6 +18,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -66,6 +67,11 @@ class SessionClient {
     std::shared_ptr<HttpClient> http;  // for refresh; default: make_curl_http_client()
     Clock clock = system_clock();
     int64_t leeway = 5;  // seconds, on exp/iat/nbf (Descope's SDKs use 5)
+    // Optional: true for a session the application knows was ended (a logout, a
+    // deactivated user) although its JWT still verifies; validate_session then fails
+    // with JwtStatus::kJwtRevoked. Called on every successful validation, cached or not:
+    // keep it fast and thread-safe. The Gatehouse server uses it with its revocation log.
+    std::function<bool(const JwtResponse&)> revoked;
   };
 
   // Throws std::invalid_argument if project_id is empty, or if keys is null and base_url
@@ -97,6 +103,7 @@ class SessionClient {
  private:
   enum class Kind { kSession, kRefresh };
   Result<JwtResponse> validate(std::string_view token, Kind kind) const;
+  Result<JwtResponse> unless_revoked(JwtResponse session) const;
 
   std::string project_id_;
   std::string base_url_;
@@ -104,6 +111,7 @@ class SessionClient {
   std::shared_ptr<HttpClient> http_;
   Clock clock_;
   int64_t leeway_;
+  std::function<bool(const JwtResponse&)> revoked_;
   // Session tokens that verified, so a token presented again skips the RSA check (the
   // cost of every protected request). Shared by copies of this client.
   std::shared_ptr<detail::VerifiedTokenCache> cache_;

@@ -31,13 +31,16 @@ class SessionServiceTest : public ::testing::Test {
     config_.refresh_grace = 10;
     Clock clock = [this] { return now_; };
     audit_ = std::make_unique<Audit>(*stores_.audit, clock);
+    revocations_ = std::make_unique<Revocations>(*stores_.sessions, config_, clock);
+    limiter_ = std::make_unique<RateLimiter>(*stores_.rate_limits, RateLimits{}, *audit_, clock);
     sessions_ = std::make_unique<SessionService>(
         config_, SessionService::Stores{*stores_.users, *stores_.sessions, *stores_.access}, *keys,
-        *audit_, clock);
+        *revocations_, *audit_, clock);
     hasher_ = std::make_unique<PasswordHasher>(config_, 1);
-    users_ = std::make_unique<Users>(*hasher_, *stores_.users, *stores_.sessions, *audit_, clock);
-    passwords_ = std::make_unique<PasswordStrategy>(config_, *hasher_, *users_, *stores_.users,
-                                                    *sessions_, *audit_, clock);
+    users_ = std::make_unique<Users>(*hasher_, *stores_.users, *revocations_, *audit_, clock);
+    passwords_ =
+        std::make_unique<PasswordStrategy>(config_, *hasher_, *users_, *stores_.users, *sessions_,
+                                           *revocations_, *limiter_, *audit_, clock);
     auto a = passwords_->sign_up({"ann@example.com", "long enough pw", "Ann", "", ""}, {});
     ASSERT_THAT(a, IsOk());
     first_ = *a;
@@ -48,6 +51,8 @@ class SessionServiceTest : public ::testing::Test {
   AuthConfig config_;
   store::Stores stores_;
   std::unique_ptr<Audit> audit_;
+  std::unique_ptr<Revocations> revocations_;
+  std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<SessionService> sessions_;
   std::unique_ptr<PasswordHasher> hasher_;
   std::unique_ptr<Users> users_;
