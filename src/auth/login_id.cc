@@ -28,4 +28,23 @@ Result<std::string> normalize_login_id(std::string_view raw) {
   return out;
 }
 
+bool looks_like_user_id(std::string_view s) {
+  if (s.size() != 28 || (s[0] != 'U' && s[0] != 'u')) return false;
+  for (unsigned char c : s.substr(1)) {
+    if (!std::isalnum(c)) return false;
+  }
+  return true;
+}
+
+Result<std::string> new_login_id(std::string_view raw) {
+  auto id = normalize_login_id(raw);
+  if (!id) return id;
+  if (looks_like_user_id(*id)) {
+    return make_error(Errc::kInvalidArgument,
+                      "The loginId must not look like a user id (U followed by 27 letters or "
+                      "digits)");
+  }
+  return id;
+}
+
 }  // namespace gatehouse::auth

@@ -27,8 +27,10 @@ PasswordHasher::PasswordHasher(const AuthConfig& config, int concurrency, Backen
   if (!backend_.verify) backend_.verify = crypto::verify_password;
 }
 
-Result<std::string> PasswordHasher::hash_new(std::string_view password) {
+Result<std::string> PasswordHasher::hash_new(std::string_view password,
+                                             const PasswordOwner& owner) {
   if (auto st = crypto::check_password(password, config_.password_policy); !st) return st.error();
+  if (auto st = check_strength(password, owner); !st) return st.error();
   Slot slot(slots_);
   return backend_.hash(password, config_.argon2);
 }

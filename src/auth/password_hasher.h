@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "auth/config.h"
+#include "auth/password_strength.h"
 #include "gatehouse/result.h"
 
 namespace gatehouse::auth {
@@ -37,9 +38,9 @@ class PasswordHasher {
   // `concurrency` is clamped to 1..kMaxConcurrency. A default Backend is libsodium.
   PasswordHasher(const AuthConfig& config, int concurrency, Backend backend = {});
 
-  // A new password as it will be stored: checked against the policy (a readable
-  // kInvalidArgument), then hashed.
-  Result<std::string> hash_new(std::string_view password);
+  // A new password as it will be stored: checked against the policy and for strength
+  // (password_strength.h; a readable kInvalidArgument), then hashed.
+  Result<std::string> hash_new(std::string_view password, const PasswordOwner& owner = {});
 
   // True if `password` matches `encoded`. An empty `encoded` (no such account, or no
   // password set) verifies against a dummy hash, so it takes as long, and is false.

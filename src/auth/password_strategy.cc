@@ -122,7 +122,7 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
     return user.error();
   }
   if (user->status != "enabled") return make_error(Errc::kUserDisabled, "User is disabled");
-  auto hash = hasher_.hash_new(new_password);
+  auto hash = hasher_.hash_new(new_password, {user->login_id, user->email, user->name});
   if (!hash) return hash.error();
   if (auto st = store_.set_password(user->id, *hash, false); !st) return st.error();
   user->has_password = true;
@@ -139,7 +139,7 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
 Status PasswordStrategy::update(const SessionService::SignIn& self, std::string_view login_id,
                                 std::string_view new_password, const Origin& origin) {
   if (auto st = require_own_account(self.user, login_id); !st) return st;
-  auto hash = hasher_.hash_new(new_password);
+  auto hash = hasher_.hash_new(new_password, {self.user.login_id, self.user.email, self.user.name});
   if (!hash) return hash.error();
   if (auto st = store_.set_password(self.user.id, *hash, false); !st) return st;
   audit_.record(origin, "user.password.update", true, self.user.id);

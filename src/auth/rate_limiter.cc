@@ -12,12 +12,14 @@ constexpr std::string_view kLoginPrefix = "login:";
 constexpr std::string_view kAddressPrefix = "ip:";
 constexpr std::string_view kSignupPrefix = "signup:";
 
-// The wait before attempt number `attempts + 1`, once `attempts` reached `free`.
+// The wait before attempt number `attempts + 1`, once `attempts` reached `free`: 2 s, then
+// doubling. Times are whole seconds, so a wait of n seconds lasts between n - 1 and n: the
+// first one is 2 so that the attempt right after the free ones is always refused.
 int64_t wait_after(const RatePolicy& p, int64_t attempts) {
   int64_t over = attempts - p.free;  // 0 for the first delayed attempt
   if (over < 0) return 0;
   if (over >= 30) return p.max_wait;
-  return std::min<int64_t>(int64_t{1} << over, p.max_wait);
+  return std::min<int64_t>(int64_t{2} << over, p.max_wait);
 }
 
 // Applies one attempt at `now` to `c`; false (and `retry_after`) when it may not start.

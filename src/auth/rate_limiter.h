@@ -5,7 +5,7 @@
 // is one atomic store update for both keys, so parallel attempts cannot exceed a limit,
 // and every node sharing the store shares the counts. A key's attempts in its window
 // (a window is `period` seconds from its first attempt) run free up to `free`; each
-// further one must wait, the wait doubling from 1 s up to `max_wait`; at `lock_after`
+// further one must wait, the wait doubling from 2 s up to `max_wait`; at `lock_after`
 // attempts the key is locked for `period`. A refused
 // attempt is kRateLimited with Error::retry_after, whatever the password: a lockout is
 // no oracle. A success forgets the login id's count and gives the address its attempt
@@ -40,9 +40,11 @@ struct RatePolicy {
 
 struct RateLimits {
   bool enabled = true;
-  RatePolicy login;                      // per login id
-  RatePolicy address{30, 100, 900, 60};  // failures per client address
-  RatePolicy signup{30, 300, 3600, 60};  // sign-ups per client address
+  RatePolicy login;  // per login id
+  // Per client address. Generous on purpose: a school's classroom signs up and mistypes
+  // from behind one NAT address; the per-login limit is what stops guessing one account.
+  RatePolicy address{100, 300, 900, 60};   // failures per client address
+  RatePolicy signup{100, 1000, 3600, 60};  // sign-ups per client address
 };
 
 // A key locked now, for the console.

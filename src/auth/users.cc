@@ -57,7 +57,7 @@ Users::Users(PasswordHasher& hasher, store::UserStore& users, Revocations& revoc
       clock_(std::move(clock)) {}
 
 Result<store::User> Users::create(const NewUserInput& in, const Origin& origin, CreatedAs as) {
-  auto login_id = normalize_login_id(in.login_id);
+  auto login_id = new_login_id(in.login_id);
   if (!login_id) return login_id.error();
   if (auto st = check_status(in.status); !st) return st.error();
   // Creating an account reveals that the login id exists by its nature (Descope answers
@@ -69,7 +69,7 @@ Result<store::User> Users::create(const NewUserInput& in, const Origin& origin, 
   }
   store::NewUser nu;
   if (!in.password.empty()) {
-    auto hash = hasher_.hash_new(in.password);
+    auto hash = hasher_.hash_new(in.password, {*login_id, in.email, in.name});
     if (!hash) return hash.error();
     nu.password_hash = std::move(*hash);
   }
@@ -115,6 +115,13 @@ Result<store::User> Users::by_login_id(const std::string& login_id) {
 }
 
 Result<store::User> Users::by_login_id_or_id(const std::string& key) {
+  // A key shaped like a user id names that user first: no login id may shadow it (new
+  // ones cannot take that shape; the order also protects accounts made before the rule).
+  if (looks_like_user_id(key)) {
+    auto user = by_id(key);
+    if (user || user.code() != Errc::kUserNotFound) return user;
+    return by_login_id(key);
+  }
   auto user = by_login_id(key);
   if (!user && user.code() == Errc::kUserNotFound) return by_id(key);
   return user;
@@ -166,7 +173,7 @@ Result<store::User> Users::apply(const std::string& user_id, const store::UserUp
 Result<store::User> Users::update(const std::string& user_id, store::UserUpdate update,
                                   const Origin& origin) {
   if (update.login_id) {
-    auto id = normalize_login_id(*update.login_id);
+    auto id = new_login_id(*update.login_id);
     if (!id) return id.error();
     update.login_id = *id;
   }
@@ -259,7 +266,7 @@ Status Users::set_password(const std::string& user_id, const std::string& passwo
                            const Origin& origin) {
   auto user = users_.get_by_id(user_id);
   if (!user) return user.error();
-  auto hash = hasher_.hash_new(password);
+  auto hash = hasher_.hash_new(password, {user->login_id, user->email, user->name});
   if (!hash) return hash.error();
   if (auto st = users_.set_password(user_id, *hash, temporary); !st) return st;
   audit_.record(origin, "user.password.set", true, user_id, user->login_id,

@@ -173,7 +173,7 @@ const std::vector<Option>& options() {
        }},
       {"limit-login", "GATEHOUSE_LIMIT_LOGIN",
        "sign-in attempts per login id: FREE/LOCK_AFTER/SECONDS — attempts that run free, "
-       "then waits doubling from 1 s to 60 s, locked for SECONDS after LOCK_AFTER (a success "
+       "then waits doubling from 2 s to 60 s, locked for SECONDS after LOCK_AFTER (a success "
        "starts over)",
        false, show_policy(&auth::RateLimits::login), set_policy(&auth::RateLimits::login)},
       {"limit-address", "GATEHOUSE_LIMIT_ADDRESS",

@@ -7,20 +7,47 @@
 
 #include <boost/json/value.hpp>
 
+#include "auth/password_strength.h"
 #include "gatehouse/crypto/random.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace gatehouse::server {
+
+namespace {
+
+// The data directory holds password hashes, the audit log and the signing keys: it is
+// created 0700 and refused when group or others may read or write it (as ssh refuses a
+// private key they can read). Database files an older build left readable are narrowed.
+Status private_data_dir(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return make_error(Errc::kInvalidArgument,
+                      "cannot create data directory " + dir + ": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return make_error(Errc::kInvalidArgument, "data directory " + dir + " is not a directory");
+  }
+  if ((st.st_mode & 077) != 0) {
+    return make_error(
+        Errc::kInvalidArgument,
+        "data directory " + dir + " is open to group or others; make it private: chmod 700 " + dir);
+  }
+  for (const char* name : {"/gatehouse.db", "/gatehouse.db-wal", "/gatehouse.db-shm"}) {
+    const std::string path = dir + name;
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0) ::chmod(path.c_str(), 0600);
+  }
+  return ok_status();
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Context>> open_context(Config config) {
   auto ctx = std::make_unique<Context>();
   ctx->config = std::move(config);
   const Config& c = ctx->config;
 
-  if (::mkdir(c.data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return make_error(Errc::kInvalidArgument,
-                      "cannot create data directory " + c.data_dir + ": " + std::strerror(errno));
-  }
+  if (auto st = private_data_dir(c.data_dir); !st) return st.error();
+  if (auto st = auth::check_strength_dictionary(); !st) return st.error();
   auto stores = store::open_sqlite(c.data_dir + "/gatehouse.db");
   if (!stores) return stores.error();
   ctx->stores = std::move(*stores);

@@ -7,6 +7,8 @@
 //   gatehouse role add NAME [--description D]
 //   gatehouse role list
 //   gatehouse mgmt-key create --name N [--expires-in DAYS] | list | revoke ID
+#include <sys/stat.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -37,6 +39,9 @@ Every command takes --data DIR (env GATEHOUSE_DATA, default ./data).
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Everything the server and the CLI write (the database, keys, the first admin's
+  // password) is for this user alone.
+  ::umask(077);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
     std::cout << kUsage;

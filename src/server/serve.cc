@@ -1,5 +1,11 @@
 #include "server/serve.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <iostream>
 
 #include <boost/json.hpp>
@@ -49,7 +55,22 @@ Status create_demo_accounts(Context& ctx) {
   return ok_status();
 }
 
-// The first admin: see auth::Users::ensure_admin.
+// Writes `content` to `path` readable by this user alone, replacing what was there.
+Status write_private_file(const std::string& path, const std::string& content) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return make_error(Errc::kInternal, "cannot write " + path + ": " + std::strerror(errno));
+  }
+  bool ok = ::fchmod(fd, 0600) == 0 &&
+            ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return make_error(Errc::kInternal, "cannot write " + path);
+  return ok_status();
+}
+
+// The first admin: see auth::Users::ensure_admin. Its one-time password goes to a 0600
+// file in the data directory, never to the console (whose output ends up in logs).
 Status ensure_admin(Context& ctx) {
   const std::string& email = ctx.config.admin_email;
   auto password = ctx.users->ensure_admin(email);
@@ -63,7 +84,9 @@ Status ensure_admin(Context& ctx) {
     return password.error();
   }
   if (*password) {
-    std::cout << "admin account: " << email << "  one-time password: " << **password
+    const std::string path = ctx.config.data_dir + "/" + kFirstAdminPasswordFile;
+    if (auto st = write_private_file(path, **password + "\n"); !st) return st;
+    std::cout << "admin account: " << email << "  one-time password in " << path
               << "  (must be changed at first sign-in)" << std::endl;
   }
   return ok_status();

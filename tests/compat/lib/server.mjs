@@ -2,7 +2,7 @@
 // on 127.0.0.1 with a fresh temporary data directory, stopped (SIGTERM) and
 // removed at the end. The binary comes from GATEHOUSE_BIN.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -126,8 +126,12 @@ export async function startServer({ args = [], timeoutMs = 15000, dataDir } = {}
       server.stdout += d;
       if (listening) return;
       for (const line of server.stdout.split('\n')) {
-        const admin = /^admin account: (\S+)\s+one-time password: (\S+)/.exec(line);
-        if (admin) [, server.adminLoginId, server.adminPassword] = admin;
+        // The one-time password is in a 0600 file in the data directory, not on stdout.
+        const admin = /^admin account: (\S+)\s+one-time password in (\S+)/.exec(line);
+        if (admin) {
+          server.adminLoginId = admin[1];
+          server.adminPassword = readFileSync(admin[2], 'utf8').trim();
+        }
         if (line.includes('"msg":"listening"')) {
           const j = JSON.parse(line);
           server.port = j.port;

@@ -1,6 +1,7 @@
 // Starts a real Gatehouse server on a free port with its own data directory,
 // and runs its CLI against that directory.
 import { spawn, execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,13 +26,17 @@ export async function startServer({ bin, webDir, extraArgs = [] }) {
   ];
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const log = [];
-  // The first admin's one-time password, printed once on stdout at first start.
+  // The first admin, announced once at first start; its one-time password is in a 0600
+  // file in the data directory, never on the console.
   const admin = {};
   const remember = (line) => {
     log.push(line);
     if (log.length > 400) log.shift();
-    const match = /^admin account: (\S+)\s+one-time password: (\S+)/.exec(line);
-    if (match) [, admin.email, admin.password] = match;
+    const match = /^admin account: (\S+)\s+one-time password in (\S+)/.exec(line);
+    if (match) {
+      admin.email = match[1];
+      admin.password = readFileSync(match[2], 'utf8').trim();
+    }
   };
   readline.createInterface({ input: child.stderr }).on('line', remember);
 

@@ -29,7 +29,7 @@ const student = {
   email: `sam.${unique}@example.com`,
   password: 'learning every day',
 };
-const adminPassword = 'a brand new admin passphrase';
+const adminPassword = 'a brand new console passphrase';
 
 function adminNav(page, name) {
   return page
