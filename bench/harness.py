@@ -245,6 +245,8 @@ class Gatehouse:
         self.env["GATEHOUSE_ARGON2_MEMORY_KIB"] = str(args.argon2_memory_kib)
         self.env["GATEHOUSE_ARGON2_ITERATIONS"] = str(args.argon2_iterations)
         self.proc, self.port = None, None
+        self.bodies = None
+        self.trusts_proxies = False
 
     def cli(self, *words, stdin=None):
         cmd = [self.binary, *words, "--data", self.data, "--project-id", self.project_id]
@@ -258,6 +260,32 @@ class Gatehouse:
         self.cli("user", "add", "--email", self.login_id, "--password-stdin", "--roles",
                  "teacher", stdin=self.password + "\n")
 
+    def sign_up_accounts(self, n, workdir):
+        """Signs up n accounts over the API and writes their sign-in bodies to a file, one
+        JSON a line: sign-in scenarios spread over them (bench/lua/post_json.lua)."""
+        with concurrent.futures.ThreadPoolExecutor(max_workers=4) as ex:
+            bodies = list(ex.map(lambda i: self.sign_up(f"signer{i}@bench.local"), range(n)))
+        self.bodies = os.path.join(workdir, f"{self.name}-signin-bodies.txt")
+        with open(self.bodies, "w") as f:
+            f.write("\n".join(bodies) + "\n")
+
+    def sign_up(self, login_id):
+        """Signs up one account with the bench password; returns its sign-in body."""
+        body = {"loginId": login_id, "password": self.password}
+        status, answer = http_request(
+            self.port, "POST", "/v1/auth/password/signup",
+            headers={"Authorization": f"Bearer {self.project_id}",
+                     "Content-Type": "application/json"},
+            body=json.dumps(dict(body, user={"name": login_id.split("@")[0]})), timeout=60)
+        if status != 200:
+            raise BenchError(f"sign-up of {login_id} answered {status}: {answer[:200]!r}")
+        return json.dumps(body)
+
+    def supports(self, flag):
+        r = subprocess.run([self.binary, "serve", "--help"], capture_output=True, text=True,
+                           env=self.env, timeout=30)
+        return flag in r.stdout + r.stderr
+
     def serve_cmd(self, data, port):
         a = self.args
         return [self.binary, "serve", "--address", HOST, "--port", str(port), "--data", data,
@@ -269,7 +297,10 @@ class Gatehouse:
                     ["--hash-in", a.hash_in] if a.hash_in != "processes" else []) + (
                     # A smoke checks the plumbing: hashing at normal priority, so a busy
                     # machine cannot starve every sign-in out of its short window.
-                    ["--worker-nice", "0"] if a.smoke else [])
+                    ["--worker-nice", "0"] if a.smoke else []) + (
+                    # The flood scenario's attacker sends X-Forwarded-For, as a client
+                    # behind a proxy on this host would.
+                    ["--trusted-proxies", HOST] if self.trusts_proxies else [])
 
     def start(self, data=None):
         """Starts serve; returns seconds from process start to the first 200 of /healthz."""
@@ -469,6 +500,7 @@ class Bench:
         cold_dir = os.path.join(workdir, "cold-data")
         self.results["startup"]["cold_ms"] = self.gh.start(data=cold_dir) * 1000
         self.gh.create_users()
+        self.gh.trusts_proxies = self.gh.supports("--trusted-proxies")
         warm = [self.gh.start(data=self.gh.data) * 1000 for _ in range(a.startups)]
         self.results["startup"]["warm_ms"] = warm
         self.results["startup"]["warm_median_ms"] = statistics.median(warm)
@@ -476,6 +508,7 @@ class Bench:
             f"warm median {statistics.median(warm):.1f} ms of {len(warm)}")
         self.gh.start()
         self.results["rss"]["ready_kib"] = rss_kib(self.gh.proc.pid)
+        self.gh.sign_up_accounts(a.accounts, workdir)
         self.session, self.refresh = self.gh.signin()
         self.forged = forge(self.session)
 
@@ -492,6 +525,7 @@ class Bench:
             self.baseline.login_id, self.baseline.password = self.gh.login_id, self.gh.password
             self.baseline.create_users()
             self.baseline.start()
+            self.baseline.sign_up_accounts(a.accounts, workdir)
 
         self.nginx = Nginx(workdir)
         self.nginx.start()
@@ -553,17 +587,19 @@ class Bench:
                     env={"GH_BENCH_TOKENS": path, "GH_BENCH_PROJECT": self.gh.project_id})
         return self.record("refresh", "gatehouse", "rotate", d, rep)
 
-    def signin_wrk(self, conns, duration, server=None):
+    def signin_wrk(self, conns, duration, server=None, bodies=None, forwarded=""):
         server = server or self.gh
         return run_wrk(server.port, "/v1/auth/password/signin", conns, duration,
                        scripts=["post_json.lua"], timeout="60s",
                        threads=1 if conns < 64 else 2,
-                       env={"GH_BENCH_BODY": json.dumps({"loginId": server.login_id,
-                                                         "password": server.password}),
-                            "GH_BENCH_AUTH": f"Bearer {server.project_id}"})
+                       env={"GH_BENCH_BODIES": bodies or server.bodies,
+                            "GH_BENCH_AUTH": f"Bearer {server.project_id}",
+                            "GH_BENCH_FORWARDED": forwarded})
 
     def signin_run(self, conns, rep):
         d = self.signin_wrk(conns, self.args.signin_duration)
+        check(d["status_errors"] == 0,
+              f"sign-in at {conns} connections: {d['status_errors']} non-2xx answers")
         wait_idle(self.gh.proc.pid)  # the raw rate after it must have the cores to itself
         return self.record("signin", "gatehouse", "argon2id", d, rep)
 
@@ -636,6 +672,83 @@ class Bench:
             self.results["mixed"].append(entry)
         log(f"mixed     {server_name}: {entry['ratio']:.2f} of idle while sign-ins ran at "
             f"{entry['signin_rps'] or 0:.1f}/s")
+        return entry
+
+    def flood(self, variant, rep):
+        """Other users' sign-ins and refreshes alone, then again while an attacker floods
+        sign-ins with wrong passwords from one address: `account` guesses one account's
+        password, `spray` tries one password on ever new login ids (unknown accounts are
+        hashed all the same). The rate limits must refuse the flood before it reaches the
+        hashers, so the others' p99 stays near idle."""
+        a, gh = self.args, self.gh
+        if variant == "spray" and not gh.trusts_proxies:
+            raise BenchError("the spray flood needs --trusted-proxies (X-Forwarded-For): "
+                             "from the users' own address it would throttle them too")
+        guesses = os.path.join(self.workdir, f"flood-{variant}-{rep}.txt")
+        with open(guesses, "w") as f:
+            for i in range(1000):
+                login = "victim@bench.local" if variant == "account" else \
+                    f"nobody{rep}-{i}@bench.local"
+                f.write(json.dumps({"loginId": login, "password": f"guess-{i}"}) + "\n")
+        if variant == "account" and not getattr(gh, "victim", None):
+            gh.victim = gh.sign_up("victim@bench.local")
+
+        def legit(label):
+            box = {}
+
+            def signins():
+                box["signin"] = self.signin_wrk(a.flood_signin_conns, a.duration)
+
+            tokens = [r for _, r in gh.signins(a.flood_refresh_conns)]
+            path = os.path.join(self.workdir, f"flood-refresh-{variant}-{rep}-{label}.txt")
+            with open(path, "w") as f:
+                f.write("\n".join(tokens) + "\n")
+            t = threading.Thread(target=signins)
+            t.start()
+            box["refresh"] = run_wrk(gh.port, "/v1/auth/refresh", a.flood_refresh_conns,
+                                     a.duration, scripts=["refresh.lua"],
+                                     env={"GH_BENCH_TOKENS": path,
+                                          "GH_BENCH_PROJECT": gh.project_id})
+            t.join(timeout=a.duration + 90)
+            for k in ("signin", "refresh"):
+                check(k in box and box[k]["status_errors"] == 0,
+                      f"flood {variant}: other users' {k} failed ({label}): {box.get(k)}")
+                self.record("flood", "gatehouse", f"{variant}/{label}/{k}", box[k], rep)
+            return box
+
+        idle = legit("idle")
+        wait_idle(gh.proc.pid)
+        attack = {}
+        lead = 0.3 if a.smoke else 1.5  # the first guesses are hashed, then refused
+
+        def flood():
+            attack["d"] = self.signin_wrk(a.flood_conns, a.duration + int(2 * lead + 0.99),
+                                          bodies=guesses, forwarded="203.0.113.66"
+                                          if gh.trusts_proxies else "")
+
+        t = threading.Thread(target=flood)
+        t.start()
+        time.sleep(lead)
+        loaded = legit("flood")
+        t.join(timeout=a.duration + 90)
+        wait_idle(gh.proc.pid)
+        d = attack.get("d") or {}
+        entry = {"variant": variant, "rep": rep, "attack_rps": d.get("rps", 0.0),
+                 "attack_refused": d.get("status_errors", 0),
+                 "attack_requests": d.get("requests", 0)}
+        for k in ("signin", "refresh"):
+            entry[f"{k}_idle_p99_us"] = idle[k]["p99_us"]
+            entry[f"{k}_flood_p99_us"] = loaded[k]["p99_us"]
+            entry[f"{k}_idle_rps"] = idle[k]["rps"]
+            entry[f"{k}_flood_rps"] = loaded[k]["rps"]
+            entry[f"{k}_p99_ratio"] = (loaded[k]["p99_us"] / idle[k]["p99_us"]
+                                       if idle[k]["p99_us"] else 0.0)
+        with self.lock:
+            self.results.setdefault("flood", []).append(entry)
+        log(f"flood     {variant}: {entry['attack_rps']:.0f} guesses/s "
+            f"({entry['attack_refused']} of {entry['attack_requests']} refused); others' p99 "
+            f"sign-in {entry['signin_p99_ratio']:.2f} ×, refresh "
+            f"{entry['refresh_p99_ratio']:.2f} × idle")
         return entry
 
     def micro(self):
@@ -714,6 +827,10 @@ class Bench:
                 self.mixed("gatehouse", 32, rep)
                 if self.baseline:
                     self.mixed("baseline", 32, rep)
+            if want("flood"):
+                self.flood("account", rep)
+                if self.gh.trusts_proxies:
+                    self.flood("spray", rep)
         if want("micro"):
             self.micro()
 
@@ -735,7 +852,10 @@ class Bench:
                     lambda d: d["signin_rps"] > 0 and d["raw_rate"] > 0),
                    ("protected under sign-in load", lambda: self.mixed("gatehouse", 2, 0),
                     lambda d: d["idle_rps"] > 0 and d["loaded_rps"] > 0 and
-                    (d["signin_rps"] or 0) > 0 and d["loaded_status_errors"] == 0)]
+                    (d["signin_rps"] or 0) > 0 and d["loaded_status_errors"] == 0),
+                   ("others during a wrong-password flood", lambda: self.flood("account", 0),
+                    lambda d: d["attack_refused"] > 0 and d["signin_flood_rps"] > 0 and
+                    d["refresh_flood_rps"] > 0)]
 
         def run_job(job):
             name, fn, valid = job
@@ -793,7 +913,9 @@ def meta(a):
                    "flask_workers": a.flask_workers,
                    "argon2_memory_kib": a.argon2_memory_kib,
                    "argon2_iterations": a.argon2_iterations,
-                   "mixed_signin_conns": a.mixed_signin_conns,
+                   "mixed_signin_conns": a.mixed_signin_conns, "accounts": a.accounts,
+                   "flood_conns": a.flood_conns, "flood_signin_conns": a.flood_signin_conns,
+                   "flood_refresh_conns": a.flood_refresh_conns,
                    "baseline": a.baseline or None},
     }
 
@@ -809,7 +931,7 @@ def main():
                    help="every scenario once, 1 s, in parallel; writes nothing in the tree")
     p.add_argument("--out", help="directory for RESULTS.md, results.json and the chart "
                                  "(default: bench/ for a full run, a temporary one for --smoke)")
-    p.add_argument("--only", help="comma-separated subset: get_roles,refresh,signin,mixed,micro")
+    p.add_argument("--only", help="comma-separated subset: get_roles,refresh,signin,mixed,flood,micro")
     p.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     p.add_argument("--signin-duration", type=int, default=10)
     p.add_argument("--hash-duration", type=float, default=3.0)
@@ -828,6 +950,14 @@ def main():
     p.add_argument("--argon2-memory-kib", type=int, default=19456)
     p.add_argument("--argon2-iterations", type=int, default=2)
     p.add_argument("--mixed-signin-conns", type=int, default=32)
+    p.add_argument("--accounts", type=int, default=64,
+                   help="accounts the sign-in scenarios spread over (signed up at start)")
+    p.add_argument("--flood-conns", type=int, default=64,
+                   help="the attacker's connections in the flood scenario")
+    p.add_argument("--flood-signin-conns", type=int, default=4,
+                   help="other users' sign-ins in flight during the flood")
+    p.add_argument("--flood-refresh-conns", type=int, default=8,
+                   help="other users' refreshes in flight during the flood")
     p.add_argument("--keep", action="store_true", help="keep the temporary work directory")
     a = p.parse_args()
     a.conns = [int(c) for c in a.conns.split(",")]
@@ -837,6 +967,7 @@ def main():
         # Sign-ins get 3 s: in a smoke every scenario runs at once, and one sign-in can wait
         # over a second behind the loaded scenario's, which left a 1 s window empty.
         a.duration, a.signin_duration, a.hash_duration, a.repeat, a.startups = 1, 3, 0.5, 1, 1
+        a.accounts, a.flood_conns = min(a.accounts, 8), min(a.flood_conns, 8)
 
     def on_signal(signum, _frame):
         raise SystemExit(128 + signum)
