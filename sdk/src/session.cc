@@ -34,34 +34,34 @@ class VerifiedTokenCache {
   static constexpr size_t kPerShard = 512;
 
   struct Entry {
-    JwtResponse response;  // response.jwt is the token
+    std::shared_ptr<const JwtResponse> response;  // response->jwt is the token
     int64_t exp = 0, nbf = 0, iat = 0;
   };
 
-  // True and *out filled when `token` verified before under `keys` and is still in time.
-  bool find(std::string_view token, const KeySet& keys, int64_t now, int64_t leeway,
-            JwtResponse* out) {
+  // The answer shared with the cache when `token` verified before under `keys` and is
+  // still in time, else null.
+  std::shared_ptr<const JwtResponse> find(std::string_view token, const KeySet& keys,
+                                          int64_t now, int64_t leeway) {
     size_t h = std::hash<std::string_view>{}(token);
     Shard& s = shards_[h % kShards];
     std::lock_guard lock(s.mu);
     if (s.keys != keys) {
       s.map.clear();
       s.keys = keys;
-      return false;
+      return nullptr;
     }
     auto it = s.map.find(h);
-    if (it == s.map.end() || it->second.response.jwt != token) return false;
+    if (it == s.map.end() || it->second.response->jwt != token) return nullptr;
     const Entry& e = it->second;
     if (!in_time(e, now, leeway)) {
       s.map.erase(it);
-      return false;
+      return nullptr;
     }
-    *out = e.response;
-    return true;
+    return e.response;
   }
 
   void insert(const KeySet& keys, int64_t now, int64_t leeway, Entry entry) {
-    size_t h = std::hash<std::string_view>{}(entry.response.jwt);
+    size_t h = std::hash<std::string_view>{}(entry.response->jwt);
     Shard& s = shards_[h % kShards];
     std::lock_guard lock(s.mu);
     if (s.keys != keys) {
@@ -182,7 +182,8 @@ SessionClient::SessionClient(Options options)
   if (!keys_) keys_ = make_remote_key_source(base_url_, project_id_, {.http = http_});
 }
 
-Result<JwtResponse> SessionClient::validate(std::string_view token, Kind kind) const {
+Result<std::shared_ptr<const JwtResponse>> SessionClient::check(std::string_view token,
+                                                                 Kind kind) const {
   const char* kind_name = kind == Kind::kSession ? "session" : "refresh";
   Result<KeySet> keys = keys_->keys();
   if (!keys) {
@@ -192,8 +193,7 @@ Result<JwtResponse> SessionClient::validate(std::string_view token, Kind kind) c
   }
   int64_t now = clock_();
   if (kind == Kind::kSession) {
-    JwtResponse cached;
-    if (cache_->find(token, *keys, now, leeway_, &cached)) return unless_revoked(std::move(cached));
+    if (auto cached = cache_->find(token, *keys, now, leeway_)) return unless_revoked(cached);
   }
   jose::VerifyOptions options{.now = now, .leeway = leeway_, .expected_issuer = project_id_};
   jose::Jwt jwt;
@@ -224,23 +224,35 @@ Result<JwtResponse> SessionClient::validate(std::string_view token, Kind kind) c
                        std::string(kind_name) + " token " + jwt_status_message(s), s);
   }
   int64_t exp = jwt.exp, nbf = jwt.nbf, iat = jwt.iat;
-  JwtResponse response = make_response(token, jwt);
+  auto response = std::make_shared<const JwtResponse>(make_response(token, jwt));
   if (kind == Kind::kSession) {
     cache_->insert(verified_with, now, leeway_, {response, exp, nbf, iat});
-    return unless_revoked(std::move(response));
+    return unless_revoked(response);
   }
   return response;
 }
 
-Result<JwtResponse> SessionClient::unless_revoked(JwtResponse session) const {
-  if (revoked_ && revoked_(session)) {
+Result<std::shared_ptr<const JwtResponse>> SessionClient::unless_revoked(
+    const std::shared_ptr<const JwtResponse>& session) const {
+  if (revoked_ && revoked_(*session)) {
     return token_error(Errc::kInvalidToken, "session token revoked", JwtStatus::kJwtRevoked);
   }
   return session;
 }
 
+Result<JwtResponse> SessionClient::validate(std::string_view token, Kind kind) const {
+  auto checked = check(token, kind);
+  if (!checked) return checked.error();
+  return **checked;
+}
+
 Result<JwtResponse> SessionClient::validate_session(std::string_view session_jwt) const {
   return validate(session_jwt, Kind::kSession);
+}
+
+Result<std::shared_ptr<const JwtResponse>> SessionClient::validate_session_shared(
+    std::string_view session_jwt) const {
+  return check(session_jwt, Kind::kSession);
 }
 
 Result<JwtResponse> SessionClient::validate_refresh(std::string_view refresh_jwt) const {

@@ -20,16 +20,15 @@ http::Handler token_required(std::shared_ptr<const gatehouse::SessionClient> cli
                              ProtectedHandler handler) {
   return [client = std::move(client), handler = std::move(handler)](http::Request& req) {
     auto token = bearer_token(req.header("authorization"));
-    auto session =
-        token.empty()
-            ? Result<gatehouse::JwtResponse>(make_error(Errc::kInvalidToken, "no session token"))
-            : client->validate_session(token);
+    auto session = token.empty() ? Result<std::shared_ptr<const gatehouse::JwtResponse>>(
+                                       make_error(Errc::kInvalidToken, "no session token"))
+                                 : client->validate_session_shared(token);
     if (!session) {
       static const std::string kBody =
           boost::json::serialize(boost::json::object{{"error", "❌ invalid session token!"}});
       return http::Response::json_text(401, kBody);
     }
-    return handler(req, *session);
+    return handler(req, **session);
   };
 }
 

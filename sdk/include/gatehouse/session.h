@@ -85,6 +85,10 @@ class SessionClient {
 
   // A session token: verified, and not a refresh token (drn "DSR" → kJwtWrongTokenKind).
   Result<JwtResponse> validate_session(std::string_view session_jwt) const;
+  // The same, without copying: a token seen before answers with the validation the
+  // client keeps for it (immutable, shared). For a server validating every request.
+  Result<std::shared_ptr<const JwtResponse>> validate_session_shared(
+      std::string_view session_jwt) const;
 
   // A refresh token verified locally; drn must be "DSR".
   Result<JwtResponse> validate_refresh(std::string_view refresh_jwt) const;
@@ -102,8 +106,10 @@ class SessionClient {
 
  private:
   enum class Kind { kSession, kRefresh };
+  Result<std::shared_ptr<const JwtResponse>> check(std::string_view token, Kind kind) const;
   Result<JwtResponse> validate(std::string_view token, Kind kind) const;
-  Result<JwtResponse> unless_revoked(JwtResponse session) const;
+  Result<std::shared_ptr<const JwtResponse>> unless_revoked(
+      const std::shared_ptr<const JwtResponse>& session) const;
 
   std::string project_id_;
   std::string base_url_;

@@ -62,6 +62,21 @@ TEST_F(SdkSessionCache, RepeatedTokenGivesTheSameAnswer) {
   EXPECT_EQ(second->roles, std::vector<std::string>{"teacher"});
 }
 
+TEST_F(SdkSessionCache, SharedAnswersAreTheCachedValidationWithEveryCheckRedone) {
+  boost::json::object claims = session_claims(now());
+  claims["roles"] = boost::json::array{"teacher"};
+  std::string token = mint(key_a(), claims);
+  auto first = client_.validate_session_shared(token);
+  ASSERT_TRUE(first);
+  auto second = client_.validate_session_shared(token);
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->get(), first->get());  // no copy of the claims per request
+  EXPECT_EQ((*second)->to_json(), client_.validate_session(token)->to_json());
+  EXPECT_EQ((*second)->roles, std::vector<std::string>{"teacher"});
+  clock_.advance(606);  // past exp and the leeway: the cached answer is not reused
+  EXPECT_THAT(client_.validate_session_shared(token), JwtIs(JwtStatus::kJwtExpired));
+}
+
 TEST_F(SdkSessionCache, ExpiryIsCheckedOnEveryHit) {
   std::string token = mint(key_a(), session_claims(now()));  // exp = now + 600
   ASSERT_TRUE(client_.validate_session(token));
