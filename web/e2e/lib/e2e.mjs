@@ -56,9 +56,10 @@ const failed = [];
 
 /**
  * Starts the server (and the browser) before the file's first test and stops
- * them after its last. `name` labels the server log written to the artifacts.
+ * them after its last. `name` labels the server log written to the artifacts;
+ * `serverArgs` are added to `gatehouse serve` (e.g. ['--limit-login', '3/3/900']).
  */
-export function useServer(name, { withBrowser = true } = {}) {
+export function useServer(name, { withBrowser = true, serverArgs = [] } = {}) {
   before(async () => {
     assert.ok(
       existsSync(path.join(distDir, 'index.html')),
@@ -72,7 +73,7 @@ export function useServer(name, { withBrowser = true } = {}) {
     server = await startServer({
       bin,
       webDir: distDir,
-      extraArgs: ['--session-ttl', String(SESSION_TTL)],
+      extraArgs: ['--session-ttl', String(SESSION_TTL), ...serverArgs],
     });
     if (withBrowser) browser = await launchBrowser();
   });

@@ -63,6 +63,27 @@ export function audit(
   };
 }
 
+export type FakeLockout = {
+  kind: 'login' | 'address';
+  value: string;
+  attempts: number;
+  lockedUntil: number;
+};
+
+/** A current lockout of a login id (or, with `kind`, an address), 15 minutes left. */
+export function lockout(
+  value: string,
+  patch: Partial<Omit<FakeLockout, 'value'>> = {},
+): FakeLockout {
+  return {
+    kind: 'login',
+    value,
+    attempts: 10,
+    lockedUntil: (NOW + 15 * 60) * 1000,
+    ...patch,
+  };
+}
+
 /** 30 zero-filled UTC days ending today, with `today` sign-ins on the last. */
 export function daily(today: number, earlier: Record<number, number> = {}) {
   const start = NOW - (NOW % 86400);
@@ -77,7 +98,8 @@ export function daily(today: number, earlier: Record<number, number> = {}) {
 
 /**
  * The management endpoints over an in-memory directory. Searches filter by
- * text and page like the server; role and status changes update the user.
+ * text and page like the server; role and status changes update the user;
+ * an unlock removes the lockout (400 for a kind other than login or address).
  */
 export function fakeMgmt(
   options: {
@@ -86,6 +108,7 @@ export function fakeMgmt(
     permissions?: typeof PERMISSIONS;
     audits?: ReturnType<typeof audit>[];
     daily?: ReturnType<typeof daily>;
+    lockouts?: FakeLockout[];
     routes?: Record<string, FakeRoute>;
   } = {},
 ) {
@@ -93,6 +116,7 @@ export function fakeMgmt(
   const roles = options.roles ?? ROLES;
   const permissions = options.permissions ?? PERMISSIONS;
   const audits = options.audits ?? [];
+  let lockouts = [...(options.lockouts ?? [])];
   const find = (loginId: string) => users.find((u) => u.loginIds[0] === loginId)!;
 
   return fakeApi({
@@ -168,6 +192,22 @@ export function fakeMgmt(
       };
     },
     '/v1/mgmt/audit/daily': { body: options.daily ?? daily(0) },
+    '/v1/mgmt/lockouts': () => ({ body: { lockouts } }),
+    '/v1/mgmt/lockouts/unlock': async (request) => {
+      const { kind, value } = await jsonBody<{ kind?: string; value?: string }>(request);
+      if ((kind !== 'login' && kind !== 'address') || !value) {
+        return {
+          status: 400,
+          body: {
+            errorCode: 'E011001',
+            errorDescription: 'Invalid argument',
+            errorMessage: 'kind must be "login" or "address"',
+          },
+        };
+      }
+      lockouts = lockouts.filter((l) => !(l.kind === kind && l.value === value));
+      return { body: {} };
+    },
     ...options.routes,
   });
 }

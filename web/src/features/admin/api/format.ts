@@ -28,6 +28,14 @@ export function fullDate(unixSeconds: number): string {
   });
 }
 
+/** "14:05" (or the reader's own clock format) for a unix time in seconds. */
+export function clockTime(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toLocaleTimeString(undefined, {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}
+
 export function isoDate(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString();
 }

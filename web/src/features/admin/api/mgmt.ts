@@ -1,6 +1,8 @@
 import type {
   AuditEvent,
   DailyCounts,
+  Lockout,
+  LockoutKind,
   ManagedUser,
   Permission,
   Role,
@@ -134,4 +136,18 @@ export function dailyCounts(call: MgmtCall, action: string, signal?: AbortSignal
     `/v1/mgmt/audit/daily?days=30&action=${encodeURIComponent(action)}`,
     { method: 'GET', signal },
   );
+}
+
+/** Login ids and client addresses locked out of signing in now (Gatehouse's own). */
+export async function listLockouts(call: MgmtCall, signal?: AbortSignal) {
+  const { lockouts } = await call<{ lockouts: Lockout[] }>('/v1/mgmt/lockouts', {
+    method: 'GET',
+    signal,
+  });
+  return [...lockouts].sort((a, b) => b.lockedUntil - a.lockedUntil);
+}
+
+/** Lifts a lockout now: the login id or address may sign in again (audited). */
+export async function unlock(call: MgmtCall, kind: LockoutKind, value: string) {
+  await call('/v1/mgmt/lockouts/unlock', { body: { kind, value } });
 }

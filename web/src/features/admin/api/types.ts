@@ -43,6 +43,20 @@ export type DailyCounts = {
   days: { day: number; count: number }[];
 };
 
+/** Who or what is locked out of signing in now (`GET /v1/mgmt/lockouts`). */
+export type Lockout = {
+  /** `login`: one account's login id; `address`: a client address, across accounts. */
+  kind: LockoutKind;
+  /** The login id (normalised, as the server counts it) or the address. */
+  value: string;
+  /** Failed attempts in the window that ended in the lockout. */
+  attempts: number;
+  /** Epoch milliseconds: the lockout ends by itself then. */
+  lockedUntil: number;
+};
+
+export type LockoutKind = 'login' | 'address';
+
 export function loginIdOf(user: Pick<ManagedUser, 'loginIds' | 'email'>): string {
   return user.loginIds?.[0] || user.email || '';
 }

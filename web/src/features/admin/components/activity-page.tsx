@@ -1,16 +1,27 @@
 import { useId, type ReactNode } from 'react';
 import { Button, Card, Skeleton } from '@/components/ui';
 import { plural } from '../api/format';
-import { dailyCounts, searchAudit } from '../api/mgmt';
+import { dailyCounts, listLockouts, searchAudit } from '../api/mgmt';
 import type { AuditEvent } from '../api/types';
 import { useMgmtQuery, type MgmtQuery } from '../hooks/use-mgmt';
 import { SigninsChart } from './signins-chart';
 import { LoadError } from './load-error';
+import { LockoutsCard } from './lockouts-card';
 import { When } from './when';
 
 const LIST_LENGTH = 10;
 
-/** Sign-ins per day, recent and failed sign-ins, and role changes, from the audit log. */
+const LOCKOUT_ACTIONS = [
+  'user.locked',
+  'address.locked',
+  'user.unlocked',
+  'address.unlocked',
+];
+
+/**
+ * Sign-ins per day, who is locked out now (with Unlock), and recent sign-ins,
+ * failures, lockouts and role changes from the audit log.
+ */
 export function ActivityPage() {
   const daily = useMgmtQuery('daily', (call, signal) =>
     dailyCounts(call, 'user.signin', signal),
@@ -32,16 +43,24 @@ export function ActivityPage() {
   const roleChanges = useMgmtQuery('role-changes', (call, signal) =>
     searchAudit(call, { actions: ['user.roles.changed'], limit: LIST_LENGTH }, signal),
   );
+  const lockouts = useMgmtQuery('lockouts', listLockouts);
+  const lockEvents = useMgmtQuery('lockout-events', (call, signal) =>
+    searchAudit(call, { actions: LOCKOUT_ACTIONS, limit: LIST_LENGTH }, signal),
+  );
   const refreshing =
     daily.isFetching ||
     signins.isFetching ||
     failures.isFetching ||
-    roleChanges.isFetching;
+    roleChanges.isFetching ||
+    lockouts.isFetching ||
+    lockEvents.isFetching;
   const refresh = () => {
     daily.reload();
     signins.reload();
     failures.reload();
     roleChanges.reload();
+    lockouts.reload();
+    lockEvents.reload();
   };
   const chartHeading = useId();
 
@@ -86,6 +105,32 @@ export function ActivityPage() {
         )}
       </Card>
 
+      <div className="admin-activity__lockouts">
+        <LockoutsCard
+          query={lockouts}
+          onUnlocked={() => {
+            lockouts.reload();
+            lockEvents.reload();
+          }}
+        />
+        <EventList
+          title="Recent lockouts"
+          query={lockEvents}
+          events={lockEvents.data}
+          empty="No lockouts yet."
+          who={lockSubject}
+          render={(e) => (
+            <span
+              className={
+                e.action.endsWith('.locked') ? 'admin-event__locked' : 'admin-muted'
+              }
+            >
+              {describeLock(e)}
+            </span>
+          )}
+        />
+      </div>
+
       <div className="admin-activity__lists">
         <EventList
           title="Recent sign-ins"
@@ -120,6 +165,7 @@ function EventList({
   events,
   empty,
   tone,
+  who = (e) => e.externalIds?.[0] || 'unknown account',
   render,
 }: {
   title: string;
@@ -127,6 +173,8 @@ function EventList({
   events: AuditEvent[] | undefined;
   empty: string;
   tone?: 'failure';
+  /** The event's subject, shown first; by default its login id. */
+  who?: (event: AuditEvent) => string;
   render: (event: AuditEvent) => ReactNode;
 }) {
   const headingId = useId();
@@ -157,9 +205,7 @@ function EventList({
               key={e.id}
               className={tone ? `admin-event admin-event--${tone}` : 'admin-event'}
             >
-              <span className="admin-event__who">
-                {e.externalIds?.[0] || 'unknown account'}
-              </span>
+              <span className="admin-event__who">{who(e)}</span>
               <span className="admin-event__when">
                 <When at={Math.floor(e.occurred / 1000)} />
               </span>
@@ -186,6 +232,27 @@ function describeDetail(event: AuditEvent): string {
   if (!detail) return event.result === 'success' ? 'Signed in' : 'Failed';
   if (detail === 'password') return 'With password';
   return capitalize(detail);
+}
+
+/** The login id or address of a lock event, from its detail ("address 10.0.0.7 locked …"). */
+function lockSubject(event: AuditEvent): string {
+  const named = /^(?:login(?: id)?|address) (\S+)/.exec(event.data?.detail?.trim() ?? '');
+  if (event.action.startsWith('address.')) {
+    return named?.[1] || event.remoteAddress || 'unknown address';
+  }
+  return event.externalIds?.[0] || named?.[1] || 'unknown account';
+}
+
+function describeLock(event: AuditEvent): string {
+  const what = event.action.startsWith('address.') ? 'Address' : 'Account';
+  switch (event.action.split('.')[1]) {
+    case 'locked':
+      return `${what} locked after too many attempts`;
+    case 'unlocked':
+      return `${what} unlocked by an admin`;
+    default:
+      return capitalize(event.data?.detail?.trim() ?? '') || event.action;
+  }
 }
 
 function describeRoles(event: AuditEvent): string {
