@@ -40,8 +40,8 @@ class VerifiedTokenCache {
 
   // The answer shared with the cache when `token` verified before under `keys` and is
   // still in time, else null.
-  std::shared_ptr<const JwtResponse> find(std::string_view token, const KeySet& keys,
-                                          int64_t now, int64_t leeway) {
+  std::shared_ptr<const JwtResponse> find(std::string_view token, const KeySet& keys, int64_t now,
+                                          int64_t leeway) {
     size_t h = std::hash<std::string_view>{}(token);
     Shard& s = shards_[h % kShards];
     std::lock_guard lock(s.mu);
@@ -183,7 +183,7 @@ SessionClient::SessionClient(Options options)
 }
 
 Result<std::shared_ptr<const JwtResponse>> SessionClient::check(std::string_view token,
-                                                                 Kind kind) const {
+                                                                Kind kind) const {
   const char* kind_name = kind == Kind::kSession ? "session" : "refresh";
   Result<KeySet> keys = keys_->keys();
   if (!keys) {
