@@ -36,8 +36,9 @@ MiddlewareChain make_chain(const ServerConfig& cfg, LogSink& log) {
   // A rate limiter goes here: after the id and the log, so that its 429s carry an id and
   // are logged; before CORS, so that preflights count too, and its 429s still get the
   // CORS headers (on_response) that let the browser read them.
-  // Last before routing: answers preflights for every path.
-  chain.add(std::make_unique<Cors>(cfg.cors_origins));
+  // Last before routing: answers preflights for every path, refuses foreign origins'
+  // state-changing calls.
+  chain.add(std::make_unique<Cors>(cfg.cors_origins, cfg.public_origin, cfg.error_response));
   return chain;
 }
 

@@ -41,8 +41,10 @@ struct ServerConfig {
   std::chrono::seconds read_timeout{30};  // for one request once its first byte arrived
   std::chrono::seconds idle_timeout{60};  // keep-alive between requests
   std::chrono::seconds drain_timeout{10};
-  // Origins allowed to call cross-origin with credentials; empty = any origin (http/cors.h).
+  // Origins, as Cors::normalize_origin gives them, allowed to call cross-origin with
+  // credentials, and the origin of the server's public URL (http/cors.h).
   std::vector<std::string> cors_origins;
+  std::string public_origin;
   // The one domain-error → HTTP mapping (api/errors.h), used for errors the
   // HTTP layer detects itself (oversized body, unknown route, …).
   std::function<Response(const Error&)> error_response;

@@ -5,6 +5,8 @@
 #include <functional>
 #include <sstream>
 
+#include "http/cors.h"
+
 namespace gatehouse::server {
 
 namespace {
@@ -117,8 +119,19 @@ const std::vector<Option>& options() {
        show_num(&Config::body_limit),
        set_int<int64_t>(&Config::body_limit, 1024, 64 * 1024 * 1024)},
       {"cors-origins", "GATEHOUSE_CORS_ORIGINS",
-       "comma-separated origins allowed to call with credentials (default: any)", false,
-       show_str("(any)"), set_list(&Config::cors_origins)},
+       "comma-separated origins (scheme://host[:port]) that may call from a browser with "
+       "credentials, besides this server's own; never null or *",
+       false, show_str("(none: same origin only)"),
+       [](Config& c, const std::string& v) -> Status {
+         std::vector<std::string> origins;
+         for (const auto& item : split_list(v)) {
+           auto o = http::Cors::normalize_origin(item);
+           if (!o) return o.error();
+           origins.push_back(std::move(*o));
+         }
+         c.cors_origins = std::move(origins);
+         return ok_status();
+       }},
       {"token-cookies", "GATEHOUSE_TOKEN_COOKIES",
        "also deliver tokens as cookies: none, refresh (HttpOnly DSR) or both (DSR and DS)", false,
        show_str("none"),

@@ -30,7 +30,7 @@ struct Config {
   std::string hash_in = "processes";  // processes | threads
   int worker_nice = 10;
   int64_t body_limit = 1024 * 1024;
-  std::vector<std::string> cors_origins;
+  std::vector<std::string> cors_origins;  // normalized (http::Cors::normalize_origin)
   std::string token_cookies = "none";  // none | refresh | both
   std::string admin_email = "admin@localhost";
   bool demo = false;

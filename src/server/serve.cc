@@ -11,6 +11,7 @@
 #include "api/mgmt_api.h"
 #include "api/static_site.h"
 #include "gatehouse/crypto/random.h"
+#include "http/cors.h"
 #include "http/server.h"
 #include "server/context.h"
 
@@ -128,6 +129,7 @@ int serve_main(const std::vector<std::string>& args) {
   sc.worker_nice = ctx.config.worker_nice;
   sc.body_limit = static_cast<size_t>(ctx.config.body_limit);
   sc.cors_origins = ctx.config.cors_origins;
+  if (auto o = http::Cors::origin_of_url(ctx.config.base_url)) sc.public_origin = *o;
   sc.error_response = api::error_response;
   http::Server server(sc, router);
   try {
