@@ -31,7 +31,11 @@ struct Config {
   int worker_nice = 10;
   int64_t body_limit = 1024 * 1024;
   std::vector<std::string> cors_origins;  // normalized (http::Cors::normalize_origin)
-  std::string token_cookies = "none";  // none | refresh | both
+  int64_t max_connections = 4096;
+  int64_t max_connections_per_ip = 256;
+  int64_t read_timeout = 30;
+  std::vector<std::string> trusted_proxies;  // checked (http::TrustedProxies::parse)
+  std::string token_cookies = "none";        // none | refresh | both
   std::string admin_email = "admin@localhost";
   bool demo = false;
   std::string demo_password;
