@@ -24,10 +24,16 @@ std::string cookie(const char* name, const std::string& value, int64_t max_age, 
          (http_only ? "; HttpOnly" : "") + "; SameSite=Strict" + (secure ? "; Secure" : "");
 }
 
+// In cookie mode the refresh JWT travels only in its HttpOnly cookie: in the body, any
+// script on the page (an XSS, a compromised dependency) could read and keep it, which is
+// what HttpOnly is there to prevent. The SDKs take it from the cookie (docs/descope-wire.md
+// §2.6).
 Response authenticated(const Result<auth::Authenticated>& r, const AuthApiDeps& d) {
   if (!r) return error_response(r.error());
   int64_t now = d.clock();
-  Response res = ok_json(jwt_response_json(*r, now));
+  auto body = jwt_response_json(*r, now);
+  if (d.cookies.refresh) body.erase("refreshJwt");
+  Response res = ok_json(body);
   const auto& s = r->session;
   if (d.cookies.refresh) {
     res.headers.emplace_back(

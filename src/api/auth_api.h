@@ -12,8 +12,9 @@
 
 namespace gatehouse::api {
 
-// Cookie mode (docs/descope-wire.md §2.6): besides the JSON body, deliver the refresh
-// token in an HttpOnly `DSR` cookie and, when asked, the session token in `DS`.
+// Cookie mode (docs/descope-wire.md §2.6): deliver the refresh token in an HttpOnly `DSR`
+// cookie instead of the JSON body and, when asked, the session token in `DS` as well as in
+// the body.
 struct CookieOptions {
   bool refresh = false;  // Set-Cookie: DSR=…; HttpOnly; SameSite=Strict
   bool session = false;  // Set-Cookie: DS=…; SameSite=Strict (readable by the page)

@@ -56,7 +56,7 @@ Result<std::string> refresh_token(const http::Request& req, std::string_view pro
 }
 
 auth::Origin origin_of(const http::Request& req) {
-  return auth::Origin{req.remote_ip, std::string(req.header("user-agent")), ""};
+  return auth::Origin{req.client_ip, std::string(req.header("user-agent")), ""};
 }
 
 json::object user_json(const store::User& u) {

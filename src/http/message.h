@@ -21,7 +21,10 @@ struct Request {
   std::string query;   // raw query string without '?'
   std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
   std::string body;
-  std::string remote_ip;
+  std::string remote_ip;  // the TCP peer
+  // The client: the peer, or when the peer is a trusted proxy, the address it forwarded
+  // (http/trusted_proxies.h). What logs, audit and rate limits should key on.
+  std::string client_ip;
   std::string request_id;
   std::map<std::string, std::string> params;  // path parameters filled by the router
 

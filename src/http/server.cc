@@ -1,12 +1,18 @@
 #include "http/server.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <boost/asio.hpp>
+#include <boost/json.hpp>
 
 #include "http/access_log.h"
 #include "http/connection.h"
@@ -36,8 +42,9 @@ MiddlewareChain make_chain(const ServerConfig& cfg, LogSink& log) {
   // A rate limiter goes here: after the id and the log, so that its 429s carry an id and
   // are logged; before CORS, so that preflights count too, and its 429s still get the
   // CORS headers (on_response) that let the browser read them.
-  // Last before routing: answers preflights for every path.
-  chain.add(std::make_unique<Cors>(cfg.cors_origins));
+  // Last before routing: answers preflights for every path, refuses foreign origins'
+  // state-changing calls.
+  chain.add(std::make_unique<Cors>(cfg.cors_origins, cfg.public_origin, cfg.error_response));
   return chain;
 }
 
@@ -66,14 +73,43 @@ struct Server::Impl {
   ConnectionContext conn_ctx;
   std::mutex conns_mu;
   std::unordered_set<std::shared_ptr<Connection>> conns;
+  // Open connections per peer address, trusted proxies left out (conns_mu).
+  std::unordered_map<asio::ip::address, std::size_t> per_ip;
+  std::size_t fd_limit = 0;
+  std::size_t fd_wanted = 0;
 
-  asio::awaitable<void> serve(std::shared_ptr<Connection> conn) {
+  asio::awaitable<void> serve(std::shared_ptr<Connection> conn, asio::ip::address counted) {
     co_await conn->run();
     std::lock_guard lock(conns_mu);
     conns.erase(conn);
+    if (!counted.is_unspecified()) {
+      auto it = per_ip.find(counted);
+      if (it != per_ip.end() && --it->second == 0) per_ip.erase(it);
+    }
+  }
+
+  // Takes a place for a connection from `peer`, or says there is none. `counted` is the
+  // address its place per IP is kept under (unspecified: not counted, a trusted proxy).
+  bool admit(const asio::ip::address& peer, asio::ip::address& counted) {
+    if (conns.size() >= cfg.max_connections) return false;
+    if (!cfg.trusted_proxies.empty() && cfg.trusted_proxies.contains(peer.to_string())) {
+      return true;
+    }
+    auto& n = per_ip[peer];
+    if (n >= cfg.max_connections_per_ip) return false;
+    ++n;
+    counted = peer;
+    return true;
+  }
+
+  void warn(const std::string& msg) {
+    boost::json::object line{{"time", iso_time_now()}, {"level", "warn"}, {"msg", msg}};
+    log.line(boost::json::serialize(line), /*flush_now=*/true);
   }
 
   asio::awaitable<void> accept_loop() {
+    asio::steady_timer backoff(ioc);
+    auto pause = std::chrono::milliseconds(0);
     for (;;) {
       // A strand per connection only matters when several threads run the loop; with one
       // I/O thread (the default) it is pure overhead on every completion.
@@ -82,16 +118,39 @@ struct Server::Impl {
       auto [ec, socket] = co_await acceptor.async_accept(conn_ex, kUseTuple);
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
-        continue;  // e.g. EMFILE: keep serving the connections we have
+        // Out of descriptors (EMFILE, ENFILE) or memory: the pending connection stays in
+        // the listen queue and the listener stays readable, so accepting again at once
+        // fails again at once — a spinning core. Wait, longer each time (up to 1 s), and
+        // keep serving the connections we have; one of them closing makes room.
+        if (pause.count() == 0) warn("cannot accept: " + ec.message() + "; pausing accepts");
+        pause = std::min<std::chrono::milliseconds>(
+            std::max<std::chrono::milliseconds>(pause * 2, std::chrono::milliseconds(10)),
+            std::chrono::seconds(1));
+        backoff.expires_after(pause);
+        co_await backoff.async_wait(kUseTuple);
+        continue;
       }
-      socket.set_option(tcp::no_delay(true));
-      auto conn = std::make_shared<Connection>(std::move(socket), conn_ctx);
+      pause = std::chrono::milliseconds(0);
+      boost::system::error_code ep_ec;
+      auto peer = socket.remote_endpoint(ep_ec).address();
+      if (ep_ec) continue;  // already gone
+      std::shared_ptr<Connection> conn;
+      asio::ip::address counted;
       {
         std::lock_guard lock(conns_mu);
+        if (!admit(peer, counted)) {
+          // Over a cap: closed unread. An answer (503) would spend a write, and the
+          // attention of the event loop, on whoever is flooding us.
+          boost::system::error_code ignored;
+          socket.close(ignored);
+          continue;
+        }
+        socket.set_option(tcp::no_delay(true), ep_ec);
+        conn = std::make_shared<Connection>(std::move(socket), conn_ctx);
         conns.insert(conn);
       }
       auto ex = conn->executor();
-      asio::co_spawn(ex, serve(std::move(conn)), asio::detached);
+      asio::co_spawn(ex, serve(std::move(conn), counted), asio::detached);
     }
   }
 
@@ -133,7 +192,30 @@ Server::Server(ServerConfig config, const Router& router)
 
 Server::~Server() { impl_->workers.join(); }
 
+namespace {
+
+// Raises the soft RLIMIT_NOFILE towards `wanted`, as far as the hard limit allows; returns
+// the soft limit in force.
+std::size_t raise_fd_limit(std::size_t wanted) {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
+  if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < wanted) {
+    rlimit more = rl;
+    more.rlim_cur = rl.rlim_max == RLIM_INFINITY ? wanted : std::min<rlim_t>(wanted, rl.rlim_max);
+    if (::setrlimit(RLIMIT_NOFILE, &more) == 0) rl = more;
+  }
+  return rl.rlim_cur == RLIM_INFINITY ? std::numeric_limits<std::size_t>::max()
+                                      : static_cast<std::size_t>(rl.rlim_cur);
+}
+
+}  // namespace
+
 void Server::listen() {
+  // A descriptor per connection, and room for the rest: the listener, the database, the
+  // hashing helpers' sockets, log and key files.
+  constexpr std::size_t kReserve = 256;
+  impl_->fd_wanted = impl_->cfg.max_connections + kReserve;
+  impl_->fd_limit = raise_fd_limit(impl_->fd_wanted);
   auto& a = impl_->acceptor;
   tcp::endpoint ep(asio::ip::make_address(impl_->cfg.address), impl_->cfg.port);
   a.open(ep.protocol());
@@ -148,6 +230,9 @@ void Server::listen() {
 }
 
 unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+std::size_t Server::fd_limit() const { return impl_->fd_limit; }
+std::size_t Server::fd_limit_wanted() const { return impl_->fd_wanted; }
 
 void Server::run_until_signal() {
   auto& im = *impl_;

@@ -7,8 +7,10 @@
 //
 // Cross-cutting jobs are middleware (http/middleware.h), chained once in server.cc —
 // request ids, the access log, CORS (with credentials and preflight) — with the places for
-// metrics and a rate limiter marked there. Stop is graceful: stop accepting, answer the
-// requests in flight (up to drain_timeout), close idle keep-alive connections.
+// metrics and a rate limiter marked there. Before any of that, the accept loop caps
+// connections (in all and per address) and, out of descriptors, backs off instead of
+// retrying at once. Stop is graceful: stop accepting, answer the requests in flight (up to
+// drain_timeout), close idle keep-alive connections.
 //
 //   Server server(config, router);
 //   server.listen();            // binds; port() is known from here on
@@ -25,6 +27,7 @@
 #include "gatehouse/result.h"
 #include "http/message.h"
 #include "http/router.h"
+#include "http/trusted_proxies.h"
 
 namespace gatehouse::http {
 
@@ -41,8 +44,16 @@ struct ServerConfig {
   std::chrono::seconds read_timeout{30};  // for one request once its first byte arrived
   std::chrono::seconds idle_timeout{60};  // keep-alive between requests
   std::chrono::seconds drain_timeout{10};
-  // Origins allowed to call cross-origin with credentials; empty = any origin (http/cors.h).
+  // Open connections at most, in all and from one client address (a trusted proxy's are
+  // not counted per address: it speaks for many). One over is closed at once, unread.
+  std::size_t max_connections = 4096;
+  std::size_t max_connections_per_ip = 256;
+  // Peers whose X-Forwarded-For names the client (Request::client_ip); empty = nobody.
+  TrustedProxies trusted_proxies;
+  // Origins, as Cors::normalize_origin gives them, allowed to call cross-origin with
+  // credentials, and the origin of the server's public URL (http/cors.h).
   std::vector<std::string> cors_origins;
+  std::string public_origin;
   // The one domain-error → HTTP mapping (api/errors.h), used for errors the
   // HTTP layer detects itself (oversized body, unknown route, …).
   std::function<Response(const Error&)> error_response;
@@ -62,6 +73,10 @@ class Server {
   // Binds and starts accepting; throws std::runtime_error when it cannot bind.
   void listen();
   unsigned short port() const;
+  // The descriptor limit (RLIMIT_NOFILE) after listen() raised it towards what
+  // max_connections needs, as far as the hard limit allows; and what it would need.
+  std::size_t fd_limit() const;
+  std::size_t fd_limit_wanted() const;
   // Runs the I/O threads until SIGINT/SIGTERM or stop(); then stops accepting,
   // lets in-flight requests finish (up to drain_timeout) and returns.
   void run_until_signal();

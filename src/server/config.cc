@@ -5,6 +5,9 @@
 #include <functional>
 #include <sstream>
 
+#include "http/cors.h"
+#include "http/trusted_proxies.h"
+
 namespace gatehouse::server {
 
 namespace {
@@ -151,8 +154,41 @@ const std::vector<Option>& options() {
        show_num(&Config::body_limit),
        set_int<int64_t>(&Config::body_limit, 1024, 64 * 1024 * 1024)},
       {"cors-origins", "GATEHOUSE_CORS_ORIGINS",
-       "comma-separated origins allowed to call with credentials (default: any)", false,
-       show_str("(any)"), set_list(&Config::cors_origins)},
+       "comma-separated origins (scheme://host[:port]) that may call from a browser with "
+       "credentials, besides this server's own; never null or *",
+       false, show_str("(none: same origin only)"),
+       [](Config& c, const std::string& v) -> Status {
+         std::vector<std::string> origins;
+         for (const auto& item : split_list(v)) {
+           auto o = http::Cors::normalize_origin(item);
+           if (!o) return o.error();
+           origins.push_back(std::move(*o));
+         }
+         c.cors_origins = std::move(origins);
+         return ok_status();
+       }},
+      {"max-connections", "GATEHOUSE_MAX_CONNECTIONS",
+       "open connections at most; more are closed at once (the descriptor limit is raised to "
+       "fit, as far as the hard limit allows)",
+       false, show_num(&Config::max_connections),
+       set_int<int64_t>(&Config::max_connections, 16, 1000000)},
+      {"max-connections-per-ip", "GATEHOUSE_MAX_CONNECTIONS_PER_IP",
+       "open connections at most from one client address (trusted proxies are not capped)", false,
+       show_num(&Config::max_connections_per_ip),
+       set_int<int64_t>(&Config::max_connections_per_ip, 1, 1000000)},
+      {"read-timeout", "GATEHOUSE_READ_TIMEOUT",
+       "seconds a request may take to arrive whole, from its first byte", false,
+       show_num(&Config::read_timeout), set_int<int64_t>(&Config::read_timeout, 1, 300)},
+      {"trusted-proxies", "GATEHOUSE_TRUSTED_PROXIES",
+       "comma-separated IPs and CIDR blocks of reverse proxies whose X-Forwarded-For names the "
+       "client",
+       false, show_str("(none)"),
+       [](Config& c, const std::string& v) -> Status {
+         auto list = split_list(v);
+         if (auto parsed = http::TrustedProxies::parse(list); !parsed) return parsed.error();
+         c.trusted_proxies = std::move(list);
+         return ok_status();
+       }},
       {"token-cookies", "GATEHOUSE_TOKEN_COOKIES",
        "also deliver tokens as cookies: none, refresh (HttpOnly DSR) or both (DSR and DS)", false,
        show_str("none"),

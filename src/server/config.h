@@ -31,8 +31,12 @@ struct Config {
   std::string hash_in = "processes";  // processes | threads
   int worker_nice = 10;
   int64_t body_limit = 1024 * 1024;
-  std::vector<std::string> cors_origins;
-  std::string token_cookies = "none";  // none | refresh | both
+  std::vector<std::string> cors_origins;  // normalized (http::Cors::normalize_origin)
+  int64_t max_connections = 4096;
+  int64_t max_connections_per_ip = 256;
+  int64_t read_timeout = 30;
+  std::vector<std::string> trusted_proxies;  // checked (http::TrustedProxies::parse)
+  std::string token_cookies = "none";        // none | refresh | both
   std::string admin_email = "admin@localhost";
   auth::RateLimits rate_limits;
   bool demo = false;

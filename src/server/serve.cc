@@ -17,6 +17,7 @@
 #include "api/mgmt_api.h"
 #include "api/static_site.h"
 #include "gatehouse/crypto/random.h"
+#include "http/cors.h"
 #include "http/server.h"
 #include "server/context.h"
 
@@ -153,12 +154,23 @@ int serve_main(const std::vector<std::string>& args) {
   sc.worker_nice = ctx.config.worker_nice;
   sc.body_limit = static_cast<size_t>(ctx.config.body_limit);
   sc.cors_origins = ctx.config.cors_origins;
+  if (auto o = http::Cors::origin_of_url(ctx.config.base_url)) sc.public_origin = *o;
   sc.error_response = api::error_response;
+  sc.max_connections = static_cast<size_t>(ctx.config.max_connections);
+  sc.max_connections_per_ip = static_cast<size_t>(ctx.config.max_connections_per_ip);
+  sc.read_timeout = std::chrono::seconds(ctx.config.read_timeout);
+  if (auto p = http::TrustedProxies::parse(ctx.config.trusted_proxies)) sc.trusted_proxies = *p;
   http::Server server(sc, router);
   try {
     server.listen();
   } catch (const std::exception& e) {
     return fail(e.what());
+  }
+  if (server.fd_limit() < server.fd_limit_wanted()) {
+    log({{"level", "warn"},
+         {"msg", "descriptor limit below what --max-connections needs; raise the hard limit"},
+         {"fd_limit", server.fd_limit()},
+         {"wanted", server.fd_limit_wanted()}});
   }
   std::string url = ctx.config.port == 0 ? "http://localhost:" + std::to_string(server.port())
                                          : ctx.config.base_url;

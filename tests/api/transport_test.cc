@@ -214,24 +214,36 @@ TEST_F(RequestValidationTest, ResponsesCarryARequestId) {
 
 // ---------------------------------------------------------------- CORS
 
-class CorsTest : public SharedServerTest<CorsTest> {};
-
 constexpr const char* kOrigin = "http://localhost:3000";
+constexpr const char* kForeign = "http://evil.example";
+
+// What a browser's preflight asks for a call of @descope/web-js-sdk.
+Headers preflight_from(const std::string& origin, const std::string& asked_headers) {
+  return {{"Origin", origin},
+          {"Access-Control-Request-Method", "POST"},
+          {"Access-Control-Request-Headers", asked_headers}};
+}
+
+// An SPA on another origin, listed with --cors-origins (the React tutorial's dev server).
+class CorsTest : public SharedServerTest<CorsTest> {
+ public:
+  static std::vector<std::string> ServerArgs() { return {"--cors-origins", kOrigin}; }
+};
 
 TEST_F(CorsTest, PreflightIsAnsweredForTheCallingOrigin) {
   for (const char* path :
        {"/v1/auth/password/signin", "/v1/auth/refresh", "/v1/auth/me", "/get_roles", "/anything"}) {
     SCOPED_TRACE(path);
     auto r = api().http.request(
-        "OPTIONS", path,
-        {{"Origin", kOrigin},
-         {"Access-Control-Request-Method", "POST"},
-         {"Access-Control-Request-Headers", "authorization,content-type,x-descope-sdk-name"}});
+        "OPTIONS", path, preflight_from(kOrigin, "authorization,content-type,x-descope-sdk-name"));
     EXPECT_EQ(r.status, 204) << r.body;
     EXPECT_EQ(r.header("access-control-allow-origin"), kOrigin);
     EXPECT_EQ(r.header("access-control-allow-credentials"), "true");
-    EXPECT_THAT(r.header("access-control-allow-headers"),
-                HasSubstr("authorization,content-type,x-descope-sdk-name"));
+    std::string allowed = r.header("access-control-allow-headers");
+    for (const char* h : {"Authorization", "Content-Type", "x-descope-sdk-name",
+                          "x-descope-sdk-version", "x-descope-refresh-cookie-name"}) {
+      EXPECT_THAT(allowed, HasSubstr(h));
+    }
     EXPECT_THAT(r.header("access-control-allow-methods"), HasSubstr("POST"));
     EXPECT_THAT(r.header("access-control-allow-methods"), HasSubstr("GET"));
     EXPECT_THAT(r.header("vary"), HasSubstr("Origin"));
@@ -267,16 +279,109 @@ TEST_F(CorsTest, NoOriginNoCorsHeaders) {
   EXPECT_FALSE(r.has_header("access-control-allow-origin"));
 }
 
+TEST_F(CorsTest, OtherOriginsAreStillForeign) {
+  for (const char* origin : {kForeign, "http://localhost:3001", "https://localhost:3000"}) {
+    SCOPED_TRACE(origin);
+    auto pre =
+        api().http.request("OPTIONS", "/v1/auth/refresh", preflight_from(origin, "authorization"));
+    EXPECT_FALSE(pre.has_header("access-control-allow-origin"));
+    auto post = api().http.post("/v1/auth/password/signin", std::string("{}"),
+                                {{"Origin", origin}, {"Authorization", "Bearer " + pid()}});
+    ExpectDescopeError(post, 403, "E011403");
+  }
+}
+
+TEST_F(CorsTest, PreflightNeverEchoesArbitraryRequestHeaders) {
+  auto r = api().http.request(
+      "OPTIONS", "/v1/auth/refresh",
+      preflight_from(kOrigin, "authorization,x-evil-header,cookie2,x-descope-sdk-name"));
+  EXPECT_EQ(r.status, 204);
+  std::string allowed = r.header("access-control-allow-headers");
+  EXPECT_THAT(allowed, HasSubstr("x-descope-sdk-name")) << "the SDKs' own headers are allowed";
+  EXPECT_THAT(allowed, Not(HasSubstr("x-evil-header")));
+  EXPECT_THAT(allowed, Not(HasSubstr("cookie2")));
+  EXPECT_NE(allowed, "*");
+}
+
+// The defaults: no --cors-origins. Only this server's own pages may call with credentials.
+class CorsDefaultTest : public SharedServerTest<CorsDefaultTest> {
+ protected:
+  // The origin a browser sends for a page this server served (curl's Host is the same).
+  std::string own_origin() { return server().base_url(); }
+};
+
+TEST_F(CorsDefaultTest, AForeignOriginGetsNoCorsHeaders) {
+  auto pre = api().http.request("OPTIONS", "/v1/auth/password/signin",
+                                preflight_from(kForeign, "authorization,content-type"));
+  EXPECT_EQ(pre.status, 204);
+  for (const char* h : {"access-control-allow-origin", "access-control-allow-credentials",
+                        "access-control-allow-headers", "access-control-allow-methods"}) {
+    EXPECT_FALSE(pre.has_header(h)) << h << ": " << pre.header(h);
+  }
+  auto keys = api().http.get("/v2/keys/" + pid(), {{"Origin", kForeign}});
+  EXPECT_EQ(keys.status, 200);
+  EXPECT_FALSE(keys.has_header("access-control-allow-origin"))
+      << "a foreign page cannot read answers";
+}
+
+TEST_F(CorsDefaultTest, OriginNullIsNeverAllowed) {
+  auto pre = api().http.request("OPTIONS", "/v1/auth/refresh",
+                                preflight_from("null", "authorization,content-type"));
+  EXPECT_FALSE(pre.has_header("access-control-allow-origin"))
+      << pre.header("access-control-allow-origin");
+  auto get = api().http.get("/healthz", {{"Origin", "null"}});
+  EXPECT_FALSE(get.has_header("access-control-allow-origin"));
+  auto post = api().http.post(
+      "/v1/auth/password/signup",
+      json::object{{"loginId", unique_email("null-origin")}, {"password", kPassword}},
+      {{"Origin", "null"}, {"Authorization", "Bearer " + pid()}});
+  ExpectDescopeError(post, 403, "E011403");
+}
+
+TEST_F(CorsDefaultTest, AForeignOriginCannotChangeState) {
+  std::string email = unique_email("foreign");
+  auto up = api().http.post("/v1/auth/password/signup",
+                            json::object{{"loginId", email}, {"password", kPassword}},
+                            {{"Origin", kForeign}, {"Authorization", "Bearer " + pid()}});
+  ExpectDescopeError(up, 403, "E011403");
+  EXPECT_FALSE(up.obj().contains("sessionJwt")) << up.body;
+  // Refused before the handler: no account was made.
+  EXPECT_EQ(api().sign_up(email).status, 200);
+
+  auto login = api().must_sign_in(email);
+  auto out = api().http.post(
+      "/v1/auth/logout", std::string("{}"),
+      {{"Origin", kForeign}, {"Authorization", "Bearer " + pid() + ":" + login.refresh}});
+  ExpectDescopeError(out, 403, "E011403");
+  EXPECT_EQ(api().refresh(login.refresh).status, 200) << "the session was not signed out";
+}
+
+TEST_F(CorsDefaultTest, TheServersOwnPagesMayCall) {
+  std::string email = unique_email("own");
+  auto up = api().http.post("/v1/auth/password/signup",
+                            json::object{{"loginId", email}, {"password", kPassword}},
+                            {{"Origin", own_origin()}, {"Authorization", "Bearer " + pid()}});
+  EXPECT_EQ(up.status, 200) << up.body;
+  // Without an Origin (server SDKs, curl) nothing changes either.
+  EXPECT_EQ(api().sign_in(email).status, 200);
+}
+
 class CorsAllowListTest : public SharedServerTest<CorsAllowListTest> {
  public:
-  static std::vector<std::string> ServerArgs() { return {"--cors-origins", "http://app.example"}; }
+  static std::vector<std::string> ServerArgs() {
+    return {"--cors-origins", "http://app.example, HTTPS://Admin.Example:443/"};
+  }
 };
 
 TEST_F(CorsAllowListTest, OnlyListedOriginsAreAllowed) {
-  auto listed = api().http.request(
-      "OPTIONS", "/v1/auth/refresh",
-      {{"Origin", "http://app.example"}, {"Access-Control-Request-Method", "POST"}});
-  EXPECT_EQ(listed.header("access-control-allow-origin"), "http://app.example");
+  for (const char* listed : {"http://app.example", "https://admin.example"}) {
+    auto pre = api().http.request("OPTIONS", "/v1/auth/refresh",
+                                  {{"Origin", listed}, {"Access-Control-Request-Method", "POST"}});
+    EXPECT_EQ(pre.header("access-control-allow-origin"), listed);
+    auto post = api().http.post("/v1/auth/password/signin", std::string("{}"),
+                                {{"Origin", listed}, {"Authorization", "Bearer " + pid()}});
+    ExpectDescopeError(post, 400, "E011003");  // reached the handler
+  }
   auto other = api().http.request(
       "OPTIONS", "/v1/auth/refresh",
       {{"Origin", "http://evil.example"}, {"Access-Control-Request-Method", "POST"}});
@@ -286,15 +391,53 @@ TEST_F(CorsAllowListTest, OnlyListedOriginsAreAllowed) {
   EXPECT_FALSE(get.has_header("access-control-allow-origin"));
 }
 
+TEST(CorsOriginsFlag, NullWildcardsAndNonOriginsAreRefusedAtStart) {
+  for (const char* value : {"null", "*", "http://app.example/path", "app.example"}) {
+    // A value taken by mistake would start a server: in a directory that goes away.
+    TempDir dir;
+    auto r = run_gatehouse(
+        {"serve", "--port", "0", "--data", dir.file("data"), "--cors-origins", value});
+    EXPECT_NE(r.exit_code, 0) << value;
+    EXPECT_THAT(r.err, HasSubstr("--cors-origins")) << value;
+  }
+}
+
 // ---------------------------------------------------------------- cookie mode
 
-// --token-cookies both over an https base URL: tokens also arrive as cookies
-// (docs/descope-wire.md §2.6), the refresh cookie is HttpOnly, both are SameSite=Strict
-// and Secure, the body still carries both tokens, and logout clears them.
+// --token-cookies both over an https base URL: the refresh token arrives only as an HttpOnly
+// cookie (docs/descope-wire.md §2.6), the session token also as a cookie; both are
+// SameSite=Strict and Secure, and logout clears them. Foreign origins cannot use them.
 class CookieModeTest : public SharedServerTest<CookieModeTest> {
  public:
   static std::vector<std::string> ServerArgs() {
-    return {"--token-cookies", "both", "--base-url", "https://auth.example"};
+    return {"--token-cookies",      "both",           "--base-url",
+            "https://auth.example", "--cors-origins", "https://app.example"};
+  }
+
+ protected:
+  // A browser's sign-up: the refresh token from its cookie.
+  Login sign_up_in_browser(const std::string& email) {
+    Login l;
+    l.response = api().sign_up(email);
+    if (l.response.status != 200) throw std::runtime_error("sign-up failed: " + l.response.body);
+    l.session = str(l.response.obj().at("sessionJwt"));
+    l.refresh = cookie_value(l.response, "DSR");
+    return l;
+  }
+  static std::string cookie_value(const HttpResponse& r, const std::string& name) {
+    auto [b, e] = r.headers.equal_range("set-cookie");
+    for (auto it = b; it != e; ++it) {
+      if (it->second.starts_with(name + "=")) {
+        auto v = it->second.substr(name.size() + 1);
+        return v.substr(0, v.find(';'));
+      }
+    }
+    return {};
+  }
+  HttpResponse refresh_with_cookie(const std::string& token, const std::string& origin) {
+    Headers h{{"Authorization", "Bearer " + pid()}, {"Cookie", "DSR=" + token}};
+    if (!origin.empty()) h.emplace_back("Origin", origin);
+    return api().http.post("/v1/auth/refresh", std::string("{}"), h);
   }
 };
 
@@ -306,24 +449,32 @@ std::vector<std::string> set_cookies(const HttpResponse& r) {
 }
 
 TEST_F(CookieModeTest, TokensArriveAsCookiesAndLogoutClearsThem) {
-  auto in = api().must_sign_up(unique_email("cookies"));
+  auto in = sign_up_in_browser(unique_email("cookies"));
   auto cookies = set_cookies(in.response);
   ASSERT_EQ(cookies.size(), 2u) << in.response.body;
   std::string dsr = cookies[0].starts_with("DSR=") ? cookies[0] : cookies[1];
   std::string ds = cookies[0].starts_with("DS=") ? cookies[0] : cookies[1];
   EXPECT_EQ(dsr,
             "DSR=" + in.refresh + "; Path=/; Max-Age=2419200; HttpOnly; SameSite=Strict; Secure");
+  EXPECT_NO_THROW(jwt_payload(in.refresh));
   EXPECT_TRUE(ds.starts_with("DS=" + in.session + "; Path=/; Max-Age=600; SameSite=Strict"));
   EXPECT_THAT(ds, Not(HasSubstr("HttpOnly"))) << "the page may read the session token";
   EXPECT_THAT(ds, HasSubstr("Secure"));
+  // What HttpOnly hides from scripts is not handed to them in the body either.
+  EXPECT_FALSE(in.response.obj().contains("refreshJwt")) << in.response.body;
+  EXPECT_THAT(in.response.body, Not(HasSubstr(in.refresh)));
+  for (const char* f :
+       {"sessionJwt", "sessionExpiration", "cookieExpiration", "cookieMaxAge", "user"}) {
+    EXPECT_TRUE(in.response.obj().contains(f)) << f << " missing: " << in.response.body;
+  }
 
   // The browser sends the cookie back; no token in the bearer.
-  auto refreshed = api().http.post(
-      "/v1/auth/refresh", std::string("{}"),
-      {{"Authorization", "Bearer " + server().project_id()}, {"Cookie", "DSR=" + in.refresh}});
+  auto refreshed = refresh_with_cookie(in.refresh, "");
   ASSERT_EQ(refreshed.status, 200) << refreshed.body;
   EXPECT_EQ(set_cookies(refreshed).size(), 2u);
-  std::string next = std::string(refreshed.obj().at("refreshJwt").as_string());
+  EXPECT_FALSE(refreshed.obj().contains("refreshJwt")) << refreshed.body;
+  std::string next = cookie_value(refreshed, "DSR");
+  ASSERT_FALSE(next.empty());
 
   auto out = api().http.post(
       "/v1/auth/logout", std::string("{}"),
@@ -333,6 +484,32 @@ TEST_F(CookieModeTest, TokensArriveAsCookiesAndLogoutClearsThem) {
   ASSERT_EQ(cleared.size(), 2u);
   for (const auto& c : cleared) EXPECT_THAT(c, HasSubstr("=; Path=/; Max-Age=0"));
   EXPECT_EQ(api().refresh(next).status, 401);
+}
+
+// The attack: a page on another site (or a sibling subdomain, which SameSite does not stop)
+// posts to /v1/auth/refresh with credentials: the browser attaches the DSR cookie.
+TEST_F(CookieModeTest, AForeignOriginCannotRefreshWithTheCookie) {
+  auto in = sign_up_in_browser(unique_email("csrf"));
+  for (const char* origin : {"http://evil.example", "null", "https://app.example.evil"}) {
+    SCOPED_TRACE(origin);
+    auto r = refresh_with_cookie(in.refresh, origin);
+    ExpectDescopeError(r, 403, "E011403");
+    EXPECT_THAT(r.body, Not(HasSubstr("eyJ"))) << "no token of any kind";
+    EXPECT_FALSE(r.has_header("set-cookie"));
+    EXPECT_FALSE(r.has_header("access-control-allow-origin"));
+    auto t = api().http.post("/v1/auth/try-refresh", std::string("{}"),
+                             {{"Authorization", "Bearer " + pid()},
+                              {"Cookie", "DSR=" + in.refresh},
+                              {"Origin", origin}});
+    ExpectDescopeError(t, 403, "E011403");
+  }
+  // Refused before the handler: the token was neither rotated nor revoked.
+  auto own = refresh_with_cookie(in.refresh, "https://auth.example");
+  EXPECT_EQ(own.status, 200) << own.body;
+  // A listed origin may refresh, and read the answer.
+  auto listed = refresh_with_cookie(cookie_value(own, "DSR"), "https://app.example");
+  EXPECT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.header("access-control-allow-origin"), "https://app.example");
 }
 
 TEST(CookieModeDefault, BodyModeSetsNoCookies) {

@@ -1,6 +1,7 @@
-// Transport rules every SDK relies on (docs/descope-wire.md §1): CORS preflight for the
-// browser SDK, JSON bodies on every answer, unknown query parameters and null
-// fields ignored, unimplemented endpoints answering a Descope JSON error.
+// Transport rules every SDK relies on (docs/descope-wire.md §1): CORS for the browser SDK
+// (a listed origin and the SDK's headers allowed, other origins refused), JSON bodies on
+// every answer, unknown query parameters and null fields ignored, unimplemented endpoints
+// answering a Descope JSON error.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import createSdk from '@descope/core-js-sdk';
@@ -9,16 +10,28 @@ import { PASSWORD, uniqueEmail, okData, assertDescopeError } from '../lib/util.m
 
 let server;
 let sdk;
+// The React tutorial's dev server: another origin, allowed explicitly (the default is the
+// server's own origin only).
+const ORIGIN = 'http://localhost:3000';
 
 before(async () => {
-  server = await startServer();
+  server = await startServer({ args: ['--cors-origins', ORIGIN] });
   sdk = createSdk({ projectId: server.projectId, baseUrl: server.baseUrl });
 });
 after(async () => { await server?.stop(); });
 
+// Header names of a fetch() init, whichever form core-js passes them in.
+function headerNames(init) {
+  const h = init?.headers;
+  if (!h) return [];
+  if (typeof h.keys === 'function' && !Array.isArray(h)) return [...h.keys()];
+  if (Array.isArray(h)) return h.map(([k]) => k);
+  return Object.keys(h);
+}
+
 describe('CORS (§1.4)', () => {
-  test('OPTIONS preflight echoes the origin and allows credentials and SDK headers', async () => {
-    const origin = 'http://localhost:3000';
+  test('OPTIONS preflight echoes a listed origin and allows credentials and SDK headers', async () => {
+    const origin = ORIGIN;
     const res = await fetch(`${server.baseUrl}/v1/auth/refresh`, {
       method: 'OPTIONS',
       headers: {
@@ -39,8 +52,52 @@ describe('CORS (§1.4)', () => {
     }
   });
 
+  test('every header core-js sends is allowed by the preflight (none echoed)', async () => {
+    const sent = new Set();
+    const recording = (url, init) => {
+      for (const name of headerNames(init)) sent.add(name.toLowerCase());
+      return fetch(url, init);
+    };
+    const browserLike = createSdk({
+      projectId: server.projectId, baseUrl: server.baseUrl, fetch: recording, refreshCookieName: 'APP_R',
+    });
+    const up = okData(await browserLike.password.signUp(uniqueEmail('headers'), PASSWORD));
+    okData(await browserLike.refresh(up.refreshJwt));
+    okData(await browserLike.me(up.refreshJwt));
+    okData(await browserLike.logout(up.refreshJwt));
+    assert.ok(sent.has('authorization') && sent.has('x-descope-sdk-name'), [...sent].join());
+    const res = await fetch(`${server.baseUrl}/v1/auth/refresh`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: ORIGIN,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': [...sent, 'x-not-an-sdk-header'].join(','),
+      },
+    });
+    const allowed = (res.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
+    for (const name of sent) assert.ok(allowed.includes(name), `${name} allowed: ${allowed.join()}`);
+    assert.ok(!allowed.includes('x-not-an-sdk-header') && !allowed.includes('*'), allowed.join());
+  });
+
+  test('an origin not listed gets no CORS headers and cannot change state', async () => {
+    for (const origin of ['http://evil.example', 'null']) {
+      const pre = await fetch(`${server.baseUrl}/v1/auth/refresh`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
+      });
+      assert.equal(pre.headers.get('access-control-allow-origin'), null, origin);
+      const res = await fetch(`${server.baseUrl}/v1/auth/password/signin`, {
+        method: 'POST',
+        headers: { Origin: origin, Authorization: `Bearer ${server.projectId}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ loginId: uniqueEmail('foreign'), password: PASSWORD }),
+      });
+      assert.equal(res.status, 403, origin);
+      assert.equal((await res.json()).errorCode, 'E011403');
+    }
+  });
+
   test('actual responses carry the CORS headers too (success and error)', async () => {
-    const origin = 'http://localhost:3000';
+    const origin = ORIGIN;
     for (const [path, init] of [
       [`/v2/keys/${server.projectId}`, {}],
       ['/v1/auth/me', { headers: { Authorization: `Bearer ${server.projectId}:garbage` } }],
