@@ -6,6 +6,7 @@
 //   AccessStore      roles, permissions, tenants                         access_store.h
 //   MgmtKeyStore     management API keys                                 mgmt_key_store.h
 //   AuditStore       the audit log                                       audit_store.h
+//   SigningKeyStore  signing keys' public halves and lifecycle           signing_key_store.h
 //
 // Stores bundles one implementation of each. An engine's factory fills all of them
 // (sqlite/sqlite_store.h); a later engine may fill some and another engine the rest, so
@@ -37,6 +38,7 @@
 #include "store/meta_store.h"
 #include "store/mgmt_key_store.h"
 #include "store/session_store.h"
+#include "store/signing_key_store.h"
 #include "store/user_store.h"
 
 namespace gatehouse::store {
@@ -48,6 +50,7 @@ struct Stores {
   std::unique_ptr<AccessStore> access;
   std::unique_ptr<MgmtKeyStore> mgmt_keys;
   std::unique_ptr<AuditStore> audit;
+  std::unique_ptr<SigningKeyStore> signing_keys;
 };
 
 }  // namespace gatehouse::store

@@ -41,6 +41,7 @@ class StoreContractFixture : public ::testing::TestWithParam<StoreEngine> {
   AccessStore& access() { return *harness_->stores().access; }
   MgmtKeyStore& mgmt_keys() { return *harness_->stores().mgmt_keys; }
   AuditStore& audit() { return *harness_->stores().audit; }
+  SigningKeyStore& signing_keys() { return *harness_->stores().signing_keys; }
 
   static NewUser new_user(const std::string& id, const std::string& login_id,
                           std::vector<std::string> roles = {}, int64_t created_at = 1000) {

@@ -17,5 +17,6 @@ std::unique_ptr<SessionStore> make_session_store(Pool pool);
 std::unique_ptr<AccessStore> make_access_store(Pool pool);
 std::unique_ptr<MgmtKeyStore> make_mgmt_key_store(Pool pool);
 std::unique_ptr<AuditStore> make_audit_store(Pool pool);
+std::unique_ptr<SigningKeyStore> make_signing_key_store(Pool pool);
 
 }  // namespace gatehouse::store::sqlite

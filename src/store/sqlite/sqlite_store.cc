@@ -27,6 +27,7 @@ Result<Stores> open_sqlite(const std::string& path) {
   stores.access = sqlite::make_access_store(pool);
   stores.mgmt_keys = sqlite::make_mgmt_key_store(pool);
   stores.audit = sqlite::make_audit_store(pool);
+  stores.signing_keys = sqlite::make_signing_key_store(pool);
   return stores;
 }
 
