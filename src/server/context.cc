@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -45,12 +46,14 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   if (auto st = crypto::validate(a.argon2); !st) return st.error();
   if (auto st = crypto::validate(a.password_policy); !st) return st.error();
 
-  auto keys = auth::KeyRing::open(c.data_dir);
+  auto keys = auth::KeyRing::open(
+      c.data_dir, *st.signing_keys,
+      {.clock = ctx->clock, .token_ttl = std::max(c.session_ttl, c.refresh_ttl)});
   if (!keys) return keys.error();
   ctx->keys = std::move(*keys);
   gatehouse::SessionClient::Options client;
   client.project_id = project_id;
-  client.keys = gatehouse::make_static_key_source(ctx->keys->jwks_json());
+  client.keys = ctx->keys->key_source();
   client.clock = ctx->clock;
   ctx->session_client = std::make_shared<const gatehouse::SessionClient>(std::move(client));
 
