@@ -32,11 +32,19 @@ class CachingKeySource final : public KeySource {
  public:
   using Fetch = std::function<Result<boost::json::value>()>;
 
-  CachingKeySource(Fetch fetch, int64_t min_interval, Clock clock)
-      : fetch_(std::move(fetch)), min_interval_(min_interval), clock_(std::move(clock)) {}
+  CachingKeySource(Fetch fetch, int64_t min_interval, int64_t max_age, Clock clock)
+      : fetch_(std::move(fetch)),
+        min_interval_(min_interval),
+        max_age_(max_age),
+        clock_(std::move(clock)) {}
 
   Result<KeySet> keys() override {
-    if (KeySet snap = current_.load()) return snap;
+    if (KeySet snap = current_.load()) {
+      if (max_age_ > 0 && clock_() >= refresh_due_.load(std::memory_order_relaxed)) {
+        return refresh_stale(std::move(snap));
+      }
+      return snap;
+    }
     std::lock_guard lock(mu_);
     if (KeySet snap = current_.load()) return snap;
     return fetch_locked();
@@ -50,6 +58,16 @@ class CachingKeySource final : public KeySource {
   }
 
  private:
+  // The set is older than max_age: one thread fetches (blocking its own validation for
+  // the round trip); the others do not wait for it and use the set they have.
+  Result<KeySet> refresh_stale(KeySet snap) {
+    std::unique_lock lock(mu_, std::try_to_lock);
+    if (!lock) return snap;
+    if (clock_() < refresh_due_.load(std::memory_order_relaxed)) return current_.load();
+    Result<KeySet> fresh = fetch_locked();
+    return fresh ? *fresh : snap;
+  }
+
   // Fetches unless throttled. Returns the newest snapshot; a failed fetch keeps the old one
   // and only reports its error when there is none.
   Result<KeySet> fetch_locked() {
@@ -58,6 +76,10 @@ class CachingKeySource final : public KeySource {
     if (attempted_) {
       int64_t wait = last_ok_ ? min_interval_ : std::min<int64_t>(1, min_interval_);
       if (now - last_attempt_ < wait) {
+        // A refresh by age that is throttled waits for the throttle, not spinning on mu_.
+        if (max_age_ > 0 && refresh_due_.load(std::memory_order_relaxed) < last_attempt_ + wait) {
+          refresh_due_.store(last_attempt_ + wait, std::memory_order_relaxed);
+        }
         if (snap) return snap;
         return last_error_;
       }
@@ -66,6 +88,9 @@ class CachingKeySource final : public KeySource {
     last_attempt_ = now;
     Result<KeySet> fresh = load(snap);
     last_ok_ = fresh.ok();
+    if (max_age_ > 0) {
+      refresh_due_.store(now + (last_ok_ ? max_age_ : 1), std::memory_order_relaxed);
+    }
     if (!fresh) {
       last_error_ = fresh.error();
       if (snap) return snap;
@@ -86,8 +111,11 @@ class CachingKeySource final : public KeySource {
 
   const Fetch fetch_;
   const int64_t min_interval_;
+  const int64_t max_age_;  // 0: never refreshed for age
   const Clock clock_;
   std::atomic<KeySet> current_;
+  // When the set is due to be fetched again for its age; written under mu_, read without.
+  std::atomic<int64_t> refresh_due_{0};
   std::mutex mu_;
   // Guarded by mu_:
   bool attempted_ = false;
@@ -127,7 +155,7 @@ std::shared_ptr<KeySource> make_remote_key_source(std::string base_url, std::str
     return v;
   };
   return std::make_shared<CachingKeySource>(std::move(fetch), options.min_refetch_interval,
-                                            std::move(options.clock));
+                                            options.max_age, std::move(options.clock));
 }
 
 std::shared_ptr<KeySource> make_in_process_key_source(
@@ -135,7 +163,7 @@ std::shared_ptr<KeySource> make_in_process_key_source(
   auto fetch = [provider = std::move(provider)]() -> Result<boost::json::value> {
     return provider();
   };
-  return std::make_shared<CachingKeySource>(std::move(fetch), 0, system_clock());
+  return std::make_shared<CachingKeySource>(std::move(fetch), 0, 0, system_clock());
 }
 
 std::shared_ptr<KeySource> make_static_key_source(boost::json::value jwks) {

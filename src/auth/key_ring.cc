@@ -1,28 +1,469 @@
 #include "auth/key_ring.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iostream>
+#include <limits>
+#include <tuple>
 
 #include <boost/json.hpp>
 
 namespace gatehouse::auth {
 
-Result<std::shared_ptr<KeyRing>> KeyRing::open(const std::string& data_dir) {
+namespace json = boost::json;
+using store::KeyState;
+using store::SigningKeyRecord;
+
+namespace {
+
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+constexpr const char* kLegacyFile = "signing.pem";
+
+// Generation numbers are unique across every KeyRing of the process, so a thread's cached
+// snapshot can never be mistaken for another ring's.
+std::atomic<uint64_t> g_generations{0};
+
+std::string when(int64_t t) { return format_utc(t, "%Y-%m-%d %H:%M:%S UTC"); }
+
+// kids are RFC 7638 thumbprints (base64url); anything else must not become a file name.
+bool safe_kid(std::string_view kid) {
+  if (kid.empty() || kid.size() > 128) return false;
+  return std::all_of(kid.begin(), kid.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_';
+  });
+}
+
+SigningKeyRecord record_of(const jose::SigningKey& key, int64_t now) {
+  SigningKeyRecord r;
+  r.kid = key.kid();
+  r.alg = key.alg();
+  r.public_jwk = json::serialize(key.public_jwk());
+  r.created_at = now;
+  return r;
+}
+
+const SigningKeyRecord* find_state(const std::vector<SigningKeyRecord>& records, KeyState s) {
+  for (const auto& r : records) {
+    if (r.state == s) return &r;
+  }
+  return nullptr;
+}
+
+void default_on_error(const std::string& m) {
+  json::object line{{"level", "error"}, {"msg", "signing key refresh failed"}, {"what", m}};
+  std::cerr << json::serialize(line) << std::endl;
+}
+
+class RingKeySource final : public KeySource {
+ public:
+  explicit RingKeySource(std::shared_ptr<const KeyRing> ring) : ring_(std::move(ring)) {}
+  Result<KeySet> keys() override { return ring_->jwks(); }
+  Result<KeySet> refetch(std::string_view) override { return ring_->jwks(); }
+
+ private:
+  std::shared_ptr<const KeyRing> ring_;
+};
+
+}  // namespace
+
+KeyRing::KeyRing(std::string keys_dir, store::SigningKeyStore& store, KeyRingOptions options)
+    : keys_dir_(std::move(keys_dir)), store_(store), options_(std::move(options)) {}
+
+KeyRing::~KeyRing() {
+  {
+    std::lock_guard lock(poll_mu_);
+    stopping_ = true;
+  }
+  poll_cv_.notify_all();
+  if (poller_.joinable()) poller_.join();
+}
+
+Result<std::shared_ptr<KeyRing>> KeyRing::open(const std::string& data_dir,
+                                               store::SigningKeyStore& store,
+                                               KeyRingOptions options) {
   std::string dir = data_dir + "/keys";
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return make_error(Errc::kInternal, "cannot create " + dir + ": " + std::strerror(errno));
   }
-  auto key = jose::load_or_create_signing_key(dir + "/signing.pem");
-  if (!key) return key.error();
-  auto ring = std::make_shared<KeyRing>();
-  ring->key_ = std::make_shared<jose::SigningKey>(std::move(*key));
-  ring->jwks_json_ = boost::json::object{{"keys", boost::json::array{ring->key_->public_jwk()}}};
-  if (jose::parse_jwks(ring->jwks_json_, &ring->jwks_) != JwtStatus::kOk) {
-    return make_error(Errc::kInternal, "the signing key does not form a valid JWKS");
-  }
+  if (!options.clock) options.clock = system_clock();
+  if (!options.on_error) options.on_error = default_on_error;
+  std::shared_ptr<KeyRing> ring(new KeyRing(dir, store, std::move(options)));
+  std::lock_guard lock(ring->refresh_mu_);
+  if (auto st = ring->initialize(); !st) return st.error();
+  if (auto st = ring->refresh_locked(); !st) return st.error();
+  ring->remove_legacy_key(ring->snapshot_.load()->records);
   return ring;
+}
+
+std::string KeyRing::pem_path(std::string_view kid) const {
+  return keys_dir_ + "/" + std::string(kid) + ".pem";
+}
+
+int64_t KeyRing::verifies_until(const SigningKeyRecord& r) const {
+  switch (r.state) {
+    case KeyState::kNext:
+    case KeyState::kCurrent:
+      return kNever;
+    case KeyState::kPrevious:
+      return r.deactivated_at + r.token_ttl + kSkew;
+    case KeyState::kRetired:
+      return 0;
+  }
+  return 0;
+}
+
+Result<SigningKeyRecord> KeyRing::create_key(int64_t now, std::string* pem_file) {
+  auto key = jose::SigningKey::generate_rsa(2048);
+  if (!key) return key.error();
+  *pem_file = pem_path(key->kid());
+  if (auto st = jose::save_signing_key(*key, *pem_file); !st) return st.error();
+  return record_of(*key, now);
+}
+
+// A data directory's first open: the store has no key yet. Imports keys/signing.pem (a
+// directory from before rotation) or makes a new current key, and a next key.
+Status KeyRing::initialize() {
+  auto records = store_.list();
+  if (!records) return records.error();
+  if (!records->empty()) return ok_status();
+
+  const int64_t now = options_.clock();
+  SigningKeyRecord current;
+  std::string created_current;  // the file to remove if another process wins
+  auto legacy = jose::load_signing_key(keys_dir_ + "/" + kLegacyFile);
+  if (legacy) {
+    current = record_of(*legacy, now);
+    // Same key, same kid: a second importer finds the file there (kConflict) and that is
+    // fine; a file of that name can only hold this key.
+    if (auto st = jose::save_signing_key(*legacy, pem_path(current.kid));
+        !st && st.code() != Errc::kConflict) {
+      return st.error();
+    }
+  } else if (legacy.code() == Errc::kNotFound) {
+    auto created = create_key(now, &created_current);
+    if (!created) return created.error();
+    current = std::move(*created);
+  } else {
+    return legacy.error();  // unreadable, or readable by others: never use it
+  }
+  current.activated_at = now;
+  current.token_ttl = options_.token_ttl;
+
+  std::string created_next;
+  auto next = create_key(now, &created_next);
+  if (!next) {
+    if (!created_current.empty()) ::unlink(created_current.c_str());
+    return next.error();
+  }
+  auto done = store_.initialize(current, *next);
+  if (!done || !*done) {
+    // Another process initialised the store first (or the write failed): its keys count.
+    ::unlink(created_next.c_str());
+    if (!created_current.empty()) ::unlink(created_current.c_str());
+    if (!done) return done.error();
+  }
+  return ok_status();
+}
+
+// Once the store knows the legacy key, its old file is a second copy of a private key.
+void KeyRing::remove_legacy_key(const std::vector<SigningKeyRecord>& records) {
+  const std::string path = keys_dir_ + "/" + kLegacyFile;
+  if (::access(path.c_str(), F_OK) != 0) return;
+  auto legacy = jose::load_signing_key(path);
+  if (!legacy) return;  // not ours to judge: leave it
+  for (const auto& r : records) {
+    if (r.kid == legacy->kid()) {
+      ::unlink(path.c_str());
+      return;
+    }
+  }
+}
+
+std::shared_ptr<const KeyRing::Snapshot> KeyRing::snapshot() const {
+  struct Cached {
+    uint64_t generation = 0;
+    std::shared_ptr<const Snapshot> snap;
+  };
+  // The common case is one atomic load and a compare: no lock on the signing path.
+  thread_local Cached cached;
+  const uint64_t g = generation_.load(std::memory_order_acquire);
+  if (cached.generation != g || !cached.snap) {
+    cached.snap = snapshot_.load(std::memory_order_acquire);
+    cached.generation = cached.snap->generation;
+  }
+  return cached.snap;
+}
+
+std::shared_ptr<KeySource> KeyRing::key_source() const {
+  return std::make_shared<RingKeySource>(shared_from_this());
+}
+
+Status KeyRing::refresh() {
+  std::lock_guard lock(refresh_mu_);
+  return refresh_locked();
+}
+
+// Writes what time and crashes leave undone; each step is a compare-and-set, so several
+// processes doing it at once is harmless.
+Status KeyRing::housekeeping(std::vector<SigningKeyRecord>& records, int64_t now) {
+  bool changed = false;
+  for (const auto& r : records) {
+    if (r.state == KeyState::kPrevious && now >= verifies_until(r)) {
+      auto st = store_.retire(r.kid, KeyState::kPrevious, now);
+      if (!st && st.code() != Errc::kConflict) return st;
+      changed = true;
+    }
+  }
+  if (!find_state(records, KeyState::kNext)) {
+    std::string file;
+    auto next = create_key(now, &file);
+    if (!next) return next.error();
+    auto added = store_.add_next(*next);
+    if (!added || !*added) ::unlink(file.c_str());
+    if (!added) return added.error();
+    changed = true;
+  }
+  if (changed) {
+    auto fresh = store_.list();
+    if (!fresh) return fresh.error();
+    records = std::move(*fresh);
+  }
+  return ok_status();
+}
+
+Status KeyRing::refresh_locked() {
+  auto records = store_.list();
+  if (!records) return records.error();
+  const int64_t now = options_.clock();
+  if (auto st = housekeeping(*records, now); !st) return st;
+  std::shared_ptr<const Snapshot> old = snapshot_.load();
+  if (old && old->records == *records && now < old->changes_at) return ok_status();
+  auto built = build(std::move(*records), now, old);
+  if (!built) return built.error();
+  const uint64_t g = (*built)->generation;
+  snapshot_.store(std::move(*built), std::memory_order_release);
+  generation_.store(g, std::memory_order_release);
+  return ok_status();
+}
+
+Result<std::shared_ptr<const KeyRing::Snapshot>> KeyRing::build(
+    std::vector<SigningKeyRecord> records, int64_t now,
+    const std::shared_ptr<const Snapshot>& old) {
+  auto snap = std::make_shared<Snapshot>();
+  SigningKeyRecord* current = nullptr;
+  for (auto& r : records) {
+    if (r.state == KeyState::kCurrent) current = &r;
+    if (!safe_kid(r.kid)) return make_error(Errc::kInternal, "signing key with a malformed kid");
+  }
+  if (!current) return make_error(Errc::kInternal, "the store names no current signing key");
+
+  if (old && old->signer && old->signer->kid() == current->kid) {
+    snap->signer = old->signer;
+  } else {
+    auto key = jose::load_signing_key(pem_path(current->kid));
+    if (!key) {
+      return make_error(key.code() == Errc::kNotFound ? Errc::kInternal : key.code(),
+                        "the current signing key's private half: " + key.error().message);
+    }
+    if (key->kid() != current->kid) {
+      return make_error(Errc::kInternal, pem_path(current->kid) + " holds another key");
+    }
+    snap->signer = std::make_shared<const jose::SigningKey>(std::move(*key));
+  }
+  // Before this process signs with the key, the store knows how long its tokens live.
+  if (current->token_ttl < options_.token_ttl) {
+    if (auto st = store_.raise_token_ttl(current->kid, options_.token_ttl); !st) return st.error();
+    current->token_ttl = options_.token_ttl;
+  }
+
+  // Current first (clients that take the first key get the signing one), then next, then
+  // previous keys, newest first.
+  std::vector<const SigningKeyRecord*> order;
+  order.push_back(current);
+  if (const auto* next = find_state(records, KeyState::kNext)) order.push_back(next);
+  std::vector<const SigningKeyRecord*> previous;
+  snap->changes_at = kNever;
+  for (const auto& r : records) {
+    if (r.state != KeyState::kPrevious) continue;
+    const int64_t until = verifies_until(r);
+    if (now >= until) continue;
+    previous.push_back(&r);
+    snap->changes_at = std::min(snap->changes_at, until);
+  }
+  std::sort(previous.begin(), previous.end(), [](const auto* a, const auto* b) {
+    return std::tie(a->deactivated_at, a->activated_at) >
+           std::tie(b->deactivated_at, b->activated_at);
+  });
+  order.insert(order.end(), previous.begin(), previous.end());
+
+  json::array keys;
+  for (const auto* r : order) {
+    boost::system::error_code ec;
+    json::value jwk = json::parse(r->public_jwk, ec);
+    if (ec || !jwk.is_object()) {
+      return make_error(Errc::kInternal, "signing key " + r->kid + " has a malformed public JWK");
+    }
+    keys.push_back(std::move(jwk));
+  }
+  auto published = std::make_shared<jose::Jwks>();
+  json::value jwks = json::object{{"keys", keys}};
+  if (jose::parse_jwks(jwks, published.get()) != JwtStatus::kOk ||
+      published->keys.size() != order.size()) {
+    return make_error(Errc::kInternal, "the signing keys do not form a valid JWKS");
+  }
+  snap->published = std::move(published);
+  snap->jwks_body = json::serialize(jwks);
+  snap->jwk_array_body = json::serialize(keys);
+  // A retired key's private half goes; also after a crash or when another process retired it.
+  for (const auto& r : records) {
+    if (r.state == KeyState::kRetired) ::unlink(pem_path(r.kid).c_str());
+  }
+  snap->records = std::move(records);
+  snap->generation = ++g_generations;
+  return std::shared_ptr<const Snapshot>(std::move(snap));
+}
+
+void KeyRing::start_polling(std::chrono::milliseconds interval) {
+  if (poller_.joinable()) return;
+  poller_ = std::thread([this, interval] {
+    std::unique_lock lock(poll_mu_);
+    while (!poll_cv_.wait_for(lock, interval, [this] { return stopping_; })) {
+      lock.unlock();
+      {
+        std::lock_guard refresh_lock(refresh_mu_);
+        if (auto st = refresh_locked(); !st) {
+          // The old snapshot stays in use; say so, but not every second.
+          const int64_t now = options_.clock();
+          if (now - last_error_report_ >= 60) {
+            last_error_report_ = now;
+            options_.on_error(st.error().message);
+          }
+        }
+      }
+      lock.lock();
+    }
+  });
+}
+
+Result<std::vector<KeyRing::KeyInfo>> KeyRing::list() {
+  std::lock_guard lock(refresh_mu_);
+  if (auto st = refresh_locked(); !st) return st.error();
+  std::vector<KeyInfo> out;
+  const int64_t now = options_.clock();
+  for (const auto& r : snapshot_.load()->records) {
+    KeyInfo info{r, false, 0, 0};
+    if (r.state == KeyState::kPrevious) {
+      info.verifies_until = verifies_until(r);
+      info.published = now < info.verifies_until;
+    } else {
+      info.published = r.state != KeyState::kRetired;
+    }
+    if (r.state == KeyState::kNext) info.promotable_at = r.created_at + kPublishLead;
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+Result<KeyRing::Rotated> KeyRing::rotate(bool force) {
+  std::lock_guard lock(refresh_mu_);
+  if (auto st = refresh_locked(); !st) return st.error();
+  const auto records = snapshot_.load()->records;
+  const SigningKeyRecord* current = find_state(records, KeyState::kCurrent);
+  const SigningKeyRecord* next = find_state(records, KeyState::kNext);
+  if (!current || !next) return make_error(Errc::kInternal, "no current or no next signing key");
+  const int64_t now = options_.clock();
+  const int64_t ready = next->created_at + kPublishLead;
+  if (!force && now < ready) {
+    return make_error(
+        Errc::kInvalidArgument,
+        "the next key " + next->kid + " was published at " + when(next->created_at) +
+            "; validators and caches may not have fetched it yet (the key set is cached for up "
+            "to 10 minutes). Rotate from " +
+            when(ready) +
+            ", or add --force if every validator re-fetches the keys on an unknown kid");
+  }
+  // The private half must be there before the store makes it the signing key.
+  auto promoted = jose::load_signing_key(pem_path(next->kid));
+  if (!promoted) return make_error(promoted.code(), "the next key: " + promoted.error().message);
+  if (promoted->kid() != next->kid) {
+    return make_error(Errc::kInternal, pem_path(next->kid) + " holds another key");
+  }
+  std::string file;
+  auto new_next = create_key(now, &file);
+  if (!new_next) return new_next.error();
+  if (auto st = store_.rotate(current->kid, next->kid, *new_next, now); !st) {
+    ::unlink(file.c_str());
+    if (st.code() == Errc::kConflict) {
+      return make_error(Errc::kConflict,
+                        "another process changed the signing keys at the same moment; nothing "
+                        "was done (see gatehouse key list)");
+    }
+    return st.error();
+  }
+  Rotated out{current->kid, next->kid, new_next->kid, 0, now + kPublishLead};
+  SigningKeyRecord demoted = *current;
+  demoted.state = KeyState::kPrevious;
+  demoted.deactivated_at = now;
+  out.previous_verifies_until = verifies_until(demoted);
+  if (auto st = refresh_locked(); !st) return st.error();
+  return out;
+}
+
+Result<KeyRing::Retired> KeyRing::retire(std::string_view kid, bool force) {
+  std::lock_guard lock(refresh_mu_);
+  if (auto st = refresh_locked(); !st) return st.error();
+  const auto records = snapshot_.load()->records;
+  const SigningKeyRecord* key = nullptr;
+  for (const auto& r : records) {
+    if (r.kid == kid) key = &r;
+  }
+  if (!key) return make_error(Errc::kNotFound, "no signing key with kid " + std::string(kid));
+  Retired out{key->kid, key->state, false, 0, ""};
+  const int64_t now = options_.clock();
+  switch (key->state) {
+    case KeyState::kRetired:
+      return out;
+    case KeyState::kCurrent:
+      return make_error(Errc::kInvalidArgument,
+                        key->kid +
+                            " is the current signing key: rotate first (gatehouse key rotate), "
+                            "then retire it");
+    case KeyState::kNext:
+      break;
+    case KeyState::kPrevious:
+      out.verified_until = verifies_until(*key);
+      out.cut_off = now < out.verified_until;
+      if (out.cut_off && !force) {
+        return make_error(
+            Errc::kInvalidArgument,
+            key->kid + " signed tokens until " + when(key->deactivated_at) +
+                "; they stay valid until " + when(out.verified_until) +
+                " and retiring the key now would refuse them (their users would have to sign "
+                "in again). It retires by itself then; add --force to cut them off now (a "
+                "leaked key)");
+      }
+      break;
+  }
+  if (auto st = store_.retire(key->kid, key->state, now); !st) {
+    if (st.code() == Errc::kConflict) {
+      return make_error(Errc::kConflict,
+                        "another process changed the signing keys at the same moment; nothing "
+                        "was done (see gatehouse key list)");
+    }
+    return st.error();
+  }
+  if (auto st = refresh_locked(); !st) return st.error();
+  if (out.was == KeyState::kNext) {
+    if (const auto* n = find_state(snapshot_.load()->records, KeyState::kNext)) {
+      out.replacement = n->kid;
+    }
+  }
+  return out;
 }
 
 }  // namespace gatehouse::auth

@@ -81,8 +81,10 @@ Result<IssuedSession> SessionService::issue(const store::User& user, const std::
                        {"jti", s.refresh_id},
                        {"amr", to_json_array(facts.amr)}};
   if (!facts.dct.empty()) refresh["dct"] = facts.dct;
-  s.session_jwt = jose::sign_jwt(keys_->signing_key(), s.claims);
-  s.refresh_jwt = jose::sign_jwt(keys_->signing_key(), refresh);
+  // One key for both tokens, even if a rotation lands between the two signatures.
+  const auto key = keys_->signing_key();
+  s.session_jwt = jose::sign_jwt(*key, s.claims);
+  s.refresh_jwt = jose::sign_jwt(*key, refresh);
   return s;
 }
 
@@ -102,7 +104,7 @@ Result<json::object> SessionService::verify_refresh(std::string_view refresh_jwt
   jose::VerifyOptions opts;
   opts.now = clock_();
   opts.expected_issuer = config_.project_id;
-  auto st = jose::verify_jwt(refresh_jwt, keys_->jwks(), opts, &jwt);
+  auto st = jose::verify_jwt(refresh_jwt, *keys_->jwks(), opts, &jwt);
   if (st != JwtStatus::kOk) {
     return make_error(Errc::kInvalidToken, st == JwtStatus::kJwtExpired ? "Refresh token expired"
                                                                         : "Invalid refresh token");

@@ -220,12 +220,102 @@ int mgmt_key_command(const std::string& verb, const std::vector<std::string>& ar
   return fail("unknown command 'mgmt-key " + verb + "' (create, list, revoke)", 2);
 }
 
+std::string when_utc(int64_t t) { return format_utc(t, "%Y-%m-%d %H:%M:%S"); }
+
+// `gatehouse key …`: the signing-key lifecycle of auth/key_ring.h. Safe while servers run
+// on the same data directory: they pick the change up within a second.
+int key_command(const std::string& verb, const std::vector<std::string>& args) {
+  auto p = parse(args, {}, {"force"});
+  if (!p) return fail(p.error().message, 2);
+  const bool force = p->flags.count("force") != 0;
+  if (verb == "list" || verb == "rotate") {
+    if (!p->positional.empty()) return fail("usage: gatehouse key " + verb, 2);
+  } else if (verb == "retire") {
+    if (p->positional.size() != 1) return fail("usage: gatehouse key retire KID [--force]", 2);
+  } else {
+    return fail("unknown command 'key " + verb + "' (list, rotate, retire)", 2);
+  }
+  auto ctx = open_context(p->config);
+  if (!ctx) return fail(ctx.error().message);
+  auth::KeyRing& ring = *(*ctx)->keys;
+  auth::Audit& audit = *(*ctx)->audit;
+  const auth::Origin cli{.actor = "cli"};
+
+  if (verb == "list") {
+    auto keys = ring.list();
+    if (!keys) return fail(keys.error().message);
+    std::cout << "KID\tSTATE\tPUBLISHED\tSIGNING\tVERIFIES UNTIL\n";
+    for (const auto& k : *keys) {
+      const auto& r = k.record;
+      std::string signing = "-", verifies = "-";
+      switch (r.state) {
+        case store::KeyState::kNext:
+          signing = "after rotate (from " + when_utc(k.promotable_at) + ")";
+          verifies = "open";
+          break;
+        case store::KeyState::kCurrent:
+          signing = "since " + when_utc(r.activated_at);
+          verifies = "open";
+          break;
+        case store::KeyState::kPrevious:
+          signing = (r.activated_at ? when_utc(r.activated_at) : std::string("?")) + " to " +
+                    when_utc(r.deactivated_at);
+          verifies = when_utc(k.verifies_until);
+          break;
+        case store::KeyState::kRetired:
+          verifies = "retired " + when_utc(r.retired_at);
+          break;
+      }
+      std::cout << r.kid << "\t" << store::key_state_name(r.state) << "\t" << when_utc(r.created_at)
+                << "\t" << signing << "\t" << verifies << "\n";
+    }
+    return 0;
+  }
+  if (verb == "rotate") {
+    auto r = ring.rotate(force);
+    if (!r) return fail(r.error().message);
+    audit.record(cli, "key.rotate", true, "", "",
+                 "current " + r->current + ", previous " + r->previous + ", next " + r->next +
+                     (force ? " (forced)" : ""));
+    std::cout << "rotated the signing keys (running servers switch within a second):\n"
+              << "  " << r->current << "  current   signs every new token from now\n"
+              << "  " << r->previous
+              << "  previous  signs no more; its tokens stay valid, and it stays published, "
+                 "until "
+              << when_utc(r->previous_verifies_until) << " UTC, then it retires\n"
+              << "  " << r->next << "  next      published from now; rotate promotes it from "
+              << when_utc(r->next_promotable_at) << " UTC\n";
+    return 0;
+  }
+  const std::string& kid = p->positional[0];
+  auto r = ring.retire(kid, force);
+  if (!r) return fail(r.error().message);
+  if (r->was == store::KeyState::kRetired) {
+    std::cout << kid << " was already retired\n";
+    return 0;
+  }
+  audit.record(cli, "key.retire", true, "", "",
+               kid + " (was " + store::key_state_name(r->was) + ")" +
+                   (r->cut_off ? ", forced: tokens it signed are refused" : ""));
+  std::cout << "retired " << kid << ": no longer published or accepted; its private key file "
+            << "is deleted\n";
+  if (r->cut_off) {
+    std::cout << "tokens it signed are refused from now on (they would have been valid until "
+              << when_utc(r->verified_until)
+              << " UTC): their users sign in again. Validators that cached the key set keep "
+                 "it until they fetch it again\n";
+  }
+  if (!r->replacement.empty()) std::cout << "new next key: " << r->replacement << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int cli_main(const std::string& noun, const std::vector<std::string>& args) {
   if (args.empty()) return fail("usage: gatehouse " + noun + " <command> … (gatehouse help)", 2);
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (noun == "mgmt-key") return mgmt_key_command(args[0], rest);
+  if (noun == "key") return key_command(args[0], rest);
   return noun == "user" ? user_command(args[0], rest) : role_command(args[0], rest);
 }
 

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -74,14 +75,16 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   if (auto st = crypto::validate(a.argon2); !st) return st.error();
   if (auto st = crypto::validate(a.password_policy); !st) return st.error();
 
-  auto keys = auth::KeyRing::open(c.data_dir);
+  auto keys = auth::KeyRing::open(
+      c.data_dir, *st.signing_keys,
+      {.clock = ctx->clock, .token_ttl = std::max(c.session_ttl, c.refresh_ttl)});
   if (!keys) return keys.error();
   ctx->keys = std::move(*keys);
   ctx->revocations = std::make_unique<auth::Revocations>(*st.sessions, a, ctx->clock);
   if (auto synced = ctx->revocations->sync(); !synced) return synced.error();
   gatehouse::SessionClient::Options client;
   client.project_id = project_id;
-  client.keys = gatehouse::make_static_key_source(ctx->keys->jwks_json());
+  client.keys = ctx->keys->key_source();
   client.clock = ctx->clock;
   client.revoked = [revocations = ctx->revocations.get()](const gatehouse::JwtResponse& s) {
     const boost::json::value* sid = s.claims.if_contains("sid");

@@ -7,6 +7,7 @@
 //   gatehouse role add NAME [--description D]
 //   gatehouse role list
 //   gatehouse mgmt-key create --name N [--expires-in DAYS] | list | revoke ID
+//   gatehouse key list | rotate [--force] | retire KID [--force]
 #include <sys/stat.h>
 
 #include <iostream>
@@ -32,6 +33,9 @@ commands:
                                           print a new management API key (shown once)
   mgmt-key list
   mgmt-key revoke ID
+  key list                                signing keys: next, current, previous, retired
+  key rotate [--force]                    next key signs, current key becomes previous
+  key retire KID [--force]                stop publishing and accepting a key
 
 Every command takes --data DIR (env GATEHOUSE_DATA, default ./data).
 )";
@@ -53,7 +57,7 @@ int main(int argc, char** argv) {
   if (command == gatehouse::hashing::kHashHelperCommand)
     return gatehouse::hashing::hash_helper_main(args);
   if (command == "serve") return gatehouse::server::serve_main(args);
-  if (command == "user" || command == "role" || command == "mgmt-key") {
+  if (command == "user" || command == "role" || command == "mgmt-key" || command == "key") {
     return gatehouse::server::cli_main(command, args);
   }
   std::cerr << "gatehouse: unknown command '" << command << "'\n\n" << kUsage;

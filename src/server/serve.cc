@@ -131,6 +131,9 @@ int serve_main(const std::vector<std::string>& args) {
              [config_body](http::Request&) { return http::Response::json_text(200, config_body); },
              {.inline_on_io = true});
   api::register_keys_routes(router, ctx.auth.project_id, ctx.keys);
+  // Rotations made by the CLI (or another server on this directory) reach this one within
+  // a poll; auth/key_ring.h.
+  ctx.keys->start_polling(std::chrono::seconds(1));
   api::CookieOptions cookies;
   cookies.refresh = ctx.config.token_cookies != "none";
   cookies.session = ctx.config.token_cookies == "both";

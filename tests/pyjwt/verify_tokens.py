@@ -6,7 +6,9 @@ usage: /usr/bin/python3 verify_tokens.py PATH/TO/gatehouse
 Starts `gatehouse serve` on a free port with a temporary data directory, signs up
 a user over HTTP, fetches the JWKS with jwt.PyJWKClient from /v2/keys/<projectId>
 and verifies the session and refresh JWTs with jwt.decode(..., algorithms=["RS256"],
-issuer=<projectId>, leeway=5). Prints "N passed, N failed"; exits 1 on any failure.
+issuer=<projectId>, leeway=5); then keeps one PyJWKClient verifying fresh and older tokens
+on another thread while `gatehouse key rotate --force` runs twice (zero failures). Prints
+"N passed, N failed"; exits 1 on any failure.
 Needs Debian's python3-jwt (>= 2.6) and python3-cryptography.
 """
 
@@ -18,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import traceback
 import urllib.error
@@ -33,9 +36,14 @@ except ImportError:  # pragma: no cover - environment problem, not a test failur
 PASSWORD = "Correct-Horse-9-Battery"
 
 
+def clean_env():
+    return {k: v for k, v in os.environ.items() if not k.startswith("GATEHOUSE_")}
+
+
 class Server:
     def __init__(self, binary, data_dir):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GATEHOUSE_")}
+        self.binary, self.data_dir = binary, data_dir
+        env = clean_env()
         self.proc = subprocess.Popen(
             [binary, "serve", "--port", "0", "--address", "127.0.0.1", "--data", data_dir,
              "--web-dir", os.path.join(data_dir, "no-web-app")],
@@ -45,6 +53,16 @@ class Server:
         self.port = listening["port"]
         self.project_id = listening["project_id"]
         self.base = f"http://127.0.0.1:{self.port}"
+        # The server logs every request: keep reading, or a full pipe stalls it.
+        self.errors = b""
+        self.drains = [threading.Thread(target=self._drain, args=("output", self.proc.stdout)),
+                       threading.Thread(target=self._drain, args=("errors", self.proc.stderr))]
+        for t in self.drains:
+            t.start()
+
+    def _drain(self, attr, pipe):
+        while chunk := os.read(pipe.fileno(), 65536):
+            setattr(self, attr, getattr(self, attr) + chunk)
 
     def _read_until_listening(self, timeout):
         sel = selectors.DefaultSelector()
@@ -63,16 +81,27 @@ class Server:
         self.proc.kill()
         raise RuntimeError("no listening line within %.0f s: %s" % (timeout, self.output.decode()))
 
+    def cli(self, *args):
+        """Runs `gatehouse ARGS --data DIR` (another process, as an operator would)."""
+        r = subprocess.run([self.binary, *args, "--data", self.data_dir], capture_output=True,
+                           text=True, env=clean_env(), timeout=30)
+        assert r.returncode == 0, f"gatehouse {' '.join(args)}: exit {r.returncode}: {r.stderr}"
+        return r.stdout
+
+    def key_states(self):
+        rows = self.cli("key", "list").strip().splitlines()[1:]
+        return {row.split("\t")[0]: row.split("\t")[1] for row in rows}
+
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         try:
-            out, _err = self.proc.communicate(timeout=5)
-            self.output += out
+            self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            self.proc.communicate()
-            return -1
-        return self.proc.returncode
+            self.proc.wait()
+        for t in self.drains:
+            t.join()
+        return self.proc.returncode if self.proc.returncode >= 0 else -1
 
 
 def post(base, path, body, authorization):
@@ -228,6 +257,67 @@ def main():
                     return
                 raise AssertionError("token verified for another project")
             check("another project's issuer is refused", wrong_issuer)
+
+            def rotation_mid_traffic():
+                # One PyJWKClient, as an app backend keeps it, verifying on a thread of its
+                # own while the keys rotate underneath it. It learns a key either from a
+                # fetch made after the key was published or by re-fetching on an unknown kid.
+                rotating = jwks_client(f"{base}/v2/keys/{pid}")
+
+                def verify(token):
+                    key = rotating.get_signing_key_from_jwt(token).key
+                    return jwt.decode(token, key, algorithms=["RS256"], issuer=pid, leeway=5)
+
+                status, body = post(base, "/v1/auth/password/signin",
+                                    {"loginId": state["email"], "password": PASSWORD}, pid)
+                assert status == 200, (status, body)
+                first, refresh = body["sessionJwt"], body["refreshJwt"]
+                verify(first)
+                seen, failures, stop = set(), [], threading.Event()
+                rounds = [0]
+
+                def traffic():
+                    nonlocal refresh
+                    while not stop.is_set() and len(failures) < 10:
+                        try:
+                            status, body = post(base, "/v1/auth/refresh", {}, pid + ":" + refresh)
+                            assert status == 200, (status, body)
+                            refresh = body["refreshJwt"]
+                            verify(body["sessionJwt"])
+                            verify(refresh)
+                            verify(first)  # signed before any rotation
+                            seen.add(jwt.get_unverified_header(body["sessionJwt"])["kid"])
+                            rounds[0] += 1
+                        except Exception as e:  # noqa: BLE001 - counted, reported below
+                            failures.append(repr(e))
+
+                def wait_for(done, what):
+                    deadline = time.monotonic() + 30
+                    while time.monotonic() < deadline and not failures:
+                        if done():
+                            return
+                        time.sleep(0.05)
+                    assert not failures, failures
+                    raise AssertionError("never happened: " + what + " (rounds %d, kids seen %s)" % (rounds[0], seen))
+
+                states = server.key_states()
+                k1 = next(k for k, v in states.items() if v == "current")
+                thread = threading.Thread(target=traffic)
+                thread.start()
+                try:
+                    wait_for(lambda: rounds[0] >= 3, "traffic before the rotation")
+                    for _ in range(2):
+                        upcoming = next(k for k, v in server.key_states().items() if v == "next")
+                        server.cli("key", "rotate", "--force")
+                        wait_for(lambda: upcoming in seen, "tokens signed by " + upcoming)
+                        target = rounds[0] + 3
+                        wait_for(lambda: rounds[0] >= target, "traffic after the rotation")
+                finally:
+                    stop.set()
+                    thread.join()
+                assert not failures, failures
+                assert k1 in seen and len(seen) == 3, seen
+            check("PyJWKClient keeps verifying across two rotations made mid-traffic", rotation_mid_traffic)
         finally:
             rc = server.stop()
 
@@ -236,7 +326,7 @@ def main():
         check("server exits 0 on SIGTERM", clean_stop)
 
         def no_secrets_in_logs():
-            logs = server.output.decode(errors="replace")
+            logs = (server.output + server.errors).decode(errors="replace")
             for secret in (PASSWORD, state.get("session"), state.get("refresh")):
                 if secret:
                     assert secret not in logs, "secret found in server output"

@@ -164,42 +164,57 @@ std::string sign_jwt(const SigningKey& key, const boost::json::object& payload) 
   return input + "." + signature;
 }
 
+Result<SigningKey> load_signing_key(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return make_error(Errc::kNotFound, "no signing key at " + path);
+    return io_error("cannot open", path);
+  }
+  Result<SigningKey> key = load_from_fd(fd, path);
+  ::close(fd);
+  return key;
+}
+
+Status save_signing_key(const SigningKey& key, const std::string& path) {
+  std::string pem = key.to_pem();
+  std::string tmp = path + ".tmp." + crypto::random_id('k').substr(1, 12);
+  int tfd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (tfd < 0) {
+    OPENSSL_cleanse(pem.data(), pem.size());
+    return io_error("cannot create", tmp);
+  }
+  bool written = write_all(tfd, pem) && ::fsync(tfd) == 0;
+  OPENSSL_cleanse(pem.data(), pem.size());
+  if (::close(tfd) != 0) written = false;
+  if (!written) {
+    Error e = io_error("cannot write", tmp);
+    ::unlink(tmp.c_str());
+    return e;
+  }
+  // link() never replaces an existing file, unlike rename(): whoever links first wins.
+  int linked = ::link(tmp.c_str(), path.c_str());
+  int link_errno = errno;
+  ::unlink(tmp.c_str());
+  if (linked == 0) {
+    fsync_dir(path);
+    return ok_status();
+  }
+  if (link_errno == EEXIST) return make_error(Errc::kConflict, path + " already exists");
+  errno = link_errno;
+  return io_error("cannot install", path);
+}
+
 Result<SigningKey> load_or_create_signing_key(const std::string& path) {
   // Two rounds: if another process creates the file between our open and our link, the
   // second round loads its key.
   for (int round = 0; round < 2; ++round) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd >= 0) {
-      Result<SigningKey> key = load_from_fd(fd, path);
-      ::close(fd);
-      return key;
-    }
-    if (errno != ENOENT) return io_error("cannot open", path);
-
+    Result<SigningKey> loaded = load_signing_key(path);
+    if (loaded || loaded.code() != Errc::kNotFound) return loaded;
     Result<SigningKey> key = SigningKey::generate_rsa(kMinRsaBits);
     if (!key) return key;
-    std::string pem = key->to_pem();
-    std::string tmp = path + ".tmp." + crypto::random_id('k').substr(1, 12);
-    int tfd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (tfd < 0) return io_error("cannot create", tmp);
-    bool written = write_all(tfd, pem) && ::fsync(tfd) == 0;
-    OPENSSL_cleanse(pem.data(), pem.size());
-    if (::close(tfd) != 0) written = false;
-    if (!written) {
-      Error e = io_error("cannot write", tmp);
-      ::unlink(tmp.c_str());
-      return e;
-    }
-    // link() never replaces an existing file, unlike rename(): whoever links first wins.
-    int linked = ::link(tmp.c_str(), path.c_str());
-    int link_errno = errno;
-    ::unlink(tmp.c_str());
-    if (linked == 0) {
-      fsync_dir(path);
-      return key;
-    }
-    errno = link_errno;
-    if (link_errno != EEXIST) return io_error("cannot install", path);
+    Status saved = save_signing_key(*key, path);
+    if (saved) return key;
+    if (saved.code() != Errc::kConflict) return saved.error();
   }
   return make_error(Errc::kInternal, "signing key " + path + " keeps changing");
 }

@@ -47,6 +47,13 @@ struct RemoteKeySourceOptions {
   // tokens with made-up kids cannot hammer the server. After a failed fetch the next
   // attempt is allowed one second later.
   int64_t min_refetch_interval = 30;
+  // A fetched set is fetched again once it is this old (seconds; the server's JWKS
+  // max-age): by the one validating thread that notices, while the others keep using it.
+  // So a key the server publishes ahead of signing with it is known before its first
+  // token arrives, and a key the server retired stops verifying here too. A failed fetch
+  // keeps the set and is retried a second later. 0 = keep the set until a token names an
+  // unknown kid.
+  int64_t max_age = 300;
   Clock clock = system_clock();
   std::shared_ptr<HttpClient> http;  // default: make_curl_http_client()
 };

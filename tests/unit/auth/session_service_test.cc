@@ -25,11 +25,11 @@ class SessionServiceTest : public ::testing::Test {
     auto stores = store::open_sqlite(dir_.file("db"));
     ASSERT_THAT(stores, IsOk());
     stores_ = std::move(*stores);
-    auto keys = KeyRing::open(dir_.path().string());
-    ASSERT_THAT(keys, IsOk());
     config_.project_id = "P2testtesttesttesttesttestte";
     config_.refresh_grace = 10;
     Clock clock = [this] { return now_; };
+    auto keys = KeyRing::open(dir_.path().string(), *stores_.signing_keys, {.clock = clock});
+    ASSERT_THAT(keys, IsOk());
     audit_ = std::make_unique<Audit>(*stores_.audit, clock);
     revocations_ = std::make_unique<Revocations>(*stores_.sessions, config_, clock);
     limiter_ = std::make_unique<RateLimiter>(*stores_.rate_limits, RateLimits{}, *audit_, clock);

@@ -93,6 +93,27 @@ TEST_F(JoseSigningKeyFile, GarbageFileIsAnErrorNotReplaced) {
   EXPECT_EQ(content, "not a key");
 }
 
+TEST_F(JoseSigningKeyFile, SaveNeverReplacesAFileAndLoadReadsItBack) {
+  std::string path = dir_.file("k.pem");
+  EXPECT_THAT(load_signing_key(path), ErrcIs(Errc::kNotFound));
+  Result<SigningKey> a = SigningKey::generate_rsa(2048);
+  Result<SigningKey> b = SigningKey::generate_rsa(2048);
+  ASSERT_THAT(a, IsOk());
+  ASSERT_THAT(b, IsOk());
+  ASSERT_THAT(save_signing_key(*a, path), IsOk());
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  // Another key for the same file loses: the first key stays.
+  EXPECT_THAT(save_signing_key(*b, path), ErrcIs(Errc::kConflict));
+  Result<SigningKey> loaded = load_signing_key(path);
+  ASSERT_THAT(loaded, IsOk());
+  EXPECT_EQ(loaded->kid(), a->kid());
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_.path()), fs::directory_iterator()), 1);
+  fs::permissions(path, fs::perms::owner_read | fs::perms::others_read);
+  EXPECT_THAT(load_signing_key(path), ErrcIs(Errc::kInvalidArgument));
+}
+
 TEST_F(JoseSigningKeyFile, MissingDirectoryIsAnError) {
   Result<SigningKey> r = load_or_create_signing_key((dir_.path() / "nope" / "k.pem").string());
   ASSERT_THAT(r, ErrcIs(Errc::kInternal));

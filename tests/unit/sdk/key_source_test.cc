@@ -63,14 +63,18 @@ class SdkRemoteKeys : public ::testing::Test {
   std::unique_ptr<SessionClient> client_;
 };
 
-TEST_F(SdkRemoteKeys, FetchesOnceAndCaches) {
+TEST_F(SdkRemoteKeys, FetchesOnceAndCachesForMaxAge) {
   EXPECT_EQ(http_->count(), 0u);  // nothing fetched before first use
   EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
   EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
-  clock_.advance(3600);
+  clock_.advance(299);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
+  EXPECT_EQ(http_->count(), 1u);
+  clock_.advance(1);  // 300 s: the server's max-age
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
   EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
   std::vector<HttpRequest> sent = http_->requests();
-  ASSERT_EQ(sent.size(), 1u);
+  ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[0].method, "GET");
   EXPECT_EQ(sent[0].url, std::string("https://auth.example.com/v2/keys/") + kProject);
   EXPECT_EQ(header(sent[0], "Authorization"), std::string("Bearer ") + kProject);
@@ -123,6 +127,62 @@ TEST_F(SdkRemoteKeys, FailuresKeepOldKeysAndRetryAfterASecond) {
   clock_.advance(60);
   EXPECT_EQ(validate(key_b()), JwtStatus::kJwksKidNotFound);  // empty set is not accepted
   EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
+}
+
+// The server publishes its next key before it signs with it: a validator that re-reads
+// the set by age knows the key before the first token it signs arrives, and needs no
+// (throttled) refetch on an unknown kid.
+TEST_F(SdkRemoteKeys, AKeyPublishedAheadIsKnownBeforeItSigns) {
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
+  publish(jwks_of({&key_a(), &key_b()}));  // B published as the next key
+  clock_.advance(300);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);  // re-read by age
+  EXPECT_EQ(http_->count(), 2u);
+  EXPECT_NE((*keys_->keys())->find(key_b().kid()), nullptr);
+  // A token from made-up kids uses up the refetch allowance; B still verifies.
+  EXPECT_EQ(validate(key_a(), "forged"), JwtStatus::kJwksKidNotFound);
+  EXPECT_EQ(validate(key_b()), JwtStatus::kOk);
+  EXPECT_EQ(http_->count(), 2u);
+}
+
+// A key the server retired (no longer published) stops verifying within max-age, instead
+// of for as long as the process runs.
+TEST_F(SdkRemoteKeys, ARetiredKeyStopsVerifyingAfterMaxAge) {
+  publish(jwks_of({&key_a(), &key_b()}));
+  EXPECT_EQ(validate(key_b()), JwtStatus::kOk);
+  publish(jwks_of({&key_a()}));  // B retired (e.g. leaked)
+  clock_.advance(299);
+  EXPECT_EQ(validate(key_b()), JwtStatus::kOk);  // still cached
+  clock_.advance(1);
+  EXPECT_EQ(validate(key_b()), JwtStatus::kJwksKidNotFound);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
+}
+
+TEST_F(SdkRemoteKeys, AFailedRefreshByAgeKeepsTheKeysAndRetriesAfterASecond) {
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
+  set_down(true);
+  clock_.advance(300);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
+  EXPECT_EQ(validate(key_a()), JwtStatus::kOk);
+  EXPECT_EQ(http_->count(), 2u);  // one attempt in that second
+  clock_.advance(1);
+  set_down(false);
+  publish(jwks_of({&key_b()}));
+  EXPECT_EQ(validate(key_b()), JwtStatus::kOk);
+  EXPECT_EQ(http_->count(), 3u);
+}
+
+TEST(SdkRemoteKeysNoMaxAge, ZeroKeepsTheSetUntilAnUnknownKid) {
+  FakeClock clock;
+  auto http = std::make_shared<FakeHttp>([](const HttpRequest&) -> gatehouse::Result<HttpResponse> {
+    return json_response(200, jwks_of({&key_a()}));
+  });
+  auto keys = make_remote_key_source("https://auth.example.com", kProject,
+                                     {.max_age = 0, .clock = clock.clock(), .http = http});
+  ASSERT_TRUE(keys->keys());
+  clock.advance(86400);
+  ASSERT_TRUE(keys->keys());
+  EXPECT_EQ(http->count(), 1u);
 }
 
 TEST_F(SdkRemoteKeys, ErrorStatusesAreReported) {

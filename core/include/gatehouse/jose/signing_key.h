@@ -60,6 +60,16 @@ std::string rsa_jwk_thumbprint(std::string_view n, std::string_view e);
 // Compact JWS with header {"alg":"RS256","kid":<kid>,"typ":"JWT"} over payload.
 std::string sign_jwt(const SigningKey& key, const boost::json::object& payload);
 
+// Loads the unencrypted PEM private key at path. kNotFound when there is no file; a file
+// readable or writable by group or others is refused (kInvalidArgument), like ssh does;
+// other I/O errors → kInternal.
+Result<SigningKey> load_signing_key(const std::string& path);
+
+// Writes key as PKCS#8 PEM to path (mode 0600): a temp file written with O_EXCL and fsynced,
+// then hard-linked into place, so a reader never sees half a key. Never replaces a file:
+// kConflict when path exists (whoever links first wins); other I/O errors → kInternal.
+Status save_signing_key(const SigningKey& key, const std::string& path);
+
 // Loads the PEM at path, or, if there is no file, generates a 2048-bit key and stores it.
 // Creation writes a 0600 temp file (O_CREAT|O_EXCL), fsyncs it and hard-links it into
 // place, so a crash never leaves half a key and two processes starting together end up

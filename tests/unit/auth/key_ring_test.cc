@@ -1,0 +1,421 @@
+// KeyRing: the signing-key lifecycle (next → current → previous → retired) with a fake
+// clock, real key files and a real SQLite store; two KeyRings on one data directory stand
+// for two processes (the server and the CLI).
+#include "auth/key_ring.h"
+
+#include <sys/stat.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include <boost/json/parse.hpp>
+
+#include <gatehouse/session.h>
+
+#include "gatehouse/jose/verify.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/matchers.h"
+#include "support/temp_dir.h"
+
+namespace gatehouse::auth {
+namespace {
+
+namespace fs = std::filesystem;
+using ::gatehouse::testing::ErrcIs;
+using ::gatehouse::testing::IsOk;
+using ::gatehouse::testing::JwtIs;
+using store::KeyState;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+constexpr char kProject[] = "P2keyringkeyringkeyringkeyri";
+constexpr int64_t kTtl = 3600;  // longest token lifetime in these tests
+
+mode_t mode_of(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return st.st_mode & 07777;
+}
+
+class KeyRingTest : public ::testing::Test {
+ protected:
+  // One "process": its own store connection on the shared database file.
+  struct Process {
+    store::Stores stores;
+    std::shared_ptr<KeyRing> ring;
+  };
+
+  std::string data() const { return dir_.path().string(); }
+  std::string keys_dir() const { return dir_.file("keys"); }
+  Clock clock() {
+    return [this] { return now_.load(); };
+  }
+
+  Result<std::shared_ptr<KeyRing>> open(Process& p, int64_t ttl = kTtl) {
+    if (!p.stores.signing_keys) {
+      auto stores = store::open_sqlite(dir_.file("gatehouse.db"));
+      if (!stores) return stores.error();
+      p.stores = std::move(*stores);
+    }
+    auto ring = KeyRing::open(data(), *p.stores.signing_keys, {.clock = clock(), .token_ttl = ttl});
+    if (ring) p.ring = *ring;
+    return ring;
+  }
+
+  KeyRing& ring() { return *server_.ring; }
+
+  void SetUp() override { ASSERT_THAT(open(server_), IsOk()); }
+
+  // kids as the JWKS lists them.
+  static std::vector<std::string> published(const KeyRing& r) {
+    std::vector<std::string> kids;
+    for (const auto& k : r.jwks()->keys) kids.push_back(k.kid);
+    return kids;
+  }
+
+  std::string kid_in(KeyState s) {
+    for (const auto& r : ring().snapshot()->records) {
+      if (r.state == s) return r.kid;
+    }
+    return "";
+  }
+
+  store::SigningKeyRecord record(const std::string& kid) {
+    for (const auto& r : ring().snapshot()->records) {
+      if (r.kid == kid) return r;
+    }
+    ADD_FAILURE() << "no record for " << kid;
+    return {};
+  }
+
+  // A session-like token signed with the ring's current key, valid for kTtl.
+  std::string token() {
+    const int64_t now = now_.load();
+    return jose::sign_jwt(
+        *ring().signing_key(),
+        {{"sub", "U1"}, {"iss", kProject}, {"iat", now}, {"exp", now + kTtl}, {"drn", "DS"}});
+  }
+
+  JwtStatus verify(const KeyRing& r, const std::string& t) {
+    return jose::verify_jwt(t, *r.jwks(), {.now = now_.load(), .expected_issuer = kProject},
+                            nullptr);
+  }
+
+  // The private key files present under keys/, by kid.
+  std::set<std::string> pem_files() {
+    std::set<std::string> kids;
+    for (const auto& e : fs::directory_iterator(keys_dir())) {
+      kids.insert(e.path().stem().string());
+    }
+    return kids;
+  }
+
+  // Every key that is not retired has its private file, and nothing else does.
+  void expect_files_match_records() {
+    std::set<std::string> live;
+    for (const auto& r : ring().snapshot()->records) {
+      if (r.state != KeyState::kRetired) live.insert(r.kid);
+    }
+    EXPECT_EQ(pem_files(), live);
+    for (const auto& kid : live) {
+      EXPECT_EQ(mode_of(keys_dir() + "/" + kid + ".pem"), 0600u) << kid;
+    }
+  }
+
+  ::gatehouse::testing::TempDir dir_;
+  std::atomic<int64_t> now_{1'800'000'000};
+  Process server_;
+};
+
+TEST_F(KeyRingTest, AFreshDirectoryGetsACurrentAndANextKey) {
+  const std::string current = kid_in(KeyState::kCurrent);
+  const std::string next = kid_in(KeyState::kNext);
+  ASSERT_FALSE(current.empty());
+  ASSERT_FALSE(next.empty());
+  EXPECT_NE(current, next);
+  EXPECT_EQ(ring().signing_key()->kid(), current);
+  // The signing key is listed first, and the next key is published before it ever signs.
+  EXPECT_THAT(published(ring()), ElementsAre(current, next));
+  EXPECT_EQ(mode_of(keys_dir()), 0700u);
+  expect_files_match_records();
+  EXPECT_EQ(record(current).token_ttl, kTtl);
+
+  auto body = boost::json::parse(ring().snapshot()->jwks_body);
+  for (const auto& k : body.at("keys").as_array()) {
+    EXPECT_FALSE(k.as_object().contains("d")) << "private key material published";
+  }
+  EXPECT_EQ(boost::json::parse(ring().snapshot()->jwk_array_body), body.at("keys"));
+}
+
+TEST_F(KeyRingTest, ASecondOpenKeepsTheKeys) {
+  Process cli;
+  ASSERT_THAT(open(cli), IsOk());
+  EXPECT_EQ(cli.ring->signing_key()->kid(), ring().signing_key()->kid());
+  EXPECT_EQ(published(*cli.ring), published(ring()));
+  expect_files_match_records();
+}
+
+TEST_F(KeyRingTest, RotateWaitsUntilTheNextKeyHasBeenPublishedLongEnough) {
+  const std::string k1 = kid_in(KeyState::kCurrent), k2 = kid_in(KeyState::kNext);
+  auto refused = ring().rotate(false);
+  ASSERT_THAT(refused, ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(refused.error().message, HasSubstr("--force"));
+  now_ += KeyRing::kPublishLead - 1;
+  ASSERT_THAT(ring().rotate(false), ErrcIs(Errc::kInvalidArgument));
+  EXPECT_EQ(ring().signing_key()->kid(), k1);
+
+  now_ += 1;
+  auto rotated = ring().rotate(false);
+  ASSERT_THAT(rotated, IsOk());
+  EXPECT_EQ(rotated->previous, k1);
+  EXPECT_EQ(rotated->current, k2);
+  EXPECT_EQ(ring().signing_key()->kid(), k2);
+  const std::string k3 = rotated->next;
+  EXPECT_EQ(kid_in(KeyState::kNext), k3);
+  // Current, next, then the key that stopped signing.
+  EXPECT_THAT(published(ring()), ElementsAre(k2, k3, k1));
+  EXPECT_EQ(rotated->previous_verifies_until, now_.load() + kTtl + KeyRing::kSkew);
+  EXPECT_EQ(rotated->next_promotable_at, now_.load() + KeyRing::kPublishLead);
+  expect_files_match_records();
+
+  // Forced, the fresh next key signs at once.
+  auto forced = ring().rotate(true);
+  ASSERT_THAT(forced, IsOk());
+  EXPECT_EQ(ring().signing_key()->kid(), k3);
+  EXPECT_THAT(published(ring()), ElementsAre(k3, forced->next, k2, k1));
+}
+
+TEST_F(KeyRingTest, APreviousKeyVerifiesUntilItsLastTokenExpiresThenRetires) {
+  const std::string k1 = kid_in(KeyState::kCurrent);
+  now_ += KeyRing::kPublishLead;
+  const std::string old_token = token();  // signed the moment before the rotation
+  ASSERT_THAT(ring().rotate(false), IsOk());
+  const int64_t rotated_at = now_.load();
+  EXPECT_EQ(verify(ring(), old_token), JwtStatus::kOk);
+  EXPECT_EQ(verify(ring(), token()), JwtStatus::kOk);
+
+  now_ = rotated_at + kTtl + KeyRing::kSkew - 1;
+  ASSERT_THAT(ring().refresh(), IsOk());
+  EXPECT_THAT(published(ring()), ::testing::Contains(k1));
+  EXPECT_EQ(record(k1).state, KeyState::kPrevious);
+
+  now_ += 1;
+  ASSERT_THAT(ring().refresh(), IsOk());
+  EXPECT_THAT(published(ring()), ::testing::Not(::testing::Contains(k1)));
+  EXPECT_EQ(record(k1).state, KeyState::kRetired);
+  EXPECT_EQ(record(k1).retired_at, now_.load());
+  // Refused for its kid (it has expired by now as well).
+  EXPECT_EQ(verify(ring(), old_token), JwtStatus::kJwksKidNotFound);
+  expect_files_match_records();
+}
+
+TEST_F(KeyRingTest, RetireRefusesToCutOffValidTokensUnlessForced) {
+  const std::string k1 = kid_in(KeyState::kCurrent);
+  SessionClient client({.project_id = kProject, .keys = ring().key_source(), .clock = clock()});
+  const std::string old_token = token();
+  ASSERT_THAT(client.validate_session(old_token), IsOk());  // now in the verified-token cache
+  ASSERT_THAT(ring().rotate(true), IsOk());
+
+  auto refused = ring().retire(k1, false);
+  ASSERT_THAT(refused, ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(refused.error().message, HasSubstr("--force"));
+  EXPECT_EQ(record(k1).state, KeyState::kPrevious);
+  EXPECT_THAT(client.validate_session(old_token), IsOk());
+
+  auto forced = ring().retire(k1, true);
+  ASSERT_THAT(forced, IsOk());
+  EXPECT_TRUE(forced->cut_off);
+  EXPECT_EQ(forced->was, KeyState::kPrevious);
+  EXPECT_EQ(record(k1).state, KeyState::kRetired);
+  EXPECT_THAT(published(ring()), ::testing::Not(::testing::Contains(k1)));
+  // Refused at once, although the client had verified (and cached) it before.
+  EXPECT_THAT(client.validate_session(old_token), JwtIs(JwtStatus::kJwksKidNotFound));
+  EXPECT_THAT(client.validate_session(token()), IsOk());
+  expect_files_match_records();
+
+  // Again: nothing to do, and said so.
+  auto again = ring().retire(k1, false);
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ(again->was, KeyState::kRetired);
+}
+
+TEST_F(KeyRingTest, RetireAfterTheWindowNeedsNoForce) {
+  const std::string k1 = kid_in(KeyState::kCurrent);
+  ASSERT_THAT(ring().rotate(true), IsOk());
+  now_ += kTtl + KeyRing::kSkew;
+  // The window has passed: not cutting anything off (it already retired by itself).
+  auto retired = ring().retire(k1, false);
+  ASSERT_THAT(retired, IsOk());
+  EXPECT_FALSE(retired->cut_off);
+  EXPECT_EQ(record(k1).state, KeyState::kRetired);
+}
+
+TEST_F(KeyRingTest, TheCurrentKeyIsNeverRetiredAndANextKeyIsReplaced) {
+  const std::string k1 = kid_in(KeyState::kCurrent), k2 = kid_in(KeyState::kNext);
+  auto refused = ring().retire(k1, true);
+  ASSERT_THAT(refused, ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(refused.error().message, HasSubstr("rotate first"));
+  EXPECT_EQ(ring().signing_key()->kid(), k1);
+
+  auto replaced = ring().retire(k2, false);
+  ASSERT_THAT(replaced, IsOk());
+  EXPECT_FALSE(replaced->cut_off);
+  ASSERT_FALSE(replaced->replacement.empty());
+  EXPECT_NE(replaced->replacement, k2);
+  EXPECT_EQ(kid_in(KeyState::kNext), replaced->replacement);
+  EXPECT_THAT(published(ring()), ElementsAre(k1, replaced->replacement));
+  expect_files_match_records();
+
+  EXPECT_THAT(ring().retire("no-such-kid", false), ErrcIs(Errc::kNotFound));
+}
+
+TEST_F(KeyRingTest, AnotherProcessSeesARotationAtItsNextRefresh) {
+  Process cli;
+  ASSERT_THAT(open(cli), IsOk());
+  const std::string k1 = kid_in(KeyState::kCurrent);
+  auto rotated = cli.ring->rotate(true);
+  ASSERT_THAT(rotated, IsOk());
+  // The server still signs with k1 — which stays published, so its tokens verify everywhere.
+  EXPECT_EQ(ring().signing_key()->kid(), k1);
+  EXPECT_EQ(verify(*cli.ring, token()), JwtStatus::kOk);
+
+  ASSERT_THAT(ring().refresh(), IsOk());
+  EXPECT_EQ(ring().signing_key()->kid(), rotated->current);
+  EXPECT_EQ(ring().snapshot()->jwks_body, cli.ring->snapshot()->jwks_body);
+  // On every thread, not only the one that refreshed.
+  std::string seen;
+  std::thread([&] { seen = ring().signing_key()->kid(); }).join();
+  EXPECT_EQ(seen, rotated->current);
+}
+
+TEST_F(KeyRingTest, ProcessesRotatingAtOnceLeaveOneCurrentAndOneNextKey) {
+  Process cli1, cli2;
+  ASSERT_THAT(open(cli1), IsOk());
+  ASSERT_THAT(open(cli2), IsOk());
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (KeyRing* r : {server_.ring.get(), cli1.ring.get(), cli2.ring.get()}) {
+    threads.emplace_back([&ok, r] {
+      for (int i = 0; i < 3; ++i) {
+        auto rotated = r->rotate(true);
+        if (rotated) {
+          ++ok;
+        } else {
+          EXPECT_THAT(rotated, ErrcIs(Errc::kConflict));
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_THAT(ring().refresh(), IsOk());
+  int current = 0, next = 0, previous = 0;
+  for (const auto& r : ring().snapshot()->records) {
+    current += r.state == KeyState::kCurrent;
+    next += r.state == KeyState::kNext;
+    previous += r.state == KeyState::kPrevious;
+  }
+  EXPECT_EQ(current, 1);
+  EXPECT_EQ(next, 1);
+  EXPECT_EQ(previous, ok.load());  // every rotation that succeeded, and no other
+  EXPECT_GE(ok.load(), 1);
+  expect_files_match_records();  // losers removed the keys they had made
+  ASSERT_THAT(cli1.ring->refresh(), IsOk());
+  EXPECT_EQ(cli1.ring->signing_key()->kid(), ring().signing_key()->kid());
+}
+
+TEST_F(KeyRingTest, TheLongestTokenLifetimeOfAnyOpenerCounts) {
+  const std::string k1 = kid_in(KeyState::kCurrent);
+  Process longer, shorter;
+  ASSERT_THAT(open(longer, 10 * kTtl), IsOk());
+  ASSERT_THAT(open(shorter, 60), IsOk());
+  ASSERT_THAT(ring().refresh(), IsOk());
+  EXPECT_EQ(record(k1).token_ttl, 10 * kTtl);
+  auto rotated = shorter.ring->rotate(true);
+  ASSERT_THAT(rotated, IsOk());
+  EXPECT_EQ(rotated->previous_verifies_until, now_.load() + 10 * kTtl + KeyRing::kSkew);
+}
+
+class LegacyKeyRingTest : public ::testing::Test {
+ protected:
+  ::gatehouse::testing::TempDir dir_;
+  std::atomic<int64_t> now_{1'800'000'000};
+};
+
+TEST_F(LegacyKeyRingTest, ADirectoryWithSigningPemUpgradesKeepingItsKidAndTokens) {
+  // What a build before key rotation left: keys/signing.pem and tokens it signed.
+  ASSERT_TRUE(fs::create_directory(dir_.path() / "keys"));
+  fs::permissions(dir_.path() / "keys", fs::perms::owner_all);
+  const std::string legacy_path = dir_.file("keys/signing.pem");
+  auto legacy = jose::load_or_create_signing_key(legacy_path);
+  ASSERT_THAT(legacy, IsOk());
+  const int64_t now = now_.load();
+  const std::string old_token = jose::sign_jwt(
+      *legacy,
+      {{"sub", "U1"}, {"iss", kProject}, {"iat", now}, {"exp", now + kTtl}, {"drn", "DSR"}});
+
+  auto stores = store::open_sqlite(dir_.file("gatehouse.db"));
+  ASSERT_THAT(stores, IsOk());
+  auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys,
+                            {.clock = [this] { return now_.load(); }, .token_ttl = kTtl});
+  ASSERT_THAT(ring, IsOk());
+  EXPECT_EQ((*ring)->signing_key()->kid(), legacy->kid());
+  EXPECT_EQ(jose::verify_jwt(old_token, *(*ring)->jwks(), {.now = now, .expected_issuer = kProject},
+                             nullptr),
+            JwtStatus::kOk);
+  // One copy of the private key, under its kid; and a next key beside it.
+  EXPECT_FALSE(fs::exists(legacy_path));
+  EXPECT_EQ(mode_of(dir_.file("keys/" + legacy->kid() + ".pem")), 0600u);
+  EXPECT_EQ((*ring)->jwks()->keys.size(), 2u);
+  for (const auto& r : (*ring)->snapshot()->records) {
+    if (r.kid == legacy->kid()) {
+      EXPECT_EQ(r.state, KeyState::kCurrent);
+      EXPECT_EQ(r.token_ttl, kTtl);  // its old tokens are assumed to live as long as ours
+    }
+  }
+
+  // Opening again (the next start) changes nothing.
+  auto again = KeyRing::open(dir_.path().string(), *stores->signing_keys,
+                             {.clock = [this] { return now_.load(); }, .token_ttl = kTtl});
+  ASSERT_THAT(again, IsOk());
+  EXPECT_EQ((*again)->snapshot()->jwks_body, (*ring)->snapshot()->jwks_body);
+}
+
+TEST_F(LegacyKeyRingTest, ALegacyKeyOthersCanReadIsRefused) {
+  ASSERT_TRUE(fs::create_directory(dir_.path() / "keys"));
+  const std::string legacy_path = dir_.file("keys/signing.pem");
+  ASSERT_THAT(jose::load_or_create_signing_key(legacy_path), IsOk());
+  fs::permissions(legacy_path, fs::perms::owner_read | fs::perms::owner_write |
+                                   fs::perms::group_read | fs::perms::others_read);
+  auto stores = store::open_sqlite(dir_.file("gatehouse.db"));
+  ASSERT_THAT(stores, IsOk());
+  auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys, {});
+  ASSERT_THAT(ring, ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(ring.error().message, HasSubstr("chmod 600"));
+  auto keys = stores->signing_keys->list();
+  ASSERT_THAT(keys, IsOk());
+  EXPECT_TRUE(keys->empty());  // nothing half-imported
+}
+
+TEST_F(LegacyKeyRingTest, AMissingCurrentKeyFileIsAClearError) {
+  auto stores = store::open_sqlite(dir_.file("gatehouse.db"));
+  ASSERT_THAT(stores, IsOk());
+  std::string current;
+  {
+    auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys, {});
+    ASSERT_THAT(ring, IsOk());
+    current = (*ring)->signing_key()->kid();
+  }
+  fs::remove(dir_.file("keys/" + current + ".pem"));
+  auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys, {});
+  ASSERT_FALSE(ring.ok());
+  EXPECT_THAT(ring.error().message, HasSubstr(current));
+}
+
+}  // namespace
+}  // namespace gatehouse::auth
