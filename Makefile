@@ -4,6 +4,8 @@
 #   make build  build the server (build/gatehouse) and the web app (web/dist)
 #   make bench  benchmarks (see bench/README.md)
 #   make lint   formatting and layering checks (part of make test)
+#   make fuzz   every libFuzzer target for FUZZ_SECONDS each (default 60; tests/fuzz)
+#   make test-sanitizers   unit, store and API suites under ASan+UBSan, threads under TSan
 
 BUILD_DIR ?= build/release
 JOBS ?= $(shell nproc)
@@ -11,7 +13,7 @@ JOBS ?= $(shell nproc)
 WERROR := $(if $(CI),ON,OFF)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release -DGH_WERROR=$(WERROR) -DGH_BUILD_BENCH=ON
 
-.PHONY: all build run test deps test-deps server web web-deps test-cpp test-web test-e2e test-compat test-bench-smoke bench format lint clean
+.PHONY: all build run test deps test-deps server web web-deps test-cpp test-web test-e2e test-compat test-bench-smoke bench format lint clean fuzz-deps fuzz-build fuzz test-fuzz-smoke test-sanitizers test-asan test-tsan
 
 all: build
 
@@ -73,7 +75,37 @@ lint: web-deps
 	cd web && npx prettier --check . --log-level warn
 	cd web && npm run lint --silent
 
-test: lint test-cpp test-web test-e2e test-compat test-bench-smoke
+# The fuzz build: clang with libFuzzer, ASan and UBSan, in its own directory so the g++
+# build is untouched. FUZZ_SECONDS per target; CI runs each for FUZZ_SMOKE_SECONDS.
+FUZZ_DIR ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+
+fuzz-deps:
+	@scripts/install-deps.sh fuzz
+
+$(FUZZ_DIR)/CMakeCache.txt:
+	cmake -S . -B $(FUZZ_DIR) -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGH_FUZZ=ON
+
+fuzz-build: deps fuzz-deps $(FUZZ_DIR)/CMakeCache.txt
+	cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_targets
+
+fuzz: fuzz-build
+	scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+test-fuzz-smoke: fuzz-build
+	scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SMOKE_SECONDS)
+
+# Sanitizer builds (CMakePresets.json), each in build/<preset>; see scripts/sanitize.sh.
+test-asan: deps test-deps
+	JOBS=$(JOBS) scripts/sanitize.sh asan
+
+test-tsan: deps test-deps
+	JOBS=$(JOBS) scripts/sanitize.sh tsan
+
+test-sanitizers: test-asan test-tsan
+
+test: lint test-cpp test-web test-e2e test-compat test-bench-smoke test-fuzz-smoke
 
 bench:
 	@scripts/install-deps.sh bench

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build and the tests need, only those missing.
-# Usage: scripts/install-deps.sh [build|test|bench]...
+# Usage: scripts/install-deps.sh [build|test|bench|fuzz]...
 set -euo pipefail
 
 build_pkgs=(g++ cmake make pkg-config clang-format libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
@@ -9,6 +9,8 @@ build_pkgs=(g++ cmake make pkg-config clang-format libboost1.81-dev libboost-jso
 test_pkgs=(libgtest-dev libgmock-dev python3 python3-jwt python3-cryptography python3-flask chromium)
 bench_pkgs=(wrk nginx-light gunicorn python3-flask python3-jwt python3-cryptography gnuplot-nox
   libbenchmark-dev valgrind)
+# The fuzz build (make fuzz): clang and its runtime libraries, libFuzzer included.
+fuzz_pkgs=(clang libclang-rt-14-dev)
 
 want=("${build_pkgs[@]}")
 for group in "$@"; do
@@ -16,6 +18,7 @@ for group in "$@"; do
     build) ;;
     test) want+=("${test_pkgs[@]}") ;;
     bench) want+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+    fuzz) want+=("${fuzz_pkgs[@]}") ;;
     *) echo "install-deps: unknown group '$group'" >&2; exit 2 ;;
   esac
 done

@@ -40,7 +40,8 @@ class LogSink {
   // `flush_now` (error lines) writes the buffer at once; a line_fn gets every line anyway.
   void line(const std::string& l, bool flush_now = false);
   void flush();
-  // Buffered stdout only: flush every kFlushInterval on `ioc` until stop().
+  // Buffered stdout only: flush every kFlushInterval on `ioc` until stop(). `ioc` must
+  // outlive the sink: the sink's timer is destroyed with it.
   void start(boost::asio::io_context& ioc);
   void stop();  // on the I/O loop; flush() afterwards writes what is left
 

@@ -194,13 +194,15 @@ bool ServerProcess::start() {
   std::string line;
   {
     std::unique_lock lock(mu_);
-    bool found = cv_.wait_for(lock, std::chrono::seconds(10), [&] {
+    // Only a bound for a server that never starts: under TSan on a loaded machine a start
+    // with costly Argon2 settings took over 10 s.
+    bool found = cv_.wait_for(lock, std::chrono::seconds(60), [&] {
       return out_.find("\"msg\":\"listening\"") != std::string::npos || eof_;
     });
     auto at = out_.find("\"msg\":\"listening\"");
     if (!found || at == std::string::npos) {
       error_ =
-          std::string(found ? "server exited before listening" : "no listening line within 10 s") +
+          std::string(found ? "server exited before listening" : "no listening line within 60 s") +
           "\nstdout: " + out_ + "\nstderr: " + err_;
       lock.unlock();
       stop(std::chrono::seconds(2));
@@ -443,7 +445,9 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
     res.transport_error = curl_easy_strerror(rc);
   }
   long opened = 0;
-  if (curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK) *connections_ += opened;
+  if (curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &opened) == CURLE_OK) {
+    connections_->fetch_add(opened);
+  }
   curl_slist_free_all(list);
   if (!handle_) curl_easy_cleanup(curl);
 

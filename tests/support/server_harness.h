@@ -17,6 +17,7 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -147,12 +148,13 @@ class HttpClient {
     return post(path, json::serialize(body), headers);
   }
   // TCP connections opened so far (keep_alive clients).
-  long connections_opened() const { return *connections_; }
+  long connections_opened() const { return connections_->load(); }
 
  private:
   std::string base_;
   std::shared_ptr<void> handle_;  // CURL*, keep_alive only
-  std::shared_ptr<long> connections_ = std::make_shared<long>(0);
+  // Atomic: tests share one client between threads (TSan found the plain counter racing).
+  std::shared_ptr<std::atomic<long>> connections_ = std::make_shared<std::atomic<long>>(0);
 };
 
 // Sends raw bytes on a new TCP connection and returns everything the server

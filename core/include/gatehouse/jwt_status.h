@@ -13,10 +13,11 @@ namespace gatehouse {
 enum class JwtStatus {
   kOk,                      // token verified / key set parsed (or: not a token failure)
   kJwtMalformed,            // not three '.'-separated base64url parts, or too long
-  kJwtHeaderParseError,     // header is not a JSON object, alg/kid not strings, or has "crit"
+  kJwtHeaderParseError,     // header is not a JSON object, repeats a name, kid is not a
+                            // string, or has "crit"
   kJwtHeaderBadAlg,         // alg missing, "none", HS*, or otherwise unsupported
   kJwtHeaderNoKid,          // header carries no (non-empty) kid
-  kJwtPayloadParseError,    // payload is not a JSON object
+  kJwtPayloadParseError,    // payload is not a JSON object, or repeats a name
   kJwtSignatureParseError,  // signature part is empty or not canonical base64url
   kJwtMissingClaim,         // exp/iat/iss/sub absent or of the wrong type (also a bad nbf)
   kJwtExpired,              // exp <= now - leeway

@@ -1,22 +1,14 @@
 #include "gatehouse/jose/jwt.h"
 
-#include <boost/json/parse.hpp>
-
 #include <cmath>
 #include <optional>
 
 #include "gatehouse/crypto/base64url.h"
 #include "gatehouse/jose/jwk.h"
+#include "jose/strict_json.h"
 
 namespace gatehouse::jose {
 namespace {
-
-std::optional<boost::json::object> parse_object(std::string_view text) {
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.get_object());
-}
 
 // NumericDate (RFC 7519 §2): JSON number of seconds; fractions are truncated.
 std::optional<int64_t> numeric_date(const boost::json::value& v) {
@@ -50,7 +42,7 @@ JwtStatus parse_jwt(std::string_view token, Jwt* out) {
   if (!header_text || !payload_text) return JwtStatus::kJwtMalformed;
 
   Jwt jwt;
-  std::optional<boost::json::object> header = parse_object(*header_text);
+  std::optional<boost::json::object> header = detail::parse_object_no_duplicates(*header_text);
   if (!header || header->contains("crit")) return JwtStatus::kJwtHeaderParseError;
   jwt.header = std::move(*header);
   const boost::json::value* alg = jwt.header.if_contains("alg");
@@ -63,7 +55,7 @@ JwtStatus parse_jwt(std::string_view token, Jwt* out) {
   if (!kid || kid->get_string().empty()) return JwtStatus::kJwtHeaderNoKid;
   jwt.kid = kid->get_string();
 
-  std::optional<boost::json::object> payload = parse_object(*payload_text);
+  std::optional<boost::json::object> payload = detail::parse_object_no_duplicates(*payload_text);
   if (!payload) return JwtStatus::kJwtPayloadParseError;
   jwt.payload = std::move(*payload);
   const boost::json::object& p = jwt.payload;

@@ -91,8 +91,10 @@ TEST(LogSink, StdoutIsBufferedUntilAnErrorLineOrFlush) {
 }
 
 TEST(LogSink, StdoutIsFlushedByTheTimerWhileRunning) {
-  LogSink sink;
+  // The loop outlives the sink, as in http::Server: the sink's timer belongs to the loop's
+  // timer service, and destroying it after the loop was a use after free (ASan).
   boost::asio::io_context ioc;
+  LogSink sink;
   sink.start(ioc);
   ::testing::internal::CaptureStdout();
   sink.line("buffered");

@@ -284,6 +284,36 @@ TEST_F(JoseVerify, MalformedTokens) {
             JwtStatus::kJwtPayloadParseError);
 }
 
+TEST_F(JoseVerify, RepeatedMemberNamesRejected) {
+  // RFC 7515 §5.2 / RFC 8725 §3.11: Boost.JSON keeps the last of two equal names, another
+  // parser may keep the first, so one signed token would carry two sets of claims.
+  auto signed_texts = [](const std::string& header, const std::string& payload) {
+    std::string input = b64(header) + "." + b64(payload);
+    return input + "." + b64(key().sign(input));
+  };
+  std::string good_header = boost::json::serialize(header());
+  std::string claims_text = boost::json::serialize(claims());
+  std::string members = claims_text.substr(1, claims_text.size() - 2);
+  EXPECT_EQ(verify(signed_texts(good_header, claims_text)), JwtStatus::kOk);
+  EXPECT_EQ(verify(signed_texts(R"({"alg":"none","alg":"RS256","kid":")" + key().kid() + R"("})",
+                                claims_text)),
+            JwtStatus::kJwtHeaderParseError);
+  EXPECT_EQ(verify(signed_texts(good_header, "{\"exp\":1," + members + "}")),
+            JwtStatus::kJwtPayloadParseError);
+  // Equal after unescaping.
+  EXPECT_EQ(verify(signed_texts(good_header, "{" + members + ",\"\\u0073ub\":\"U2other\"}")),
+            JwtStatus::kJwtPayloadParseError);
+  // At any depth.
+  EXPECT_EQ(verify(signed_texts(good_header,
+                                "{" + members + R"(,"tenants":{"T1":{"roles":[]},"T1":{}}})")),
+            JwtStatus::kJwtPayloadParseError);
+  // The same name in different objects is fine.
+  EXPECT_EQ(
+      verify(signed_texts(good_header,
+                          "{" + members + R"(,"tenants":{"T1":{"roles":[]},"T2":{"roles":[]}}})")),
+      JwtStatus::kOk);
+}
+
 TEST_F(JoseVerify, RequiredClaims) {
   for (const char* name : {"exp", "iat", "iss", "sub"}) {
     boost::json::object c = claims();

@@ -36,10 +36,11 @@ struct Jwt {
 };
 
 // Checks in order: three parts within kMaxJwtSize (kJwtMalformed), header JSON object
-// (kJwtHeaderParseError; "crit" is refused since no extension is understood), alg
-// supported (kJwtHeaderBadAlg), kid (kJwtHeaderNoKid), payload JSON object
-// (kJwtPayloadParseError), exp/iat/iss/sub present with the right types, nbf numeric if
-// present (kJwtMissingClaim), signature canonical base64url (kJwtSignatureParseError).
+// without repeated member names (kJwtHeaderParseError; "crit" is refused since no
+// extension is understood), alg supported (kJwtHeaderBadAlg), kid (kJwtHeaderNoKid),
+// payload JSON object without repeated names at any depth (kJwtPayloadParseError),
+// exp/iat/iss/sub present with the right types, nbf numeric if present
+// (kJwtMissingClaim), signature canonical base64url (kJwtSignatureParseError).
 // Header fields such as jku/x5u/jwk are ignored: keys come only from the caller's Jwks.
 // *out is written only on kOk.
 JwtStatus parse_jwt(std::string_view token, Jwt* out);
