@@ -10,16 +10,13 @@
 
 #include <boost/json.hpp>
 
-#include "api/app_api.h"
-#include "api/auth_api.h"
 #include "api/errors.h"
-#include "api/keys_api.h"
-#include "api/mgmt_api.h"
 #include "api/static_site.h"
 #include "gatehouse/crypto/random.h"
 #include "http/cors.h"
 #include "http/server.h"
 #include "server/context.h"
+#include "server/routes.h"
 
 namespace gatehouse::server {
 
@@ -121,28 +118,10 @@ int serve_main(const std::vector<std::string>& args) {
   }
 
   http::Router router;
-  router.add("GET", "/healthz",
-             [](http::Request&) {
-               return http::Response::json(200, json::object{{"status", "ok"}});
-             },
-             {.inline_on_io = true});
-  std::string config_body = json::serialize(json::object{{"projectId", ctx.auth.project_id}});
-  router.add("GET", "/gatehouse/config.json",
-             [config_body](http::Request&) { return http::Response::json_text(200, config_body); },
-             {.inline_on_io = true});
-  api::register_keys_routes(router, ctx.auth.project_id, ctx.keys);
+  register_routes(router, ctx);
   // Rotations made by the CLI (or another server on this directory) reach this one within
   // a poll; auth/key_ring.h.
   ctx.keys->start_polling(std::chrono::seconds(1));
-  api::CookieOptions cookies;
-  cookies.refresh = ctx.config.token_cookies != "none";
-  cookies.session = ctx.config.token_cookies == "both";
-  cookies.secure = ctx.config.base_url.starts_with("https://");
-  api::register_auth_routes(router, {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit,
-                                     *ctx.tenants, ctx.clock, cookies});
-  api::register_app_routes(router, ctx.session_client);
-  api::register_mgmt_routes(router, {ctx.auth.project_id, *ctx.authorizer, *ctx.users, *ctx.roles,
-                                     *ctx.tenants, *ctx.audit, *ctx.limiter});
   // Sign-ins ended by other processes (the CLI, other nodes) reach this one within a poll.
   ctx.revocations->start_polling(std::chrono::seconds(1));
   auto site = std::make_shared<api::StaticSite>(api::StaticSite::load(ctx.config.web_dir));

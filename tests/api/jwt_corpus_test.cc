@@ -21,7 +21,9 @@ class JwtCorpusTest : public MgmtFixture<JwtCorpusTest> {
     if (HasFatalFailure()) return;
     auto [user, login] = signed_in_user("corpusadmin", {{"roleNames", json::array{"admin"}}});
     admin_ = login;
-    std::ifstream in(server().data_dir() + "/keys/signing.pem");
+    // The key that signed the admin's session: keys/<kid>.pem (auth/key_ring.h).
+    const std::string kid(jwt_header(admin_.session).at("kid").as_string());
+    std::ifstream in(server().data_dir() + "/keys/" + kid + ".pem");
     std::stringstream pem;
     pem << in.rdbuf();
     auto key = jose::SigningKey::from_pem(pem.str());

@@ -16,13 +16,10 @@
 #include <string>
 #include <variant>
 
-#include "api/app_api.h"
-#include "api/auth_api.h"
 #include "api/errors.h"
-#include "api/keys_api.h"
-#include "api/mgmt_api.h"
 #include "http/router.h"
 #include "server/context.h"
+#include "server/routes.h"
 
 namespace {
 
@@ -45,13 +42,7 @@ struct World {
     auto opened = server::open_context(cfg);
     if (!opened) std::abort();
     ctx = std::move(*opened);
-    api::register_keys_routes(router, ctx->auth.project_id, ctx->keys);
-    api::register_auth_routes(
-        router,
-        {ctx->auth, *ctx->sessions, *ctx->passwords, *ctx->audit, *ctx->tenants, ctx->clock, {}});
-    api::register_app_routes(router, ctx->session_client);
-    api::register_mgmt_routes(router, {ctx->auth.project_id, *ctx->authorizer, *ctx->users,
-                                       *ctx->roles, *ctx->tenants, *ctx->audit});
+    server::register_routes(router, *ctx);
     auto key = ctx->mgmt_keys->create("fuzz", 0);
     if (!key) std::abort();
     mgmt_bearer = "Bearer " + ctx->auth.project_id + ":" + key->key;

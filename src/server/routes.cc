@@ -1,0 +1,36 @@
+#include "server/routes.h"
+
+#include <boost/json.hpp>
+
+#include "api/app_api.h"
+#include "api/auth_api.h"
+#include "api/keys_api.h"
+#include "api/mgmt_api.h"
+
+namespace gatehouse::server {
+
+namespace json = boost::json;
+
+void register_routes(http::Router& router, Context& ctx) {
+  router.add("GET", "/healthz",
+             [](http::Request&) {
+               return http::Response::json(200, json::object{{"status", "ok"}});
+             },
+             {.inline_on_io = true});
+  std::string config_body = json::serialize(json::object{{"projectId", ctx.auth.project_id}});
+  router.add("GET", "/gatehouse/config.json",
+             [config_body](http::Request&) { return http::Response::json_text(200, config_body); },
+             {.inline_on_io = true});
+  api::register_keys_routes(router, ctx.auth.project_id, ctx.keys);
+  api::CookieOptions cookies;
+  cookies.refresh = ctx.config.token_cookies != "none";
+  cookies.session = ctx.config.token_cookies == "both";
+  cookies.secure = ctx.config.base_url.starts_with("https://");
+  api::register_auth_routes(router, {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit,
+                                     *ctx.tenants, ctx.clock, cookies});
+  api::register_app_routes(router, ctx.session_client);
+  api::register_mgmt_routes(router, {ctx.auth.project_id, *ctx.authorizer, *ctx.users, *ctx.roles,
+                                     *ctx.tenants, *ctx.audit, *ctx.limiter});
+}
+
+}  // namespace gatehouse::server
