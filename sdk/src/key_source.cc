@@ -6,6 +6,7 @@
 #include <atomic>
 #include <mutex>
 
+#include "gatehouse/snapshot.h"
 #include "url.h"
 
 namespace gatehouse {
@@ -113,7 +114,7 @@ class CachingKeySource final : public KeySource {
   const int64_t min_interval_;
   const int64_t max_age_;  // 0: never refreshed for age
   const Clock clock_;
-  std::atomic<KeySet> current_;
+  SharedSnapshot<jose::Jwks> current_;
   // When the set is due to be fetched again for its age; written under mu_, read without.
   std::atomic<int64_t> refresh_due_{0};
   std::mutex mu_;

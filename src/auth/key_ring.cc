@@ -193,7 +193,7 @@ std::shared_ptr<const KeyRing::Snapshot> KeyRing::snapshot() const {
   thread_local Cached cached;
   const uint64_t g = generation_.load(std::memory_order_acquire);
   if (cached.generation != g || !cached.snap) {
-    cached.snap = snapshot_.load(std::memory_order_acquire);
+    cached.snap = snapshot_.load();
     cached.generation = cached.snap->generation;
   }
   return cached.snap;
@@ -246,7 +246,7 @@ Status KeyRing::refresh_locked() {
   auto built = build(std::move(*records), now, old);
   if (!built) return built.error();
   const uint64_t g = (*built)->generation;
-  snapshot_.store(std::move(*built), std::memory_order_release);
+  snapshot_.store(std::move(*built));
   generation_.store(g, std::memory_order_release);
   return ok_status();
 }

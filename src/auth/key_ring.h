@@ -55,6 +55,7 @@
 #include "gatehouse/jose/signing_key.h"
 #include "gatehouse/key_source.h"
 #include "gatehouse/result.h"
+#include "gatehouse/snapshot.h"
 #include "store/signing_key_store.h"
 
 namespace gatehouse::auth {
@@ -162,7 +163,7 @@ class KeyRing : public std::enable_shared_from_this<KeyRing> {
   const KeyRingOptions options_;
 
   std::mutex refresh_mu_;  // one refresh or lifecycle step at a time in this process
-  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  SharedSnapshot<Snapshot> snapshot_;
   std::atomic<uint64_t> generation_{0};
   int64_t last_error_report_ = 0;  // guarded by refresh_mu_
 

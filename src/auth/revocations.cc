@@ -50,7 +50,7 @@ Status Revocations::end_user(const std::string& user_id, const std::string& keep
 }
 
 bool Revocations::ended(std::string_view family_id) const {
-  auto snap = snapshot_.load(std::memory_order_acquire);
+  auto snap = snapshot_.load();
   if (snap->families.empty()) return false;
   auto it = snap->families.find(family_id);
   return it != snap->families.end() && it->second >= horizon();
@@ -58,7 +58,7 @@ bool Revocations::ended(std::string_view family_id) const {
 
 Status Revocations::sync() {
   std::lock_guard lock(sync_mu_);
-  auto current = snapshot_.load(std::memory_order_acquire);
+  auto current = snapshot_.load();
   const int64_t not_before = horizon();
   auto fresh = store_.revocations(current->seq, not_before);
   if (!fresh) return fresh.error();
@@ -71,7 +71,7 @@ Status Revocations::sync() {
     if (at >= not_before) next->families.emplace(id, at);
   }
   for (const auto& r : *fresh) next->families[r.family_id] = r.at;
-  snapshot_.store(std::move(next), std::memory_order_release);
+  snapshot_.store(std::move(next));
   const int64_t now = clock_();
   if (now - last_prune_ >= kPruneEvery) {
     last_prune_ = now;

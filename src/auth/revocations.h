@@ -26,6 +26,7 @@
 #include "auth/config.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/result.h"
+#include "gatehouse/snapshot.h"
 #include "store/session_store.h"
 
 namespace gatehouse::auth {
@@ -68,7 +69,7 @@ class Revocations {
   Clock clock_;
   std::function<void(const std::string&)> on_error_;
   std::mutex sync_mu_;  // one sync at a time; readers never take it
-  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  SharedSnapshot<Snapshot> snapshot_;
   int64_t last_prune_ = 0;  // guarded by sync_mu_
 
   std::mutex poll_mu_;

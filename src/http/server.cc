@@ -55,7 +55,8 @@ struct Server::Impl {
       : cfg(std::move(c)),
         router(r),
         workers(cfg.worker_threads, cfg.worker_nice),
-        acceptor(ioc),
+        accept_strand(asio::make_strand(ioc)),
+        acceptor(accept_strand),
         signals(ioc, SIGINT, SIGTERM),
         log(cfg.log_line),
         chain(make_chain(cfg, log)),
@@ -65,6 +66,9 @@ struct Server::Impl {
   const Router& router;
   asio::io_context ioc;
   WorkerPool workers;
+  // The acceptor is not thread-safe: the accept loop and begin_stop (which closes it) both
+  // run on this strand, whichever I/O thread picks them up.
+  asio::strand<asio::io_context::executor_type> accept_strand;
   tcp::acceptor acceptor;
   asio::signal_set signals;
   LogSink log;
@@ -236,10 +240,11 @@ std::size_t Server::fd_limit_wanted() const { return impl_->fd_wanted; }
 
 void Server::run_until_signal() {
   auto& im = *impl_;
-  im.signals.async_wait([&im](const boost::system::error_code& ec, int) {
-    if (!ec) im.begin_stop();
-  });
-  asio::co_spawn(im.ioc, im.accept_loop(), asio::detached);
+  im.signals.async_wait(
+      asio::bind_executor(im.accept_strand, [&im](const boost::system::error_code& ec, int) {
+        if (!ec) im.begin_stop();
+      }));
+  asio::co_spawn(im.accept_strand, im.accept_loop(), asio::detached);
   im.log.start(im.ioc);
   std::vector<std::thread> extra;
   for (int i = 1; i < im.cfg.io_threads; ++i) extra.emplace_back([&im] { im.ioc.run(); });
@@ -250,7 +255,7 @@ void Server::run_until_signal() {
 }
 
 void Server::stop() {
-  asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
+  asio::post(impl_->accept_strand, [this] { impl_->begin_stop(); });
 }
 
 }  // namespace gatehouse::http
