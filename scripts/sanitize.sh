@@ -29,12 +29,12 @@ case "$preset" in
   tsan)
     targets=(gatehouse gatehouse_sdk_test gh_auth_test gh_hashing_test gh_http_test
       store_contract_test api_test)
-    # Whatever runs threads: the SDK's key source and cache, sessions and hashing, the
-    # worker pool and log timer, the stores (concurrent opens, busy handling), and every API
-    # suite with the server on two I/O threads (shutdown, the worker queue and the hash
-    # helpers included), suite by suite rather than as api.AllSuitesTwoIoThreads so they
-    # run side by side.
-    select=(-R '^(Sdk|SessionService|PasswordHasher|HashProcesses|WorkerPool|LogSink|store\.|api\.)'
+    # Whatever runs threads: the SDK's key source and cache, the key ring's poller,
+    # sessions and hashing, the worker pool and log timer, the stores (concurrent opens,
+    # busy handling), and every API suite with the server on two I/O threads (shutdown,
+    # the worker queue and the hash helpers included), suite by suite rather than as
+    # api.AllSuitesTwoIoThreads so they run side by side.
+    select=(-R '^(Sdk|KeyRing|SessionService|PasswordHasher|HashProcesses|WorkerPool|LogSink|store\.|api\.)'
       -E '^api\.AllSuitesTwoIoThreads$')
     export GH_API_IO_THREADS=2
     export TSAN_OPTIONS="log_path=$logs/tsan:halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"

@@ -5,7 +5,8 @@
 // once too, each session JWT names its family (claim `sid`), the store keeps a log of
 // ended families, and every server process holds the recent part of that log in memory:
 // its own revocations immediately, other processes' (the CLI, other nodes) within one
-// poll. ended() is a lock-free snapshot lookup, cheap enough for every protected request.
+// poll. ended() looks up an immutable snapshot (a mutex held only to copy its pointer),
+// cheap enough for every protected request.
 //
 //   revocations.end_user(user.id);                 // deactivated: every sign-in ends
 //   if (revocations.ended(sid)) refuse();          // on the request path

@@ -110,13 +110,15 @@ void LogSink::flush() {
 
 void LogSink::start(asio::io_context& ioc) {
   if (line_fn_) return;
-  timer_.emplace(ioc);
-  asio::co_spawn(ioc, flush_periodically(), asio::detached);
+  strand_.emplace(asio::make_strand(ioc));
+  timer_.emplace(*strand_);
+  asio::co_spawn(*strand_, flush_periodically(), asio::detached);
 }
 
 void LogSink::stop() {
   stopping_ = true;
-  if (timer_) timer_->cancel();
+  // The timer is not thread-safe: it is cancelled on the strand its coroutine runs on.
+  if (timer_) asio::post(*strand_, [this] { timer_->cancel(); });
 }
 
 asio::awaitable<void> LogSink::flush_periodically() {

@@ -24,6 +24,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include "http/middleware.h"
 
@@ -43,7 +44,7 @@ class LogSink {
   // Buffered stdout only: flush every kFlushInterval on `ioc` until stop(). `ioc` must
   // outlive the sink: the sink's timer is destroyed with it.
   void start(boost::asio::io_context& ioc);
-  void stop();  // on the I/O loop; flush() afterwards writes what is left
+  void stop();  // from any thread; flush() after the loop ends writes what is left
 
  private:
   boost::asio::awaitable<void> flush_periodically();
@@ -51,6 +52,7 @@ class LogSink {
   std::function<void(const std::string&)> line_fn_;
   std::mutex mu_;
   std::string buf_;
+  std::optional<boost::asio::strand<boost::asio::io_context::executor_type>> strand_;
   std::optional<boost::asio::steady_timer> timer_;
   std::atomic<bool> stopping_{false};
 };
