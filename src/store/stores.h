@@ -8,6 +8,7 @@
 //   AuditStore       the audit log                                       audit_store.h
 //   RateLimitStore   attempt counters for rate limiting and lockout      rate_limit_store.h
 //   SigningKeyStore  signing keys' public halves and lifecycle           signing_key_store.h
+//   OneTimeStore     one-time codes and link tokens (hashes only)         one_time_store.h
 //
 // Stores bundles one implementation of each. An engine's factory fills all of them
 // (sqlite/sqlite_store.h); a later engine may fill some and another engine the rest, so
@@ -28,8 +29,8 @@
 //   kInternal        anything else (the message carries the engine's details for the
 //                    log; it names no bound values, so never a secret)
 //
-// Room for what comes next, each its own interface beside these: one-time codes and
-// magic links, WebAuthn challenges, flow executions.
+// Room for what comes next, each its own interface beside these: WebAuthn challenges,
+// flow executions.
 #pragma once
 
 #include <memory>
@@ -38,6 +39,7 @@
 #include "store/audit_store.h"
 #include "store/meta_store.h"
 #include "store/mgmt_key_store.h"
+#include "store/one_time_store.h"
 #include "store/rate_limit_store.h"
 #include "store/session_store.h"
 #include "store/signing_key_store.h"
@@ -54,6 +56,7 @@ struct Stores {
   std::unique_ptr<AuditStore> audit;
   std::unique_ptr<RateLimitStore> rate_limits;
   std::unique_ptr<SigningKeyStore> signing_keys;
+  std::unique_ptr<OneTimeStore> one_time;
 };
 
 }  // namespace gatehouse::store
