@@ -38,6 +38,19 @@ ErrorInfo error_info(Errc c) {
       return {413, "E011413", "Request is too large"};
     case Errc::kRateLimited:
       return {429, "E130429", "Rate limit exceeded"};
+    // One-time codes and links (docs/descope-wire.md §4.2–4.3): Descope's codes.
+    case Errc::kCodeInvalid:
+      return {401, "E061102", "Invalid one-time code"};
+    case Errc::kCodeExpired:
+      return {401, "E061104", "One-time code expired"};
+    case Errc::kTooManyAttempts:
+      return {401, "E061103", "Too many attempts"};
+    case Errc::kLinkInvalid:
+      return {401, "E063010", "Magic link expired or not found"};
+    // The mail server is down or refused the message: the request was fine, the service
+    // is not — 503, so clients and proxies know a retry later may succeed.
+    case Errc::kDeliveryFailed:
+      return {503, "E011503", "Could not send"};
     case Errc::kUnavailable:
       return {500, "E011500", "Service busy, try again"};
     case Errc::kInternal:

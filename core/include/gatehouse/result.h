@@ -38,6 +38,11 @@ enum class Errc {
   kForbidden,           // authenticated but not allowed
   kPayloadTooLarge,     // body over the configured limit
   kRateLimited,         // too many attempts
+  kCodeInvalid,         // a one-time code that is wrong, used, replaced or never sent
+  kCodeExpired,         // a one-time code past its life
+  kTooManyAttempts,     // a one-time code killed by too many wrong tries
+  kLinkInvalid,         // a magic-link token that is unknown, used or expired
+  kDeliveryFailed,      // a message (mail) could not be sent
   kUnavailable,         // storage busy/unreachable
   kInternal,            // broken invariant; details are logged, not returned
 };

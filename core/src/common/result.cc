@@ -34,6 +34,16 @@ const char* errc_name(Errc c) {
       return "payload_too_large";
     case Errc::kRateLimited:
       return "rate_limited";
+    case Errc::kCodeInvalid:
+      return "code_invalid";
+    case Errc::kCodeExpired:
+      return "code_expired";
+    case Errc::kTooManyAttempts:
+      return "too_many_attempts";
+    case Errc::kLinkInvalid:
+      return "link_invalid";
+    case Errc::kDeliveryFailed:
+      return "delivery_failed";
     case Errc::kUnavailable:
       return "unavailable";
     case Errc::kInternal:
