@@ -28,7 +28,9 @@ std::string cookie(const char* name, const std::string& value, int64_t max_age, 
 // script on the page (an XSS, a compromised dependency) could read and keep it, which is
 // what HttpOnly is there to prevent. The SDKs take it from the cookie (docs/descope-wire.md
 // §2.6).
-Response authenticated(const Result<auth::Authenticated>& r, const AuthApiDeps& d) {
+}  // namespace
+
+Response authenticated_response(const Result<auth::Authenticated>& r, const AuthApiDeps& d) {
   if (!r) return error_response(r.error());
   int64_t now = d.clock();
   auto body = jwt_response_json(*r, now);
@@ -44,6 +46,12 @@ Response authenticated(const Result<auth::Authenticated>& r, const AuthApiDeps& 
         "Set-Cookie", cookie("DS", s.session_jwt, s.session_exp - now, false, d.cookies.secure));
   }
   return res;
+}
+
+namespace {
+
+Response authenticated(const Result<auth::Authenticated>& r, const AuthApiDeps& d) {
+  return authenticated_response(r, d);
 }
 
 // After logout the browser's cookies go too.
@@ -244,6 +252,8 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     }
     return signed_out(d);
   });
+
+  register_passwordless_routes(router, d);
 }
 
 }  // namespace gatehouse::api

@@ -47,10 +47,10 @@ ErrorInfo error_info(Errc c) {
       return {401, "E061103", "Too many attempts"};
     case Errc::kLinkInvalid:
       return {401, "E063010", "Magic link expired or not found"};
-    // The mail server is down or refused the message: the request was fine, the service
-    // is not — 503, so clients and proxies know a retry later may succeed.
+    // The mail server is down or refused the message. 500, not 503: core-js retries a 503
+    // on its own, which would mail (and rate-limit) the address again.
     case Errc::kDeliveryFailed:
-      return {503, "E011503", "Could not send"};
+      return {500, "E011500", "Could not send"};
     case Errc::kUnavailable:
       return {500, "E011500", "Service busy, try again"};
     case Errc::kInternal:

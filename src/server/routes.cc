@@ -26,11 +26,12 @@ void register_routes(http::Router& router, Context& ctx) {
   cookies.refresh = ctx.config.token_cookies != "none";
   cookies.session = ctx.config.token_cookies == "both";
   cookies.secure = ctx.config.base_url.starts_with("https://");
-  api::register_auth_routes(router, {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit,
-                                     *ctx.tenants, ctx.clock, cookies});
+  api::register_auth_routes(
+      router, {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit, *ctx.tenants, ctx.clock,
+               cookies, ctx.otp.get(), ctx.magic_links.get()});
   api::register_app_routes(router, ctx.session_client);
   api::register_mgmt_routes(router, {ctx.auth.project_id, *ctx.authorizer, *ctx.users, *ctx.roles,
-                                     *ctx.tenants, *ctx.audit, *ctx.limiter});
+                                     *ctx.tenants, *ctx.audit, *ctx.limiter, ctx.dev_mailer});
 }
 
 }  // namespace gatehouse::server
