@@ -76,7 +76,10 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   a.product_name = c.product_name;
   a.redirect_origins = c.redirect_origins;
   if (a.redirect_origins.empty()) {
-    auto own = http::Cors::origin_of_url(c.base_url);
+    // load_config fills base_url; a Config built in code (tests, the fuzz target) may not.
+    const std::string base =
+        c.base_url.empty() ? "http://localhost:" + std::to_string(c.port) : c.base_url;
+    auto own = http::Cors::origin_of_url(base);
     if (!own) return make_error(Errc::kInvalidArgument, "--base-url: " + own.error().message);
     a.redirect_origins.push_back(std::move(*own));
   }
