@@ -33,4 +33,9 @@ struct AuthApiDeps {
 
 void register_auth_routes(http::Router& router, AuthApiDeps deps);
 
+// 200 JWTResponse for a sign-in (tokens in the body or, in cookie mode, in cookies), or
+// the error's response; every sign-in method answers through it.
+http::Response authenticated_response(const Result<auth::Authenticated>& r, Clock clock,
+                                      const CookieOptions& cookies);
+
 }  // namespace gatehouse::api

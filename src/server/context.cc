@@ -119,6 +119,10 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   ctx->passwords = std::make_unique<auth::PasswordStrategy>(a, *ctx->hasher, *ctx->users, *st.users,
                                                             *ctx->sessions, *ctx->revocations,
                                                             *ctx->limiter, audit, ctx->clock);
+  ctx->totp =
+      std::make_unique<auth::TotpStrategy>(a, auth::TotpOptions{}, *ctx->users, *st.users, *st.totp,
+                                           *ctx->sessions, *ctx->limiter, audit, ctx->clock);
+  ctx->passwords->set_second_factor(ctx->totp.get());
   ctx->mgmt_keys = std::make_unique<auth::MgmtKeys>(*st.mgmt_keys, audit, ctx->clock);
   ctx->authorizer =
       std::make_unique<auth::Authorizer>(*ctx->mgmt_keys, *st.users, ctx->session_client, audit);

@@ -19,6 +19,7 @@
 #include "auth/roles.h"
 #include "auth/session_service.h"
 #include "auth/tenants.h"
+#include "auth/totp_strategy.h"
 #include "auth/users.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/result.h"
@@ -50,6 +51,8 @@ struct Context {
   std::unique_ptr<auth::Tenants> tenants;
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::PasswordStrategy> passwords;
+  // Also the passwords' second factor.
+  std::unique_ptr<auth::TotpStrategy> totp;
   std::unique_ptr<auth::MgmtKeys> mgmt_keys;
   std::unique_ptr<auth::Authorizer> authorizer;
 };
