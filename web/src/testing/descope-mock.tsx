@@ -94,6 +94,7 @@ function makeSdk() {
     },
     totp: {
       verify: vi.fn(),
+      update: vi.fn(),
     },
     refresh: vi.fn(async () => fail(401, { errorCode: 'E061005' })),
     logout: vi.fn(async () => {

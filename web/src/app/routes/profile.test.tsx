@@ -158,4 +158,43 @@ describe('/profile', () => {
     );
     expect(router.state.location.pathname).toBe('/profile');
   });
+
+  it('sets up an authenticator app and shows its QR code and key', async () => {
+    fakeApi({ '/get_roles': { body: { secretMessage: SECRET, roles: [] } } });
+    sdk.totp.update.mockResolvedValue(
+      ok({
+        image: 'iVBORw0KGgo',
+        key: 'JBSWY3DPEHPK3PXP',
+        provisioningURL: 'otpauth://x',
+      }),
+    );
+    signIn();
+    renderApp('/profile');
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Set up authenticator app' }),
+    );
+    expect(sdk.totp.update).toHaveBeenCalledWith('ada@example.com');
+    const qr = await screen.findByRole('img', {
+      name: 'QR code for your authenticator app',
+    });
+    expect(qr).toHaveAttribute('src', 'data:image/png;base64,iVBORw0KGgo');
+    expect(screen.getByLabelText('Authenticator key')).toHaveTextContent(
+      'JBSWY3DPEHPK3PXP',
+    );
+  });
+
+  it('says so when the authenticator app cannot be set up', async () => {
+    fakeApi({ '/get_roles': { body: { secretMessage: SECRET, roles: [] } } });
+    sdk.totp.update.mockResolvedValue({
+      ok: false,
+      code: 401,
+      error: { errorCode: 'E064001', errorMessage: 'Token revoked' },
+    });
+    signIn();
+    renderApp('/profile');
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Set up authenticator app' }),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent('Token revoked');
+  });
 });
