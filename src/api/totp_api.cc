@@ -67,8 +67,9 @@ void register_totp_routes(http::Router& router, TotpApiDeps d) {
     return enrolment_response(d.totp.update(*self, *login, origin_of(req)));
   });
 
-  // The bearer's token part, when present, is the MFA ticket of a password sign-in
-  // (core-js: sdk.totp.verify(loginId, code, loginOptions, ticket)).
+  // The bearer's token part (else the refresh cookie), when present, proves the password
+  // step: the MFA ticket of a password sign-in (core-js: sdk.totp.verify(loginId, code,
+  // loginOptions, ticket)) or the refresh token of the user's own sign-in.
   router.add("POST", "/v1/auth/totp/verify", [d](Request& req) {
     auto b = project_bearer(req, d.project_id);
     if (!b) return error_response(b.error());
@@ -78,8 +79,10 @@ void register_totp_routes(http::Router& router, TotpApiDeps d) {
     if (!login) return error_response(login.error());
     auto code = required_string(*body, "code");
     if (!code) return error_response(code.error());
-    return authenticated_response(d.totp.verify(*login, *code, b->token, origin_of(req)), d.clock,
-                                  d.cookies);
+    auto proof = refresh_token(req, d.project_id);
+    return authenticated_response(
+        d.totp.verify(*login, *code, proof ? *proof : std::string(), origin_of(req)), d.clock,
+        d.cookies);
   });
 
   router.add("POST", "/v1/mgmt/user/totp/delete", [d](Request& req) {

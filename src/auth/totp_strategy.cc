@@ -88,8 +88,24 @@ Result<TotpEnrolment> TotpStrategy::update(const SessionService::SignIn& self,
   return enrolled;
 }
 
+Status TotpStrategy::first_factor(const store::User& user, std::string_view proof) {
+  auto passes = [](Errc c) { return c == Errc::kUnavailable || c == Errc::kInternal; };
+  if (proof.empty()) return invalid_code();
+  // A JWT: the refresh token of a sign-in of this same user (confirming a new secret).
+  if (proof.find('.') != std::string_view::npos) {
+    auto self = sessions_.sign_in_of(proof);
+    if (!self) return passes(self.code()) ? self.error() : invalid_code();
+    if (self->user.id != user.id) return invalid_code();
+    return ok_status();
+  }
+  auto ticket = totp_.take_ticket(crypto::sha256_hex(proof), clock_());
+  if (!ticket) return passes(ticket.code()) ? ticket.error() : invalid_code();
+  if (ticket->user_id != user.id) return invalid_code();
+  return ok_status();
+}
+
 Result<store::User> TotpStrategy::check(const std::string& login_id, std::string_view code,
-                                        std::string_view mfa_ticket) {
+                                        std::string_view proof) {
   auto user = user_store_.get_by_login_id(login_id);
   if (!user && user.code() != Errc::kUserNotFound) return user.error();
   std::optional<store::TotpCredential> cred;
@@ -108,13 +124,10 @@ Result<store::User> TotpStrategy::check(const std::string& login_id, std::string
   const std::string dummy(crypto::kTotpKeyBytes, '\0');
   auto step = crypto::totp_match(key ? *key : dummy, code, clock_());
   if (!step || !key) return invalid_code();
-  // The password came first: the ticket it got must come with the code. Taken only once
-  // the code is right, so a mistyped code does not cost the password again.
+  // The password came first: its proof must come with the code. Checked only once the
+  // code is right, so a mistyped code does not cost the password again.
   if (user->has_password) {
-    if (mfa_ticket.empty()) return invalid_code();
-    auto ticket = totp_.take_ticket(crypto::sha256_hex(mfa_ticket), clock_());
-    if (!ticket) return ticket.code() == Errc::kNotFound ? invalid_code() : ticket.error();
-    if (ticket->user_id != user->id) return invalid_code();
+    if (auto st = first_factor(*user, proof); !st) return st.error();
   }
   auto fresh = totp_.accept_step(user->id, cred->secret, *step);
   if (!fresh) return fresh.code() == Errc::kNotFound ? invalid_code() : fresh.error();
@@ -123,13 +136,13 @@ Result<store::User> TotpStrategy::check(const std::string& login_id, std::string
 }
 
 Result<Authenticated> TotpStrategy::verify(std::string_view raw_login_id, std::string_view code,
-                                           std::string_view mfa_ticket, const Origin& origin) {
+                                           std::string_view proof, const Origin& origin) {
   auto login_id = normalize_login_id(raw_login_id);
   if (!login_id) return login_id.error();
   if (code.empty()) return make_error(Errc::kInvalidArgument, "The code field is required");
   auto attempt = limiter_.begin_sign_in(*login_id, origin);
   if (!attempt) return attempt.error();
-  auto user = check(*login_id, code, mfa_ticket);
+  auto user = check(*login_id, code, proof);
   limiter_.end_sign_in(*attempt, user.ok());
   if (!user) {
     if (user.code() == Errc::kInvalidCode) {
@@ -162,6 +175,11 @@ Status TotpStrategy::remove(const store::User& user, const Origin& origin) {
 
 std::optional<Error> TotpStrategy::require(const store::User& user, const Origin& origin) {
   if (!user.has_totp) return std::nullopt;
+  // A secret no code was accepted for yet is not in force: a user who enrolled and never
+  // scanned the code is not locked out.
+  auto cred = totp_.get(user.id);
+  if (!cred) return cred.code() == Errc::kNotFound ? std::nullopt : std::optional(cred.error());
+  if (cred->last_step < 0) return std::nullopt;
   std::string ticket = crypto::random_token(32);
   int64_t now = clock_();
   store::MfaTicket t{crypto::sha256_hex(ticket), user.id, now + options_.ticket_ttl};

@@ -9,15 +9,18 @@
 // RateLimiter like a password sign-in; an unknown login id, an account without TOTP and
 // a wrong code are the same kInvalidCode, and cost the same HMACs.
 //
-// As a second factor: an account with both a password and TOTP gets no session from the
-// password alone — PasswordStrategy ends in kMfaRequired with a ticket (random, 5
-// minutes, single use, stored hashed), and verify then needs that ticket along with the
-// code. An account with TOTP only (made by totp/signup) signs in with the code alone.
+// As a second factor: an account with both a password and a TOTP secret in force (a code
+// was accepted for it once) gets no session from the password alone — PasswordStrategy
+// ends in kMfaRequired with a ticket (random, 5 minutes, single use, stored hashed), and
+// verify then needs that ticket along with the code. A new secret of a password account is
+// put in force by a verify that carries the refresh token of the user's own sign-in
+// instead of a ticket. An account with TOTP only (made by totp/signup) signs in with the
+// code alone.
 // Blocking (store): call from a worker thread.
 //
 //   auto enrolled = totp.sign_up({.login_id = "ann@example.com"}, origin);
 //   show(enrolled->key, enrolled->provisioning_url);
-//   auto session = totp.verify("ann@example.com", "287082", /*mfa_ticket=*/"", origin);
+//   auto session = totp.verify("ann@example.com", "287082", /*proof=*/"", origin);
 #pragma once
 
 #include <optional>
@@ -67,22 +70,25 @@ class TotpStrategy final : public SecondFactor {
   // that same user (kForbidden otherwise).
   Result<TotpEnrolment> update(const SessionService::SignIn& self, std::string_view login_id,
                                const Origin& origin);
-  // A session for the owner of `login_id` if `code` is theirs and unused. `mfa_ticket`:
-  // the ticket of the password sign-in, required when the account has a password.
+  // A session for the owner of `login_id` if `code` is theirs and unused. `proof`, required
+  // when the account has a password: the ticket of the password sign-in, or the refresh
+  // token of a sign-in of the same user.
   Result<Authenticated> verify(std::string_view login_id, std::string_view code,
-                               std::string_view mfa_ticket, const Origin& origin);
+                               std::string_view proof, const Origin& origin);
   // Removes the user's TOTP (management); nothing to do when they have none.
   Status remove(const store::User& user, const Origin& origin);
 
-  // SecondFactor: a ticket when `user` has TOTP enrolled.
+  // SecondFactor: a ticket when `user` has a TOTP secret in force.
   std::optional<Error> require(const store::User& user, const Origin& origin) override;
 
  private:
   Result<TotpEnrolment> enrol(const store::User& user);
+  // ok when `proof` shows the password step for `user` (see verify); kInvalidCode if not.
+  Status first_factor(const store::User& user, std::string_view proof);
   // The user if `code` is theirs and unused and the ticket (when one is due) is theirs;
   // kInvalidCode for every other case.
   Result<store::User> check(const std::string& login_id, std::string_view code,
-                            std::string_view mfa_ticket);
+                            std::string_view proof);
 
   const AuthConfig& config_;
   TotpOptions options_;

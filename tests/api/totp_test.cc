@@ -193,6 +193,14 @@ TEST_F(TotpTest, APasswordAccountWithTotpNeedsTheCodeAfterThePassword) {
   ASSERT_EQ(enrol.status, 200) << enrol.body;
   const std::string key = str(enrol.obj().at("key"));
   EXPECT_EQ(user_of(login).at("TOTP"), true);
+  // Not in force until a code was accepted: a user who never scanned it is not locked out.
+  EXPECT_EQ(api().sign_in(login).status, 200);
+  // Confirmed with the user's own session (the previous step's code, so that the current
+  // one stays fresh for the sign-in below); someone else's session does not confirm it.
+  auto stranger = api().must_sign_up(unique_email("mfa-stranger"));
+  EXPECT_TRUE(IsDescopeError(verify(login, code_for(key, -30), stranger.refresh), 401, "E061102"));
+  auto confirmed = verify(login, code_for(key, -30), signed_up.refresh);
+  ASSERT_EQ(confirmed.status, 200) << confirmed.body;
 
   // The password alone: no session, a ticket for the second step.
   auto first = api().sign_in(login);
@@ -224,7 +232,10 @@ TEST_F(TotpTest, APasswordAccountWithTotpNeedsTheCodeAfterThePassword) {
   // Another user's ticket does not carry over.
   const std::string other = unique_email("mfa-other");
   auto other_up = api().must_sign_up(other);
-  ASSERT_EQ(update(other, other_up.refresh).status, 200);
+  auto other_enrol = update(other, other_up.refresh);
+  ASSERT_EQ(other_enrol.status, 200);
+  ASSERT_EQ(verify(other, code_for(str(other_enrol.obj().at("key"))), other_up.refresh).status,
+            200);
   auto other_first = api().sign_in(other);
   ASSERT_TRUE(IsDescopeError(other_first, 401, "E062801"));
   EXPECT_TRUE(IsDescopeError(

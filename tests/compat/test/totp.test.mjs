@@ -98,6 +98,10 @@ describe('totp', () => {
     const loginId = uniqueEmail('totp-mfa');
     const up = okData(await sdk.password.signUp(loginId, PASSWORD), 'password.signUp');
     const { key } = okData(await sdk.totp.update(loginId, up.refreshJwt), 'totp.update');
+    // In force once a code is accepted: confirmed with the user's own refresh token (the
+    // previous step's code, so the current one stays fresh).
+    okData(await sdk.totp.verify(loginId, totp(key, Date.now() / 1000 - 30), undefined, up.refreshJwt),
+      'totp.verify confirming the new key');
 
     const first = await sdk.password.signIn(loginId, PASSWORD);
     assertDescopeError(first, 401, 'E062801');

@@ -63,6 +63,21 @@ class TotpStrategyTest : public ::testing::Test {
     EXPECT_THAT(e, IsOk());
     return e ? e->key : "";
   }
+  // A password account with a TOTP secret in force: enrolled with its own session and
+  // confirmed with the previous step's code (so the current step's stays unused).
+  std::string password_and_totp(const std::string& login_id) {
+    auto up = passwords_->sign_up({login_id, "long enough pw", "", "", ""}, {});
+    EXPECT_THAT(up, IsOk());
+    if (!up) return "";
+    auto self = sessions_->sign_in_of(up->session.refresh_jwt);
+    EXPECT_THAT(self, IsOk());
+    auto e = totp_->update(*self, login_id, {});
+    EXPECT_THAT(e, IsOk());
+    EXPECT_THAT(passwords_->sign_in(login_id, "long enough pw", {}), IsOk())
+        << "a secret no code was accepted for is not in force yet";
+    EXPECT_THAT(totp_->verify(login_id, code(e->key, -30), up->session.refresh_jwt, {}), IsOk());
+    return e->key;
+  }
   // The code an authenticator shows for `key` at now + offset.
   std::string code(const std::string& key, int64_t offset = 0) {
     return crypto::totp_code(crypto::base32_decode(key).value_or(""), now_ + offset);
@@ -168,13 +183,7 @@ TEST_F(TotpStrategyTest, UpdateReplacesTheKeyOfTheSignedInUserOnly) {
 }
 
 TEST_F(TotpStrategyTest, APasswordWithTotpEndsInATicketThatTheCodeRedeemsOnce) {
-  auto up = passwords_->sign_up({"pat@example.com", "long enough pw", "", "", ""}, {});
-  ASSERT_THAT(up, IsOk());
-  auto self = sessions_->sign_in_of(up->session.refresh_jwt);
-  ASSERT_THAT(self, IsOk());
-  auto e = totp_->update(*self, "pat@example.com", {});
-  ASSERT_THAT(e, IsOk());
-
+  const std::string key = password_and_totp("pat@example.com");
   auto first = passwords_->sign_in("pat@example.com", "long enough pw", {});
   ASSERT_THAT(first, ErrcIs(Errc::kMfaRequired));
   const std::string ticket = first.error().mfa_ticket;
@@ -182,37 +191,47 @@ TEST_F(TotpStrategyTest, APasswordWithTotpEndsInATicketThatTheCodeRedeemsOnce) {
   EXPECT_THAT(passwords_->sign_in("pat@example.com", "wrong password!", {}),
               ErrcIs(Errc::kInvalidCredentials));
 
-  EXPECT_THAT(totp_->verify("pat@example.com", code(e->key), "", {}), ErrcIs(Errc::kInvalidCode))
+  EXPECT_THAT(totp_->verify("pat@example.com", code(key), "", {}), ErrcIs(Errc::kInvalidCode))
       << "the code alone is not enough for an account with a password";
-  auto r = totp_->verify("pat@example.com", code(e->key), ticket, {});
+  auto r = totp_->verify("pat@example.com", code(key), ticket, {});
   ASSERT_THAT(r, IsOk());
   EXPECT_THAT(amr(*r), ElementsAre("pwd", "totp", "mfa"));
   now_ += 30;
-  EXPECT_THAT(totp_->verify("pat@example.com", code(e->key), ticket, {}),
-              ErrcIs(Errc::kInvalidCode))
+  EXPECT_THAT(totp_->verify("pat@example.com", code(key), ticket, {}), ErrcIs(Errc::kInvalidCode))
       << "single use";
 }
 
-TEST_F(TotpStrategyTest, ATicketExpires) {
-  auto up = passwords_->sign_up({"pat@example.com", "long enough pw", "", "", ""}, {});
-  ASSERT_THAT(up, IsOk());
-  auto self = sessions_->sign_in_of(up->session.refresh_jwt);
+TEST_F(TotpStrategyTest, OnlyTheUsersOwnSignInConfirmsANewSecret) {
+  auto pat = passwords_->sign_up({"pat@example.com", "long enough pw", "", "", ""}, {});
+  auto bob = passwords_->sign_up({"bob@example.com", "long enough pw", "", "", ""}, {});
+  ASSERT_THAT(pat, IsOk());
+  ASSERT_THAT(bob, IsOk());
+  auto self = sessions_->sign_in_of(pat->session.refresh_jwt);
   ASSERT_THAT(self, IsOk());
   auto e = totp_->update(*self, "pat@example.com", {});
   ASSERT_THAT(e, IsOk());
+  EXPECT_THAT(totp_->verify("pat@example.com", code(e->key), bob->session.refresh_jwt, {}),
+              ErrcIs(Errc::kInvalidCode));
+  EXPECT_THAT(totp_->verify("pat@example.com", code(e->key), "x.y.z", {}),
+              ErrcIs(Errc::kInvalidCode));
+  EXPECT_THAT(passwords_->sign_in("pat@example.com", "long enough pw", {}), IsOk())
+      << "still not in force";
+  EXPECT_THAT(totp_->verify("pat@example.com", code(e->key), pat->session.refresh_jwt, {}), IsOk());
+  EXPECT_THAT(passwords_->sign_in("pat@example.com", "long enough pw", {}),
+              ErrcIs(Errc::kMfaRequired));
+}
+
+TEST_F(TotpStrategyTest, ATicketExpires) {
+  const std::string key = password_and_totp("pat@example.com");
   auto first = passwords_->sign_in("pat@example.com", "long enough pw", {});
   ASSERT_THAT(first, ErrcIs(Errc::kMfaRequired));
   now_ += TotpOptions{}.ticket_ttl;
-  EXPECT_THAT(totp_->verify("pat@example.com", code(e->key), first.error().mfa_ticket, {}),
+  EXPECT_THAT(totp_->verify("pat@example.com", code(key), first.error().mfa_ticket, {}),
               ErrcIs(Errc::kInvalidCode));
 }
 
 TEST_F(TotpStrategyTest, RemovingTotpLetsThePasswordSignInAlone) {
-  auto up = passwords_->sign_up({"pat@example.com", "long enough pw", "", "", ""}, {});
-  ASSERT_THAT(up, IsOk());
-  auto self = sessions_->sign_in_of(up->session.refresh_jwt);
-  ASSERT_THAT(self, IsOk());
-  ASSERT_THAT(totp_->update(*self, "pat@example.com", {}), IsOk());
+  password_and_totp("pat@example.com");
   ASSERT_THAT(passwords_->sign_in("pat@example.com", "long enough pw", {}),
               ErrcIs(Errc::kMfaRequired));
   auto user = users_->by_login_id("pat@example.com");

@@ -1,5 +1,5 @@
 // An authenticator app in Chromium: set up on the Profile page (the QR code and the
-// key), then a password sign-in that asks for the code, computed here (RFC 6238 with
+// key, confirmed with a first code), then a password sign-in that asks for the code, computed here (RFC 6238 with
 // node's HMAC-SHA1) from the key the page showed.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
@@ -62,6 +62,10 @@ describe('totp', () => {
     const key = (await page.getByLabel('Authenticator key').innerText()).trim();
     assert.match(key, /^[A-Z2-7]{32}$/);
     await screenshot(page, 'totp-enrolled');
+    // The previous step's code confirms the app, leaving the current one for the sign-in.
+    await page.getByLabel('Code from the app').fill(totp(key, Date.now() / 1000 - 30));
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await visible(page.getByText('Your authenticator app is set up'));
 
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.waitForURL(`${server.baseUrl}/login`);

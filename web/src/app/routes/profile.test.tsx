@@ -181,6 +181,24 @@ describe('/profile', () => {
     expect(screen.getByLabelText('Authenticator key')).toHaveTextContent(
       'JBSWY3DPEHPK3PXP',
     );
+
+    sdk.totp.verify.mockResolvedValueOnce({
+      ok: false,
+      code: 401,
+      error: { errorCode: 'E061102' },
+    });
+    await userEvent.type(screen.getByLabelText('Code from the app'), '000000');
+    await userEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('not right');
+
+    sdk.totp.verify.mockResolvedValueOnce(ok({ sessionJwt: 'x' }));
+    await userEvent.clear(screen.getByLabelText('Code from the app'));
+    await userEvent.type(screen.getByLabelText('Code from the app'), '123 456');
+    await userEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Your authenticator app is set up',
+    );
+    expect(sdk.totp.verify).toHaveBeenLastCalledWith('ada@example.com', '123456');
   });
 
   it('says so when the authenticator app cannot be set up', async () => {
