@@ -38,7 +38,11 @@ struct AuthApiDeps {
 
 void register_auth_routes(http::Router& router, AuthApiDeps deps);
 
-// A sign-in's answer: Descope's JWTResponse, the tokens in cookies when configured.
+// 200 JWTResponse for a sign-in (tokens in the body or, in cookie mode, in cookies), or
+// the error's response; every sign-in method answers through it.
+http::Response authenticated_response(const Result<auth::Authenticated>& r, Clock clock,
+                                      const CookieOptions& cookies);
+// The same with the clock and cookie options of the auth routes' deps.
 http::Response authenticated_response(const Result<auth::Authenticated>& r, const AuthApiDeps& d);
 
 // POST /v1/auth/otp/{signup,signin,signup-in}/email, /otp/verify/email, /otp/update/email,

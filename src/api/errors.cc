@@ -26,6 +26,11 @@ ErrorInfo error_info(Errc c) {
       return {403, "E062112", "User is disabled"};
     case Errc::kPasswordExpired:
       return {401, "E062909", "Password expired"};
+    case Errc::kInvalidCode:
+      return {401, "E061102", "Invalid code"};
+    // Not a Descope code (Descope leaves MFA to flows): docs/descope-wire.md, "TOTP".
+    case Errc::kMfaRequired:
+      return {401, "E062801", "Second factor required"};
     case Errc::kNotFound:
       return {404, "E011404", "Not found"};
     case Errc::kMethodNotAllowed:
@@ -67,6 +72,7 @@ http::Response error_response(const Error& e) {
                            {"errorDescription", info.description},
                            {"errorMessage", message},
                            {"message", message}};
+  if (e.code == Errc::kMfaRequired && !e.mfa_ticket.empty()) body["mfaTicket"] = e.mfa_ticket;
   auto res = http::Response::json(info.status, body);
   if (e.code == Errc::kRateLimited) {
     res.set_header("Retry-After", std::to_string(e.retry_after > 0 ? e.retry_after : 60));

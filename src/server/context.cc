@@ -142,6 +142,10 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
       audit, ctx->clock};
   ctx->otp = std::make_unique<auth::OtpStrategy>(one_time);
   ctx->magic_links = std::make_unique<auth::MagicLinkStrategy>(one_time);
+  ctx->totp =
+      std::make_unique<auth::TotpStrategy>(a, auth::TotpOptions{}, *ctx->users, *st.users, *st.totp,
+                                           *ctx->sessions, *ctx->limiter, audit, ctx->clock);
+  ctx->passwords->set_second_factor(ctx->totp.get());
   ctx->mgmt_keys = std::make_unique<auth::MgmtKeys>(*st.mgmt_keys, audit, ctx->clock);
   ctx->authorizer =
       std::make_unique<auth::Authorizer>(*ctx->mgmt_keys, *st.users, ctx->session_client, audit);

@@ -23,6 +23,7 @@
 #include "auth/roles.h"
 #include "auth/session_service.h"
 #include "auth/tenants.h"
+#include "auth/totp_strategy.h"
 #include "auth/users.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/result.h"
@@ -59,6 +60,8 @@ struct Context {
   const auth::DevMailer* dev_mailer = nullptr;
   std::unique_ptr<auth::OtpStrategy> otp;
   std::unique_ptr<auth::MagicLinkStrategy> magic_links;
+  // Also the passwords' second factor.
+  std::unique_ptr<auth::TotpStrategy> totp;
   std::unique_ptr<auth::MgmtKeys> mgmt_keys;
   std::unique_ptr<auth::Authorizer> authorizer;
 };

@@ -9,6 +9,7 @@
 //   RateLimitStore   attempt counters for rate limiting and lockout      rate_limit_store.h
 //   SigningKeyStore  signing keys' public halves and lifecycle           signing_key_store.h
 //   OneTimeStore     one-time codes and link tokens (hashes only)         one_time_store.h
+//   TotpStore        TOTP secrets, last accepted steps, MFA tickets      totp_store.h
 //
 // Stores bundles one implementation of each. An engine's factory fills all of them
 // (sqlite/sqlite_store.h); a later engine may fill some and another engine the rest, so
@@ -43,6 +44,7 @@
 #include "store/rate_limit_store.h"
 #include "store/session_store.h"
 #include "store/signing_key_store.h"
+#include "store/totp_store.h"
 #include "store/user_store.h"
 
 namespace gatehouse::store {
@@ -57,6 +59,7 @@ struct Stores {
   std::unique_ptr<RateLimitStore> rate_limits;
   std::unique_ptr<SigningKeyStore> signing_keys;
   std::unique_ptr<OneTimeStore> one_time;
+  std::unique_ptr<TotpStore> totp;
 };
 
 }  // namespace gatehouse::store

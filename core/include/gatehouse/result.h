@@ -32,6 +32,8 @@ enum class Errc {
   kUserNotFound,        // user lookup failed where the caller may know (management)
   kUserDisabled,        // account disabled
   kPasswordExpired,     // the password must be replaced before signing in
+  kInvalidCode,         // wrong one-time code (TOTP), or an unknown login id (same answer)
+  kMfaRequired,         // first factor right; a second factor is due (Error::mfa_ticket)
   kNotFound,            // unknown resource or route
   kMethodNotAllowed,    // known route, other method
   kConflict,            // other uniqueness violation (role exists, …)
@@ -57,6 +59,8 @@ struct Error {
   JwtStatus jwt = JwtStatus::kOk;
   // For kRateLimited: seconds until a retry can succeed (HTTP Retry-After); 0 = unknown.
   int64_t retry_after = 0;
+  // For kMfaRequired: the ticket that carries this sign-in to its second factor.
+  std::string mfa_ticket;
 };
 
 inline Error make_error(Errc c, std::string message) { return Error{c, std::move(message)}; }

@@ -22,6 +22,10 @@ const char* errc_name(Errc c) {
       return "user_disabled";
     case Errc::kPasswordExpired:
       return "password_expired";
+    case Errc::kInvalidCode:
+      return "invalid_code";
+    case Errc::kMfaRequired:
+      return "mfa_required";
     case Errc::kNotFound:
       return "not_found";
     case Errc::kMethodNotAllowed:
