@@ -24,26 +24,8 @@ std::string cookie(const char* name, const std::string& value, int64_t max_age, 
          (http_only ? "; HttpOnly" : "") + "; SameSite=Strict" + (secure ? "; Secure" : "");
 }
 
-// In cookie mode the refresh JWT travels only in its HttpOnly cookie: in the body, any
-// script on the page (an XSS, a compromised dependency) could read and keep it, which is
-// what HttpOnly is there to prevent. The SDKs take it from the cookie (docs/descope-wire.md
-// §2.6).
 Response authenticated(const Result<auth::Authenticated>& r, const AuthApiDeps& d) {
-  if (!r) return error_response(r.error());
-  int64_t now = d.clock();
-  auto body = jwt_response_json(*r, now);
-  if (d.cookies.refresh) body.erase("refreshJwt");
-  Response res = ok_json(body);
-  const auto& s = r->session;
-  if (d.cookies.refresh) {
-    res.headers.emplace_back(
-        "Set-Cookie", cookie("DSR", s.refresh_jwt, s.refresh_exp - now, true, d.cookies.secure));
-  }
-  if (d.cookies.session) {
-    res.headers.emplace_back(
-        "Set-Cookie", cookie("DS", s.session_jwt, s.session_exp - now, false, d.cookies.secure));
-  }
-  return res;
+  return authenticated_response(r, d.clock, d.cookies);
 }
 
 // After logout the browser's cookies go too.
@@ -59,6 +41,33 @@ Response signed_out(const AuthApiDeps& d) {
 }
 
 }  // namespace
+
+// In cookie mode the refresh JWT travels only in its HttpOnly cookie: in the body, any
+// script on the page (an XSS, a compromised dependency) could read and keep it, which is
+// what HttpOnly is there to prevent. The SDKs take it from the cookie (docs/descope-wire.md
+// §2.6).
+Response authenticated_response(const Result<auth::Authenticated>& r, Clock clock,
+                                const CookieOptions& cookies) {
+  if (!r) return error_response(r.error());
+  int64_t now = clock();
+  auto body = jwt_response_json(*r, now);
+  if (cookies.refresh) body.erase("refreshJwt");
+  Response res = ok_json(body);
+  const auto& s = r->session;
+  if (cookies.refresh) {
+    res.headers.emplace_back(
+        "Set-Cookie", cookie("DSR", s.refresh_jwt, s.refresh_exp - now, true, cookies.secure));
+  }
+  if (cookies.session) {
+    res.headers.emplace_back(
+        "Set-Cookie", cookie("DS", s.session_jwt, s.session_exp - now, false, cookies.secure));
+  }
+  return res;
+}
+
+Response authenticated_response(const Result<auth::Authenticated>& r, const AuthApiDeps& d) {
+  return authenticated_response(r, d.clock, d.cookies);
+}
 
 void register_auth_routes(http::Router& router, AuthApiDeps d) {
   const std::string& pid = d.config.project_id;
@@ -244,6 +253,8 @@ void register_auth_routes(http::Router& router, AuthApiDeps d) {
     }
     return signed_out(d);
   });
+
+  register_passwordless_routes(router, d);
 }
 
 }  // namespace gatehouse::api

@@ -1,9 +1,12 @@
 // Routes of /v1/auth/*: password sign-up and sign-in, refresh, try-refresh,
-// me, logout, logoutall and the password policy (docs/descope-wire.md §3, §4.1).
+// me, logout, logoutall and the password policy (docs/descope-wire.md §3, §4.1); email
+// one-time codes and magic links in passwordless_api.cc (§4.2, §4.3).
 // Handlers translate wire ↔ domain only; the rules live in auth/.
 #pragma once
 
 #include "auth/config.h"
+#include "auth/magic_link_strategy.h"
+#include "auth/otp_strategy.h"
 #include "auth/password_strategy.h"
 #include "auth/session_service.h"
 #include "auth/tenants.h"
@@ -29,8 +32,22 @@ struct AuthApiDeps {
   auth::Tenants& tenants;  // tenant lookups for me/tenants
   Clock clock;
   CookieOptions cookies;
+  auth::OtpStrategy* otp = nullptr;                // null: no /v1/auth/otp/* routes
+  auth::MagicLinkStrategy* magic_links = nullptr;  // null: no /v1/auth/magiclink/* routes
 };
 
 void register_auth_routes(http::Router& router, AuthApiDeps deps);
+
+// 200 JWTResponse for a sign-in (tokens in the body or, in cookie mode, in cookies), or
+// the error's response; every sign-in method answers through it.
+http::Response authenticated_response(const Result<auth::Authenticated>& r, Clock clock,
+                                      const CookieOptions& cookies);
+// The same with the clock and cookie options of the auth routes' deps.
+http::Response authenticated_response(const Result<auth::Authenticated>& r, const AuthApiDeps& d);
+
+// POST /v1/auth/otp/{signup,signin,signup-in}/email, /otp/verify/email, /otp/update/email,
+// /v1/auth/magiclink/{signup,signin,signup-in}/email and /magiclink/verify
+// (passwordless_api.cc); called by register_auth_routes.
+void register_passwordless_routes(http::Router& router, const AuthApiDeps& deps);
 
 }  // namespace gatehouse::api

@@ -26,6 +26,11 @@ ErrorInfo error_info(Errc c) {
       return {403, "E062112", "User is disabled"};
     case Errc::kPasswordExpired:
       return {401, "E062909", "Password expired"};
+    case Errc::kInvalidCode:
+      return {401, "E061102", "Invalid code"};
+    // Not a Descope code (Descope leaves MFA to flows): docs/descope-wire.md, "TOTP".
+    case Errc::kMfaRequired:
+      return {401, "E062801", "Second factor required"};
     case Errc::kNotFound:
       return {404, "E011404", "Not found"};
     case Errc::kMethodNotAllowed:
@@ -38,6 +43,19 @@ ErrorInfo error_info(Errc c) {
       return {413, "E011413", "Request is too large"};
     case Errc::kRateLimited:
       return {429, "E130429", "Rate limit exceeded"};
+    // One-time codes and links (docs/descope-wire.md §4.2–4.3): Descope's codes.
+    case Errc::kCodeInvalid:
+      return {401, "E061102", "Invalid one-time code"};
+    case Errc::kCodeExpired:
+      return {401, "E061104", "One-time code expired"};
+    case Errc::kTooManyAttempts:
+      return {401, "E061103", "Too many attempts"};
+    case Errc::kLinkInvalid:
+      return {401, "E063010", "Magic link expired or not found"};
+    // The mail server is down or refused the message. 500, not 503: core-js retries a 503
+    // on its own, which would mail (and rate-limit) the address again.
+    case Errc::kDeliveryFailed:
+      return {500, "E011500", "Could not send"};
     case Errc::kUnavailable:
       return {500, "E011500", "Service busy, try again"};
     case Errc::kInternal:
@@ -54,6 +72,7 @@ http::Response error_response(const Error& e) {
                            {"errorDescription", info.description},
                            {"errorMessage", message},
                            {"message", message}};
+  if (e.code == Errc::kMfaRequired && !e.mfa_ticket.empty()) body["mfaTicket"] = e.mfa_ticket;
   auto res = http::Response::json(info.status, body);
   if (e.code == Errc::kRateLimited) {
     res.set_header("Retry-After", std::to_string(e.retry_after > 0 ? e.retry_after : 60));

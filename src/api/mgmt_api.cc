@@ -143,6 +143,7 @@ class Routes : public std::enable_shared_from_this<Routes> {
   void tenants();
   void audit();
   void lockouts();
+  void dev_mailbox();
 
  private:
   http::Router& router_;
@@ -570,6 +571,24 @@ void Routes::lockouts() {
       });
 }
 
+void Routes::dev_mailbox() {
+  const auth::DevMailer* mailbox = d_.dev_mailbox;
+  if (!mailbox) return;
+  // Gatehouse's own, development only: the messages the dev mail engine kept, newest
+  // first, codes and links included — that is what it is for (docs/security.md).
+  add("GET", "/v1/mgmt/dev/mailbox", [mailbox](Request&, const auth::Origin&, const json::object&) {
+    json::array out;
+    for (const auto& m : mailbox->messages()) {
+      out.emplace_back(json::object{{"time", m.at * 1000},
+                                    {"to", m.message.to},
+                                    {"subject", m.message.subject},
+                                    {"text", m.message.text},
+                                    {"html", m.message.html}});
+    }
+    return ok(json::object{{"messages", std::move(out)}});
+  });
+}
+
 void register_mgmt_routes(http::Router& router, MgmtApiDeps deps) {
   auto r = std::make_shared<Routes>(router, std::move(deps));
   r->users();
@@ -577,6 +596,7 @@ void register_mgmt_routes(http::Router& router, MgmtApiDeps deps) {
   r->tenants();
   r->audit();
   r->lockouts();
+  r->dev_mailbox();
 }
 
 }  // namespace gatehouse::api

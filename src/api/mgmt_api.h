@@ -1,6 +1,6 @@
 // Routes of /v1/mgmt/* and /v2/mgmt/* (docs/descope-wire.md §6): users, roles,
 // permissions, tenants, license, and Gatehouse's own for the console: audit search and
-// daily counts, lockouts and unlock.
+// daily counts, lockouts and unlock, and the development mailbox.
 //
 // Callers authenticate with `Authorization: Bearer <projectId>:<managementKey>`
 // (Descope's way) or `Bearer <projectId>:<sessionJwt>` of a signed-in user who
@@ -12,6 +12,7 @@
 
 #include "auth/audit.h"
 #include "auth/authorization.h"
+#include "auth/dev_mailer.h"
 #include "auth/rate_limiter.h"
 #include "auth/roles.h"
 #include "auth/tenants.h"
@@ -28,6 +29,9 @@ struct MgmtApiDeps {
   auth::Tenants& tenants;
   auth::Audit& audit;
   auth::RateLimiter& limiter;
+  // The development mail engine, when it is the one in use: GET /v1/mgmt/dev/mailbox lists
+  // what it "sent". Null with SMTP, and then the route does not exist.
+  const auth::DevMailer* dev_mailbox = nullptr;
 };
 
 void register_mgmt_routes(http::Router& router, MgmtApiDeps deps);

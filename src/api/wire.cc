@@ -86,7 +86,7 @@ json::object user_json(const store::User& u) {
                       {"externalIds", json::array{json::value(u.login_id)}},
                       {"password", u.has_password},
                       {"webauthn", false},
-                      {"TOTP", false},
+                      {"TOTP", u.has_totp},
                       {"SAML", false},
                       {"SCIM", false},
                       {"OIDC", false},

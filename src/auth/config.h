@@ -21,6 +21,13 @@ struct AuthConfig {
   crypto::PasswordPolicy password_policy;
   crypto::Argon2Params argon2;
   std::vector<std::string> default_roles;  // given on sign-up
+  // Passwordless sign-in (otp_strategy.h, magic_link_strategy.h).
+  std::string product_name = "Gatehouse";  // in the subject and text of every mail
+  int64_t otp_ttl = 300;                   // seconds a mailed code lives
+  int64_t otp_max_attempts = 5;            // wrong tries that kill a code
+  int64_t magic_link_ttl = 600;            // seconds a mailed link lives
+  // Origins (scheme://host[:port], normalised) a magic link may point into.
+  std::vector<std::string> redirect_origins;
 };
 
 }  // namespace gatehouse::auth

@@ -97,6 +97,9 @@ Result<Authenticated> PasswordStrategy::sign_in(std::string_view raw_login_id,
     return make_error(Errc::kPasswordExpired,
                       "The password has expired and must be replaced before signing in");
   }
+  if (second_factor_) {
+    if (auto due = second_factor_->require(*user, origin)) return std::move(*due);
+  }
   int64_t now = clock_();
   if (auto st = store_.set_last_login(user->id, now); st) user->last_login_at = now;
   audit_.record(origin, "user.signin", true, user->id, *login_id, "password");
@@ -129,9 +132,13 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
   // Whoever held the old password is signed out; the new session below is the one left.
   if (auto st = revocations_.end_user(user->id); !st) return st.error();
   audit_.record(origin, "session.revoked", true, user->id, *login_id, "password replaced");
+  audit_.record(origin, "user.password.replace", true, user->id, *login_id);
+  // The new password is set; the session still waits for the second factor.
+  if (second_factor_) {
+    if (auto due = second_factor_->require(*user, origin)) return std::move(*due);
+  }
   int64_t now = clock_();
   if (auto st = store_.set_last_login(user->id, now); st) user->last_login_at = now;
-  audit_.record(origin, "user.password.replace", true, user->id, *login_id);
   audit_.record(origin, "user.signin", true, user->id, *login_id, "password replaced");
   return sessions_.start(std::move(*user), {"pwd"}, /*first_seen=*/false);
 }

@@ -13,6 +13,7 @@
 #include "auth/password_hasher.h"
 #include "auth/rate_limiter.h"
 #include "auth/revocations.h"
+#include "auth/second_factor.h"
 #include "auth/session_service.h"
 #include "auth/users.h"
 #include "gatehouse/clock.h"
@@ -48,6 +49,11 @@ class PasswordStrategy {
   Status update(const SessionService::SignIn& self, std::string_view login_id,
                 std::string_view new_password, const Origin& origin);
 
+  // Consulted before a sign-in (or a replace) starts a session: when it requires a second
+  // factor, the sign-in ends in its error (kMfaRequired with a ticket). Null: none. Set
+  // once at wiring, before any request.
+  void set_second_factor(SecondFactor* factor) { second_factor_ = factor; }
+
  private:
   const AuthConfig& config_;
   PasswordHasher& hasher_;
@@ -64,6 +70,7 @@ class PasswordStrategy {
   RateLimiter& limiter_;
   Audit& audit_;
   Clock clock_;
+  SecondFactor* second_factor_ = nullptr;
 };
 
 }  // namespace gatehouse::auth

@@ -11,6 +11,7 @@ namespace {
 constexpr std::string_view kLoginPrefix = "login:";
 constexpr std::string_view kAddressPrefix = "ip:";
 constexpr std::string_view kSignupPrefix = "signup:";
+constexpr std::string_view kSendPrefix = "send:";
 
 // The wait before attempt number `attempts + 1`, once `attempts` reached `free`: 2 s, then
 // doubling. Times are whole seconds, so a wait of n seconds lasts between n - 1 and n: the
@@ -88,7 +89,7 @@ Status RateLimiter::admit(const std::vector<std::string>& keys,
   if (!st) return st;
   for (size_t i = 0; i < keys.size(); ++i) {
     if (!locked_now[i]) continue;
-    const bool login = keys[i].starts_with(kLoginPrefix);
+    const bool login = keys[i].starts_with(kLoginPrefix) || keys[i].starts_with(kSendPrefix);
     audit_.record(origin, login ? "user.locked" : "address.locked", true, "", login_id,
                   (login ? "login id " : "address ") + keys[i].substr(keys[i].find(':') + 1) +
                       " locked after too many attempts");
@@ -128,6 +129,11 @@ Status RateLimiter::admit_sign_up(const Origin& origin) {
   return admit({std::string(kSignupPrefix) + origin.ip}, {limits_.signup}, origin, "");
 }
 
+Status RateLimiter::admit_send(const std::string& login_id, const Origin& origin) {
+  if (!limits_.enabled) return ok_status();
+  return admit({std::string(kSendPrefix) + login_id}, {limits_.send}, origin, login_id);
+}
+
 Result<std::vector<Lockout>> RateLimiter::lockouts() {
   auto locked = store_.locked(clock_());
   if (!locked) return locked.error();
@@ -135,7 +141,7 @@ Result<std::vector<Lockout>> RateLimiter::lockouts() {
   for (const auto& [key, c] : *locked) {
     auto colon = key.find(':');
     std::string prefix = key.substr(0, colon + 1);
-    std::string kind = prefix == kLoginPrefix ? "login" : "address";
+    std::string kind = prefix == kLoginPrefix || prefix == kSendPrefix ? "login" : "address";
     out.push_back(Lockout{kind, key.substr(colon + 1), c.attempts, c.locked_until});
   }
   return out;
@@ -150,7 +156,7 @@ Status RateLimiter::unlock(const std::string& kind, const std::string& value,
     auto id = normalize_login_id(value);  // counted under the normalised id
     if (!id) return id.error();
     shown = *id;
-    keys = {std::string(kLoginPrefix) + *id};
+    keys = {std::string(kLoginPrefix) + *id, std::string(kSendPrefix) + *id};
   } else if (kind == "address") {
     keys = {std::string(kAddressPrefix) + value, std::string(kSignupPrefix) + value};
   } else {

@@ -45,6 +45,9 @@ struct RateLimits {
   // from behind one NAT address; the per-login limit is what stops guessing one account.
   RatePolicy address{100, 300, 900, 60};   // failures per client address
   RatePolicy signup{100, 1000, 3600, 60};  // sign-ups per client address
+  // One-time codes and links mailed to one address: a few at once, then waits, then a
+  // lockout, so nobody floods a mailbox or gets fresh codes to guess without end.
+  RatePolicy send{3, 10, 900, 60};
 };
 
 // A key locked now, for the console.
@@ -72,6 +75,9 @@ class RateLimiter {
   void end_sign_in(const Attempt& attempt, bool success);
   // Counts a sign-up from the caller's address; kRateLimited when it must wait.
   Status admit_sign_up(const Origin& origin);
+  // Counts a message (code, link) about to be mailed to `login_id`; kRateLimited when the
+  // address must wait.
+  Status admit_send(const std::string& login_id, const Origin& origin);
 
   Result<std::vector<Lockout>> lockouts();
   // Forgets the count of a login id or an address ("login" / "address"); audited.

@@ -218,6 +218,81 @@ const std::vector<Option>& options() {
       {"limit-signup", "GATEHOUSE_LIMIT_SIGNUP",
        "sign-ups per client address: FREE/LOCK_AFTER/SECONDS", false,
        show_policy(&auth::RateLimits::signup), set_policy(&auth::RateLimits::signup)},
+      {"smtp-host", "GATEHOUSE_SMTP_HOST",
+       "SMTP server that delivers sign-in codes and links; unset: the development mail engine "
+       "(messages in the server log and the console's dev mailbox, never for real users)",
+       false, show_str("(none: dev mail)"),
+       [](Config& c, const std::string& v) -> Status {
+         for (char ch : v) {
+           if (static_cast<unsigned char>(ch) <= 0x20 || ch == '/' || ch == '@') {
+             return bad("must be a host name or address");
+           }
+         }
+         c.smtp.host = v;
+         return ok_status();
+       }},
+      {"smtp-port", "GATEHOUSE_SMTP_PORT", "SMTP port (587 for STARTTLS, 465 for TLS)", false,
+       [](const Config& c) { return std::to_string(c.smtp.port); },
+       [](Config& c, const std::string& v) -> Status {
+         int n = 0;
+         auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+         if (ec != std::errc() || p != v.data() + v.size() || n < 1 || n > 65535) {
+           return bad("must be a port number, 1 to 65535");
+         }
+         c.smtp.port = n;
+         return ok_status();
+       }},
+      {"smtp-tls", "GATEHOUSE_SMTP_TLS",
+       "starttls (upgrade required), tls (implicit TLS, smtps) or none (plain; local relays "
+       "only)",
+       false, show_str("starttls"),
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "starttls" && v != "tls" && v != "none") {
+           return bad("must be starttls, tls or none");
+         }
+         c.smtp.tls = v;
+         return ok_status();
+       }},
+      {"smtp-user", "GATEHOUSE_SMTP_USER", "SMTP AUTH user (unset: no AUTH)", false,
+       show_str("(none)"),
+       [](Config& c, const std::string& v) -> Status {
+         c.smtp.user = v;
+         return ok_status();
+       }},
+      {"smtp-password", "GATEHOUSE_SMTP_PASSWORD",
+       "SMTP AUTH password (prefer the environment variable: flags show in ps)", false,
+       show_str("(none)"),
+       [](Config& c, const std::string& v) -> Status {
+         c.smtp.password = v;
+         return ok_status();
+       }},
+      {"smtp-from", "GATEHOUSE_SMTP_FROM", "From address of the mails", false,
+       show_str("gatehouse@localhost"),
+       [](Config& c, const std::string& v) -> Status {
+         if (v.find('@') == std::string::npos) return bad("must be an email address");
+         for (char ch : v) {
+           if (static_cast<unsigned char>(ch) < 0x20 || ch == '<' || ch == '>') {
+             return bad("must be a bare email address");
+           }
+         }
+         c.smtp.from = v;
+         return ok_status();
+       }},
+      {"product-name", "GATEHOUSE_PRODUCT_NAME", "product name in the mails' subject and text",
+       false, show_str("Gatehouse"), set_str(&Config::product_name)},
+      {"redirect-origins", "GATEHOUSE_REDIRECT_ORIGINS",
+       "comma-separated origins (scheme://host[:port]) a magic link may point into", false,
+       show_str("(the origin of --base-url)"),
+       [](Config& c, const std::string& v) -> Status {
+         std::vector<std::string> origins;
+         for (const auto& item : split_list(v)) {
+           auto o = http::Cors::normalize_origin(item);
+           if (!o) return o.error();
+           origins.push_back(std::move(*o));
+         }
+         c.redirect_origins = std::move(origins);
+         return ok_status();
+       }},
       {"admin-email", "GATEHOUSE_ADMIN_EMAIL",
        "login of the first admin, created with a one-time password when no admin exists", false,
        show_str("admin@localhost"), set_str(&Config::admin_email)},
@@ -251,6 +326,7 @@ std::vector<std::string> split_list(const std::string& s) {
 Result<Config> load_config(const std::vector<std::string>& args,
                            std::vector<std::string>* positional) {
   Config c;
+  c.smtp.from = "gatehouse@localhost";
   for (const auto& o : options()) {
     if (const char* v = std::getenv(o.env); v && *v) {
       if (auto st = o.set(c, v); !st) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "auth/rate_limiter.h"
+#include "auth/smtp_mailer.h"
 #include "gatehouse/result.h"
 
 namespace gatehouse::server {
@@ -39,6 +40,10 @@ struct Config {
   std::string token_cookies = "none";        // none | refresh | both
   std::string admin_email = "admin@localhost";
   auth::RateLimits rate_limits;
+  // Mail: SMTP when smtp.host is set, else the development engine (log + dev mailbox).
+  auth::SmtpConfig smtp;
+  std::string product_name = "Gatehouse";
+  std::vector<std::string> redirect_origins;  // normalized; empty: the base URL's origin
   bool demo = false;
   std::string demo_password;
 };

@@ -10,6 +10,7 @@
 
 #include "auth/password_strength.h"
 #include "gatehouse/crypto/random.h"
+#include "http/cors.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace gatehouse::server {
@@ -72,6 +73,16 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   a.argon2.ops = static_cast<uint64_t>(c.argon2_iterations);
   a.argon2.mem_bytes = static_cast<size_t>(c.argon2_memory_kib) * 1024;
   a.default_roles = c.default_roles;
+  a.product_name = c.product_name;
+  a.redirect_origins = c.redirect_origins;
+  if (a.redirect_origins.empty()) {
+    // load_config fills base_url; a Config built in code (tests, the fuzz target) may not.
+    const std::string base =
+        c.base_url.empty() ? "http://localhost:" + std::to_string(c.port) : c.base_url;
+    auto own = http::Cors::origin_of_url(base);
+    if (!own) return make_error(Errc::kInvalidArgument, "--base-url: " + own.error().message);
+    a.redirect_origins.push_back(std::move(*own));
+  }
   if (auto st = crypto::validate(a.argon2); !st) return st.error();
   if (auto st = crypto::validate(a.password_policy); !st) return st.error();
 
@@ -119,6 +130,22 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   ctx->passwords = std::make_unique<auth::PasswordStrategy>(a, *ctx->hasher, *ctx->users, *st.users,
                                                             *ctx->sessions, *ctx->revocations,
                                                             *ctx->limiter, audit, ctx->clock);
+  if (c.smtp.host.empty()) {
+    auto dev = std::make_unique<auth::DevMailer>(50, ctx->clock);
+    ctx->dev_mailer = dev.get();
+    ctx->mailer = std::move(dev);
+  } else {
+    ctx->mailer = std::make_unique<auth::SmtpMailer>(c.smtp);
+  }
+  auth::OneTimeDeps one_time{
+      a,     *ctx->users, *st.users, *st.one_time, *ctx->sessions, *ctx->limiter, *ctx->mailer,
+      audit, ctx->clock};
+  ctx->otp = std::make_unique<auth::OtpStrategy>(one_time);
+  ctx->magic_links = std::make_unique<auth::MagicLinkStrategy>(one_time);
+  ctx->totp =
+      std::make_unique<auth::TotpStrategy>(a, auth::TotpOptions{}, *ctx->users, *st.users, *st.totp,
+                                           *ctx->sessions, *ctx->limiter, audit, ctx->clock);
+  ctx->passwords->set_second_factor(ctx->totp.get());
   ctx->mgmt_keys = std::make_unique<auth::MgmtKeys>(*st.mgmt_keys, audit, ctx->clock);
   ctx->authorizer =
       std::make_unique<auth::Authorizer>(*ctx->mgmt_keys, *st.users, ctx->session_client, audit);

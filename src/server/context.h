@@ -10,8 +10,12 @@
 #include "auth/audit.h"
 #include "auth/authorization.h"
 #include "auth/config.h"
+#include "auth/dev_mailer.h"
 #include "auth/key_ring.h"
+#include "auth/magic_link_strategy.h"
+#include "auth/mailer.h"
 #include "auth/mgmt_keys.h"
+#include "auth/otp_strategy.h"
 #include "auth/password_hasher.h"
 #include "auth/password_strategy.h"
 #include "auth/rate_limiter.h"
@@ -19,6 +23,7 @@
 #include "auth/roles.h"
 #include "auth/session_service.h"
 #include "auth/tenants.h"
+#include "auth/totp_strategy.h"
 #include "auth/users.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/result.h"
@@ -50,6 +55,13 @@ struct Context {
   std::unique_ptr<auth::Tenants> tenants;
   std::unique_ptr<auth::SessionService> sessions;
   std::unique_ptr<auth::PasswordStrategy> passwords;
+  // SMTP when configured, else the development engine, which dev_mailer then names.
+  std::unique_ptr<auth::Mailer> mailer;
+  const auth::DevMailer* dev_mailer = nullptr;
+  std::unique_ptr<auth::OtpStrategy> otp;
+  std::unique_ptr<auth::MagicLinkStrategy> magic_links;
+  // Also the passwords' second factor.
+  std::unique_ptr<auth::TotpStrategy> totp;
   std::unique_ptr<auth::MgmtKeys> mgmt_keys;
   std::unique_ptr<auth::Authorizer> authorizer;
 };

@@ -6,6 +6,7 @@
 #include "api/auth_api.h"
 #include "api/keys_api.h"
 #include "api/mgmt_api.h"
+#include "api/totp_api.h"
 
 namespace gatehouse::server {
 
@@ -26,11 +27,14 @@ void register_routes(http::Router& router, Context& ctx) {
   cookies.refresh = ctx.config.token_cookies != "none";
   cookies.session = ctx.config.token_cookies == "both";
   cookies.secure = ctx.config.base_url.starts_with("https://");
-  api::register_auth_routes(router, {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit,
-                                     *ctx.tenants, ctx.clock, cookies});
+  api::register_auth_routes(
+      router, {ctx.auth, *ctx.sessions, *ctx.passwords, *ctx.audit, *ctx.tenants, ctx.clock,
+               cookies, ctx.otp.get(), ctx.magic_links.get()});
+  api::register_totp_routes(router, {ctx.auth.project_id, *ctx.totp, *ctx.sessions, *ctx.authorizer,
+                                     *ctx.users, ctx.clock, cookies});
   api::register_app_routes(router, ctx.session_client);
   api::register_mgmt_routes(router, {ctx.auth.project_id, *ctx.authorizer, *ctx.users, *ctx.roles,
-                                     *ctx.tenants, *ctx.audit, *ctx.limiter});
+                                     *ctx.tenants, *ctx.audit, *ctx.limiter, ctx.dev_mailer});
 }
 
 }  // namespace gatehouse::server

@@ -8,6 +8,8 @@
 //   AuditStore       the audit log                                       audit_store.h
 //   RateLimitStore   attempt counters for rate limiting and lockout      rate_limit_store.h
 //   SigningKeyStore  signing keys' public halves and lifecycle           signing_key_store.h
+//   OneTimeStore     one-time codes and link tokens (hashes only)         one_time_store.h
+//   TotpStore        TOTP secrets, last accepted steps, MFA tickets      totp_store.h
 //
 // Stores bundles one implementation of each. An engine's factory fills all of them
 // (sqlite/sqlite_store.h); a later engine may fill some and another engine the rest, so
@@ -28,8 +30,8 @@
 //   kInternal        anything else (the message carries the engine's details for the
 //                    log; it names no bound values, so never a secret)
 //
-// Room for what comes next, each its own interface beside these: one-time codes and
-// magic links, WebAuthn challenges, flow executions.
+// Room for what comes next, each its own interface beside these: WebAuthn challenges,
+// flow executions.
 #pragma once
 
 #include <memory>
@@ -38,9 +40,11 @@
 #include "store/audit_store.h"
 #include "store/meta_store.h"
 #include "store/mgmt_key_store.h"
+#include "store/one_time_store.h"
 #include "store/rate_limit_store.h"
 #include "store/session_store.h"
 #include "store/signing_key_store.h"
+#include "store/totp_store.h"
 #include "store/user_store.h"
 
 namespace gatehouse::store {
@@ -54,6 +58,8 @@ struct Stores {
   std::unique_ptr<AuditStore> audit;
   std::unique_ptr<RateLimitStore> rate_limits;
   std::unique_ptr<SigningKeyStore> signing_keys;
+  std::unique_ptr<OneTimeStore> one_time;
+  std::unique_ptr<TotpStore> totp;
 };
 
 }  // namespace gatehouse::store

@@ -43,6 +43,8 @@ class StoreContractFixture : public ::testing::TestWithParam<StoreEngine> {
   AuditStore& audit() { return *harness_->stores().audit; }
   RateLimitStore& rate_limits() { return *harness_->stores().rate_limits; }
   SigningKeyStore& signing_keys() { return *harness_->stores().signing_keys; }
+  OneTimeStore& one_time() { return *harness_->stores().one_time; }
+  TotpStore& totp() { return *harness_->stores().totp; }
 
   static NewUser new_user(const std::string& id, const std::string& login_id,
                           std::vector<std::string> roles = {}, int64_t created_at = 1000) {

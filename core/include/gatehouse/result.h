@@ -32,12 +32,19 @@ enum class Errc {
   kUserNotFound,        // user lookup failed where the caller may know (management)
   kUserDisabled,        // account disabled
   kPasswordExpired,     // the password must be replaced before signing in
+  kInvalidCode,         // wrong one-time code (TOTP), or an unknown login id (same answer)
+  kMfaRequired,         // first factor right; a second factor is due (Error::mfa_ticket)
   kNotFound,            // unknown resource or route
   kMethodNotAllowed,    // known route, other method
   kConflict,            // other uniqueness violation (role exists, …)
   kForbidden,           // authenticated but not allowed
   kPayloadTooLarge,     // body over the configured limit
   kRateLimited,         // too many attempts
+  kCodeInvalid,         // a one-time code that is wrong, used, replaced or never sent
+  kCodeExpired,         // a one-time code past its life
+  kTooManyAttempts,     // a one-time code killed by too many wrong tries
+  kLinkInvalid,         // a magic-link token that is unknown, used or expired
+  kDeliveryFailed,      // a message (mail) could not be sent
   kUnavailable,         // storage busy/unreachable
   kInternal,            // broken invariant; details are logged, not returned
 };
@@ -52,6 +59,8 @@ struct Error {
   JwtStatus jwt = JwtStatus::kOk;
   // For kRateLimited: seconds until a retry can succeed (HTTP Retry-After); 0 = unknown.
   int64_t retry_after = 0;
+  // For kMfaRequired: the ticket that carries this sign-in to its second factor.
+  std::string mfa_ticket;
 };
 
 inline Error make_error(Errc c, std::string message) { return Error{c, std::move(message)}; }

@@ -22,6 +22,10 @@ const char* errc_name(Errc c) {
       return "user_disabled";
     case Errc::kPasswordExpired:
       return "password_expired";
+    case Errc::kInvalidCode:
+      return "invalid_code";
+    case Errc::kMfaRequired:
+      return "mfa_required";
     case Errc::kNotFound:
       return "not_found";
     case Errc::kMethodNotAllowed:
@@ -34,6 +38,16 @@ const char* errc_name(Errc c) {
       return "payload_too_large";
     case Errc::kRateLimited:
       return "rate_limited";
+    case Errc::kCodeInvalid:
+      return "code_invalid";
+    case Errc::kCodeExpired:
+      return "code_expired";
+    case Errc::kTooManyAttempts:
+      return "too_many_attempts";
+    case Errc::kLinkInvalid:
+      return "link_invalid";
+    case Errc::kDeliveryFailed:
+      return "delivery_failed";
     case Errc::kUnavailable:
       return "unavailable";
     case Errc::kInternal:

@@ -19,5 +19,7 @@ std::unique_ptr<MgmtKeyStore> make_mgmt_key_store(Pool pool);
 std::unique_ptr<AuditStore> make_audit_store(Pool pool);
 std::unique_ptr<RateLimitStore> make_rate_limit_store(Pool pool);
 std::unique_ptr<SigningKeyStore> make_signing_key_store(Pool pool);
+std::unique_ptr<OneTimeStore> make_one_time_store(Pool pool);
+std::unique_ptr<TotpStore> make_totp_store(Pool pool);
 
 }  // namespace gatehouse::store::sqlite

@@ -29,6 +29,8 @@ Result<Stores> open_sqlite(const std::string& path) {
   stores.audit = sqlite::make_audit_store(pool);
   stores.rate_limits = sqlite::make_rate_limit_store(pool);
   stores.signing_keys = sqlite::make_signing_key_store(pool);
+  stores.one_time = sqlite::make_one_time_store(pool);
+  stores.totp = sqlite::make_totp_store(pool);
   return stores;
 }
 

@@ -159,10 +159,10 @@ describe('bodies and parameters (§1.5, §1.3)', () => {
   });
 
   test('unimplemented SDK endpoints answer 404 with a Descope error (never an empty body)', async () => {
-    // OTP, magic link, TOTP: in the SDKs, out of Gatehouse's scope so far
-    assertDescopeError(await sdk.otp.signIn.email(uniqueEmail('otp')), [400, 404]);
-    assertDescopeError(await sdk.magicLink.signIn.email(uniqueEmail('ml'), 'http://localhost/verify'), [400, 404]);
-    assertDescopeError(await sdk.totp.signUp(uniqueEmail('totp')), [400, 404]);
+    // SMS codes and links: in the SDKs, out of Gatehouse's scope so far (email codes and
+    // links are in passwordless.test.mjs, TOTP in totp.test.mjs)
+    assertDescopeError(await sdk.otp.signIn.sms('+15555550100'), [400, 404]);
+    assertDescopeError(await sdk.magicLink.signIn.sms('+15555550100', 'http://localhost/verify'), [400, 404]);
     assertDescopeError(await sdk.oauth.start.google(), [400, 404]);
   });
 

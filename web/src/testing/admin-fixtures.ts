@@ -13,6 +13,7 @@ export type FakeUser = {
   status: string;
   createdTime: number;
   lastLogin: number;
+  TOTP?: boolean;
 };
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -169,6 +170,7 @@ export function fakeMgmt(
       return { body: { user: { ...u } } };
     },
     '/v1/mgmt/user/logout': { body: {} },
+    '/v1/mgmt/user/totp/delete': { body: {} },
     '/v1/mgmt/role/all': () => ({ body: { roles } }),
     '/v1/mgmt/role/create': { body: {} },
     '/v1/mgmt/role/update': { body: {} },

@@ -76,7 +76,12 @@ export function signInAdmin(
 export const ok = <T,>(data: T) => ({ ok: true as const, code: 200, data });
 export const fail = (
   code: number,
-  error: { errorCode?: string; errorDescription?: string; errorMessage?: string } = {},
+  error: {
+    errorCode?: string;
+    errorDescription?: string;
+    errorMessage?: string;
+    mfaTicket?: string;
+  } = {},
 ) => ({ ok: false as const, code, error });
 
 function makeSdk() {
@@ -86,6 +91,10 @@ function makeSdk() {
       signUp: vi.fn(),
       replace: vi.fn(),
       policy: vi.fn(async () => ok({ minLength: 8 })),
+    },
+    totp: {
+      verify: vi.fn(),
+      update: vi.fn(),
     },
     refresh: vi.fn(async () => fail(401, { errorCode: 'E061005' })),
     logout: vi.fn(async () => {

@@ -223,6 +223,40 @@ describe('/admin/users', () => {
     });
   });
 
+  it('removes a user’s authenticator app', async () => {
+    const tia = user('tia@example.com', { name: 'Tia Totp', TOTP: true });
+    const { api } = await openUsers([sam, tia]);
+    const panel = await manage(tia.email, tia.name);
+    expect(within(panel).getByText('Set up')).toBeInTheDocument();
+    await userEvent.click(
+      within(panel).getByRole('button', { name: 'Remove authenticator app' }),
+    );
+    await userEvent.click(
+      within(within(panel).getByRole('group', { name: 'Confirm' })).getByRole('button', {
+        name: 'Remove',
+      }),
+    );
+    expect(await within(panel).findByRole('status')).toHaveTextContent(
+      'Tia Totp’s authenticator app is removed',
+    );
+    expect(await jsonBody(api.callsTo('/v1/mgmt/user/totp/delete')[0]!)).toEqual({
+      loginId: tia.email,
+    });
+    expect(within(panel).getByText('None')).toBeInTheDocument();
+    expect(
+      within(panel).queryByRole('button', { name: 'Remove authenticator app' }),
+    ).toBeNull();
+  });
+
+  it('offers no removal for a user without an authenticator app', async () => {
+    await openUsers();
+    const panel = await manage(sam.email);
+    expect(within(panel).getByText('None')).toBeInTheDocument();
+    expect(
+      within(panel).queryByRole('button', { name: 'Remove authenticator app' }),
+    ).toBeNull();
+  });
+
   it('shows the last sign-in and closes the panel', async () => {
     await openUsers();
     const panel = await manage(sam.email);

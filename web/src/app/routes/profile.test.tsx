@@ -158,4 +158,61 @@ describe('/profile', () => {
     );
     expect(router.state.location.pathname).toBe('/profile');
   });
+
+  it('sets up an authenticator app and shows its QR code and key', async () => {
+    fakeApi({ '/get_roles': { body: { secretMessage: SECRET, roles: [] } } });
+    sdk.totp.update.mockResolvedValue(
+      ok({
+        image: 'iVBORw0KGgo',
+        key: 'JBSWY3DPEHPK3PXP',
+        provisioningURL: 'otpauth://x',
+      }),
+    );
+    signIn();
+    renderApp('/profile');
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Set up authenticator app' }),
+    );
+    expect(sdk.totp.update).toHaveBeenCalledWith('ada@example.com');
+    const qr = await screen.findByRole('img', {
+      name: 'QR code for your authenticator app',
+    });
+    expect(qr).toHaveAttribute('src', 'data:image/png;base64,iVBORw0KGgo');
+    expect(screen.getByLabelText('Authenticator key')).toHaveTextContent(
+      'JBSWY3DPEHPK3PXP',
+    );
+
+    sdk.totp.verify.mockResolvedValueOnce({
+      ok: false,
+      code: 401,
+      error: { errorCode: 'E061102' },
+    });
+    await userEvent.type(screen.getByLabelText('Code from the app'), '000000');
+    await userEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('not right');
+
+    sdk.totp.verify.mockResolvedValueOnce(ok({ sessionJwt: 'x' }));
+    await userEvent.clear(screen.getByLabelText('Code from the app'));
+    await userEvent.type(screen.getByLabelText('Code from the app'), '123 456');
+    await userEvent.click(screen.getByRole('button', { name: 'Confirm' }));
+    expect(await screen.findByRole('status')).toHaveTextContent(
+      'Your authenticator app is set up',
+    );
+    expect(sdk.totp.verify).toHaveBeenLastCalledWith('ada@example.com', '123456');
+  });
+
+  it('says so when the authenticator app cannot be set up', async () => {
+    fakeApi({ '/get_roles': { body: { secretMessage: SECRET, roles: [] } } });
+    sdk.totp.update.mockResolvedValue({
+      ok: false,
+      code: 401,
+      error: { errorCode: 'E064001', errorMessage: 'Token revoked' },
+    });
+    signIn();
+    renderApp('/profile');
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Set up authenticator app' }),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent('Token revoked');
+  });
 });

@@ -69,6 +69,11 @@ export async function signOutEverywhere(call: MgmtCall, userId: string) {
   await call('/v1/mgmt/user/logout', { body: { userId } });
 }
 
+/** Removes the user's authenticator app (TOTP): their password is enough again. */
+export async function removeTotp(call: MgmtCall, loginId: string) {
+  await call('/v1/mgmt/user/totp/delete', { body: { loginId } });
+}
+
 export async function listRoles(call: MgmtCall, signal?: AbortSignal) {
   const { roles } = await call<{ roles: Role[] }>('/v1/mgmt/role/all', {
     method: 'GET',

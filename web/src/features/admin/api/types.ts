@@ -9,6 +9,8 @@ export type ManagedUser = {
   createdTime: number;
   /** Unix seconds of the last successful sign-in; 0 when never. */
   lastLogin: number;
+  /** An authenticator app (TOTP) is set up; Descope's upper-case key. */
+  TOTP?: boolean;
 };
 
 export type UserPage = { users: ManagedUser[]; total: number };

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Alert, Button, Card } from '@/components/ui';
-import { setUserRoles, setUserStatus, signOutEverywhere } from '../api/mgmt';
+import { removeTotp, setUserRoles, setUserStatus, signOutEverywhere } from '../api/mgmt';
 import { loginIdOf, type ManagedUser, type Role } from '../api/types';
 import { useMgmtAction } from '../hooks/use-mgmt';
 import { Confirm } from './confirm';
@@ -17,7 +17,7 @@ type UserPanelProps = {
   onClose: () => void;
 };
 
-type Confirming = 'deactivate' | 'sign-out' | null;
+type Confirming = 'deactivate' | 'sign-out' | 'remove-totp' | null;
 type Section = 'roles' | 'access';
 
 const sameRoles = (a: string[], b: string[]) =>
@@ -89,6 +89,19 @@ export function UserPanel({ user, roles, isSelf, onUpdated, onClose }: UserPanel
     }
   };
 
+  const dropTotp = async () => {
+    setNotice(null);
+    setLastSection('access');
+    setConfirming(null);
+    const result = await action.run('totp', (call) => removeTotp(call, loginId));
+    if (!result.ok) return;
+    onUpdated({ ...user, TOTP: false });
+    setNotice({
+      section: 'access',
+      text: `${who}’s authenticator app is removed: their password alone signs them in.`,
+    });
+  };
+
   const feedback = (section: Section) => (
     <>
       {action.error && lastSection === section && (
@@ -126,6 +139,10 @@ export function UserPanel({ user, roles, isSelf, onUpdated, onClose }: UserPanel
           <dd>
             <When at={user.lastLogin} />
           </dd>
+        </div>
+        <div>
+          <dt>Authenticator app</dt>
+          <dd>{user.TOTP ? 'Set up' : 'None'}</dd>
         </div>
         <div>
           <dt>Created</dt>
@@ -198,6 +215,15 @@ export function UserPanel({ user, roles, isSelf, onUpdated, onClose }: UserPanel
             >
               Sign out everywhere
             </Button>
+            {user.TOTP && (
+              <Button
+                variant="secondary"
+                onClick={() => setConfirming('remove-totp')}
+                loading={action.pending === 'totp'}
+              >
+                Remove authenticator app
+              </Button>
+            )}
           </div>
         )}
         {isSelf && enabled && confirming === null && (
@@ -218,6 +244,14 @@ export function UserPanel({ user, roles, isSelf, onUpdated, onClose }: UserPanel
             text={`Sign ${who} out on every device? Each session ends at its next refresh; they can sign in again.`}
             action="Sign out"
             onConfirm={signOut}
+            onCancel={() => setConfirming(null)}
+          />
+        )}
+        {confirming === 'remove-totp' && (
+          <Confirm
+            text={`Remove ${who}’s authenticator app? Their password alone will sign them in until they set one up again.`}
+            action="Remove"
+            onConfirm={dropTotp}
             onCancel={() => setConfirming(null)}
           />
         )}

@@ -6,6 +6,8 @@ export type SdkFailure = {
     errorDescription?: string;
     errorMessage?: string;
     retryAfter?: number | string;
+    /** With E062801: the ticket that carries the sign-in to its TOTP code. */
+    mfaTicket?: string;
   };
 };
 
@@ -22,6 +24,8 @@ const ERROR_INVALID_REQUEST = 'E011003';
 const ERROR_RATE_LIMITED = 'E130429';
 export const ERROR_PASSWORD_EXPIRED = 'E062909';
 const ERROR_INVALID_CREDENTIALS = 'E062111';
+/** The password was right; the account also wants its authenticator code. */
+export const ERROR_MFA_REQUIRED = 'E062801';
 
 /** Turns a failed sign-in or sign-up into a sentence for the person at the form. */
 export function describeAuthError(mode: AuthMode, failure: SdkFailure): AuthErrorView {

@@ -269,4 +269,49 @@ describe('LoginForm', () => {
       expect(screen.getByLabelText('Password')).toHaveValue('');
     });
   });
+
+  describe('when the account also has an authenticator app (E062801)', () => {
+    const needsCode = () =>
+      sdk.password.signIn.mockResolvedValue(
+        fail(401, { errorCode: 'E062801', mfaTicket: 'ticket-1' }),
+      );
+
+    it('asks for the code and finishes the sign-in with the ticket', async () => {
+      needsCode();
+      sdk.totp.verify.mockResolvedValue(ok({ sessionJwt: 'x' }));
+      render(<LoginForm />);
+      await fillSignIn();
+      await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+      const field = await screen.findByLabelText('Authenticator code');
+      expect(
+        screen.getByRole('heading', { name: 'Enter your code' }),
+      ).toBeInTheDocument();
+      expect(field).toHaveAttribute('autocomplete', 'one-time-code');
+      expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+      await userEvent.type(field, '123 456');
+      await userEvent.click(screen.getByRole('button', { name: 'Verify and sign in' }));
+      expect(sdk.totp.verify).toHaveBeenCalledWith(
+        'ada@example.com',
+        '123456',
+        undefined,
+        'ticket-1',
+      );
+    });
+
+    it('says so when the code is wrong, and goes back to the password', async () => {
+      needsCode();
+      sdk.totp.verify.mockResolvedValue(fail(401, { errorCode: 'E061102' }));
+      render(<LoginForm />);
+      await fillSignIn();
+      await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+      await userEvent.type(await screen.findByLabelText('Authenticator code'), '000000');
+      await userEvent.click(screen.getByRole('button', { name: 'Verify and sign in' }));
+      expect(await screen.findByRole('alert')).toHaveTextContent(
+        'That code is not right',
+      );
+      await userEvent.click(screen.getByRole('button', { name: 'Back to sign in' }));
+      expect(screen.getByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
+      expect(screen.getByLabelText('Password')).toHaveValue('');
+    });
+  });
 });

@@ -5,6 +5,7 @@ import { describePasswordPolicy } from '../api/password-policy';
 import { usePasswordAuth } from '../hooks/use-password-auth';
 import { usePasswordPolicy } from '../hooks/use-password-policy';
 import { ChangePasswordForm } from './change-password-form';
+import { TotpCodeForm } from './totp-code-form';
 import './login-form.css';
 
 type LoginFormProps = {
@@ -41,7 +42,16 @@ export function LoginForm({
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const { submit, pending, error, clearError, expired, clearExpired } = usePasswordAuth();
+  const {
+    submit,
+    pending,
+    error,
+    clearError,
+    expired,
+    clearExpired,
+    secondFactor,
+    clearSecondFactor,
+  } = usePasswordAuth();
   const policy = usePasswordPolicy(mode === 'signUp');
   const errorId = useId();
   const headingId = useId();
@@ -68,6 +78,22 @@ export function LoginForm({
           onBack={() => {
             setPassword('');
             clearExpired();
+          }}
+        />
+      </Card>
+    );
+  }
+
+  if (secondFactor) {
+    return (
+      <Card className="login" aria-labelledby={headingId}>
+        <TotpCodeForm
+          loginId={secondFactor.loginId}
+          ticket={secondFactor.ticket}
+          headingId={headingId}
+          onBack={() => {
+            setPassword('');
+            clearSecondFactor();
           }}
         />
       </Card>

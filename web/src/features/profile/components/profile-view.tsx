@@ -3,6 +3,7 @@ import { Alert, Button, Card, Skeleton } from '@/components/ui';
 import { useCurrentUser, useLogout, useSessionRoles } from '@/lib/auth';
 import { useAuthorizedQuery } from '@/lib/use-authorized-query';
 import { GET_ROLES_PATH, type RolesResponse } from '../api/get-roles';
+import { AuthenticatorPanel } from './authenticator-panel';
 import './profile.css';
 
 /** The signed-in user's page: who they are, the API's secret message, their roles. */
@@ -80,6 +81,8 @@ export function ProfileView() {
           </Card>
         </>
       )}
+
+      <AuthenticatorPanel />
     </div>
   );
 }

@@ -1,0 +1,82 @@
+#include "auth/magic_link_strategy.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "gatehouse/crypto/digest.h"
+#include "gatehouse/crypto/random.h"
+
+namespace gatehouse::auth {
+
+namespace {
+
+Error link_invalid() {
+  return make_error(Errc::kLinkInvalid, "The link expired or was used; ask for a new one");
+}
+
+bool iequal(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+}  // namespace
+
+MagicLinkStrategy::MagicLinkStrategy(OneTimeDeps deps) : OneTimeSignIn(std::move(deps)) {}
+
+bool MagicLinkStrategy::under_origin(std::string_view uri, std::string_view origin) {
+  if (origin.empty() || uri.size() < origin.size()) return false;
+  if (!iequal(uri.substr(0, origin.size()), origin)) return false;
+  // "https://app.example.com" must not admit "https://app.example.com.evil.io" nor
+  // "https://app.example.com@evil.io".
+  if (uri.size() == origin.size()) return true;
+  const char next = uri[origin.size()];
+  if (next != '/' && next != '?' && next != '#') return false;
+  // No control characters or spaces in a link we mail.
+  return std::none_of(uri.begin(), uri.end(),
+                      [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
+}
+
+Result<std::string> MagicLinkStrategy::start(OneTimeFlow flow, std::string_view login_id,
+                                             std::string_view uri, const OneTimeUser& user,
+                                             const Origin& origin) {
+  if (uri.empty()) return make_error(Errc::kInvalidArgument, "The URI field is required");
+  const auto& allowed = d_.config.redirect_origins;
+  if (std::none_of(allowed.begin(), allowed.end(),
+                   [&](const std::string& o) { return under_origin(uri, o); })) {
+    return make_error(Errc::kInvalidArgument,
+                      "The URI is not under an allowed redirect origin (--redirect-origins)");
+  }
+  auto p = plan(flow, login_id, user, origin);
+  if (!p) return p.error();
+  // Only the link's address is cut at '#': the token goes in the query, before any
+  // fragment.
+  std::string base(uri);
+  std::string fragment;
+  if (auto hash = base.find('#'); hash != std::string::npos) {
+    fragment = base.substr(hash);
+    base.resize(hash);
+  }
+  const std::string token = crypto::random_token(32);
+  if (auto st = keep(kPurpose, *p, crypto::sha256_hex(token), d_.config.magic_link_ttl); !st) {
+    return st.error();
+  }
+  const std::string link =
+      base + (base.find('?') == std::string::npos ? "?" : "&") + "t=" + token + fragment;
+  return deliver(*p, link_mail(d_.config.product_name, p->to, link, d_.config.magic_link_ttl));
+}
+
+Result<Authenticated> MagicLinkStrategy::verify(std::string_view token, const Origin& origin) {
+  if (token.empty()) return make_error(Errc::kInvalidArgument, "The token field is required");
+  auto c = d_.secrets.consume_by_hash(kPurpose, crypto::sha256_hex(token), d_.clock());
+  if (!c) return c.error();
+  if (c->outcome != store::ConsumeOutcome::kConsumed) {
+    d_.audit.record(origin, "user.signin", false, c->secret.user_id, c->secret.login_id,
+                    "magiclink: unknown, used or expired link");
+    return link_invalid();
+  }
+  return complete(c->secret, link_invalid(), origin, "magiclink");
+}
+
+}  // namespace gatehouse::auth

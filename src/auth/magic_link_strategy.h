@@ -1,0 +1,36 @@
+// MagicLinkStrategy: sign-up and sign-in with a link mailed to the address
+// (POST /v1/auth/magiclink/{signup,signin,signup-in}/email and /verify).
+//
+// The link is the request's URI with `t=<token>` appended; the URI must lie under one of
+// AuthConfig::redirect_origins (kInvalidArgument otherwise), so a link never sends its
+// token to someone else's site. Tokens are 32 random bytes, live magic_link_ttl seconds
+// (10 minutes), work once, and only their SHA-256 hash is stored; a new link replaces the
+// old one. The token alone proves the mail was read: verify works from any browser.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "auth/one_time_sign_in.h"
+
+namespace gatehouse::auth {
+
+class MagicLinkStrategy : private OneTimeSignIn {
+ public:
+  static constexpr const char* kPurpose = "magiclink";
+
+  explicit MagicLinkStrategy(OneTimeDeps deps);
+
+  // Mails a link into `uri`; the masked address (the same answer for an unknown address
+  // on sign-in). kInvalidArgument for a URI outside the allowed origins; kUserExists,
+  // kDeliveryFailed, kRateLimited as for codes.
+  Result<std::string> start(OneTimeFlow flow, std::string_view login_id, std::string_view uri,
+                            const OneTimeUser& user, const Origin& origin);
+  // The session for a live token; kLinkInvalid for an unknown, used or expired one.
+  Result<Authenticated> verify(std::string_view token, const Origin& origin);
+
+  // True when `uri` is `origin` itself or a path, query or fragment under it.
+  static bool under_origin(std::string_view uri, std::string_view origin);
+};
+
+}  // namespace gatehouse::auth

@@ -1,0 +1,397 @@
+// Email one-time codes and magic links with a fake clock and a fake mailer: expiry,
+// single use, the 5-try limit, replacement, the unknown-address answer, resend limits,
+// redirect origins — no sleeps, no mail server. The mail engines' own pieces too.
+#include <regex>
+#include <set>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "auth/audit.h"
+#include "auth/dev_mailer.h"
+#include "auth/key_ring.h"
+#include "auth/magic_link_strategy.h"
+#include "auth/otp_strategy.h"
+#include "auth/smtp_mailer.h"
+#include "auth/users.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/matchers.h"
+#include "support/temp_dir.h"
+
+namespace gatehouse::auth {
+namespace {
+
+using ::gatehouse::testing::ErrcIs;
+using ::gatehouse::testing::IsOk;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+class FakeMailer final : public Mailer {
+ public:
+  Status send(const MailMessage& m) override {
+    if (fail) return make_error(Errc::kDeliveryFailed, "down");
+    sent.push_back(m);
+    return ok_status();
+  }
+  std::vector<MailMessage> sent;
+  bool fail = false;
+};
+
+class PasswordlessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto stores = store::open_sqlite(dir_.file("db"));
+    ASSERT_THAT(stores, IsOk());
+    stores_ = std::move(*stores);
+    config_.project_id = "P2testtesttesttesttesttestte";
+    config_.product_name = "Acme";
+    config_.redirect_origins = {"https://app.example.com"};
+    Clock clock = [this] { return now_; };
+    auto keys = KeyRing::open(dir_.path().string(), *stores_.signing_keys, {.clock = clock});
+    ASSERT_THAT(keys, IsOk());
+    audit_ = std::make_unique<Audit>(*stores_.audit, clock);
+    revocations_ = std::make_unique<Revocations>(*stores_.sessions, config_, clock);
+    limiter_ = std::make_unique<RateLimiter>(*stores_.rate_limits, RateLimits{}, *audit_, clock);
+    sessions_ = std::make_unique<SessionService>(
+        config_, SessionService::Stores{*stores_.users, *stores_.sessions, *stores_.access}, *keys,
+        *revocations_, *audit_, clock);
+    hasher_ = std::make_unique<PasswordHasher>(config_, 1);
+    users_ = std::make_unique<Users>(*hasher_, *stores_.users, *revocations_, *audit_, clock);
+    OneTimeDeps deps{config_, *users_, *stores_.users, *stores_.one_time, *sessions_, *limiter_,
+                     mailer_, *audit_, clock};
+    otp_ = std::make_unique<OtpStrategy>(deps);
+    links_ = std::make_unique<MagicLinkStrategy>(deps);
+  }
+
+  // The code in the last mail.
+  std::string mailed_code() {
+    EXPECT_THAT(mailer_.sent, ::testing::Not(IsEmpty()));
+    if (mailer_.sent.empty()) return "";
+    std::smatch m;
+    const std::string& text = mailer_.sent.back().text;
+    EXPECT_TRUE(std::regex_search(text, m, std::regex("code is: ([0-9]{6})"))) << text;
+    return m.size() > 1 ? m[1].str() : "";
+  }
+  std::string mailed_token() {
+    if (mailer_.sent.empty()) return "";
+    std::smatch m;
+    const std::string& text = mailer_.sent.back().text;
+    EXPECT_TRUE(std::regex_search(text, m, std::regex("[?&]t=([A-Za-z0-9_-]+)"))) << text;
+    return m.size() > 1 ? m[1].str() : "";
+  }
+  store::User existing(const std::string& login_id) {
+    NewUserInput in;
+    in.login_id = login_id;
+    auto u = users_->create(in, {});
+    EXPECT_THAT(u, IsOk());
+    return u ? *u : store::User{};
+  }
+
+  ::gatehouse::testing::TempDir dir_;
+  int64_t now_ = 1'800'000'000;
+  AuthConfig config_;
+  store::Stores stores_;
+  FakeMailer mailer_;
+  std::unique_ptr<Audit> audit_;
+  std::unique_ptr<Revocations> revocations_;
+  std::unique_ptr<RateLimiter> limiter_;
+  std::unique_ptr<SessionService> sessions_;
+  std::unique_ptr<PasswordHasher> hasher_;
+  std::unique_ptr<Users> users_;
+  std::unique_ptr<OtpStrategy> otp_;
+  std::unique_ptr<MagicLinkStrategy> links_;
+};
+
+// --- codes ---
+
+TEST_F(PasswordlessTest, CodesAreSixDigitsAndVary) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 50; ++i) {
+    std::string c = OtpStrategy::new_code();
+    EXPECT_TRUE(std::regex_match(c, std::regex("[0-9]{6}"))) << c;
+    seen.insert(c);
+  }
+  EXPECT_GT(seen.size(), 45u);
+  EXPECT_NE(OtpStrategy::code_hash("a@x.io", "123456"), OtpStrategy::code_hash("b@x.io", "123456"))
+      << "a code is bound to its address";
+}
+
+TEST_F(PasswordlessTest, SignUpOrInMailsACodeThatCreatesAVerifiedUser) {
+  auto masked = otp_->start(OneTimeFlow::kSignUpOrIn, "Ann@Example.com", {.name = "Ann"}, {});
+  ASSERT_THAT(masked, IsOk());
+  EXPECT_EQ(*masked, "a***@e***.com");
+  ASSERT_THAT(mailer_.sent, SizeIs(1));
+  EXPECT_EQ(mailer_.sent[0].to, "ann@example.com");
+  EXPECT_THAT(mailer_.sent[0].subject, HasSubstr("Acme"));
+  EXPECT_THAT(mailer_.sent[0].text, HasSubstr("5 minutes"));
+  EXPECT_THAT(mailer_.sent[0].html, HasSubstr("5 minutes"));
+  const std::string code = mailed_code();
+  EXPECT_THAT(mailer_.sent[0].html, HasSubstr(code));
+  auto users = users_->list_all();
+  ASSERT_THAT(users, IsOk());
+  EXPECT_THAT(*users, IsEmpty()) << "the account is created by the proof, not the request";
+
+  auto a = otp_->verify("ann@example.com", code, {});
+  ASSERT_THAT(a, IsOk());
+  EXPECT_TRUE(a->first_seen);
+  EXPECT_EQ(a->user.login_id, "ann@example.com");
+  EXPECT_EQ(a->user.email, "ann@example.com");
+  EXPECT_EQ(a->user.name, "Ann");
+  EXPECT_TRUE(a->user.verified_email);
+  EXPECT_EQ(a->session.claims.at("amr").as_array().at(0), "email");
+
+  // The same flow again signs the account in.
+  ASSERT_THAT(otp_->start(OneTimeFlow::kSignUpOrIn, "ann@example.com", {}, {}), IsOk());
+  auto again = otp_->verify("ann@example.com", mailed_code(), {});
+  ASSERT_THAT(again, IsOk());
+  EXPECT_FALSE(again->first_seen);
+  EXPECT_EQ(again->user.id, a->user.id);
+}
+
+TEST_F(PasswordlessTest, ACodeWorksOnce) {
+  existing("ann@example.com");
+  ASSERT_THAT(otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {}), IsOk());
+  const std::string code = mailed_code();
+  auto a = otp_->verify("ann@example.com", code, {});
+  ASSERT_THAT(a, IsOk());
+  EXPECT_TRUE(a->user.verified_email) << "signing in by mail verifies the address";
+  EXPECT_THAT(otp_->verify("ann@example.com", code, {}), ErrcIs(Errc::kCodeInvalid));
+}
+
+TEST_F(PasswordlessTest, ACodeExpiresAfterFiveMinutes) {
+  existing("ann@example.com");
+  ASSERT_THAT(otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {}), IsOk());
+  const std::string code = mailed_code();
+  now_ += 299;
+  ASSERT_THAT(otp_->start(OneTimeFlow::kSignIn, "bob@example.com", {}, {}), IsOk());  // sweeps
+  now_ += 1;
+  EXPECT_THAT(otp_->verify("ann@example.com", code, {}), ErrcIs(Errc::kCodeExpired));
+  EXPECT_THAT(otp_->verify("ann@example.com", code, {}), ErrcIs(Errc::kCodeInvalid));
+}
+
+TEST_F(PasswordlessTest, FiveWrongTriesKillTheCode) {
+  existing("ann@example.com");
+  ASSERT_THAT(otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {}), IsOk());
+  const std::string code = mailed_code();
+  const std::string wrong = code == "000000" ? "000001" : "000000";
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_THAT(otp_->verify("ann@example.com", wrong, {}), ErrcIs(Errc::kCodeInvalid));
+  }
+  EXPECT_THAT(otp_->verify("ann@example.com", wrong, {}), ErrcIs(Errc::kTooManyAttempts));
+  EXPECT_THAT(otp_->verify("ann@example.com", code, {}), ErrcIs(Errc::kCodeInvalid))
+      << "the right code no longer works";
+}
+
+TEST_F(PasswordlessTest, ANewCodeReplacesTheOld) {
+  existing("ann@example.com");
+  ASSERT_THAT(otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {}), IsOk());
+  const std::string first = mailed_code();
+  std::string second;
+  do {  // two draws can coincide (one in a million); the test needs them apart
+    ASSERT_THAT(otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {}), IsOk());
+    second = mailed_code();
+    now_ += 120;  // past the resend waits
+  } while (second == first);
+  now_ = 1'800'000'000 + 10;
+  EXPECT_THAT(otp_->verify("ann@example.com", first, {}), ErrcIs(Errc::kCodeInvalid));
+  EXPECT_THAT(otp_->verify("ann@example.com", second, {}), IsOk());
+}
+
+TEST_F(PasswordlessTest, SignInOfAnUnknownAddressAnswersAlikeAndMailsNothing) {
+  existing("ann@example.com");
+  auto known = otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {});
+  auto unknown = otp_->start(OneTimeFlow::kSignIn, "amy@example.com", {}, {});
+  ASSERT_THAT(known, IsOk());
+  ASSERT_THAT(unknown, IsOk());
+  EXPECT_EQ(*known, *unknown) << "same masked answer";
+  EXPECT_THAT(mailer_.sent, SizeIs(1));
+  // Verify answers as for a real code, down to the attempt limit.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_THAT(otp_->verify("amy@example.com", "123456", {}), ErrcIs(Errc::kCodeInvalid));
+  }
+  EXPECT_THAT(otp_->verify("amy@example.com", "123456", {}), ErrcIs(Errc::kTooManyAttempts));
+  auto users = users_->list_all();
+  ASSERT_THAT(users, IsOk());
+  EXPECT_THAT(*users, SizeIs(1));
+}
+
+TEST_F(PasswordlessTest, SignUpOfATakenAddressIsUserExists) {
+  existing("ann@example.com");
+  EXPECT_THAT(otp_->start(OneTimeFlow::kSignUp, "ANN@example.com", {}, {}),
+              ErrcIs(Errc::kUserExists));
+  EXPECT_THAT(
+      links_->start(OneTimeFlow::kSignUp, "ann@example.com", "https://app.example.com/v", {}, {}),
+      ErrcIs(Errc::kUserExists));
+  EXPECT_THAT(mailer_.sent, IsEmpty());
+}
+
+TEST_F(PasswordlessTest, MailsToOneAddressAreLimited) {
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_THAT(otp_->start(OneTimeFlow::kSignUpOrIn, "ann@example.com", {}, {}), IsOk());
+  }
+  auto r = otp_->start(OneTimeFlow::kSignUpOrIn, "ann@example.com", {}, {});
+  ASSERT_THAT(r, ErrcIs(Errc::kRateLimited));
+  EXPECT_GT(r.error().retry_after, 0);
+  EXPECT_THAT(otp_->start(OneTimeFlow::kSignUpOrIn, "bob@example.com", {}, {}), IsOk());
+  now_ += r.error().retry_after;
+  EXPECT_THAT(otp_->start(OneTimeFlow::kSignUpOrIn, "ann@example.com", {}, {}), IsOk());
+}
+
+TEST_F(PasswordlessTest, AMailThatCannotBeSentIsDeliveryFailed) {
+  mailer_.fail = true;
+  EXPECT_THAT(otp_->start(OneTimeFlow::kSignUpOrIn, "ann@example.com", {}, {}),
+              ErrcIs(Errc::kDeliveryFailed));
+  EXPECT_THAT(links_->start(OneTimeFlow::kSignUpOrIn, "bob@example.com",
+                            "https://app.example.com/verify", {}, {}),
+              ErrcIs(Errc::kDeliveryFailed));
+}
+
+TEST_F(PasswordlessTest, UpdateEmailMailsTheNewAddressAndVerifiesIt) {
+  auto ann = existing("ann@example.com");
+  SessionService::SignIn self{ann, "family"};
+  EXPECT_THAT(otp_->update_email(self, "bob@example.com", "new@example.com", {}),
+              ErrcIs(Errc::kForbidden));
+  auto masked = otp_->update_email(self, "ann@example.com", "New@Example.com", {});
+  ASSERT_THAT(masked, IsOk());
+  EXPECT_EQ(*masked, "n***@e***.com");
+  EXPECT_EQ(mailer_.sent.back().to, "new@example.com");
+  auto a = otp_->verify("ann@example.com", mailed_code(), {});
+  ASSERT_THAT(a, IsOk());
+  EXPECT_EQ(a->user.id, ann.id);
+  EXPECT_EQ(a->user.email, "new@example.com");
+  EXPECT_TRUE(a->user.verified_email);
+}
+
+TEST_F(PasswordlessTest, ADisabledAccountGetsNoCode) {
+  auto ann = existing("ann@example.com");
+  ASSERT_THAT(users_->update(ann.id, {.status = std::string("disabled")}, {}), IsOk());
+  auto r = otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_THAT(mailer_.sent, IsEmpty());
+}
+
+// --- magic links ---
+
+TEST_F(PasswordlessTest, ALinkSignsInOnceFromAnywhere) {
+  auto masked = links_->start(OneTimeFlow::kSignUpOrIn, "ann@example.com",
+                              "https://app.example.com/verify", {.name = "Ann"}, {});
+  ASSERT_THAT(masked, IsOk());
+  EXPECT_EQ(*masked, "a***@e***.com");
+  ASSERT_THAT(mailer_.sent, SizeIs(1));
+  EXPECT_THAT(mailer_.sent[0].text, HasSubstr("https://app.example.com/verify?t="));
+  EXPECT_THAT(mailer_.sent[0].text, HasSubstr("10 minutes"));
+  const std::string token = mailed_token();
+  EXPECT_GE(token.size(), 43u);
+  auto a = links_->verify(token, {.ip = "198.51.100.7"});
+  ASSERT_THAT(a, IsOk());
+  EXPECT_TRUE(a->first_seen);
+  EXPECT_TRUE(a->user.verified_email);
+  EXPECT_EQ(a->user.name, "Ann");
+  EXPECT_THAT(links_->verify(token, {}), ErrcIs(Errc::kLinkInvalid));
+}
+
+TEST_F(PasswordlessTest, ALinkKeepsItsQueryAndFragment) {
+  ASSERT_THAT(links_->start(OneTimeFlow::kSignUpOrIn, "ann@example.com",
+                            "https://app.example.com/verify?x=1#top", {}, {}),
+              IsOk());
+  EXPECT_THAT(mailer_.sent.back().text, HasSubstr("https://app.example.com/verify?x=1&t="));
+  EXPECT_THAT(mailer_.sent.back().text, HasSubstr("#top"));
+}
+
+TEST_F(PasswordlessTest, ALinkExpiresAfterTenMinutes) {
+  ASSERT_THAT(links_->start(OneTimeFlow::kSignUpOrIn, "ann@example.com",
+                            "https://app.example.com/verify", {}, {}),
+              IsOk());
+  const std::string token = mailed_token();
+  now_ += 600;
+  EXPECT_THAT(links_->verify(token, {}), ErrcIs(Errc::kLinkInvalid));
+}
+
+TEST_F(PasswordlessTest, ANewLinkReplacesTheOld) {
+  const std::string uri = "https://app.example.com/verify";
+  ASSERT_THAT(links_->start(OneTimeFlow::kSignUpOrIn, "ann@example.com", uri, {}, {}), IsOk());
+  const std::string first = mailed_token();
+  ASSERT_THAT(links_->start(OneTimeFlow::kSignUpOrIn, "ann@example.com", uri, {}, {}), IsOk());
+  const std::string second = mailed_token();
+  EXPECT_THAT(links_->verify(first, {}), ErrcIs(Errc::kLinkInvalid));
+  EXPECT_THAT(links_->verify(second, {}), IsOk());
+}
+
+TEST_F(PasswordlessTest, LinksPointOnlyIntoAllowedOrigins) {
+  for (const char* uri : {"https://evil.example.com/verify", "https://app.example.com.evil.io/v",
+                          "https://app.example.com@evil.io/v", "http://app.example.com/verify", "",
+                          "/verify", "https://app.example.com/ver ify"}) {
+    EXPECT_THAT(links_->start(OneTimeFlow::kSignUpOrIn, "ann@example.com", uri, {}, {}),
+                ErrcIs(Errc::kInvalidArgument))
+        << uri;
+  }
+  EXPECT_THAT(mailer_.sent, IsEmpty());
+  EXPECT_TRUE(
+      MagicLinkStrategy::under_origin("https://APP.example.com", "https://app.example.com"));
+  EXPECT_TRUE(
+      MagicLinkStrategy::under_origin("https://app.example.com?a", "https://app.example.com"));
+}
+
+TEST_F(PasswordlessTest, ALinkForAnUnknownAddressOnSignInIsNeverMailed) {
+  auto r =
+      links_->start(OneTimeFlow::kSignIn, "amy@example.com", "https://app.example.com/v", {}, {});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(*r, "a***@e***.com");
+  EXPECT_THAT(mailer_.sent, IsEmpty());
+}
+
+// --- mail engines ---
+
+TEST(DevMailerTest, LogsEachMessageAndKeepsTheNewest) {
+  std::vector<std::string> lines;
+  DevMailer dev(
+      2, [] { return int64_t{42}; }, [&](const std::string& l) { lines.push_back(l); });
+  for (const char* to : {"a@x.io", "b@x.io", "c@x.io"}) {
+    ASSERT_THAT(dev.send(code_mail("Acme", to, "123456", 300)), IsOk());
+  }
+  ASSERT_THAT(lines, SizeIs(3));
+  EXPECT_THAT(lines[0], HasSubstr(R"("event":"mail.dev")"));
+  EXPECT_THAT(lines[0], HasSubstr("123456"));
+  auto kept = dev.messages();
+  ASSERT_THAT(kept, SizeIs(2));
+  EXPECT_EQ(kept[0].message.to, "c@x.io");
+  EXPECT_EQ(kept[1].message.to, "b@x.io");
+  EXPECT_EQ(kept[0].at, 42);
+}
+
+TEST(SmtpMailerTest, PayloadIsMultipartWithCrlfAndNoInjectedHeaders) {
+  MailMessage m =
+      link_mail("Acme <&>", "ann@example.com\r\nBcc: evil@x.io", "https://a/v?t=x", 600);
+  std::string p = smtp_payload("noreply@example.com", m, 0);
+  EXPECT_THAT(p, HasSubstr("From: noreply@example.com\r\n"));
+  EXPECT_THAT(p, HasSubstr("To: ann@example.comBcc: evil@x.io\r\n"));
+  EXPECT_THAT(p, HasSubstr("Content-Type: multipart/alternative; boundary="));
+  EXPECT_THAT(p, HasSubstr("Content-Type: text/plain; charset=utf-8"));
+  EXPECT_THAT(p, HasSubstr("Content-Type: text/html; charset=utf-8"));
+  EXPECT_THAT(p, HasSubstr("Acme &lt;&amp;&gt;"));
+  EXPECT_EQ(p.find("\n\n"), std::string::npos) << "every line ends in CRLF";
+  EXPECT_EQ(p.find("Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n"), 0u);
+}
+
+TEST(SmtpMailerTest, AnUnreachableServerFailsAfterTheBoundedAttempts) {
+  std::vector<std::string> lines;
+  SmtpMailer smtp({.host = "127.0.0.1",
+                   .port = 1,
+                   .tls = "none",
+                   .from = "noreply@example.com",
+                   .timeout_seconds = 2,
+                   .attempts = 2},
+                  [&](const std::string& l) { lines.push_back(l); });
+  EXPECT_THAT(smtp.send(code_mail("Acme", "ann@example.com", "123456", 300)),
+              ErrcIs(Errc::kDeliveryFailed));
+  ASSERT_THAT(lines, SizeIs(2));
+  EXPECT_THAT(lines[0], HasSubstr(R"("event":"mail.failed")"));
+  EXPECT_THAT(lines[0], HasSubstr("a***@e***.com"));
+  EXPECT_EQ(lines[0].find("123456"), std::string::npos) << "no secret in the log";
+  EXPECT_EQ(lines[0].find("ann@example.com"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gatehouse::auth
