@@ -124,6 +124,7 @@ asio::awaitable<void> Connection::run() {
   // nothing for X-Forwarded-For.
   const TrustedProxies* proxies =
       cfg.trusted_proxies.contains(remote_) ? &cfg.trusted_proxies : nullptr;
+  bool refused = false;  // a request that could not be read was answered
   for (;;) {
     if (ctx_.stopping) break;
     bhttp::request_parser<bhttp::string_body> parser;
@@ -176,6 +177,7 @@ asio::awaitable<void> Connection::run() {
                          : error(Errc::kBadRequest, "Malformed HTTP request");
       co_await write(req, res, 11, false);
       ctx_.chain.on_complete(req, {res.status, std::chrono::steady_clock::now() - start});
+      refused = true;
       break;
     }
     busy_ = true;
@@ -196,7 +198,26 @@ asio::awaitable<void> Connection::run() {
   }
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  if (refused) co_await linger();
   stream_.close();
+}
+
+asio::awaitable<void> Connection::linger() {
+  // A client that sends its body without waiting (browsers do) is still sending when a
+  // 413 goes out. Closing a socket with unread input makes the kernel reset the
+  // connection, and the reset can destroy the answer before the client has read it. So,
+  // as nginx's lingering close does: after the answer and our FIN, read and discard what
+  // still arrives until the client closes, for at most kLingerTime and kLingerBytes.
+  constexpr auto kLingerTime = std::chrono::seconds(2);
+  constexpr std::size_t kLingerBytes = 16 * 1024 * 1024;
+  std::array<char, 16384> sink;
+  std::size_t total = 0;
+  stream_.expires_after(kLingerTime);
+  while (total < kLingerBytes && !ctx_.stopping) {
+    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kUseTuple);
+    if (ec) break;  // the client closed, reset, or the time is up
+    total += n;
+  }
 }
 
 }  // namespace gatehouse::http

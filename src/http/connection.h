@@ -51,6 +51,7 @@ class Connection {
 
  private:
   boost::asio::awaitable<Response> dispatch(Request& req);
+  boost::asio::awaitable<void> linger();
   // Runs the chain's on_response, then writes status line, headers and body; false when
   // the write failed.
   boost::asio::awaitable<bool> write(Request& req, Response& res, unsigned version,
