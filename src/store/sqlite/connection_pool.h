@@ -4,8 +4,9 @@
 // statement cache) for the duration of one Store call, so connections are never
 // shared between threads at the same time. The pool opens connections on demand
 // up to `max_size`; further callers wait for one to come back. Readers run in
-// parallel (WAL); writers serialise on SQLite's write lock via BEGIN IMMEDIATE
-// and the busy timeout.
+// parallel (WAL). Writers of this process queue on `writer()` before BEGIN
+// IMMEDIATE, so they wait on a mutex instead of in SQLite's busy handler, which
+// sleeps 1 to 100 ms between tries; other processes still meet the busy timeout.
 #pragma once
 
 #include <condition_variable>
@@ -49,12 +50,16 @@ class ConnectionPool {
   // connection cannot be opened.
   Result<Lease> acquire();
 
+  // Held from BEGIN IMMEDIATE to COMMIT or ROLLBACK by transaction() (query.h).
+  std::mutex& writer() { return writer_; }
+
  private:
   void release(std::unique_ptr<Connection> conn);
 
   const std::string path_;
   const size_t max_size_;
   std::mutex mu_;
+  std::mutex writer_;
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
   size_t open_count_ = 0;                          // idle + leased + being opened; mu_

@@ -3,8 +3,9 @@
 //
 // Connections: leased(pool, fn), transaction(pool, fn) and snapshot(pool, fn) lease one
 // connection for fn(Connection&); transaction wraps it in BEGIN IMMEDIATE and commits
-// when fn succeeded (rolls back otherwise), snapshot in a read transaction so several
-// queries see one state of the database.
+// when fn succeeded (rolls back otherwise), holding the pool's writer mutex throughout
+// (never call transaction() inside another on the same pool), snapshot in a read transaction so
+// several queries see one state of the database.
 //
 // Statements: one call prepares (cached per connection), binds every parameter in order
 // and steps.
@@ -25,6 +26,7 @@
 
 #include <concepts>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -53,6 +55,8 @@ template <class Fn>
 auto transaction(ConnectionPool& pool, Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
   auto conn = pool.acquire();
   if (!conn) return conn.error();
+  // Declared before tx: unlocked only after ~Transaction has rolled back.
+  std::lock_guard writing(pool.writer());
   auto tx = Transaction::begin(**conn);
   if (!tx) return tx.error();
   auto result = fn(**conn);
