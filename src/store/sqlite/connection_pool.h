@@ -50,7 +50,8 @@ class ConnectionPool {
   // connection cannot be opened.
   Result<Lease> acquire();
 
-  // Held from BEGIN IMMEDIATE to COMMIT or ROLLBACK by transaction() (query.h).
+  // Held by transaction() (query.h) from before it leases a connection until the lease
+  // is back, BEGIN IMMEDIATE to COMMIT or ROLLBACK included.
   std::mutex& writer() { return writer_; }
 
  private:

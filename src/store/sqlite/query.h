@@ -53,10 +53,11 @@ auto leased(ConnectionPool& pool, Fn&& fn) -> decltype(fn(std::declval<Connectio
 
 template <class Fn>
 auto transaction(ConnectionPool& pool, Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
+  // Taken before the connection, so queued writers do not hold connections readers need;
+  // unlocked last, after ~Transaction has rolled back and the lease is back.
+  std::lock_guard writing(pool.writer());
   auto conn = pool.acquire();
   if (!conn) return conn.error();
-  // Declared before tx: unlocked only after ~Transaction has rolled back.
-  std::lock_guard writing(pool.writer());
   auto tx = Transaction::begin(**conn);
   if (!tx) return tx.error();
   auto result = fn(**conn);
