@@ -11,7 +11,7 @@ include(CMakePackageConfigHelpers)
 get_property(gh_exported GLOBAL PROPERTY GH_EXPORTED_TARGETS)
 install(TARGETS ${gh_exported} EXPORT gatehouseTargets ARCHIVE DESTINATION lib)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/core/include/ ${PROJECT_SOURCE_DIR}/sdk/include/
-        DESTINATION include)
+        DESTINATION include PATTERN webauthn EXCLUDE)  # the server's own (not the SDK's)
 install(EXPORT gatehouseTargets NAMESPACE gatehouse:: DESTINATION lib/cmake/gatehouse)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/gatehouseConfig.cmake.in
                               ${PROJECT_BINARY_DIR}/gatehouseConfig.cmake

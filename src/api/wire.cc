@@ -85,7 +85,7 @@ json::object user_json(const store::User& u) {
                       {"test", false},
                       {"externalIds", json::array{json::value(u.login_id)}},
                       {"password", u.has_password},
-                      {"webauthn", false},
+                      {"webauthn", u.has_webauthn},
                       {"TOTP", u.has_totp},
                       {"SAML", false},
                       {"SCIM", false},

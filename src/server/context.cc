@@ -41,6 +41,37 @@ Status private_data_dir(const std::string& dir) {
   return ok_status();
 }
 
+// Passkeys: the RP ID is the base URL's host; a page may start a ceremony from the base
+// URL's origin, a redirect origin or a CORS origin (docs/security.md, "WebAuthn"). The key
+// that makes unknown accounts' decoy credential ids is kept in the store, so every node
+// and every restart answers alike.
+Result<auth::WebAuthnOptions> webauthn_options(const Config& c, const auth::AuthConfig& a,
+                                               store::MetaStore& meta) {
+  auth::WebAuthnOptions w;
+  const std::string base =
+      c.base_url.empty() ? "http://localhost:" + std::to_string(c.port) : c.base_url;
+  auto own = http::Cors::origin_of_url(base);
+  if (!own) return make_error(Errc::kInvalidArgument, "--base-url: " + own.error().message);
+  std::string host = own->substr(own->find("://") + 3);
+  if (host.starts_with('[')) {
+    host = host.substr(0, host.find(']') + 1);
+  } else if (auto colon = host.rfind(':'); colon != std::string::npos) {
+    host.resize(colon);
+  }
+  w.rp_id = host;
+  w.rp_name = a.product_name;
+  auto add = [&](const std::string& o) {
+    if (std::find(w.origins.begin(), w.origins.end(), o) == w.origins.end()) w.origins.push_back(o);
+  };
+  add(*own);
+  for (const auto& o : a.redirect_origins) add(o);
+  for (const auto& o : c.cors_origins) add(o);
+  auto key = meta.put_if_absent("webauthn_decoy_key", crypto::random_token(32));
+  if (!key) return key.error();
+  w.decoy_key = std::move(*key);
+  return w;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Context>> open_context(Config config) {
@@ -146,6 +177,11 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
       std::make_unique<auth::TotpStrategy>(a, auth::TotpOptions{}, *ctx->users, *st.users, *st.totp,
                                            *ctx->sessions, *ctx->limiter, audit, ctx->clock);
   ctx->passwords->set_second_factor(ctx->totp.get());
+  auto webauthn = webauthn_options(c, a, *st.meta);
+  if (!webauthn) return webauthn.error();
+  ctx->webauthn = std::make_unique<auth::WebAuthnStrategy>(a, std::move(*webauthn), *ctx->users,
+                                                           *st.users, *st.webauthn, *ctx->sessions,
+                                                           *ctx->limiter, audit, ctx->clock);
   ctx->mgmt_keys = std::make_unique<auth::MgmtKeys>(*st.mgmt_keys, audit, ctx->clock);
   ctx->authorizer =
       std::make_unique<auth::Authorizer>(*ctx->mgmt_keys, *st.users, ctx->session_client, audit);

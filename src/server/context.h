@@ -25,6 +25,7 @@
 #include "auth/tenants.h"
 #include "auth/totp_strategy.h"
 #include "auth/users.h"
+#include "auth/webauthn_strategy.h"
 #include "gatehouse/clock.h"
 #include "gatehouse/result.h"
 #include "hashing/hash_processes.h"
@@ -62,6 +63,7 @@ struct Context {
   std::unique_ptr<auth::MagicLinkStrategy> magic_links;
   // Also the passwords' second factor.
   std::unique_ptr<auth::TotpStrategy> totp;
+  std::unique_ptr<auth::WebAuthnStrategy> webauthn;  // passkeys
   std::unique_ptr<auth::MgmtKeys> mgmt_keys;
   std::unique_ptr<auth::Authorizer> authorizer;
 };

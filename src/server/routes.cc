@@ -7,6 +7,7 @@
 #include "api/keys_api.h"
 #include "api/mgmt_api.h"
 #include "api/totp_api.h"
+#include "api/webauthn_api.h"
 
 namespace gatehouse::server {
 
@@ -32,6 +33,8 @@ void register_routes(http::Router& router, Context& ctx) {
                cookies, ctx.otp.get(), ctx.magic_links.get()});
   api::register_totp_routes(router, {ctx.auth.project_id, *ctx.totp, *ctx.sessions, *ctx.authorizer,
                                      *ctx.users, ctx.clock, cookies});
+  api::register_webauthn_routes(router, {ctx.auth.project_id, *ctx.webauthn, *ctx.sessions,
+                                         *ctx.authorizer, *ctx.users, ctx.clock, cookies});
   api::register_app_routes(router, ctx.session_client);
   api::register_mgmt_routes(router, {ctx.auth.project_id, *ctx.authorizer, *ctx.users, *ctx.roles,
                                      *ctx.tenants, *ctx.audit, *ctx.limiter, ctx.dev_mailer});

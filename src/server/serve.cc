@@ -156,6 +156,10 @@ int serve_main(const std::vector<std::string>& args) {
   }
   std::string url = ctx.config.port == 0 ? "http://localhost:" + std::to_string(server.port())
                                          : ctx.config.base_url;
+  // --port 0 without a base URL: pages are served from the port just bound.
+  if (ctx.config.port == 0 && ctx.config.base_url == "http://localhost:0") {
+    ctx.webauthn->add_origin(url);
+  }
   log({{"msg", "listening"},
        {"port", server.port()},
        {"url", url},

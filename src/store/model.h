@@ -26,6 +26,7 @@ struct User {
   bool verified_phone = false;
   bool has_password = false;
   bool has_totp = false;           // a TOTP secret is enrolled (store/totp_store.h)
+  bool has_webauthn = false;       // a passkey is registered (store/webauthn_store.h)
   int64_t created_at = 0;          // Unix seconds
   int64_t last_login_at = 0;       // 0 = never
   std::vector<std::string> roles;  // project-level role names, sorted

@@ -10,6 +10,7 @@
 //   SigningKeyStore  signing keys' public halves and lifecycle           signing_key_store.h
 //   OneTimeStore     one-time codes and link tokens (hashes only)         one_time_store.h
 //   TotpStore        TOTP secrets, last accepted steps, MFA tickets      totp_store.h
+//   WebAuthnStore    passkeys and WebAuthn ceremony challenges           webauthn_store.h
 //
 // Stores bundles one implementation of each. An engine's factory fills all of them
 // (sqlite/sqlite_store.h); a later engine may fill some and another engine the rest, so
@@ -30,8 +31,7 @@
 //   kInternal        anything else (the message carries the engine's details for the
 //                    log; it names no bound values, so never a secret)
 //
-// Room for what comes next, each its own interface beside these: WebAuthn challenges,
-// flow executions.
+// Room for what comes next, each its own interface beside these: flow executions.
 #pragma once
 
 #include <memory>
@@ -46,6 +46,7 @@
 #include "store/signing_key_store.h"
 #include "store/totp_store.h"
 #include "store/user_store.h"
+#include "store/webauthn_store.h"
 
 namespace gatehouse::store {
 
@@ -60,6 +61,7 @@ struct Stores {
   std::unique_ptr<SigningKeyStore> signing_keys;
   std::unique_ptr<OneTimeStore> one_time;
   std::unique_ptr<TotpStore> totp;
+  std::unique_ptr<WebAuthnStore> webauthn;
 };
 
 }  // namespace gatehouse::store

@@ -45,6 +45,7 @@ class StoreContractFixture : public ::testing::TestWithParam<StoreEngine> {
   SigningKeyStore& signing_keys() { return *harness_->stores().signing_keys; }
   OneTimeStore& one_time() { return *harness_->stores().one_time; }
   TotpStore& totp() { return *harness_->stores().totp; }
+  WebAuthnStore& webauthn() { return *harness_->stores().webauthn; }
 
   static NewUser new_user(const std::string& id, const std::string& login_id,
                           std::vector<std::string> roles = {}, int64_t created_at = 1000) {

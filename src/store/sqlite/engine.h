@@ -21,5 +21,6 @@ std::unique_ptr<RateLimitStore> make_rate_limit_store(Pool pool);
 std::unique_ptr<SigningKeyStore> make_signing_key_store(Pool pool);
 std::unique_ptr<OneTimeStore> make_one_time_store(Pool pool);
 std::unique_ptr<TotpStore> make_totp_store(Pool pool);
+std::unique_ptr<WebAuthnStore> make_webauthn_store(Pool pool);
 
 }  // namespace gatehouse::store::sqlite

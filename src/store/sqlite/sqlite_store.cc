@@ -31,6 +31,7 @@ Result<Stores> open_sqlite(const std::string& path) {
   stores.signing_keys = sqlite::make_signing_key_store(pool);
   stores.one_time = sqlite::make_one_time_store(pool);
   stores.totp = sqlite::make_totp_store(pool);
+  stores.webauthn = sqlite::make_webauthn_store(pool);
   return stores;
 }
 

@@ -15,7 +15,8 @@ namespace {
   "id, login_id, email, phone, name, picture, status, verified_email, verified_phone, " \
   "created_at, last_login_at, "                                                         \
   "EXISTS (SELECT 1 FROM password_credentials p WHERE p.user_id = users.id), "          \
-  "EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = users.id)"
+  "EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = users.id), "              \
+  "EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id)"
 
 constexpr std::string_view kSelectUserById = "SELECT " GH_USER_COLUMNS " FROM users WHERE id = ?";
 // `login_id` is declared COLLATE NOCASE, so `=` ignores ASCII case.
@@ -167,6 +168,7 @@ User read_user_row(const Statement& s) {
   u.last_login_at = s.column_int64(10);
   u.has_password = s.column_bool(11);
   u.has_totp = s.column_bool(12);
+  u.has_webauthn = s.column_bool(13);
   return u;
 }
 
