@@ -155,7 +155,8 @@ class Routes : public std::enable_shared_from_this<Routes> {
 void Routes::users() {
   auto& m = d_.users;
 
-  auto create = [this, &m](Request&, const auth::Origin& origin, const json::object& o) {
+  // `test` is true for `user/create/test`: the user is flagged as a test user.
+  auto create = [this, &m](bool test, const auth::Origin& origin, const json::object& o) {
     GH_TRY(login, required_string(o, "loginId"));
     GH_TRY(profile, profile_of(o, false));
     GH_TRY(password, optional_string(o, "password"));
@@ -171,10 +172,17 @@ void Routes::users() {
     in.roles = profile->roles.value_or(std::vector<std::string>{});
     in.tenants = profile->tenants.value_or(std::vector<store::UserTenant>{});
     in.password = *password;
+    in.test = test;
     return user_response(m.create(in, origin));
   };
-  add("POST", "/v1/mgmt/user/create", create);
-  add("POST", "/v1/mgmt/user/create/test", create);
+  add("POST", "/v1/mgmt/user/create",
+      [create](Request&, const auth::Origin& origin, const json::object& o) {
+        return create(false, origin, o);
+      });
+  add("POST", "/v1/mgmt/user/create/test",
+      [create](Request&, const auth::Origin& origin, const json::object& o) {
+        return create(true, origin, o);
+      });
 
   add("GET", "/v1/mgmt/user", [this, &m](Request& req, const auth::Origin&, const json::object&) {
     auto uid = req.query_param("userId");
@@ -214,6 +222,8 @@ void Routes::users() {
       GH_TRY(v, optional_string_array(o, key));
       q.*field = v->value_or(std::vector<std::string>{});
     }
+    GH_TRY(with_test, optional_bool(o, "withTestUser"));
+    q.with_test_user = with_test->value_or(false);
     GH_TRY(limit, optional_int(o, "limit"));
     GH_TRY(page, optional_int(o, "page"));
     q.limit = static_cast<int>(std::clamp<int64_t>(limit->value_or(0), 0, 1000));

@@ -82,7 +82,7 @@ json::object user_json(const store::User& u) {
                       {"lastLogin", u.last_login_at},
                       {"picture", u.picture},
                       {"customAttributes", json::object{}},
-                      {"test", false},
+                      {"test", u.test},
                       {"externalIds", json::array{json::value(u.login_id)}},
                       {"password", u.has_password},
                       {"webauthn", u.has_webauthn},

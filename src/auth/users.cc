@@ -80,6 +80,7 @@ Result<store::User> Users::create(const NewUserInput& in, const Origin& origin, 
   nu.name = in.name;
   nu.status = in.status;
   nu.verified_email = in.verified_email;
+  nu.test = in.test;
   nu.roles = in.roles;
   nu.created_at = clock_();
   auto user = users_.create(nu);

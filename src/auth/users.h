@@ -39,6 +39,7 @@ struct NewUserInput {
   std::string status = "enabled";
   bool verified_email = false;
   bool verified_phone = false;
+  bool test = false;  // a test user (mgmt `user/create/test`)
   std::vector<std::string> roles;
   std::vector<store::UserTenant> tenants;
   std::string password;  // optional; checked against the password policy

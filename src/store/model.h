@@ -27,6 +27,7 @@ struct User {
   bool has_password = false;
   bool has_totp = false;           // a TOTP secret is enrolled (store/totp_store.h)
   bool has_webauthn = false;       // a passkey is registered (store/webauthn_store.h)
+  bool test = false;               // a test user (mgmt `user/create/test`; migration 0008)
   int64_t created_at = 0;          // Unix seconds
   int64_t last_login_at = 0;       // 0 = never
   std::vector<std::string> roles;  // project-level role names, sorted
@@ -41,6 +42,7 @@ struct NewUser {
   std::string name;
   std::string status = "enabled";
   bool verified_email = false;
+  bool test = false;                         // a test user (mgmt `user/create/test`)
   std::vector<std::string> roles;            // must all exist
   std::optional<std::string> password_hash;  // Argon2id encoded string
   int64_t created_at = 0;
@@ -111,6 +113,9 @@ struct UserSearch {
   std::vector<std::string> role_names;  // project-level roles
   std::vector<std::string> tenant_ids;
   std::vector<std::string> statuses;
+  // Test users are included unless this is false; the management search sets it from
+  // `withTestUser` (Descope hides test users by default there).
+  bool with_test_user = true;
   int limit = 100;  // 1..1000
   int page = 0;     // 0-based
 };

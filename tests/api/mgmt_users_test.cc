@@ -96,7 +96,27 @@ TEST_F(MgmtUserTest, CreateTestUser) {
   const auto& u = r.obj().at("user").as_object();
   EXPECT_THAT(strings(u.at("loginIds")), ElementsAre(email));
   EXPECT_EQ(u.at("name"), "Test User");
-  EXPECT_EQ(user_by_id(str(u.at("userId"))).at("name"), "Test User");
+  EXPECT_EQ(u.at("test"), true);
+  std::string uid = str(u.at("userId"));
+  EXPECT_EQ(user_by_id(uid).at("name"), "Test User");
+  EXPECT_EQ(user_by_id(uid).at("test"), true) << "the flag is stored";
+  EXPECT_EQ(create_user(unique_email("normal")).at("test"), false);
+
+  // Search hides test users unless `withTestUser` is true (as Descope does).
+  for (const char* path : {"/v1/mgmt/user/search", "/v2/mgmt/user/search"}) {
+    SCOPED_TRACE(path);
+    auto hidden = post(path, json::object{{"loginIds", json::array{email.c_str()}}});
+    ASSERT_EQ(hidden.status, 200) << hidden.body;
+    EXPECT_EQ(hidden.obj().at("total"), 0) << hidden.body;
+    EXPECT_THAT(ids_of(hidden.obj().at("users")), IsEmpty());
+    auto shown =
+        post(path, json::object{{"loginIds", json::array{email.c_str()}}, {"withTestUser", true}});
+    ASSERT_EQ(shown.status, 200) << shown.body;
+    EXPECT_EQ(shown.obj().at("total"), 1) << shown.body;
+    EXPECT_THAT(ids_of(shown.obj().at("users")), ElementsAre(uid));
+    auto bad = post(path, json::object{{"withTestUser", "yes"}});
+    EXPECT_EQ(bad.status, 400) << bad.body;
+  }
 }
 
 TEST_F(MgmtUserTest, LoadByLoginIdAndByUserId) {

@@ -16,7 +16,7 @@ namespace {
   "created_at, last_login_at, "                                                         \
   "EXISTS (SELECT 1 FROM password_credentials p WHERE p.user_id = users.id), "          \
   "EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = users.id), "              \
-  "EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id)"
+  "EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id), test"
 
 constexpr std::string_view kSelectUserById = "SELECT " GH_USER_COLUMNS " FROM users WHERE id = ?";
 // `login_id` is declared COLLATE NOCASE, so `=` ignores ASCII case.
@@ -30,8 +30,8 @@ constexpr std::string_view kCountUsers = "SELECT count(*) FROM users";
 #undef GH_USER_COLUMNS
 
 constexpr std::string_view kInsertUser =
-    "INSERT INTO users (id, login_id, email, phone, name, status, verified_email, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO users (id, login_id, email, phone, name, status, verified_email, created_at, "
+    "test) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 // Patch: a NULL parameter keeps the column as it is.
 constexpr std::string_view kPatchUser =
     "UPDATE users SET login_id = coalesce(?, login_id), email = coalesce(?, email), "
@@ -169,6 +169,7 @@ User read_user_row(const Statement& s) {
   u.has_password = s.column_bool(11);
   u.has_totp = s.column_bool(12);
   u.has_webauthn = s.column_bool(13);
+  u.test = s.column_bool(14);
   return u;
 }
 
@@ -257,6 +258,7 @@ UserFilter user_filter(const UserSearch& q) {
            "users.id IN (SELECT user_id FROM user_tenants "
            "WHERE tenant_id IN (SELECT value FROM json_each(?)))");
   add_list(q.statuses, "users.status IN (SELECT value FROM json_each(?))");
+  if (!q.with_test_user) add_condition(f.where, "users.test = 0");
   return f;
 }
 
@@ -279,7 +281,7 @@ class SqliteUserStore final : public UserStore {
     return transaction(*pool_, [&](Connection& c) -> Result<User> {
       if (auto st = check_roles_exist(c, roles); !st) return st.error();
       auto w = write(c, kInsertUser, "insert user", user.id, user.login_id, user.email, user.phone,
-                     user.name, user.status, user.verified_email, user.created_at);
+                     user.name, user.status, user.verified_email, user.created_at, user.test);
       if (!w) return w.error();
       if (w->constraint == SQLITE_CONSTRAINT_UNIQUE) {
         return make_error(Errc::kUserExists, "login id already exists");
