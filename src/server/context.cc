@@ -146,7 +146,8 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
     backend = ctx->hash_helpers->backend();
   }
   ctx->hasher = std::make_unique<auth::PasswordHasher>(a, c.hash_concurrency, std::move(backend));
-  ctx->audit = std::make_unique<auth::Audit>(*st.audit, ctx->clock);
+  ctx->audit = std::make_unique<auth::Audit>(*st.audit, ctx->clock, nullptr,
+                                             auth::AuditBatching{.batched = true});
   auth::Audit& audit = *ctx->audit;
   ctx->roles = std::make_unique<auth::Roles>(*st.access, *st.meta, audit, ctx->clock);
   if (auto seeded = ctx->roles->seed_defaults(); !seeded) return seeded.error();

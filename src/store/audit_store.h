@@ -16,6 +16,8 @@ class AuditStore {
   virtual ~AuditStore() = default;
 
   virtual Result<int64_t> insert(const AuditEvent& e) = 0;  // returns the id
+  // All of `events`, in order, in one transaction: all or none (auth::Audit's batches).
+  virtual Status insert_all(const std::vector<AuditEvent>& events) = 0;
   // Newest first; limit 1..1000 (kInvalidArgument otherwise).
   virtual Result<std::vector<AuditEvent>> search(const AuditQuery& q) = 0;
   // Successful events of `action` per UTC day in [from, to), days without events omitted

@@ -89,6 +89,35 @@ TEST_P(AuditContractTest, InsertAssignsIncreasingIdsAndKeepsEveryField) {
   EXPECT_THAT(audit().insert(no_action), ErrcIs(Errc::kInvalidArgument));
 }
 
+TEST_P(AuditContractTest, InsertAllWritesEveryEventInOrderOrNone) {
+  std::vector<AuditEvent> batch(3);
+  for (int i = 0; i < 3; ++i) {
+    batch[i].at = 1700000000 + i;
+    batch[i].action = "user.signin";
+    batch[i].result = "success";
+    batch[i].user_id = "U" + std::to_string(i);
+    batch[i].detail = "batch";
+  }
+  ASSERT_THAT(audit().insert_all(batch), IsOk());
+  auto events = audit().search(AuditQuery{});
+  ASSERT_THAT(events, IsOk());
+  ASSERT_THAT(*events, SizeIs(3));
+  EXPECT_EQ((*events)[0].user_id, "U2");  // newest first
+  EXPECT_EQ((*events)[2].user_id, "U0");
+  EXPECT_GT((*events)[0].id, (*events)[1].id);
+  EXPECT_GT((*events)[1].id, (*events)[2].id);
+  EXPECT_EQ((*events)[1].detail, "batch");
+
+  // One bad event refuses the whole batch: nothing of it is written.
+  std::vector<AuditEvent> bad(2);
+  bad[0].at = 1;
+  bad[0].action = "user.signin";
+  bad[1].at = 2;
+  EXPECT_THAT(audit().insert_all(bad), ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(audit_ids(AuditQuery{}), SizeIs(3));
+  EXPECT_THAT(audit().insert_all({}), IsOk());
+}
+
 TEST_P(AuditContractTest, EventsOutliveTheirUser) {
   ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
   const int64_t id = record(100, "user.signin", "U1");

@@ -56,6 +56,23 @@ class SqliteAuditStore final : public AuditStore {
     });
   }
 
+  Status insert_all(const std::vector<AuditEvent>& events) override {
+    for (const auto& e : events) {
+      if (e.action.empty()) return make_error(Errc::kInvalidArgument, "audit action is required");
+    }
+    if (events.empty()) return ok_status();
+    return transaction(*pool_, [&](Connection& c) -> Status {
+      for (const auto& e : events) {
+        if (auto st = exec(c, kInsertAuditEvent, "insert audit event", e.at, e.action, e.result,
+                           e.user_id, e.login_id, e.actor, e.ip, e.user_agent, e.detail);
+            !st) {
+          return st;
+        }
+      }
+      return ok_status();
+    });
+  }
+
   Result<std::vector<AuditEvent>> search(const AuditQuery& q) override {
     if (q.limit < 1 || q.limit > kMaxAuditLimit) {
       return make_error(Errc::kInvalidArgument, "limit must be between 1 and 1000");
