@@ -17,6 +17,8 @@ namespace json = boost::json;
 
 namespace {
 
+constexpr int64_t kLastUsedResolution = 3600;  // seconds
+
 constexpr size_t kChallengeBytes = 32;
 
 Error unknown_transaction() {
@@ -346,7 +348,14 @@ Result<Authenticated> WebAuthnStrategy::sign_in_finish(std::string_view transact
                                        parsed->signature, want, stored);
   if (!ok) return refuse(check_error(ok.failure()), cred->user_id);
   int64_t now = clock_();
-  auto moved = store_.update_counter(cred->credential_id, cred->sign_count, ok->sign_count, now);
+  // A passkey without a counter (0 stored, 0 sent: most platform passkeys) has nothing to
+  // compare-and-set; its last use is then kept to within an hour, which spares a sign-in a
+  // write of its own.
+  const bool counterless = cred->sign_count == 0 && ok->sign_count == 0;
+  const bool touch = !counterless || now - cred->last_used_at >= kLastUsedResolution;
+  auto moved =
+      touch ? store_.update_counter(cred->credential_id, cred->sign_count, ok->sign_count, now)
+            : Result<bool>(true);
   if (!moved) return moved.error();
   if (!*moved) {
     // Another assertion of this passkey moved the counter first: one of them is a clone.
