@@ -209,7 +209,8 @@ void Routes::users() {
     return ok(json::object{{"users", std::move(users)}});
   });
 
-  auto search = [&m](Request&, const auth::Origin&, const json::object& o) {
+  // `test` is true for `user/search/test` (node-sdk searchTestUsers): test users only.
+  auto search_users = [&m](bool test, const json::object& o) {
     store::UserSearch q;
     GH_TRY(text, optional_string(o, "text"));
     q.text = *text;
@@ -223,7 +224,10 @@ void Routes::users() {
       q.*field = v->value_or(std::vector<std::string>{});
     }
     GH_TRY(with_test, optional_bool(o, "withTestUser"));
-    q.with_test_user = with_test->value_or(false);
+    q.with_test_user = test || with_test->value_or(false);
+    GH_TRY(test_only, optional_bool(o, "testUsersOnly"));
+    q.test_only = test || test_only->value_or(false);
+    if (q.test_only) q.with_test_user = true;
     GH_TRY(limit, optional_int(o, "limit"));
     GH_TRY(page, optional_int(o, "page"));
     q.limit = static_cast<int>(std::clamp<int64_t>(limit->value_or(0), 0, 1000));
@@ -233,8 +237,15 @@ void Routes::users() {
     for (const auto& u : found->users) users.emplace_back(user_json(u));
     return ok(json::object{{"users", std::move(users)}, {"total", found->total}});
   };
+  auto search = [search_users](Request&, const auth::Origin&, const json::object& o) {
+    return search_users(false, o);
+  };
   add("POST", "/v1/mgmt/user/search", search);
   add("POST", "/v2/mgmt/user/search", search);
+  add("POST", "/v2/mgmt/user/search/test",
+      [search_users](Request&, const auth::Origin&, const json::object& o) {
+        return search_users(true, o);
+      });
 
   add("POST", "/v1/mgmt/user/update",
       [this, &m](Request&, const auth::Origin& origin, const json::object& o) {
@@ -285,6 +296,13 @@ void Routes::users() {
         // Deleting is idempotent: an unknown user is already gone.
         if (!user) return user.code() == Errc::kUserNotFound ? ok() : fail(user.error());
         if (auto st = m.remove(user->id, origin); !st) return fail(st.error());
+        return ok();
+      });
+
+  // node-sdk deleteAllTestUsers: every test user, and only test users.
+  add("DELETE", "/v1/mgmt/user/test/delete/all",
+      [&m](Request&, const auth::Origin& origin, const json::object&) {
+        GH_TRY(removed, m.remove_test_users(origin));
         return ok();
       });
 

@@ -38,9 +38,7 @@ bool MagicLinkStrategy::under_origin(std::string_view uri, std::string_view orig
                       [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; });
 }
 
-Result<std::string> MagicLinkStrategy::start(OneTimeFlow flow, std::string_view login_id,
-                                             std::string_view uri, const OneTimeUser& user,
-                                             const Origin& origin) {
+Status MagicLinkStrategy::check_uri(std::string_view uri) const {
   if (uri.empty()) return make_error(Errc::kInvalidArgument, "The URI field is required");
   const auto& allowed = d_.config.redirect_origins;
   if (std::none_of(allowed.begin(), allowed.end(),
@@ -48,8 +46,10 @@ Result<std::string> MagicLinkStrategy::start(OneTimeFlow flow, std::string_view 
     return make_error(Errc::kInvalidArgument,
                       "The URI is not under an allowed redirect origin (--redirect-origins)");
   }
-  auto p = plan(flow, login_id, user, origin);
-  if (!p) return p.error();
+  return ok_status();
+}
+
+Result<std::string> MagicLinkStrategy::new_link(const Plan& plan, std::string_view uri) {
   // Only the link's address is cut at '#': the token goes in the query, before any
   // fragment.
   std::string base(uri);
@@ -59,12 +59,33 @@ Result<std::string> MagicLinkStrategy::start(OneTimeFlow flow, std::string_view 
     base.resize(hash);
   }
   const std::string token = crypto::random_token(32);
-  if (auto st = keep(kPurpose, *p, crypto::sha256_hex(token), d_.config.magic_link_ttl); !st) {
+  if (auto st = keep(kPurpose, plan, crypto::sha256_hex(token), d_.config.magic_link_ttl); !st) {
     return st.error();
   }
-  const std::string link =
-      base + (base.find('?') == std::string::npos ? "?" : "&") + "t=" + token + fragment;
-  return deliver(*p, link_mail(d_.config.product_name, p->to, link, d_.config.magic_link_ttl));
+  return base + (base.find('?') == std::string::npos ? "?" : "&") + "t=" + token + fragment;
+}
+
+Result<std::string> MagicLinkStrategy::start(OneTimeFlow flow, std::string_view login_id,
+                                             std::string_view uri, const OneTimeUser& user,
+                                             const Origin& origin) {
+  if (auto st = check_uri(uri); !st) return st.error();
+  auto p = plan(flow, login_id, user, origin);
+  if (!p) return p.error();
+  auto link = new_link(*p, uri);
+  if (!link) return link.error();
+  return deliver(*p, link_mail(d_.config.product_name, p->to, *link, d_.config.magic_link_ttl));
+}
+
+Result<std::string> MagicLinkStrategy::generate_for_test(std::string_view login_id,
+                                                         std::string_view uri,
+                                                         const Origin& origin) {
+  if (auto st = check_uri(uri); !st) return st.error();
+  auto p = test_plan(login_id);
+  if (!p) return p.error();
+  auto link = new_link(*p, uri);
+  if (!link) return link.error();
+  d_.audit.record(origin, "user.test.generate", true, p->user_id, p->login_id, "magiclink");
+  return link;
 }
 
 Result<Authenticated> MagicLinkStrategy::verify(std::string_view token, const Origin& origin) {

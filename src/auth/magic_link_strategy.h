@@ -26,11 +26,23 @@ class MagicLinkStrategy : private OneTimeSignIn {
   // kDeliveryFailed, kRateLimited as for codes.
   Result<std::string> start(OneTimeFlow flow, std::string_view login_id, std::string_view uri,
                             const OneTimeUser& user, const Origin& origin);
+  // A new link into `uri` for a test user, handed to the management caller instead of
+  // mailed (POST /v1/mgmt/tests/generate/magiclink); verified like a mailed one. Not rate
+  // limited. kInvalidArgument for a URI outside the allowed origins, else the errors of
+  // OneTimeSignIn::test_plan.
+  Result<std::string> generate_for_test(std::string_view login_id, std::string_view uri,
+                                        const Origin& origin);
   // The session for a live token; kLinkInvalid for an unknown, used or expired one.
   Result<Authenticated> verify(std::string_view token, const Origin& origin);
 
   // True when `uri` is `origin` itself or a path, query or fragment under it.
   static bool under_origin(std::string_view uri, std::string_view origin);
+
+ private:
+  // kInvalidArgument unless `uri` lies under one of the allowed redirect origins.
+  Status check_uri(std::string_view uri) const;
+  // Keeps a new token for the plan; the link that carries it.
+  Result<std::string> new_link(const Plan& plan, std::string_view uri);
 };
 
 }  // namespace gatehouse::auth

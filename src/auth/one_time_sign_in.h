@@ -66,6 +66,11 @@ class OneTimeSignIn {
   // Counts the send against the address first (kRateLimited).
   Result<Plan> plan(OneTimeFlow flow, std::string_view raw_login_id, const OneTimeUser& user,
                     const Origin& origin);
+  // The plan of a secret minted for a test user by the management API (Descope's
+  // tests/generate): it signs that account in; nothing is mailed and no send is counted
+  // against the address. kUserNotFound for an unknown login id, kInvalidArgument for a user
+  // who is not a test user, kUserDisabled for a disabled one.
+  Result<Plan> test_plan(std::string_view raw_login_id);
   // Keeps the secret's hash with the plan (replacing an older secret for the login id).
   Status keep(const std::string& purpose, const Plan& plan, const std::string& secret_hash,
               int64_t ttl);

@@ -55,6 +55,18 @@ Result<std::string> OtpStrategy::start(OneTimeFlow flow, std::string_view login_
   return send(*p);
 }
 
+Result<std::string> OtpStrategy::generate_for_test(std::string_view login_id,
+                                                   const Origin& origin) {
+  auto p = test_plan(login_id);
+  if (!p) return p.error();
+  std::string code = new_code();
+  if (auto st = keep(kPurpose, *p, code_hash(p->login_id, code), d_.config.otp_ttl); !st) {
+    return st.error();
+  }
+  d_.audit.record(origin, "user.test.generate", true, p->user_id, p->login_id, "otp");
+  return code;
+}
+
 Result<Authenticated> OtpStrategy::verify(std::string_view raw_login_id, std::string_view code,
                                           const Origin& origin) {
   auto login_id = normalize_login_id(raw_login_id);

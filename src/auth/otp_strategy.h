@@ -38,6 +38,11 @@ class OtpStrategy : private OneTimeSignIn {
   Result<std::string> update_email(const SessionService::SignIn& self, std::string_view login_id,
                                    std::string_view new_email, const Origin& origin);
 
+  // A new code for a test user, handed to the management caller instead of mailed
+  // (POST /v1/mgmt/tests/generate/otp); verified like a mailed one. Not rate limited:
+  // test suites and benchmarks mint one per sign-in. Errors of OneTimeSignIn::test_plan.
+  Result<std::string> generate_for_test(std::string_view login_id, const Origin& origin);
+
   // A uniformly drawn 6-digit code.
   static std::string new_code();
   // What the store keeps for `code` mailed for `login_id`.

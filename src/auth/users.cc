@@ -189,6 +189,28 @@ Status Users::remove(const std::string& user_id, const Origin& origin) {
   return ok_status();
 }
 
+Result<int64_t> Users::remove_test_users(const Origin& origin) {
+  store::UserSearch q;
+  q.test_only = true;
+  q.limit = 1000;
+  int64_t removed = 0;
+  for (;;) {
+    auto page = users_.search(q);
+    if (!page) return page.error();
+    if (page->users.empty()) break;
+    for (const auto& u : page->users) {
+      auto st = users_.remove(u.id);
+      // Deleted meanwhile by another caller: already gone.
+      if (!st && st.code() != Errc::kUserNotFound) return st.error();
+      if (st) {
+        audit_.record(origin, "user.deleted", true, u.id, u.login_id, "test user");
+        ++removed;
+      }
+    }
+  }
+  return removed;
+}
+
 Result<store::User> Users::set_roles(const std::string& user_id, const std::string& tenant_id,
                                      std::vector<std::string> roles, const Origin& origin) {
   std::lock_guard lock(edit_mu_);

@@ -74,6 +74,8 @@ class Users {
   Result<store::User> update(const std::string& user_id, store::UserUpdate update,
                              const Origin& origin);
   Status remove(const std::string& user_id, const Origin& origin);
+  // Deletes every test user (mgmt `user/test/delete/all`); how many were deleted.
+  Result<int64_t> remove_test_users(const Origin& origin);
   // Project-level roles when tenant_id is empty, else the roles inside that tenant.
   Result<store::User> set_roles(const std::string& user_id, const std::string& tenant_id,
                                 std::vector<std::string> roles, const Origin& origin);

@@ -6,6 +6,7 @@
 #include "api/auth_api.h"
 #include "api/keys_api.h"
 #include "api/mgmt_api.h"
+#include "api/mgmt_tests_api.h"
 #include "api/totp_api.h"
 #include "api/webauthn_api.h"
 
@@ -38,6 +39,8 @@ void register_routes(http::Router& router, Context& ctx) {
   api::register_app_routes(router, ctx.session_client);
   api::register_mgmt_routes(router, {ctx.auth.project_id, *ctx.authorizer, *ctx.users, *ctx.roles,
                                      *ctx.tenants, *ctx.audit, *ctx.limiter, ctx.dev_mailer});
+  api::register_mgmt_tests_routes(
+      router, {ctx.auth.project_id, *ctx.authorizer, *ctx.otp, *ctx.magic_links});
 }
 
 }  // namespace gatehouse::server

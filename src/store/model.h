@@ -116,6 +116,8 @@ struct UserSearch {
   // Test users are included unless this is false; the management search sets it from
   // `withTestUser` (Descope hides test users by default there).
   bool with_test_user = true;
+  // Only test users (`testUsersOnly`, user/search/test, and deleting them all).
+  bool test_only = false;
   int limit = 100;  // 1..1000
   int page = 0;     // 0-based
 };

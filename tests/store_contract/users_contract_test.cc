@@ -683,6 +683,25 @@ TEST_P(UserSearchContractTest, PagesCarryTheTotalOfAllMatches) {
   EXPECT_EQ(f.total, 4);
 }
 
+TEST_P(UserSearchContractTest, TestUsersAreShownHiddenOrAlone) {
+  NewUser t = new_user("U5", "tess@school.io", {}, 500);
+  t.test = true;
+  ASSERT_THAT(users().create(t), IsOk());
+  UserSearch q;
+  EXPECT_THAT(search(q).ids, ElementsAre("U1", "U2a", "U2b", "U3", "U4", "U5"));
+  q.with_test_user = false;
+  Found hidden = search(q);
+  EXPECT_THAT(hidden.ids, ElementsAre("U1", "U2a", "U2b", "U3", "U4"));
+  EXPECT_EQ(hidden.total, 5);
+  q.with_test_user = true;
+  q.test_only = true;
+  Found alone = search(q);
+  EXPECT_THAT(alone.ids, ElementsAre("U5"));
+  EXPECT_EQ(alone.total, 1);
+  q.text = "ann";
+  EXPECT_THAT(search(q).ids, IsEmpty()) << "filters are ANDed";
+}
+
 TEST_P(UserSearchContractTest, LimitAndPageAreValidated) {
   UserSearch q;
   q.limit = 0;

@@ -259,6 +259,7 @@ UserFilter user_filter(const UserSearch& q) {
            "WHERE tenant_id IN (SELECT value FROM json_each(?)))");
   add_list(q.statuses, "users.status IN (SELECT value FROM json_each(?))");
   if (!q.with_test_user) add_condition(f.where, "users.test = 0");
+  if (q.test_only) add_condition(f.where, "users.test = 1");
   return f;
 }
 

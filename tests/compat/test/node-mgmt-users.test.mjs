@@ -191,7 +191,7 @@ describe('user.search', () => {
     assert.ok(body.users.some((u) => u.userId === user.userId), 'limit 0 = server default page');
   });
 
-  test('searchTestUsers (POST /v2/mgmt/user/search/test)', { todo: 'test users and /v2/mgmt/user/search/test are not implemented' }, async () => {
+  test('searchTestUsers (POST /v2/mgmt/user/search/test)', async () => {
     const loginId = uniqueEmail('tu');
     okData(await mgmt.user.createTestUser(loginId));
     const found = okData(await mgmt.user.searchTestUsers({ loginIds: [loginId] }));

@@ -342,6 +342,73 @@ TEST_F(PasswordlessTest, ALinkForAnUnknownAddressOnSignInIsNeverMailed) {
   EXPECT_THAT(mailer_.sent, IsEmpty());
 }
 
+// --- test users' generators (mgmt tests/generate) ---
+
+TEST_F(PasswordlessTest, GeneratedCodesAreForTestUsersOnlyUnmailedAndUnlimited) {
+  existing("ann@example.com");
+  EXPECT_THAT(otp_->generate_for_test("ann@example.com", {}), ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(otp_->generate_for_test("nobody@example.com", {}), ErrcIs(Errc::kUserNotFound));
+  NewUserInput in;
+  in.login_id = "tess@example.com";
+  in.test = true;
+  auto tess = users_->create(in, {});
+  ASSERT_THAT(tess, IsOk());
+  // Far past the 3 mails an address may get at once.
+  std::string code;
+  for (int i = 0; i < 20; ++i) {
+    auto c = otp_->generate_for_test("Tess@Example.com", {.actor = "mgmt-key:k"});
+    ASSERT_THAT(c, IsOk()) << i;
+    code = *c;
+  }
+  EXPECT_THAT(mailer_.sent, IsEmpty());
+  auto a = otp_->verify("tess@example.com", code, {});
+  ASSERT_THAT(a, IsOk());
+  EXPECT_EQ(a->user.id, tess->id);
+  EXPECT_FALSE(a->first_seen);
+  EXPECT_TRUE(a->user.verified_email);
+  EXPECT_THAT(otp_->verify("tess@example.com", code, {}), ErrcIs(Errc::kCodeInvalid));
+
+  // Expires like a mailed code.
+  auto late = otp_->generate_for_test("tess@example.com", {});
+  ASSERT_THAT(late, IsOk());
+  now_ += 300;
+  EXPECT_THAT(otp_->verify("tess@example.com", *late, {}), ErrcIs(Errc::kCodeExpired));
+
+  ASSERT_THAT(users_->update(tess->id, {.status = std::string("disabled")}, {}), IsOk());
+  EXPECT_THAT(otp_->generate_for_test("tess@example.com", {}), ErrcIs(Errc::kUserDisabled));
+}
+
+TEST_F(PasswordlessTest, GeneratedLinksAreForTestUsersOnlyAndObeyTheOrigins) {
+  existing("ann@example.com");
+  const std::string uri = "https://app.example.com/verify";
+  EXPECT_THAT(links_->generate_for_test("ann@example.com", uri, {}),
+              ErrcIs(Errc::kInvalidArgument));
+  NewUserInput in;
+  in.login_id = "tess@example.com";
+  in.test = true;
+  ASSERT_THAT(users_->create(in, {}), IsOk());
+  EXPECT_THAT(links_->generate_for_test("tess@example.com", "https://evil.example.com/v", {}),
+              ErrcIs(Errc::kInvalidArgument));
+  std::string link;
+  for (int i = 0; i < 20; ++i) {
+    auto l = links_->generate_for_test("tess@example.com", uri, {});
+    ASSERT_THAT(l, IsOk()) << i;
+    link = *l;
+  }
+  EXPECT_THAT(mailer_.sent, IsEmpty());
+  ASSERT_THAT(link, ::testing::StartsWith(uri + "?t="));
+  const std::string token = link.substr(uri.size() + 3);
+  auto a = links_->verify(token, {});
+  ASSERT_THAT(a, IsOk());
+  EXPECT_EQ(a->user.login_id, "tess@example.com");
+  EXPECT_THAT(links_->verify(token, {}), ErrcIs(Errc::kLinkInvalid));
+
+  auto late = links_->generate_for_test("tess@example.com", uri, {});
+  ASSERT_THAT(late, IsOk());
+  now_ += 600;
+  EXPECT_THAT(links_->verify(late->substr(uri.size() + 3), {}), ErrcIs(Errc::kLinkInvalid));
+}
+
 // --- mail engines ---
 
 TEST(DevMailerTest, LogsEachMessageAndKeepsTheNewest) {
