@@ -169,8 +169,6 @@ Result<Authenticated> OneTimeSignIn::complete(const store::OneTimeSecret& secret
   if (intent == "update") {
     d_.audit.record(origin, "user.email.update", true, user.id, user.login_id, method);
   }
-  const int64_t now = d_.clock();
-  if (auto st = d_.user_store.set_last_login(user.id, now); st) user.last_login_at = now;
   d_.audit.record(origin, "user.signin", true, user.id, user.login_id, method);
   return d_.sessions.start(std::move(user), {"email"}, first_seen);
 }

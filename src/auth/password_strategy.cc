@@ -36,9 +36,6 @@ Result<Authenticated> PasswordStrategy::sign_up(const SignUpInput& input, const 
   in.roles = config_.default_roles;
   auto user = users_.create(in, origin, {.action = "user.signup", .detail = "password"});
   if (!user) return user.error();
-  if (auto st = store_.set_last_login(user->id, user->created_at); st) {
-    user->last_login_at = user->created_at;
-  }
   return sessions_.start(std::move(*user), {"pwd"}, /*first_seen=*/true);
 }
 
@@ -100,8 +97,6 @@ Result<Authenticated> PasswordStrategy::sign_in(std::string_view raw_login_id,
   if (second_factor_) {
     if (auto due = second_factor_->require(*user, origin)) return std::move(*due);
   }
-  int64_t now = clock_();
-  if (auto st = store_.set_last_login(user->id, now); st) user->last_login_at = now;
   audit_.record(origin, "user.signin", true, user->id, *login_id, "password");
   return sessions_.start(std::move(*user), {"pwd"}, /*first_seen=*/false);
 }
@@ -137,8 +132,6 @@ Result<Authenticated> PasswordStrategy::replace(std::string_view raw_login_id,
   if (second_factor_) {
     if (auto due = second_factor_->require(*user, origin)) return std::move(*due);
   }
-  int64_t now = clock_();
-  if (auto st = store_.set_last_login(user->id, now); st) user->last_login_at = now;
   audit_.record(origin, "user.signin", true, user->id, *login_id, "password replaced");
   return sessions_.start(std::move(*user), {"pwd"}, /*first_seen=*/false);
 }

@@ -95,7 +95,9 @@ Result<Authenticated> SessionService::start(store::User user, std::vector<std::s
   if (!s) return s.error();
   store::RefreshToken rec{s->refresh_id, user.id,       family, crypto::sha256_hex(s->refresh_jwt),
                           clock_(),      s->refresh_exp};
+  // The store records the new sign-in as the user's last login in the same transaction.
   if (auto st = stores_.sessions.insert(rec); !st) return st.error();
+  user.last_login_at = rec.issued_at;
   return Authenticated{std::move(user), std::move(*s), first_seen};
 }
 

@@ -156,8 +156,6 @@ Result<Authenticated> TotpStrategy::verify(std::string_view raw_login_id, std::s
   }
   const bool second_factor = user->has_password;
   const bool first_seen = user->last_login_at == 0;  // an account made by totp/signup
-  int64_t now = clock_();
-  if (auto st = user_store_.set_last_login(user->id, now); st) user->last_login_at = now;
   audit_.record(origin, "user.signin", true, user->id, *login_id,
                 second_factor ? "password + totp" : "totp");
   std::vector<std::string> amr = {"totp"};

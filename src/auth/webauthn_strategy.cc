@@ -313,8 +313,6 @@ Result<Authenticated> WebAuthnStrategy::sign_up_finish(std::string_view transact
   }
   audit_.record(origin, "user.webauthn.added", true, user->id, user->login_id, "sign-up");
   user->has_webauthn = true;
-  int64_t now = clock_();
-  if (auto st = user_store_.set_last_login(user->id, now); st) user->last_login_at = now;
   return sessions_.start(std::move(*user), {"webauthn"}, /*first_seen=*/true);
 }
 
@@ -370,7 +368,6 @@ Result<Authenticated> WebAuthnStrategy::sign_in_finish(std::string_view transact
     return make_error(Errc::kUserDisabled, "User is disabled");
   }
   const bool first_seen = user->last_login_at == 0;
-  if (auto st = user_store_.set_last_login(user->id, now); st) user->last_login_at = now;
   audit_.record(origin, "user.signin", true, user->id, user->login_id, "webauthn");
   return sessions_.start(std::move(*user), {"webauthn"}, first_seen);
 }

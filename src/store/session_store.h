@@ -20,7 +20,9 @@ class SessionStore {
  public:
   virtual ~SessionStore() = default;
 
-  // Adds a token to its family, starting the family when it is new. kUserNotFound when
+  // Adds a token to its family, starting the family when it is new; a new family is a
+  // sign-in, so it also sets the user's last_login_at to token.issued_at (one transaction:
+  // a sign-in costs one write). kUserNotFound when
   // token.user_id does not exist; kConflict for a taken id; kTokenRevoked when the family
   // was revoked; kInvalidArgument when the family belongs to another user.
   virtual Status insert(const RefreshToken& token) = 0;

@@ -31,7 +31,6 @@ class UserStore {
   virtual Result<User> update(const std::string& user_id, const UserUpdate& update) = 0;
   // kUserNotFound when absent; cascades to credentials, roles, tenants, tokens.
   virtual Status remove(const std::string& user_id) = 0;
-  virtual Status set_last_login(const std::string& user_id, int64_t at) = 0;
 
   // kUserNotFound for an unknown user, kNotFound for a user without a password.
   virtual Result<PasswordCredential> get_password(const std::string& user_id) = 0;

@@ -35,6 +35,25 @@ TEST_P(SessionContractTest, RefreshTokenInsertAndGet) {
   EXPECT_THAT(sessions().insert(token("T2", "U404", "F2")), ErrcIs(Errc::kUserNotFound));
 }
 
+TEST_P(SessionContractTest, TheFirstTokenOfAFamilyIsTheUsersLastLogin) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  EXPECT_EQ(users().get_by_id("U1")->last_login_at, 0);
+  RefreshToken first = token("T1", "U1", "F1");
+  first.issued_at = 5000;
+  ASSERT_THAT(sessions().insert(first), IsOk());
+  EXPECT_EQ(users().get_by_id("U1")->last_login_at, 5000);
+  // More tokens of the same sign-in (rotation) are not new sign-ins.
+  RefreshToken next = token("T2", "U1", "F1");
+  next.issued_at = 6000;
+  ASSERT_THAT(sessions().rotate("T1", next, 6000), IsOk());
+  EXPECT_EQ(users().get_by_id("U1")->last_login_at, 5000);
+  // A new family is.
+  RefreshToken other = token("T3", "U1", "F2");
+  other.issued_at = 7000;
+  ASSERT_THAT(sessions().insert(other), IsOk());
+  EXPECT_EQ(users().get_by_id("U1")->last_login_at, 7000);
+}
+
 TEST_P(SessionContractTest, RotateMarksTheOldTokenAndInsertsTheNewOne) {
   ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
   ASSERT_THAT(sessions().insert(token("T1", "U1", "F1")), IsOk());

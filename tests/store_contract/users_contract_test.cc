@@ -138,15 +138,6 @@ TEST_P(UserContractTest, UnknownRoleOnCreateIsInvalidArgumentAndNoUser) {
   EXPECT_THAT(users().create(new_user("U1", "ann@example.com", {"teacher"})), IsOk());
 }
 
-TEST_P(UserContractTest, SetLastLogin) {
-  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
-  ASSERT_THAT(users().set_last_login("U1", 5000), IsOk());
-  auto user = users().get_by_id("U1");
-  ASSERT_THAT(user, IsOk());
-  EXPECT_EQ(user->last_login_at, 5000);
-  EXPECT_THAT(users().set_last_login("U404", 5000), ErrcIs(Errc::kUserNotFound));
-}
-
 TEST_P(UserContractTest, ListUsersOldestFirstWithPaging) {
   create_roles({"student"});
   // Created out of order; equal creation times keep insertion order.

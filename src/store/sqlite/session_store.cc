@@ -16,6 +16,7 @@ constexpr std::string_view kSelectRefreshToken =
     "     ELSE min(t.revoked_at, f.revoked_at) END, "
     "t.rotated_at, t.replaced_by FROM refresh_tokens t "
     "LEFT JOIN refresh_families f ON f.id = t.family_id WHERE t.id = ?";
+constexpr std::string_view kSetLastLogin = "UPDATE users SET last_login_at = ? WHERE id = ?";
 constexpr std::string_view kInsertFamily =
     "INSERT INTO refresh_families (id, user_id, created_at) VALUES (?, ?, ?) "
     "ON CONFLICT (id) DO NOTHING";
@@ -106,6 +107,11 @@ Status insert_token(Connection& c, const RefreshToken& t) {
   }
   if (family->constraint) {
     return sqlite_error(c.db(), family->constraint, "insert refresh family");
+  }
+  if (family->changes == 1) {  // a new sign-in
+    if (auto st = exec(c, kSetLastLogin, "set last login", t.issued_at, t.user_id); !st) {
+      return st;
+    }
   }
   auto w = write(c, kInsertRefreshToken, "insert refresh token", t.id, t.user_id, t.family_id,
                  t.token_hash, t.issued_at, t.expires_at, or_null(t.revoked_at),

@@ -59,7 +59,6 @@ constexpr std::string_view kInsertUserTenantRole =
 constexpr std::string_view kDeleteUserTenants = "DELETE FROM user_tenants WHERE user_id = ?";
 constexpr std::string_view kTenantExists = "SELECT 1 FROM tenants WHERE id = ?";
 constexpr std::string_view kRoleExists = "SELECT 1 FROM roles WHERE name = ?";
-constexpr std::string_view kSetLastLogin = "UPDATE users SET last_login_at = ? WHERE id = ?";
 
 constexpr std::string_view kSelectPassword =
     "SELECT p.hash, p.expired, p.updated_at FROM users u "
@@ -399,12 +398,6 @@ class SqliteUserStore final : public UserStore {
     // One statement: the foreign keys cascade inside it.
     return leased(*pool_, [&](Connection& c) {
       return exec_one(c, kDeleteUser, "delete user", user_not_found(), user_id);
-    });
-  }
-
-  Status set_last_login(const std::string& user_id, int64_t at) override {
-    return leased(*pool_, [&](Connection& c) {
-      return exec_one(c, kSetLastLogin, "set last login", user_not_found(), or_null(at), user_id);
     });
   }
 
