@@ -233,3 +233,35 @@ export async function getJson(urlPath, bearer) {
   });
   return { status: res.status, body: await res.json().catch(() => null) };
 }
+
+// --- mail ----------------------------------------------------------------------
+
+let mailboxKey;
+
+/**
+ * The dev mail engine's messages (newest first), read from `GET
+ * /v1/mgmt/dev/mailbox` with a management key made by the CLI
+ * (`gatehouse mgmt-key create`), as a newcomer without a mail server would.
+ */
+export async function mailbox() {
+  if (!mailboxKey) {
+    const out = await server.cli('mgmt-key', 'create', '--name', 'e2e-mailbox');
+    mailboxKey = out.trim().split('\n').pop().trim();
+  }
+  const res = await getJson('/v1/mgmt/dev/mailbox', `${server.projectId}:${mailboxKey}`);
+  assert.equal(res.status, 200, `dev mailbox: ${JSON.stringify(res)}`);
+  return res.body.messages;
+}
+
+/** Waits (up to 10 s) for the newest message to `to` sent at or after `since` (ms). */
+export async function waitForMail(to, since = 0) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = (await mailbox()).find(
+      (m) => m.to.toLowerCase() === to.toLowerCase() && m.time >= since,
+    );
+    if (found) return found;
+    assert.ok(Date.now() < deadline, `no mail to ${to} within 10 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
