@@ -57,9 +57,14 @@ const failed = [];
 /**
  * Starts the server (and the browser) before the file's first test and stops
  * them after its last. `name` labels the server log written to the artifacts;
- * `serverArgs` are added to `gatehouse serve` (e.g. ['--limit-login', '3/3/900']).
+ * `serverArgs` are added to `gatehouse serve` (e.g. ['--limit-login', '3/3/900']);
+ * `host: 'localhost'` serves the pages at http://localhost:<port>, the server's
+ * own origin, which magic links and passkeys need (see server.mjs).
  */
-export function useServer(name, { withBrowser = true, serverArgs = [] } = {}) {
+export function useServer(
+  name,
+  { withBrowser = true, serverArgs = [], host = '127.0.0.1' } = {},
+) {
   before(async () => {
     assert.ok(
       existsSync(path.join(distDir, 'index.html')),
@@ -74,6 +79,7 @@ export function useServer(name, { withBrowser = true, serverArgs = [] } = {}) {
       bin,
       webDir: distDir,
       extraArgs: ['--session-ttl', String(SESSION_TTL), ...serverArgs],
+      host,
     });
     if (withBrowser) browser = await launchBrowser();
   });
@@ -138,7 +144,8 @@ export function itStayedLocal() {
     for (const url of browser.requests) {
       const { hostname } = new URL(url);
       assert.ok(
-        ['127.0.0.1'].includes(hostname) || url.startsWith('data:'),
+        ['127.0.0.1', new URL(server.baseUrl).hostname].includes(hostname) ||
+          url.startsWith('data:'),
         `request to ${url}`,
       );
     }

@@ -2,6 +2,7 @@ import { createBrowserRouter, Navigate, type RouteObject } from 'react-router-do
 import { RootLayout } from './routes/root';
 import { HomeRoute } from './routes/home';
 import { LoginRoute } from './routes/login';
+import { VerifyRoute } from './routes/verify';
 import { ProfileRoute } from './routes/profile';
 import { DashboardRoute } from './routes/dashboard';
 import { NotFoundRoute } from './routes/not-found';
@@ -18,6 +19,7 @@ export const routes: RouteObject[] = [
     children: [
       { path: '/', element: <HomeRoute /> },
       { path: '/login', element: <LoginRoute /> },
+      { path: '/verify', element: <VerifyRoute /> },
       { path: '/profile', element: <ProfileRoute /> },
       { path: '/dashboard', element: <DashboardRoute /> },
       {

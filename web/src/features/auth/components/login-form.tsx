@@ -6,15 +6,17 @@ import { usePasswordAuth } from '../hooks/use-password-auth';
 import { usePasswordPolicy } from '../hooks/use-password-policy';
 import { ChangePasswordForm } from './change-password-form';
 import { EmailCodeForm } from './email-code-form';
+import { MagicLinkForm } from './magic-link-form';
 import { TotpCodeForm } from './totp-code-form';
 import './login-form.css';
 
 /** The ways to sign in the card offers; all but the password sign up or in. */
-export type SignInMethod = 'password' | 'code';
+export type SignInMethod = 'password' | 'code' | 'link';
 
 const METHODS: { id: SignInMethod; label: string }[] = [
   { id: 'password', label: 'Password' },
   { id: 'code', label: 'Email code' },
+  { id: 'link', label: 'Email link' },
 ];
 
 type LoginFormProps = {
@@ -137,6 +139,7 @@ export function LoginForm({
         {notice && <Alert tone="info">{notice}</Alert>}
         {chooser}
         {method === 'code' && <EmailCodeForm />}
+        {method === 'link' && <MagicLinkForm />}
       </Card>
     );
   }

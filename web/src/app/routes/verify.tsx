@@ -1,0 +1,18 @@
+import { useState } from 'react';
+import { Navigate, useSearchParams } from 'react-router-dom';
+import { PageLoading } from '@/components/ui';
+import { VerifyLink } from '@/features/auth';
+import { useAuth } from '@/lib/auth';
+import { useDocumentTitle } from '@/lib/use-document-title';
+
+/** /verify?t=<token>: where sign-in links land; then the profile. */
+export function VerifyRoute() {
+  useDocumentTitle('Signing in');
+  const [params] = useSearchParams();
+  const { isAuthenticated } = useAuth();
+  const [verified, setVerified] = useState(false);
+
+  if (verified && isAuthenticated) return <Navigate to="/profile" replace />;
+  if (verified) return <PageLoading label="Signing you in…" />;
+  return <VerifyLink token={params.get('t')} onVerified={() => setVerified(true)} />;
+}
