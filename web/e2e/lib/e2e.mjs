@@ -272,3 +272,18 @@ export async function waitForMail(to, since = 0) {
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * Signs the first admin in on `page` with the one-time password the server
+ * wrote, through "Choose a new password" (to `newPassword`), ending on /profile.
+ */
+export async function signInFirstAdmin(
+  page,
+  newPassword = 'a brand new console passphrase',
+) {
+  await signIn(page, server.admin);
+  await page.getByLabel('New password', { exact: true }).fill(newPassword);
+  await page.getByLabel('Confirm new password', { exact: true }).fill(newPassword);
+  await page.getByRole('button', { name: 'Save password and sign in' }).click();
+  await page.waitForURL(`${server.baseUrl}/profile`);
+}

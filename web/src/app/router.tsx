@@ -8,6 +8,7 @@ import { DashboardRoute } from './routes/dashboard';
 import { NotFoundRoute } from './routes/not-found';
 import {
   AdminActivityRoute,
+  AdminMailboxRoute,
   AdminRolesRoute,
   AdminRoute,
   AdminUsersRoute,
@@ -30,6 +31,7 @@ export const routes: RouteObject[] = [
           { path: 'users', element: <AdminUsersRoute /> },
           { path: 'roles', element: <AdminRolesRoute /> },
           { path: 'activity', element: <AdminActivityRoute /> },
+          { path: 'mailbox', element: <AdminMailboxRoute /> },
         ],
       },
       { path: '*', element: <NotFoundRoute /> },

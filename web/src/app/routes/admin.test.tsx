@@ -51,7 +51,7 @@ describe('/admin access', () => {
       within(tabs)
         .getAllByRole('link')
         .map((l) => l.textContent),
-    ).toEqual(['Users', 'Roles', 'Activity']);
+    ).toEqual(['Users', 'Roles', 'Activity', 'Mailbox']);
     expect(within(tabs).getByRole('link', { name: 'Users' })).toHaveAttribute(
       'aria-current',
       'page',

@@ -62,3 +62,13 @@ export type LockoutKind = 'login' | 'address';
 export function loginIdOf(user: Pick<ManagedUser, 'loginIds' | 'email'>): string {
   return user.loginIds?.[0] || user.email || '';
 }
+
+/** A message the development mail engine kept (`GET /v1/mgmt/dev/mailbox`). */
+export type DevMail = {
+  /** Epoch milliseconds. */
+  time: number;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+};
