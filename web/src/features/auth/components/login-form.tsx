@@ -7,16 +7,18 @@ import { usePasswordPolicy } from '../hooks/use-password-policy';
 import { ChangePasswordForm } from './change-password-form';
 import { EmailCodeForm } from './email-code-form';
 import { MagicLinkForm } from './magic-link-form';
+import { PasskeyForm } from './passkey-form';
 import { TotpCodeForm } from './totp-code-form';
 import './login-form.css';
 
 /** The ways to sign in the card offers; all but the password sign up or in. */
-export type SignInMethod = 'password' | 'code' | 'link';
+export type SignInMethod = 'password' | 'code' | 'link' | 'passkey';
 
 const METHODS: { id: SignInMethod; label: string }[] = [
   { id: 'password', label: 'Password' },
   { id: 'code', label: 'Email code' },
   { id: 'link', label: 'Email link' },
+  { id: 'passkey', label: 'Passkey' },
 ];
 
 type LoginFormProps = {
@@ -140,6 +142,7 @@ export function LoginForm({
         {chooser}
         {method === 'code' && <EmailCodeForm />}
         {method === 'link' && <MagicLinkForm />}
+        {method === 'passkey' && <PasskeyForm />}
       </Card>
     );
   }
