@@ -4,6 +4,7 @@ import { HomeRoute } from './routes/home';
 import { LoginRoute } from './routes/login';
 import { VerifyRoute } from './routes/verify';
 import { ProfileRoute } from './routes/profile';
+import { AccountRoute } from './routes/account';
 import { DashboardRoute } from './routes/dashboard';
 import { NotFoundRoute } from './routes/not-found';
 import {
@@ -22,6 +23,7 @@ export const routes: RouteObject[] = [
       { path: '/login', element: <LoginRoute /> },
       { path: '/verify', element: <VerifyRoute /> },
       { path: '/profile', element: <ProfileRoute /> },
+      { path: '/account', element: <AccountRoute /> },
       { path: '/dashboard', element: <DashboardRoute /> },
       {
         path: '/admin',

@@ -11,6 +11,10 @@ export type MockUser = {
   name?: string;
   email?: string;
   loginIds?: string[];
+  password?: boolean;
+  TOTP?: boolean;
+  webauthn?: boolean;
+  verifiedEmail?: boolean;
 };
 
 type State = {
@@ -114,7 +118,8 @@ function makeSdk() {
       signUp: vi.fn(),
       update: vi.fn(),
     },
-    history: vi.fn(),
+    history: vi.fn(async (): Promise<unknown> => ok([])),
+    me: vi.fn(async (): Promise<unknown> => ok({})),
     refresh: vi.fn(async () => fail(401, { errorCode: 'E061005' })),
     logout: vi.fn(async () => {
       setSession({

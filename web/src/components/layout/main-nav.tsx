@@ -53,9 +53,13 @@ export function MainNav() {
 function SignedInAs() {
   const { user } = useCurrentUser();
   return (
-    <span className="nav__user" title={user?.email}>
+    <NavLink
+      to="/account"
+      className="nav__user"
+      title={user ? `${user.email}: account settings` : undefined}
+    >
       {user ? user.name : ''}
-    </span>
+    </NavLink>
   );
 }
 

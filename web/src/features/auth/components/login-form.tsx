@@ -8,6 +8,7 @@ import { ChangePasswordForm } from './change-password-form';
 import { EmailCodeForm } from './email-code-form';
 import { MagicLinkForm } from './magic-link-form';
 import { PasskeyForm } from './passkey-form';
+import { ResetPasswordForm } from './reset-password-form';
 import { TotpCodeForm } from './totp-code-form';
 import './login-form.css';
 
@@ -53,6 +54,7 @@ export function LoginForm({
 }: LoginFormProps) {
   const [mode, setMode] = useState<AuthMode>(initialMode);
   const [method, setMethod] = useState<SignInMethod>('password');
+  const [resetting, setResetting] = useState(false);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -110,6 +112,14 @@ export function LoginForm({
             clearSecondFactor();
           }}
         />
+      </Card>
+    );
+  }
+
+  if (resetting) {
+    return (
+      <Card className="login">
+        <ResetPasswordForm initialEmail={email} onBack={() => setResetting(false)} />
       </Card>
     );
   }
@@ -191,6 +201,18 @@ export function LoginForm({
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
+        {mode === 'signIn' && (
+          <Button
+            variant="link"
+            className="login__forgot"
+            onClick={() => {
+              clearError();
+              setResetting(true);
+            }}
+          >
+            Forgot password?
+          </Button>
+        )}
 
         {error && (
           <Alert tone="error" id={errorId}>
