@@ -1,16 +1,19 @@
 // Passkeys in Chromium with a virtual authenticator (CDP WebAuthn domain: ctap2,
 // internal, resident keys, user verification): sign up with a passkey on /login,
-// log out, sign in with the same passkey. The pages are served at
+// log out, sign in with the same passkey; an admin then removes it in the console.
+// The pages are served at
 // http://localhost:<port> (the server's own origin; "localhost" is the RP ID and
 // a secure context, unlike an IP address).
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import {
   browser,
+  gone,
   it,
   itStayedLocal,
   screenshot,
   server,
+  signInFirstAdmin,
   storage,
   unique,
   useServer,
@@ -65,6 +68,30 @@ describe('passkey', () => {
     assert.ok(after.credentials[0].signCount >= 1, 'the passkey was used to sign in');
     await context.close();
   });
+
+  it(
+    'an admin sees the passkey in the console and removes it',
+    { needs: ['signs up with a passkey, logs out, signs in with it'] },
+    async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await signInFirstAdmin(page);
+      await page.goto(`${server.baseUrl}/admin/users`);
+      await page.getByRole('searchbox', { name: 'Search users' }).fill(email);
+      await page.getByRole('button', { name: `Manage ${email}` }).click();
+      const methods = await visible(page.getByRole('list', { name: 'Sign-in methods' }));
+      assert.match(await methods.innerText(), /Passkeys/);
+      await screenshot(page, 'admin-user-passkeys');
+      await page.getByRole('button', { name: 'Remove passkeys' }).click();
+      await page
+        .getByRole('group', { name: 'Confirm' })
+        .getByRole('button', { name: 'Remove' })
+        .click();
+      await visible(page.getByText(/passkeys are removed/));
+      await gone(page.getByRole('button', { name: 'Remove passkeys' }));
+      await context.close();
+    },
+  );
 
   itStayedLocal();
 });
