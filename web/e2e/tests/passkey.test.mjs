@@ -1,6 +1,6 @@
 // Passkeys in Chromium with a virtual authenticator (CDP WebAuthn domain: ctap2,
 // internal, resident keys, user verification): sign up with a passkey on /login,
-// log out, sign in with the same passkey; an admin then removes it in the console.
+// log out, sign in with the same passkey (with the email, then without); an admin then removes it in the console.
 // The pages are served at
 // http://localhost:<port> (the server's own origin; "localhost" is the RP ID and
 // a secure context, unlike an IP address).
@@ -66,6 +66,16 @@ describe('passkey', () => {
     await visible(page.getByText(email).first());
     const after = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
     assert.ok(after.credentials[0].signCount >= 1, 'the passkey was used to sign in');
+
+    // Without an email: the browser offers the passkey it holds (discoverable).
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(`${server.baseUrl}/login`);
+    await page.getByRole('button', { name: 'Passkey', exact: true }).click();
+    await page
+      .getByRole('button', { name: 'Sign in with a saved passkey, no email' })
+      .click();
+    await page.waitForURL(`${server.baseUrl}/profile`);
+    await visible(page.getByText(email).first());
     await context.close();
   });
 

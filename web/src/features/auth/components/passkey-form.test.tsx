@@ -31,6 +31,22 @@ describe('/login with a passkey', () => {
     await waitFor(() => expect(router.state.location.pathname).toBe('/profile'));
   });
 
+  it('signs in with a saved passkey without an email (webauthn.signIn with "")', async () => {
+    fakeApi(ROLES);
+    sdk.webauthn.signIn.mockImplementation(async () => {
+      signIn({ name: 'Ada Lovelace', email: 'ada@example.com' });
+      return ok({});
+    });
+    const { router } = renderApp('/login');
+    await userEvent.click(await screen.findByRole('button', { name: 'Passkey' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Sign in with a saved passkey, no email' }),
+    );
+    expect(sdk.webauthn.signIn).toHaveBeenCalledWith('');
+    expect(sdk.webauthn.signUpOrIn).not.toHaveBeenCalled();
+    await waitFor(() => expect(router.state.location.pathname).toBe('/profile'));
+  });
+
   it('explains a closed or timed-out passkey prompt', async () => {
     fakeApi();
     sdk.webauthn.signUpOrIn.mockRejectedValue(

@@ -51,6 +51,13 @@ export function PasskeyForm() {
       <Button type="submit" block loading={pending}>
         Continue with a passkey
       </Button>
+      <Button
+        variant="link"
+        disabled={pending}
+        onClick={() => void signInWithPasskey('')}
+      >
+        Sign in with a saved passkey, no email
+      </Button>
     </form>
   );
 }
