@@ -1,9 +1,9 @@
 // Passkeys in Chromium with a virtual authenticator (CDP WebAuthn domain: ctap2,
 // internal, resident keys, user verification): sign up with a passkey on /login,
-// log out, sign in with the same passkey (with the email, then without); an admin then removes it in the console.
-// The pages are served at
-// http://localhost:<port> (the server's own origin; "localhost" is the RP ID and
-// a secure context, unlike an IP address).
+// log out, sign in with the same passkey (with the email, then without); an admin
+// then removes it in the console. The pages are served at http://localhost:<port>
+// (the server's own origin; "localhost" is the RP ID and a secure context, unlike
+// an IP address).
 import assert from 'node:assert/strict';
 import { describe } from 'node:test';
 import {
