@@ -57,9 +57,14 @@ const failed = [];
 /**
  * Starts the server (and the browser) before the file's first test and stops
  * them after its last. `name` labels the server log written to the artifacts;
- * `serverArgs` are added to `gatehouse serve` (e.g. ['--limit-login', '3/3/900']).
+ * `serverArgs` are added to `gatehouse serve` (e.g. ['--limit-login', '3/3/900']);
+ * `host: 'localhost'` serves the pages at http://localhost:<port>, the server's
+ * own origin, which magic links and passkeys need (see server.mjs).
  */
-export function useServer(name, { withBrowser = true, serverArgs = [] } = {}) {
+export function useServer(
+  name,
+  { withBrowser = true, serverArgs = [], host = '127.0.0.1' } = {},
+) {
   before(async () => {
     assert.ok(
       existsSync(path.join(distDir, 'index.html')),
@@ -74,6 +79,7 @@ export function useServer(name, { withBrowser = true, serverArgs = [] } = {}) {
       bin,
       webDir: distDir,
       extraArgs: ['--session-ttl', String(SESSION_TTL), ...serverArgs],
+      host,
     });
     if (withBrowser) browser = await launchBrowser();
   });
@@ -138,7 +144,8 @@ export function itStayedLocal() {
     for (const url of browser.requests) {
       const { hostname } = new URL(url);
       assert.ok(
-        ['127.0.0.1'].includes(hostname) || url.startsWith('data:'),
+        ['127.0.0.1', new URL(server.baseUrl).hostname].includes(hostname) ||
+          url.startsWith('data:'),
         `request to ${url}`,
       );
     }
@@ -232,4 +239,51 @@ export async function getJson(urlPath, bearer) {
     headers: { Authorization: `Bearer ${bearer}` },
   });
   return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+// --- mail ----------------------------------------------------------------------
+
+let mailboxKey;
+
+/**
+ * The dev mail engine's messages (newest first), read from `GET
+ * /v1/mgmt/dev/mailbox` with a management key made by the CLI
+ * (`gatehouse mgmt-key create`), as a newcomer without a mail server would.
+ */
+export async function mailbox() {
+  if (!mailboxKey) {
+    const out = await server.cli('mgmt-key', 'create', '--name', 'e2e-mailbox');
+    mailboxKey = out.trim().split('\n').pop().trim();
+  }
+  const res = await getJson('/v1/mgmt/dev/mailbox', `${server.projectId}:${mailboxKey}`);
+  assert.equal(res.status, 200, `dev mailbox: ${JSON.stringify(res)}`);
+  return res.body.messages;
+}
+
+/** Waits (up to 10 s) for the newest message to `to` sent at or after `since` (ms). */
+export async function waitForMail(to, since = 0) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = (await mailbox()).find(
+      (m) => m.to.toLowerCase() === to.toLowerCase() && m.time >= since,
+    );
+    if (found) return found;
+    assert.ok(Date.now() < deadline, `no mail to ${to} within 10 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Signs the first admin in on `page` with the one-time password the server
+ * wrote, through "Choose a new password" (to `newPassword`), ending on /profile.
+ */
+export async function signInFirstAdmin(
+  page,
+  newPassword = 'a brand new console passphrase',
+) {
+  await signIn(page, server.admin);
+  await page.getByLabel('New password', { exact: true }).fill(newPassword);
+  await page.getByLabel('Confirm new password', { exact: true }).fill(newPassword);
+  await page.getByRole('button', { name: 'Save password and sign in' }).click();
+  await page.waitForURL(`${server.baseUrl}/profile`);
 }

@@ -2,6 +2,7 @@
 // and runs its CLI against that directory.
 import { spawn, execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import net from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,12 +11,19 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-export async function startServer({ bin, webDir, extraArgs = [] }) {
+/**
+ * `port` 0 lets the server pick one (pages at http://127.0.0.1:<port>). With
+ * `host: 'localhost'` a free port is chosen here and passed to the server, so
+ * its default base URL, http://localhost:<port>, is where the pages are opened:
+ * the origin magic links may point into and passkeys are made for.
+ */
+export async function startServer({ bin, webDir, extraArgs = [], host = '127.0.0.1' }) {
+  const fixedPort = host === 'localhost' ? await freePort() : 0;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'gatehouse-e2e-'));
   const args = [
     'serve',
     '--port',
-    '0',
+    String(fixedPort),
     '--address',
     '127.0.0.1',
     '--data',
@@ -55,7 +63,7 @@ export async function startServer({ bin, webDir, extraArgs = [] }) {
     await cleanUp();
     throw error;
   }
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://${host}:${port}`;
 
   return {
     baseUrl,
@@ -83,6 +91,18 @@ export async function startServer({ bin, webDir, extraArgs = [] }) {
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A TCP port free on 127.0.0.1 right now (the server binds it a moment later). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 async function waitForHealth(baseUrl) {

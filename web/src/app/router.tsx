@@ -2,11 +2,14 @@ import { createBrowserRouter, Navigate, type RouteObject } from 'react-router-do
 import { RootLayout } from './routes/root';
 import { HomeRoute } from './routes/home';
 import { LoginRoute } from './routes/login';
+import { VerifyRoute } from './routes/verify';
 import { ProfileRoute } from './routes/profile';
+import { AccountRoute } from './routes/account';
 import { DashboardRoute } from './routes/dashboard';
 import { NotFoundRoute } from './routes/not-found';
 import {
   AdminActivityRoute,
+  AdminMailboxRoute,
   AdminRolesRoute,
   AdminRoute,
   AdminUsersRoute,
@@ -18,7 +21,9 @@ export const routes: RouteObject[] = [
     children: [
       { path: '/', element: <HomeRoute /> },
       { path: '/login', element: <LoginRoute /> },
+      { path: '/verify', element: <VerifyRoute /> },
       { path: '/profile', element: <ProfileRoute /> },
+      { path: '/account', element: <AccountRoute /> },
       { path: '/dashboard', element: <DashboardRoute /> },
       {
         path: '/admin',
@@ -28,6 +33,7 @@ export const routes: RouteObject[] = [
           { path: 'users', element: <AdminUsersRoute /> },
           { path: 'roles', element: <AdminRolesRoute /> },
           { path: 'activity', element: <AdminActivityRoute /> },
+          { path: 'mailbox', element: <AdminMailboxRoute /> },
         ],
       },
       { path: '*', element: <NotFoundRoute /> },

@@ -14,6 +14,9 @@ export type FakeUser = {
   createdTime: number;
   lastLogin: number;
   TOTP?: boolean;
+  password?: boolean;
+  webauthn?: boolean;
+  verifiedEmail?: boolean;
 };
 
 const NOW = Math.floor(Date.now() / 1000);
@@ -171,6 +174,7 @@ export function fakeMgmt(
     },
     '/v1/mgmt/user/logout': { body: {} },
     '/v1/mgmt/user/totp/delete': { body: {} },
+    '/v1/mgmt/user/passkeys/delete': { body: {} },
     '/v1/mgmt/role/all': () => ({ body: { roles } }),
     '/v1/mgmt/role/create': { body: {} },
     '/v1/mgmt/role/update': { body: {} },

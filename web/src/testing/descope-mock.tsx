@@ -11,6 +11,10 @@ export type MockUser = {
   name?: string;
   email?: string;
   loginIds?: string[];
+  password?: boolean;
+  TOTP?: boolean;
+  webauthn?: boolean;
+  verifiedEmail?: boolean;
 };
 
 type State = {
@@ -81,6 +85,7 @@ export const fail = (
     errorDescription?: string;
     errorMessage?: string;
     mfaTicket?: string;
+    retryAfter?: number;
   } = {},
 ) => ({ ok: false as const, code, error });
 
@@ -90,12 +95,31 @@ function makeSdk() {
       signIn: vi.fn(),
       signUp: vi.fn(),
       replace: vi.fn(),
+      sendReset: vi.fn(),
+      update: vi.fn(),
       policy: vi.fn(async () => ok({ minLength: 8 })),
     },
     totp: {
       verify: vi.fn(),
       update: vi.fn(),
     },
+    otp: {
+      signUpOrIn: { email: vi.fn() },
+      verify: { email: vi.fn() },
+      update: { email: vi.fn() },
+    },
+    magicLink: {
+      signUpOrIn: { email: vi.fn() },
+      verify: vi.fn(),
+    },
+    webauthn: {
+      signUpOrIn: vi.fn(),
+      signIn: vi.fn(),
+      signUp: vi.fn(),
+      update: vi.fn(),
+    },
+    history: vi.fn(async (): Promise<unknown> => ok([])),
+    me: vi.fn(async (): Promise<unknown> => ok({})),
     refresh: vi.fn(async () => fail(401, { errorCode: 'E061005' })),
     logout: vi.fn(async () => {
       setSession({

@@ -257,6 +257,50 @@ describe('/admin/users', () => {
     ).toBeNull();
   });
 
+  it('lists the enrolled sign-in methods', async () => {
+    const pia = user('pia@example.com', {
+      name: 'Pia Passkey',
+      password: true,
+      webauthn: true,
+      verifiedEmail: true,
+    });
+    await openUsers([sam, pia]);
+    const panel = await manage(pia.email, pia.name);
+    const methods = within(panel).getByRole('list', { name: 'Sign-in methods' });
+    expect(
+      within(methods)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['Password', 'Passkeys', 'Verified email']);
+  });
+
+  it('removes a user’s passkeys after confirmation', async () => {
+    const pia = user('pia@example.com', { name: 'Pia Passkey', webauthn: true });
+    const { api } = await openUsers([sam, pia]);
+    const panel = await manage(pia.email, pia.name);
+    await userEvent.click(within(panel).getByRole('button', { name: 'Remove passkeys' }));
+    expect(api.callsTo('/v1/mgmt/user/passkeys/delete')).toHaveLength(0);
+    await userEvent.click(
+      within(within(panel).getByRole('group', { name: 'Confirm' })).getByRole('button', {
+        name: 'Remove',
+      }),
+    );
+    expect(await within(panel).findByRole('status')).toHaveTextContent(
+      'Pia Passkey’s passkeys are removed',
+    );
+    expect(await jsonBody(api.callsTo('/v1/mgmt/user/passkeys/delete')[0]!)).toEqual({
+      loginId: pia.email,
+    });
+    expect(within(panel).queryByRole('button', { name: 'Remove passkeys' })).toBeNull();
+    expect(within(panel).getByText('None yet')).toBeInTheDocument();
+  });
+
+  it('offers no passkey removal for a user without passkeys', async () => {
+    await openUsers();
+    const panel = await manage(sam.email);
+    expect(within(panel).queryByRole('button', { name: 'Remove passkeys' })).toBeNull();
+  });
+
   it('shows the last sign-in and closes the panel', async () => {
     await openUsers();
     const panel = await manage(sam.email);

@@ -1,5 +1,11 @@
 import { Outlet } from 'react-router-dom';
-import { ActivityPage, AdminConsole, RolesPage, UsersPage } from '@/features/admin';
+import {
+  ActivityPage,
+  AdminConsole,
+  MailboxPage,
+  RolesPage,
+  UsersPage,
+} from '@/features/admin';
 import { ProtectedRoute } from '@/lib/auth';
 import { useDocumentTitle } from '@/lib/use-document-title';
 
@@ -27,4 +33,9 @@ export function AdminRolesRoute() {
 export function AdminActivityRoute() {
   useDocumentTitle('Activity · Admin');
   return <ActivityPage />;
+}
+
+export function AdminMailboxRoute() {
+  useDocumentTitle('Mailbox · Admin');
+  return <MailboxPage />;
 }

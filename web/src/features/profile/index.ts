@@ -1,1 +1,2 @@
 export { ProfileView } from './components/profile-view';
+export { AccountView } from './components/account-view';

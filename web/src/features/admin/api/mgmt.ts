@@ -1,5 +1,7 @@
+import { ApiError } from '@/lib/api-client';
 import type {
   AuditEvent,
+  DevMail,
   DailyCounts,
   Lockout,
   LockoutKind,
@@ -155,4 +157,29 @@ export async function listLockouts(call: MgmtCall, signal?: AbortSignal) {
 /** Lifts a lockout now: the login id or address may sign in again (audited). */
 export async function unlock(call: MgmtCall, kind: LockoutKind, value: string) {
   await call('/v1/mgmt/lockouts/unlock', { body: { kind, value } });
+}
+
+/**
+ * The dev mail engine's messages, newest first; `null` when the server has no
+ * dev mailbox (404: SMTP is configured, so mail really goes out).
+ */
+export async function devMailbox(
+  call: MgmtCall,
+  signal?: AbortSignal,
+): Promise<DevMail[] | null> {
+  try {
+    const { messages } = await call<{ messages: DevMail[] }>('/v1/mgmt/dev/mailbox', {
+      method: 'GET',
+      signal,
+    });
+    return messages;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** Removes every passkey of the user (`POST /v1/mgmt/user/passkeys/delete`). */
+export async function removePasskeys(call: MgmtCall, loginId: string) {
+  await call('/v1/mgmt/user/passkeys/delete', { body: { loginId } });
 }

@@ -11,7 +11,23 @@ export type ManagedUser = {
   lastLogin: number;
   /** An authenticator app (TOTP) is set up; Descope's upper-case key. */
   TOTP?: boolean;
+  /** The user has a password. */
+  password?: boolean;
+  /** The user has at least one passkey. */
+  webauthn?: boolean;
+  /** The email address was proven (a code or link reached it). */
+  verifiedEmail?: boolean;
 };
+
+/** The sign-in methods the user object says are enrolled, as labels. */
+export function enrolledMethods(user: ManagedUser): string[] {
+  return [
+    user.password && 'Password',
+    user.TOTP && 'Authenticator app',
+    user.webauthn && 'Passkeys',
+    user.verifiedEmail && 'Verified email',
+  ].filter((m): m is string => Boolean(m));
+}
 
 export type UserPage = { users: ManagedUser[]; total: number };
 
@@ -62,3 +78,13 @@ export type LockoutKind = 'login' | 'address';
 export function loginIdOf(user: Pick<ManagedUser, 'loginIds' | 'email'>): string {
   return user.loginIds?.[0] || user.email || '';
 }
+
+/** A message the development mail engine kept (`GET /v1/mgmt/dev/mailbox`). */
+export type DevMail = {
+  /** Epoch milliseconds. */
+  time: number;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+};

@@ -10,6 +10,7 @@ const SECTIONS = [
   { to: '/admin/users', label: 'Users' },
   { to: '/admin/roles', label: 'Roles' },
   { to: '/admin/activity', label: 'Activity' },
+  { to: '/admin/mailbox', label: 'Mailbox' },
 ];
 
 const tabClass = ({ isActive }: { isActive: boolean }) =>
@@ -34,7 +35,7 @@ export function AdminConsole({ children }: { children: ReactNode }) {
           <div>
             <h1>Admin console</h1>
             <p className="admin__lead">
-              Users, roles and sign-in activity of this Gatehouse server.
+              Users, roles, sign-in activity and the dev mailbox of this Gatehouse server.
             </p>
           </div>
           <nav aria-label="Admin sections">

@@ -1,7 +1,13 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Alert, Button, Card } from '@/components/ui';
-import { removeTotp, setUserRoles, setUserStatus, signOutEverywhere } from '../api/mgmt';
-import { loginIdOf, type ManagedUser, type Role } from '../api/types';
+import {
+  removePasskeys,
+  removeTotp,
+  setUserRoles,
+  setUserStatus,
+  signOutEverywhere,
+} from '../api/mgmt';
+import { enrolledMethods, loginIdOf, type ManagedUser, type Role } from '../api/types';
 import { useMgmtAction } from '../hooks/use-mgmt';
 import { Confirm } from './confirm';
 import { RoleCheckboxes } from './role-checkboxes';
@@ -17,7 +23,7 @@ type UserPanelProps = {
   onClose: () => void;
 };
 
-type Confirming = 'deactivate' | 'sign-out' | 'remove-totp' | null;
+type Confirming = 'deactivate' | 'sign-out' | 'remove-totp' | 'remove-passkeys' | null;
 type Section = 'roles' | 'access';
 
 const sameRoles = (a: string[], b: string[]) =>
@@ -102,6 +108,21 @@ export function UserPanel({ user, roles, isSelf, onUpdated, onClose }: UserPanel
     });
   };
 
+  const dropPasskeys = async () => {
+    setNotice(null);
+    setLastSection('access');
+    setConfirming(null);
+    const result = await action.run('passkeys', (call) => removePasskeys(call, loginId));
+    if (!result.ok) return;
+    onUpdated({ ...user, webauthn: false });
+    setNotice({
+      section: 'access',
+      text: `${who}’s passkeys are removed: they sign in another way, and can add a new passkey.`,
+    });
+  };
+
+  const methods = enrolledMethods(user);
+
   const feedback = (section: Section) => (
     <>
       {action.error && lastSection === section && (
@@ -143,6 +164,22 @@ export function UserPanel({ user, roles, isSelf, onUpdated, onClose }: UserPanel
         <div>
           <dt>Authenticator app</dt>
           <dd>{user.TOTP ? 'Set up' : 'None'}</dd>
+        </div>
+        <div className="admin-facts__wide">
+          <dt>Sign-in methods</dt>
+          <dd>
+            {methods.length === 0 ? (
+              <span className="admin-muted">None yet</span>
+            ) : (
+              <ul className="admin-chips" aria-label="Sign-in methods">
+                {methods.map((m) => (
+                  <li key={m} className="admin-chip">
+                    {m}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
         </div>
         <div>
           <dt>Created</dt>
@@ -224,6 +261,15 @@ export function UserPanel({ user, roles, isSelf, onUpdated, onClose }: UserPanel
                 Remove authenticator app
               </Button>
             )}
+            {user.webauthn && (
+              <Button
+                variant="secondary"
+                onClick={() => setConfirming('remove-passkeys')}
+                loading={action.pending === 'passkeys'}
+              >
+                Remove passkeys
+              </Button>
+            )}
           </div>
         )}
         {isSelf && enabled && confirming === null && (
@@ -252,6 +298,14 @@ export function UserPanel({ user, roles, isSelf, onUpdated, onClose }: UserPanel
             text={`Remove ${who}’s authenticator app? Their password alone will sign them in until they set one up again.`}
             action="Remove"
             onConfirm={dropTotp}
+            onCancel={() => setConfirming(null)}
+          />
+        )}
+        {confirming === 'remove-passkeys' && (
+          <Confirm
+            text={`Remove every passkey of ${who}? They sign in with their password, a code or a link until they add a new one.`}
+            action="Remove"
+            onConfirm={dropPasskeys}
             onCancel={() => setConfirming(null)}
           />
         )}

@@ -99,3 +99,35 @@ export function describeReplaceError(failure: SdkFailure): AuthErrorView {
 export const NETWORK_ERROR: AuthErrorView = {
   message: 'Could not reach the server. Check your connection and try again.',
 };
+
+/** Turns a failed email-code or passkey step into a sentence; `what` names the step. */
+export function describePasswordlessError(
+  what: 'code' | 'link' | 'passkey' | 'reset',
+  failure: SdkFailure,
+): AuthErrorView {
+  const { code, error } = failure;
+  if (code === 404) {
+    return { message: 'This server does not offer that way of signing in yet.' };
+  }
+  if (code === 401 && what === 'code') {
+    return {
+      message:
+        'That code is not right, has expired, or was already used. Check the email or send a new code.',
+    };
+  }
+  if (code === 401 && what === 'link') {
+    return {
+      message:
+        'This sign-in link has expired or was already used. Ask for a new one on the sign-in page.',
+    };
+  }
+  if (code === 401 && what === 'passkey') {
+    return {
+      message: 'The passkey was not accepted. Try again, or sign in another way.',
+    };
+  }
+  if (error?.errorCode === ERROR_USER_EXISTS || code === 409) {
+    return { message: 'An account with this email already exists. Sign in instead.' };
+  }
+  return describeAuthError('signIn', failure);
+}

@@ -5,8 +5,22 @@ import { describePasswordPolicy } from '../api/password-policy';
 import { usePasswordAuth } from '../hooks/use-password-auth';
 import { usePasswordPolicy } from '../hooks/use-password-policy';
 import { ChangePasswordForm } from './change-password-form';
+import { EmailCodeForm } from './email-code-form';
+import { MagicLinkForm } from './magic-link-form';
+import { PasskeyForm } from './passkey-form';
+import { ResetPasswordForm } from './reset-password-form';
 import { TotpCodeForm } from './totp-code-form';
 import './login-form.css';
+
+/** The ways to sign in the card offers; all but the password sign up or in. */
+export type SignInMethod = 'password' | 'code' | 'link' | 'passkey';
+
+const METHODS: { id: SignInMethod; label: string }[] = [
+  { id: 'password', label: 'Password' },
+  { id: 'code', label: 'Email code' },
+  { id: 'link', label: 'Email link' },
+  { id: 'passkey', label: 'Passkey' },
+];
 
 type LoginFormProps = {
   initialMode?: AuthMode;
@@ -39,6 +53,8 @@ export function LoginForm({
   onModeChange,
 }: LoginFormProps) {
   const [mode, setMode] = useState<AuthMode>(initialMode);
+  const [method, setMethod] = useState<SignInMethod>('password');
+  const [resetting, setResetting] = useState(false);
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -100,11 +116,53 @@ export function LoginForm({
     );
   }
 
+  if (resetting) {
+    return (
+      <Card className="login">
+        <ResetPasswordForm initialEmail={email} onBack={() => setResetting(false)} />
+      </Card>
+    );
+  }
+
+  const chooser = (
+    <div className="login__methods" role="group" aria-label="How to sign in">
+      {METHODS.map((m) => (
+        <button
+          key={m.id}
+          type="button"
+          className="login__method"
+          aria-pressed={method === m.id}
+          onClick={() => {
+            clearError();
+            setMethod(m.id);
+          }}
+        >
+          {m.label}
+        </button>
+      ))}
+    </div>
+  );
+
+  if (method !== 'password') {
+    return (
+      <Card className="login" aria-labelledby={headingId}>
+        <h1 id={headingId}>Sign in or sign up</h1>
+        <p className="login__lead">No password needed.</p>
+        {notice && <Alert tone="info">{notice}</Alert>}
+        {chooser}
+        {method === 'code' && <EmailCodeForm />}
+        {method === 'link' && <MagicLinkForm />}
+        {method === 'passkey' && <PasskeyForm />}
+      </Card>
+    );
+  }
+
   return (
     <Card className="login" aria-labelledby={headingId}>
       <h1 id={headingId}>{copy.title}</h1>
       <p className="login__lead">{copy.lead}</p>
       {notice && !error && <Alert tone="info">{notice}</Alert>}
+      {chooser}
 
       <form
         className="login__form"
@@ -143,6 +201,18 @@ export function LoginForm({
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
+        {mode === 'signIn' && (
+          <Button
+            variant="link"
+            className="login__forgot"
+            onClick={() => {
+              clearError();
+              setResetting(true);
+            }}
+          >
+            Forgot password?
+          </Button>
+        )}
 
         {error && (
           <Alert tone="error" id={errorId}>

@@ -29,6 +29,9 @@ export function ProfileView() {
           </p>
         </div>
         <div className="profile__actions">
+          <Link to="/account" className="btn btn--secondary">
+            <span>Account settings</span>
+          </Link>
           <Button
             variant="secondary"
             onClick={logout.logout}
