@@ -282,6 +282,106 @@ class Gatehouse:
             raise BenchError(f"sign-up of {login_id} answered {status}: {answer[:200]!r}")
         return json.dumps(body)
 
+    def mgmt_auth(self):
+        """`Bearer <project>:<key>` for a management key made once through the CLI."""
+        if not getattr(self, "_mgmt_auth", None):
+            key = self.cli("mgmt-key", "create", "--name", "bench").strip().split()[-1]
+            self._mgmt_auth = f"Bearer {self.project_id}:{key}"
+        return self._mgmt_auth
+
+    def post_many(self, path, bodies, parallel=4, auth=None):
+        """POSTs every body (JSON-able) with `auth` (default: the management key) over
+        `parallel` keep-alive connections; returns the parsed answers in order. Any non-200
+        fails the run."""
+        auth = auth or self.mgmt_auth()
+        chunks = [bodies[i::parallel] for i in range(parallel)]
+
+        def send(chunk):
+            conn = http.client.HTTPConnection(HOST, self.port, timeout=60)
+            out = []
+            try:
+                for b in chunk:
+                    conn.request("POST", path, body=json.dumps(b),
+                                 headers={"Authorization": auth,
+                                          "Content-Type": "application/json"})
+                    r = conn.getresponse()
+                    data = r.read()
+                    if r.status != 200:
+                        raise BenchError(f"{path} answered {r.status}: {data[:200]!r}")
+                    out.append(json.loads(data))
+            finally:
+                conn.close()
+            return out
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=parallel) as ex:
+            answers = list(ex.map(send, chunks))
+        # Back into the order of `bodies`.
+        merged = [None] * len(bodies)
+        for i, chunk in enumerate(answers):
+            merged[i::parallel] = chunk
+        return merged
+
+    def create_test_users(self, n):
+        """n test users (Descope's test-user helpers mint their codes and links without
+        mail, /v1/mgmt/tests/generate/…): the one-time scenarios spend one code each. Their
+        email is verified, as it is from a user's second code sign-in on (the first one
+        verifies it, one more write)."""
+        have = getattr(self, "test_users", [])
+        new = [f"otp{i}@bench.local" for i in range(len(have), n)]
+        self.post_many("/v1/mgmt/user/create/test",
+                       [{"loginId": u, "email": u, "verifiedEmail": True} for u in new])
+        self.test_users = have + new
+        return self.test_users[:n]
+
+    def one_time_bodies(self, kind, n, path):
+        """Mints one fresh code (kind "otp") or magic link ("magiclink") for each of n test
+        users and writes the verify bodies to `path`, one JSON a line."""
+        users = self.create_test_users(n)
+        if kind == "otp":
+            answers = self.post_many("/v1/mgmt/tests/generate/otp",
+                                     [{"loginId": u, "deliveryMethod": "email"} for u in users])
+            bodies = [{"loginId": u, "code": a["code"]} for u, a in zip(users, answers)]
+        else:
+            uri = f"http://localhost:{self.port}/verify"  # under the base URL
+            answers = self.post_many("/v1/mgmt/tests/generate/magiclink",
+                                     [{"loginId": u, "deliveryMethod": "email", "URI": uri}
+                                      for u in users])
+            bodies = [{"token": re.search(r"[?&]t=([^&#]+)", a["link"]).group(1)}
+                      for a in answers]
+        with open(path, "w") as f:
+            f.write("\n".join(json.dumps(b) for b in bodies) + "\n")
+
+    def passkey_ceremonies(self, n, path):
+        """n WebAuthn sign-in ceremonies, each started (`signin/start`) and answered by a
+        software passkey (bench/softkey.py) now, their `signin/finish` bodies written to
+        `path`, one JSON a line; a challenge lives 300 s, more than a run needs. The passkeys
+        belong to 8 accounts registered once; their sign counter stays 0, as many platform
+        passkeys report, so finishes may arrive in any order."""
+        import softkey  # bench/softkey.py; needs python3-cryptography
+        origin = f"http://localhost:{self.port}"
+        project = f"Bearer {self.project_id}"
+        if not getattr(self, "passkeys", None):
+            self.passkeys = []
+            for i in range(8):
+                login = f"passkey{i}@bench.local"
+                key = softkey.SoftKey("localhost", origin)
+                start = self.post_many("/v1/auth/webauthn/signup/start",
+                                       [{"user": {"loginId": login, "name": f"Passkey {i}"},
+                                         "origin": origin}], parallel=1, auth=project)[0]
+                self.post_many("/v1/auth/webauthn/signup/finish",
+                               [{"transactionId": start["transactionId"],
+                                 "response": key.create(start["options"])}],
+                               parallel=1, auth=project)
+                self.passkeys.append((login, key))
+        picks = [self.passkeys[i % len(self.passkeys)] for i in range(n)]
+        starts = self.post_many("/v1/auth/webauthn/signin/start",
+                                [{"loginId": login, "origin": origin} for login, _ in picks],
+                                auth=project)
+        with open(path, "w") as f:
+            for (_, key), st in zip(picks, starts):
+                f.write(json.dumps({"transactionId": st["transactionId"],
+                                    "response": key.get(st["options"])}) + "\n")
+
     def supports(self, flag):
         r = subprocess.run([self.binary, "serve", "--help"], capture_output=True, text=True,
                            env=self.env, timeout=30)
@@ -592,6 +692,48 @@ class Bench:
                     env={"GH_BENCH_TOKENS": path, "GH_BENCH_PROJECT": self.gh.project_id})
         return self.record("refresh", "gatehouse", "rotate", d, rep)
 
+    def one_time_run(self, kind, conns, rep):
+        """Email-code or magic-link verify: each request spends one code or link minted just
+        before for its own test user (bench/lua/one_time.lua sends each body once). The
+        pool is sized from this round's refresh rate at the same connection count, twice
+        over: a verify answered 401 would mean the pool ran dry, and fails the run."""
+        a = self.args
+        refresh = [d for d in self.results["scenarios"] if d["scenario"] == "refresh" and
+                   d["conns"] == conns and d["rep"] == rep]
+        rate = refresh[-1]["rps"] if refresh else 2000.0
+        n = max(200, int(rate * 2 * a.duration) + 10 * conns)
+        path = os.path.join(self.workdir, f"{kind}-{conns}-{rep}.txt")
+        self.gh.one_time_bodies(kind, n, path)
+        route = "/v1/auth/otp/verify/email" if kind == "otp" else "/v1/auth/magiclink/verify"
+        d = run_wrk(self.gh.port, route, conns, a.duration, scripts=["one_time.lua"],
+                    env={"GH_BENCH_BODIES": path,
+                         "GH_BENCH_AUTH": f"Bearer {self.gh.project_id}"})
+        check(d["status_errors"] == 0,
+              f"{kind} verify at {conns} connections: {d['status_errors']} non-2xx answers "
+              f"({n} codes minted)")
+        return self.record(kind, "gatehouse", "verify", d, rep)
+
+    def passkey_run(self, conns, rep):
+        """WebAuthn sign-in finish: verify an ES256 assertion against a stored passkey,
+        spend the ceremony's challenge, sign a session and refresh JWT. Each request finishes
+        one ceremony started just before (bench/lua/one_time.lua sends each body once);
+        sized like one_time_run, so a 401 means the pool ran dry and fails the run."""
+        a = self.args
+        refresh = [d for d in self.results["scenarios"] if d["scenario"] == "refresh" and
+                   d["conns"] == conns and d["rep"] == rep]
+        rate = refresh[-1]["rps"] if refresh else 2000.0
+        n = max(200, int(rate * 2 * a.duration) + 10 * conns)
+        path = os.path.join(self.workdir, f"passkey-{conns}-{rep}.txt")
+        self.gh.passkey_ceremonies(n, path)
+        d = run_wrk(self.gh.port, "/v1/auth/webauthn/signin/finish", conns, a.duration,
+                    scripts=["one_time.lua"],
+                    env={"GH_BENCH_BODIES": path,
+                         "GH_BENCH_AUTH": f"Bearer {self.gh.project_id}"})
+        check(d["status_errors"] == 0,
+              f"passkey sign-in at {conns} connections: {d['status_errors']} non-2xx answers "
+              f"({n} ceremonies started)")
+        return self.record("webauthn", "gatehouse", "finish", d, rep)
+
     def signin_wrk(self, conns, duration, server=None, bodies=None, forwarded=""):
         server = server or self.gh
         return run_wrk(server.port, "/v1/auth/password/signin", conns, duration,
@@ -825,6 +967,11 @@ class Bench:
             if want("refresh"):
                 for c in a.conns:
                     self.refresh_run(c, rep)
+            if want("passwordless"):
+                for c in a.conns:
+                    self.one_time_run("otp", c, rep)
+                    self.one_time_run("magiclink", c, rep)
+                    self.passkey_run(c, rep)
             if want("signin"):
                 for c in a.conns:
                     self.signin_pair(c, rep)
@@ -850,6 +997,9 @@ class Bench:
                              lambda n=name, p=port, v=variant: self.get_roles(n, p, v, 1, 0),
                              ok_2xx if variant == "valid" else all_401))
         jobs.append(("refresh", lambda: self.refresh_run(2, 0), ok_2xx))
+        jobs.append(("otp verify", lambda: self.one_time_run("otp", 2, 0), ok_2xx))
+        jobs.append(("magic-link verify", lambda: self.one_time_run("magiclink", 2, 0), ok_2xx))
+        jobs.append(("passkey sign-in", lambda: self.passkey_run(2, 0), ok_2xx))
         # The sign-in scenarios run after the others, one at a time: side by side with
         # the request floods, the low-priority workers (nice 10) may not finish a single
         # hash inside a smoke's short window.
@@ -936,7 +1086,7 @@ def main():
                    help="every scenario once, 1 s, in parallel; writes nothing in the tree")
     p.add_argument("--out", help="directory for RESULTS.md, results.json and the chart "
                                  "(default: bench/ for a full run, a temporary one for --smoke)")
-    p.add_argument("--only", help="comma-separated subset: get_roles,refresh,signin,mixed,flood,micro")
+    p.add_argument("--only", help="comma-separated subset: get_roles,refresh,passwordless,signin,mixed,flood,micro")
     p.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     p.add_argument("--signin-duration", type=int, default=10)
     p.add_argument("--hash-duration", type=float, default=3.0)
