@@ -32,19 +32,11 @@ class Routes : public std::enable_shared_from_this<Routes> {
  public:
   Routes(http::Router& router, MgmtApiDeps deps) : router_(router), d_(std::move(deps)) {}
 
-  Result<auth::Origin> authorize(const Request& req) {
-    auto b = project_bearer(req, d_.project_id);
-    if (!b) return b.error();
-    return d_.authorizer.management_caller(b->token, origin_of(req), req.method + " " + req.path);
-  }
-
   void add(const char* method, const char* path, MgmtHandler h) {
     router_.add(method, path, [self = shared_from_this(), h = std::move(h)](Request& req) {
-      auto origin = self->authorize(req);
-      if (!origin) return fail(origin.error());
-      auto body = parse_object(req.body);
-      if (!body) return fail(body.error());
-      return h(req, *origin, *body);
+      auto call = management_call(req, self->d_.project_id, self->d_.authorizer);
+      if (!call) return fail(call.error());
+      return h(req, call->origin, call->body);
     });
   }
 

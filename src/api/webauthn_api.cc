@@ -154,18 +154,13 @@ void register_webauthn_routes(http::Router& router, WebAuthnApiDeps d) {
   });
 
   router.add("POST", "/v1/mgmt/user/passkeys/delete", [d](Request& req) {
-    auto b = project_bearer(req, d.project_id);
-    if (!b) return error_response(b.error());
-    auto origin =
-        d.authorizer.management_caller(b->token, origin_of(req), req.method + " " + req.path);
-    if (!origin) return error_response(origin.error());
-    auto body = parse_object(req.body);
-    if (!body) return error_response(body.error());
-    auto login = required_string(*body, "loginId");
+    auto call = management_call(req, d.project_id, d.authorizer);
+    if (!call) return error_response(call.error());
+    auto login = required_string(call->body, "loginId");
     if (!login) return error_response(login.error());
     auto user = d.users.by_login_id_or_id(*login);
     if (!user) return error_response(user.error());
-    if (auto n = d.webauthn.remove_all(*user, *origin); !n) return error_response(n.error());
+    if (auto n = d.webauthn.remove_all(*user, call->origin); !n) return error_response(n.error());
     return Response::json(200, json::object{});
   });
 }

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/json_body.h"
 #include "gatehouse/crypto/digest.h"
 #include "gatehouse/json.h"
 
@@ -57,6 +58,17 @@ Result<std::string> refresh_token(const http::Request& req, std::string_view pro
 
 auth::Origin origin_of(const http::Request& req) {
   return auth::Origin{req.client_ip, std::string(req.header("user-agent")), ""};
+}
+
+Result<MgmtCall> management_call(const http::Request& req, std::string_view project_id,
+                                 auth::Authorizer& authorizer) {
+  auto b = project_bearer(req, project_id);
+  if (!b) return b.error();
+  auto origin = authorizer.management_caller(b->token, origin_of(req), req.method + " " + req.path);
+  if (!origin) return origin.error();
+  auto body = parse_object(req.body);
+  if (!body) return body.error();
+  return MgmtCall{std::move(*origin), std::move(*body)};
 }
 
 json::object user_json(const store::User& u) {

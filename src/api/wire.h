@@ -8,6 +8,7 @@
 
 #include <boost/json/object.hpp>
 
+#include "auth/authorization.h"
 #include "auth/session_service.h"
 #include "gatehouse/result.h"
 #include "http/message.h"
@@ -32,6 +33,15 @@ Result<std::string> refresh_token(const http::Request& req, std::string_view pro
 
 // Client address and user agent of a request, for the audit log.
 auth::Origin origin_of(const http::Request& req);
+
+// A management call, once its management key or admin session is authorized: who made it
+// (for the audit log) and its JSON object body.
+struct MgmtCall {
+  auth::Origin origin;
+  boost::json::object body;
+};
+Result<MgmtCall> management_call(const http::Request& req, std::string_view project_id,
+                                 auth::Authorizer& authorizer);
 
 boost::json::object user_json(const store::User& user);
 boost::json::object jwt_response_json(const auth::Authenticated& a, int64_t now);
