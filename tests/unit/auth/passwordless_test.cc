@@ -423,6 +423,44 @@ TEST_F(PasswordlessTest, ResetsAreLimitedAndPointOnlyIntoAllowedOrigins) {
   EXPECT_THAT(mailer_.sent, SizeIs(3));
 }
 
+// --- email verification (--email-verification required) ---
+
+TEST_F(PasswordlessTest, AVerificationCodeProvesTheAddressOfAnAccount) {
+  auto ann = existing("ann@example.com");
+  ASSERT_FALSE(ann.verified_email);
+  EmailVerifier& verifier = *otp_;
+  auto masked = verifier.send_verification(ann, {});
+  ASSERT_THAT(masked, IsOk());
+  EXPECT_EQ(*masked, "a***@e***.com");
+  ASSERT_THAT(mailer_.sent, SizeIs(1));
+  EXPECT_EQ(mailer_.sent[0].to, "ann@example.com");
+  const std::string code = mailed_code();
+  now_ += 299;
+  auto a = otp_->verify("ann@example.com", code, {});
+  ASSERT_THAT(a, IsOk());
+  EXPECT_EQ(a->user.id, ann.id);
+  EXPECT_TRUE(a->user.verified_email);
+  EXPECT_THAT(otp_->verify("ann@example.com", code, {}), ErrcIs(Errc::kCodeInvalid));
+
+  // Expires like any code; counted against the address like any code.
+  ASSERT_THAT(verifier.send_verification(ann, {}), IsOk());
+  const std::string late = mailed_code();
+  now_ += 300;
+  EXPECT_THAT(otp_->verify("ann@example.com", late, {}), ErrcIs(Errc::kCodeExpired));
+  int refused = 0;
+  for (int i = 0; i < 4; ++i) {
+    auto r = verifier.send_verification(ann, {});
+    if (!r) {
+      EXPECT_THAT(r, ErrcIs(Errc::kRateLimited));
+      ++refused;
+    }
+  }
+  EXPECT_GE(refused, 1) << "4 in the same second: more than the 3 free sends";
+
+  auto bob = existing("bob");  // a login id without an email address
+  EXPECT_THAT(verifier.send_verification(bob, {}), ErrcIs(Errc::kInvalidArgument));
+}
+
 // --- test users' generators (mgmt tests/generate) ---
 
 TEST_F(PasswordlessTest, GeneratedCodesAreForTestUsersOnlyUnmailedAndUnlimited) {
