@@ -46,8 +46,8 @@ http::Response authenticated_response(const Result<auth::Authenticated>& r, Cloc
 http::Response authenticated_response(const Result<auth::Authenticated>& r, const AuthApiDeps& d);
 
 // POST /v1/auth/otp/{signup,signin,signup-in}/email, /otp/verify/email, /otp/update/email,
-// /v1/auth/magiclink/{signup,signin,signup-in}/email and /magiclink/verify
-// (passwordless_api.cc); called by register_auth_routes.
+// /v1/auth/magiclink/{signup,signin,signup-in}/email, /magiclink/verify and
+// /v1/auth/password/reset (passwordless_api.cc); called by register_auth_routes.
 void register_passwordless_routes(http::Router& router, const AuthApiDeps& deps);
 
 }  // namespace gatehouse::api

@@ -31,6 +31,10 @@ ErrorInfo error_info(Errc c) {
     // Not a Descope code (Descope leaves MFA to flows): docs/descope-wire.md, "TOTP".
     case Errc::kMfaRequired:
       return {401, "E062801", "Second factor required"};
+    // Not a Descope code (Descope enforces verification in flows): docs/descope-wire.md
+    // §4.1, "Email verification".
+    case Errc::kEmailNotVerified:
+      return {403, "E062113", "Email not verified"};
     case Errc::kNotFound:
       return {404, "E011404", "Not found"};
     case Errc::kMethodNotAllowed:

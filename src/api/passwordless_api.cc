@@ -1,4 +1,5 @@
-// Email one-time codes and magic links on the wire (docs/descope-wire.md §4.2, §4.3).
+// Email one-time codes, magic links and password-reset links on the wire
+// (docs/descope-wire.md §4.1–§4.3).
 // Every route is offloaded: each reads and writes the store, and sending a mail blocks on
 // the mail server, so none of it may run on an I/O thread.
 #include <boost/json.hpp>
@@ -122,6 +123,23 @@ void register_passwordless_routes(http::Router& router, const AuthApiDeps& d) {
                    return masked(d.magic_links->start(flow, *login, *uri, *user, origin_of(req)));
                  });
     }
+
+    // Password reset: a link mailed like a magic link, spent by /magiclink/verify; the
+    // client then calls /v1/auth/password/update with that session (core-js sendReset).
+    router.add("POST", "/v1/auth/password/reset", [d, &pid](Request& req) {
+      if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
+      auto body = parse_object(req.body);
+      if (!body) return error_response(body.error());
+      auto login = required_string(*body, "loginId");
+      if (!login) return error_response(login.error());
+      auto uri = optional_string(*body, "redirectUrl");
+      if (!uri) return error_response(uri.error());
+      auto options = optional_object(*body, "templateOptions");  // accepted, not used
+      if (!options) return error_response(options.error());
+      auto r = d.magic_links->send_password_reset(*login, *uri, origin_of(req));
+      if (!r) return error_response(r.error());
+      return Response::json(200, json::object{{"resetMethod", "magiclink"}, {"maskedEmail", *r}});
+    });
 
     router.add("POST", "/v1/auth/magiclink/verify", [d, &pid](Request& req) {
       if (auto b = project_bearer(req, pid); !b) return error_response(b.error());

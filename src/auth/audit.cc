@@ -89,14 +89,10 @@ Result<std::vector<store::AuditEvent>> Audit::sign_in_history(const std::string&
   store::AuditQuery q;
   q.actions = {"user.signin", "user.signup"};
   q.user_ids = {user_id};
+  // Filtered in the store, so failed tries never crowd sign-ins out of the limit.
+  q.results = {"success"};
   q.limit = limit;
-  auto events = store_.search(q);
-  if (!events) return events.error();
-  std::vector<store::AuditEvent> ok;
-  for (auto& e : *events) {
-    if (e.result == "success") ok.push_back(std::move(e));
-  }
-  return ok;
+  return store_.search(q);
 }
 
 Result<std::vector<store::AuditEvent>> Audit::search(store::AuditQuery q) {

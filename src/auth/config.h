@@ -26,6 +26,10 @@ struct AuthConfig {
   int64_t otp_ttl = 300;                   // seconds a mailed code lives
   int64_t otp_max_attempts = 5;            // wrong tries that kill a code
   int64_t magic_link_ttl = 600;            // seconds a mailed link lives
+  // --email-verification required: a password sign-up mails a code and gets no session, and
+  // password sign-in (and replace) of an account whose email is not verified is refused
+  // (kEmailNotVerified) until an email code or link proves the address.
+  bool email_verification_required = false;
   // Origins (scheme://host[:port], normalised) a magic link may point into.
   std::vector<std::string> redirect_origins;
 };

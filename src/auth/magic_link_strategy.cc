@@ -49,7 +49,8 @@ Status MagicLinkStrategy::check_uri(std::string_view uri) const {
   return ok_status();
 }
 
-Result<std::string> MagicLinkStrategy::new_link(const Plan& plan, std::string_view uri) {
+Result<std::string> MagicLinkStrategy::new_link(const char* purpose, const Plan& plan,
+                                                std::string_view uri) {
   // Only the link's address is cut at '#': the token goes in the query, before any
   // fragment.
   std::string base(uri);
@@ -59,7 +60,7 @@ Result<std::string> MagicLinkStrategy::new_link(const Plan& plan, std::string_vi
     base.resize(hash);
   }
   const std::string token = crypto::random_token(32);
-  if (auto st = keep(kPurpose, plan, crypto::sha256_hex(token), d_.config.magic_link_ttl); !st) {
+  if (auto st = keep(purpose, plan, crypto::sha256_hex(token), d_.config.magic_link_ttl); !st) {
     return st.error();
   }
   return base + (base.find('?') == std::string::npos ? "?" : "&") + "t=" + token + fragment;
@@ -71,9 +72,31 @@ Result<std::string> MagicLinkStrategy::start(OneTimeFlow flow, std::string_view 
   if (auto st = check_uri(uri); !st) return st.error();
   auto p = plan(flow, login_id, user, origin);
   if (!p) return p.error();
-  auto link = new_link(*p, uri);
+  auto link = new_link(kPurpose, *p, uri);
   if (!link) return link.error();
   return deliver(*p, link_mail(d_.config.product_name, p->to, *link, d_.config.magic_link_ttl));
+}
+
+Result<std::string> MagicLinkStrategy::send_password_reset(std::string_view login_id,
+                                                           std::string_view uri,
+                                                           const Origin& origin) {
+  std::string target(uri);
+  if (target.empty() && !d_.config.redirect_origins.empty()) {
+    target = d_.config.redirect_origins.front() + kDefaultResetPath;
+  }
+  if (auto st = check_uri(target); !st) return st.error();
+  auto p = plan(OneTimeFlow::kSignIn, login_id, {}, origin);
+  if (!p) return p.error();
+  if (p->intent == "signin") p->intent = "reset";
+  auto link = new_link(kResetPurpose, *p, target);
+  if (!link) return link.error();
+  auto masked =
+      deliver(*p, reset_mail(d_.config.product_name, p->to, *link, d_.config.magic_link_ttl));
+  if (masked) {
+    d_.audit.record(origin, "user.password.reset", p->intent == "reset", p->user_id, p->login_id,
+                    p->intent == "reset" ? "link mailed" : "no account: nothing mailed");
+  }
+  return masked;
 }
 
 Result<std::string> MagicLinkStrategy::generate_for_test(std::string_view login_id,
@@ -82,7 +105,7 @@ Result<std::string> MagicLinkStrategy::generate_for_test(std::string_view login_
   if (auto st = check_uri(uri); !st) return st.error();
   auto p = test_plan(login_id);
   if (!p) return p.error();
-  auto link = new_link(*p, uri);
+  auto link = new_link(kPurpose, *p, uri);
   if (!link) return link.error();
   d_.audit.record(origin, "user.test.generate", true, p->user_id, p->login_id, "magiclink");
   return link;
@@ -90,14 +113,22 @@ Result<std::string> MagicLinkStrategy::generate_for_test(std::string_view login_
 
 Result<Authenticated> MagicLinkStrategy::verify(std::string_view token, const Origin& origin) {
   if (token.empty()) return make_error(Errc::kInvalidArgument, "The token field is required");
-  auto c = d_.secrets.consume_by_hash(kPurpose, crypto::sha256_hex(token), d_.clock());
+  const std::string hash = crypto::sha256_hex(token);
+  auto c = d_.secrets.consume_by_hash(kPurpose, hash, d_.clock());
   if (!c) return c.error();
+  const char* method = "magiclink";
+  if (c->outcome == store::ConsumeOutcome::kMissing) {
+    // Not a sign-in link: perhaps a password-reset one (the token names its row alone).
+    c = d_.secrets.consume_by_hash(kResetPurpose, hash, d_.clock());
+    if (!c) return c.error();
+    method = "password-reset";
+  }
   if (c->outcome != store::ConsumeOutcome::kConsumed) {
     d_.audit.record(origin, "user.signin", false, c->secret.user_id, c->secret.login_id,
                     "magiclink: unknown, used or expired link");
     return link_invalid();
   }
-  return complete(c->secret, link_invalid(), origin, "magiclink");
+  return complete(c->secret, link_invalid(), origin, method);
 }
 
 }  // namespace gatehouse::auth

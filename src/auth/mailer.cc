@@ -77,6 +77,23 @@ MailMessage link_mail(const std::string& product, const std::string& to, const s
   return m;
 }
 
+MailMessage reset_mail(const std::string& product, const std::string& to, const std::string& link,
+                       int64_t ttl_seconds) {
+  MailMessage m;
+  m.to = to;
+  m.subject = "Reset your " + product + " password";
+  m.text = "Open this link to choose a new password for " + product + ":\n\n" + link +
+           "\n\nIt expires in " + minutes(ttl_seconds) +
+           " and works once. If you did not ask for it, ignore this message: your password "
+           "stays as it is.\n";
+  m.html = page(product, "<p><a href=\"" + html_escape(link) + "\">Choose a new " +
+                             html_escape(product) + " password</a></p>\n<p>It expires in " +
+                             minutes(ttl_seconds) +
+                             " and works once. If you did not ask for it, ignore this message: "
+                             "your password stays as it is.</p>");
+  return m;
+}
+
 std::string mask_email(const std::string& email) {
   auto at = email.find('@');
   if (at == std::string::npos || at == 0) return "***";

@@ -37,6 +37,11 @@ MailMessage code_mail(const std::string& product, const std::string& to, const s
 MailMessage link_mail(const std::string& product, const std::string& to, const std::string& link,
                       int64_t ttl_seconds);
 
+// A password-reset link, valid `ttl_seconds`: following it signs the person in so they can
+// choose a new password.
+MailMessage reset_mail(const std::string& product, const std::string& to, const std::string& link,
+                       int64_t ttl_seconds);
+
 // "a***@e***.com": enough for a person to recognise their address, as Descope's
 // maskedEmail.
 std::string mask_email(const std::string& email);

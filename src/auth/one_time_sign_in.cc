@@ -141,7 +141,7 @@ Result<Authenticated> OneTimeSignIn::complete(const store::OneTimeSecret& secret
     } else {
       return created.error();
     }
-  } else if (intent == "signin" || intent == "update") {
+  } else if (intent == "signin" || intent == "update" || intent == "reset") {
     auto u = d_.users.by_id(secret.user_id);
     if (!u) return u.code() == Errc::kUserNotFound ? invalid : u.error();
     user = std::move(*u);

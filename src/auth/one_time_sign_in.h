@@ -56,7 +56,7 @@ class OneTimeSignIn {
   struct Plan {
     std::string login_id;  // normalised
     std::string user_id;   // "" for sign-up and for nothing
-    std::string intent;    // "signin" | "signup" | "update" | "none"
+    std::string intent;    // "signin" | "signup" | "update" | "reset" | "none"
     std::string to;        // where the mail goes; "" = nowhere (intent "none")
     OneTimeUser user;      // sign-up details
   };

@@ -94,6 +94,19 @@ Result<Authenticated> OtpStrategy::verify(std::string_view raw_login_id, std::st
   return code_invalid();
 }
 
+Result<std::string> OtpStrategy::send_verification(const store::User& user, const Origin& origin) {
+  if (!looks_like_email(user.email)) {
+    return make_error(Errc::kInvalidArgument, "An email address is needed to verify");
+  }
+  if (auto st = d_.limiter.admit_send(user.login_id, origin); !st) return st.error();
+  Plan p;
+  p.login_id = user.login_id;
+  p.user_id = user.id;
+  p.intent = "signin";
+  p.to = user.email;
+  return send(p);
+}
+
 Result<std::string> OtpStrategy::update_email(const SessionService::SignIn& self,
                                               std::string_view login_id, std::string_view new_email,
                                               const Origin& origin) {

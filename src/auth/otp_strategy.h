@@ -14,11 +14,12 @@
 #include <string>
 #include <string_view>
 
+#include "auth/email_verifier.h"
 #include "auth/one_time_sign_in.h"
 
 namespace gatehouse::auth {
 
-class OtpStrategy : private OneTimeSignIn {
+class OtpStrategy : private OneTimeSignIn, public EmailVerifier {
  public:
   static constexpr const char* kPurpose = "otp";
 
@@ -42,6 +43,9 @@ class OtpStrategy : private OneTimeSignIn {
   // (POST /v1/mgmt/tests/generate/otp); verified like a mailed one. Not rate limited:
   // test suites and benchmarks mint one per sign-in. Errors of OneTimeSignIn::test_plan.
   Result<std::string> generate_for_test(std::string_view login_id, const Origin& origin);
+
+  // EmailVerifier: mails the account a code that signs it in and verifies its email.
+  Result<std::string> send_verification(const store::User& user, const Origin& origin) override;
 
   // A uniformly drawn 6-digit code.
   static std::string new_code();

@@ -10,6 +10,7 @@
 
 #include "auth/audit.h"
 #include "auth/config.h"
+#include "auth/email_verifier.h"
 #include "auth/password_hasher.h"
 #include "auth/rate_limiter.h"
 #include "auth/revocations.h"
@@ -36,7 +37,12 @@ class PasswordStrategy {
                    store::UserStore& user_store, SessionService& sessions, Revocations& revocations,
                    RateLimiter& limiter, Audit& audit, Clock clock);
 
+  // With AuthConfig::email_verification_required the account is created unverified, a
+  // code is mailed to its email (the EmailVerifier) and the answer is kEmailNotVerified
+  // (no session); a sign-up without an email address is kInvalidArgument.
   Result<Authenticated> sign_up(const SignUpInput& input, const Origin& origin);
+  // kEmailNotVerified (after the password was found right) for an account whose email is
+  // not verified, when verification is required.
   Result<Authenticated> sign_in(std::string_view login_id, std::string_view password,
                                 const Origin& origin);
   // Replaces the password after checking the old one (also when it expired), ends the
@@ -53,6 +59,9 @@ class PasswordStrategy {
   // factor, the sign-in ends in its error (kMfaRequired with a ticket). Null: none. Set
   // once at wiring, before any request.
   void set_second_factor(SecondFactor* factor) { second_factor_ = factor; }
+  // Mails the verification code of a sign-up when verification is required (else unused).
+  // Set once at wiring, before any request.
+  void set_email_verifier(EmailVerifier* verifier) { email_verifier_ = verifier; }
 
  private:
   const AuthConfig& config_;
@@ -71,6 +80,9 @@ class PasswordStrategy {
   Audit& audit_;
   Clock clock_;
   SecondFactor* second_factor_ = nullptr;
+  EmailVerifier* email_verifier_ = nullptr;
+  // kEmailNotVerified when verification is required and `user`'s email is not verified.
+  Status require_verified(const store::User& user, const Origin& origin, const char* what);
 };
 
 }  // namespace gatehouse::auth

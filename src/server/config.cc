@@ -199,6 +199,15 @@ const std::vector<Option>& options() {
          c.token_cookies = v;
          return ok_status();
        }},
+      {"email-verification", "GATEHOUSE_EMAIL_VERIFICATION",
+       "required: a password sign-up is mailed a code and signs in only once its email is "
+       "verified (by an email code or link); optional: no check",
+       false, show_str("optional"),
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "optional" && v != "required") return bad("must be optional or required");
+         c.email_verification = v;
+         return ok_status();
+       }},
       {"rate-limits", "GATEHOUSE_RATE_LIMITS",
        "limit guessing: on, or off (only for load tests behind another limiter)", false,
        show_str("on"),

@@ -36,8 +36,9 @@ struct Config {
   int64_t max_connections = 4096;
   int64_t max_connections_per_ip = 256;
   int64_t read_timeout = 30;
-  std::vector<std::string> trusted_proxies;  // checked (http::TrustedProxies::parse)
-  std::string token_cookies = "none";        // none | refresh | both
+  std::vector<std::string> trusted_proxies;     // checked (http::TrustedProxies::parse)
+  std::string token_cookies = "none";           // none | refresh | both
+  std::string email_verification = "optional";  // optional | required
   std::string admin_email = "admin@localhost";
   auth::RateLimits rate_limits;
   // Mail: SMTP when smtp.host is set, else the development engine (log + dev mailbox).

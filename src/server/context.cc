@@ -105,6 +105,7 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   a.argon2.mem_bytes = static_cast<size_t>(c.argon2_memory_kib) * 1024;
   a.default_roles = c.default_roles;
   a.product_name = c.product_name;
+  a.email_verification_required = c.email_verification == "required";
   a.redirect_origins = c.redirect_origins;
   if (a.redirect_origins.empty()) {
     // load_config fills base_url; a Config built in code (tests, the fuzz target) may not.
@@ -178,6 +179,7 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
       std::make_unique<auth::TotpStrategy>(a, auth::TotpOptions{}, *ctx->users, *st.users, *st.totp,
                                            *ctx->sessions, *ctx->limiter, audit, ctx->clock);
   ctx->passwords->set_second_factor(ctx->totp.get());
+  ctx->passwords->set_email_verifier(ctx->otp.get());
   auto webauthn = webauthn_options(c, a, *st.meta);
   if (!webauthn) return webauthn.error();
   ctx->webauthn = std::make_unique<auth::WebAuthnStrategy>(a, std::move(*webauthn), *ctx->users,

@@ -1,4 +1,6 @@
 // Password sign-up and sign-in as the Descope SDKs call them (docs/descope-wire.md §2, §4.1).
+#include <cstdint>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -179,6 +181,45 @@ TEST_F(SignInTest, ReturnsTheSameUserWithFirstSeenFalse) {
   auto c = jwt_payload(std::string(o.at("sessionJwt").as_string()));
   EXPECT_EQ(str(c.at("sub")), user_id());
   EXPECT_EQ(o.at("sessionExpiration"), c.at("exp"));
+}
+
+TEST_F(SignInTest, HistoryListsTheUsersOwnSuccessfulSignInsNewestFirst) {
+  const std::string mine = unique_email("history");
+  auto up = api().must_sign_up(mine);
+  const int64_t start = unix_now();
+  api().must_sign_in(mine);
+  auto last = api().must_sign_in(mine);
+  ASSERT_EQ(api().sign_in(mine, "Not-The-Password-1").status, 401);
+  api().must_sign_in(email());  // someone else's sign-in
+  const int64_t end = unix_now();
+  auto get = [&](const std::string& token) {
+    return api().http.get("/v1/auth/me/history", bearer(api().pid, token));
+  };
+  auto r = get(last.refresh);
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_TRUE(r.json && r.json->is_array()) << r.body;
+  const auto& rows = r.json->as_array();
+  ASSERT_EQ(rows.size(), 3u) << "the sign-up and two sign-ins, not the failed try: " << r.body;
+  int64_t previous = INT64_MAX;
+  for (const auto& row : rows) {
+    const auto& o = row.as_object();
+    EXPECT_EQ(str(o.at("userId")), up.user_id);
+    ASSERT_TRUE(o.at("loginTime").is_int64()) << r.body;
+    const int64_t at = o.at("loginTime").as_int64();
+    EXPECT_GE(at, start - 5);
+    EXPECT_LE(at, end);
+    EXPECT_LE(at, previous) << "newest first";
+    previous = at;
+    EXPECT_EQ(str(o.at("ip")), "127.0.0.1");
+    EXPECT_TRUE(o.at("city").is_string());
+    EXPECT_TRUE(o.at("country").is_string());
+  }
+  // The refresh token is the credential: nothing, garbage or a session JWT is 401.
+  EXPECT_EQ(api().http.get("/v1/auth/me/history", bearer(api().pid)).status, 401);
+  EXPECT_EQ(get("garbage").status, 401);
+  EXPECT_EQ(get(last.session).status, 401);
+  ASSERT_EQ(api().logout(last.refresh).status, 200);
+  EXPECT_EQ(get(last.refresh).status, 401) << "not after logout";
 }
 
 TEST_F(SignInTest, WrongPasswordAndUnknownUserLookTheSame) {

@@ -289,6 +289,88 @@ TEST_F(PasswordlessTest, AMagicLinkSignInOfAnUnknownAddressAnswersAlike) {
   EXPECT_EQ(verify_link(token_in(*mail)).status, 200);
 }
 
+// --- password reset (§4.1): a mailed link, spent by magiclink/verify, then password/update ---
+
+TEST_F(PasswordlessTest, APasswordResetLinkLetsTheOwnerChooseANewPassword) {
+  const std::string email = unique_email("reset");
+  auto before = api().must_sign_up(email);  // another device, signed in with the old password
+  auto r = api().http.post(
+      "/v1/auth/password/reset",
+      json::object{{"loginId", email}, {"redirectUrl", std::string(kOrigin) + "/reset"}},
+      bearer(pid()));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.obj().at("resetMethod"), "magiclink");
+  EXPECT_EQ(r.obj().at("maskedEmail"), "r***@t***.example");
+  auto mail = sink().wait_for_mail(email);
+  ASSERT_TRUE(mail);
+  EXPECT_THAT(*mail, HasSubstr("Subject: Reset your Acme password\r\n"));
+  EXPECT_THAT(link_in(*mail), StartsWith(std::string(kOrigin) + "/reset?t="));
+  const std::string token = token_in(*mail);
+
+  auto v = verify_link(token);
+  ASSERT_EQ(v.status, 200) << v.body;
+  EXPECT_EQ(str(v.obj().at("user").at("userId")), before.user_id);
+  EXPECT_EQ(v.obj().at("firstSeen"), false);
+  const std::string refresh = str(v.obj().at("refreshJwt"));
+  auto again = verify_link(token);
+  EXPECT_EQ(again.status, 401) << "a reset link works once";
+  EXPECT_EQ(error_code(again), "E063010");
+
+  const std::string fresh = "Brand-New-Staple-42";
+  // The password policy applies.
+  auto weak = api().http.post("/v1/auth/password/update",
+                              json::object{{"loginId", email}, {"newPassword", "short"}},
+                              bearer(pid(), refresh));
+  EXPECT_EQ(weak.status, 400) << weak.body;
+  auto u = api().http.post("/v1/auth/password/update",
+                           json::object{{"loginId", email}, {"newPassword", fresh}},
+                           bearer(pid(), refresh));
+  ASSERT_EQ(u.status, 200) << u.body;
+  EXPECT_EQ(api().sign_in(email, fresh).status, 200);
+  EXPECT_EQ(api().sign_in(email).status, 401) << "the old password is gone";
+  EXPECT_EQ(api().refresh(before.refresh).status, 401) << "other sessions are signed out";
+  EXPECT_EQ(api().refresh(refresh).status, 200) << "the reset session is kept";
+}
+
+TEST_F(PasswordlessTest, APasswordResetOfAnUnknownAddressAnswersAlikeAndMailsNothing) {
+  const std::string known = unique_email("rs");
+  api().must_sign_up(known);
+  const std::string unknown = unique_email("rs");
+  auto reset = [&](const std::string& login) {
+    return api().http.post("/v1/auth/password/reset", json::object{{"loginId", login}},
+                           bearer(pid()));
+  };
+  auto a = reset(known);
+  auto b = reset(unknown);
+  EXPECT_EQ(a.status, 200) << a.body;
+  EXPECT_EQ(a.body, b.body);
+  auto mail = sink().wait_for_mail(known);
+  ASSERT_TRUE(mail);
+  EXPECT_THAT(link_in(*mail), StartsWith(std::string(kOrigin) + "/reset-password?t="))
+      << "without redirectUrl: the default page under the first redirect origin";
+  EXPECT_EQ(sink().count_to(unknown), 0u);
+  // Limited per address like codes: 3 at once (one was sent above).
+  EXPECT_EQ(reset(known).status, 200);
+  EXPECT_EQ(reset(known).status, 200);
+  auto limited = reset(known);
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(error_code(limited), "E130429");
+}
+
+TEST_F(PasswordlessTest, APasswordResetChecksItsRequest) {
+  auto post = [&](const json::object& body, const Headers& h) {
+    return api().http.post("/v1/auth/password/reset", body, h);
+  };
+  const std::string email = unique_email("rq");
+  EXPECT_EQ(post({{"loginId", email}}, {}).status, 401) << "the project id is required";
+  EXPECT_EQ(post(json::object{}, bearer(pid())).status, 400);
+  EXPECT_EQ(post({{"loginId", 5}}, bearer(pid())).status, 400);
+  auto evil =
+      post({{"loginId", email}, {"redirectUrl", "https://evil.example/reset"}}, bearer(pid()));
+  EXPECT_EQ(evil.status, 400) << evil.body;
+  EXPECT_EQ(error_code(evil), "E011003");
+}
+
 TEST_F(PasswordlessTest, UnknownTokensAndMissingFieldsAreRefused) {
   auto r = verify_link("not-a-token");
   EXPECT_EQ(r.status, 401);

@@ -34,6 +34,7 @@ enum class Errc {
   kPasswordExpired,     // the password must be replaced before signing in
   kInvalidCode,         // wrong one-time code (TOTP), or an unknown login id (same answer)
   kMfaRequired,         // first factor right; a second factor is due (Error::mfa_ticket)
+  kEmailNotVerified,    // password right, but the email must be verified first (required mode)
   kNotFound,            // unknown resource or route
   kMethodNotAllowed,    // known route, other method
   kConflict,            // other uniqueness violation (role exists, …)

@@ -26,6 +26,8 @@ const char* errc_name(Errc c) {
       return "invalid_code";
     case Errc::kMfaRequired:
       return "mfa_required";
+    case Errc::kEmailNotVerified:
+      return "email_not_verified";
     case Errc::kNotFound:
       return "not_found";
     case Errc::kMethodNotAllowed:

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict';
 import createSdk from '@descope/core-js-sdk';
 import { startServer } from '../lib/server.mjs';
 import { startSmtpSink, codeIn, linkIn } from '../lib/smtp-sink.mjs';
-import { uniqueEmail, okData, decodeJwt, assertDescopeError, assertJwtResponse } from '../lib/util.mjs';
+import {
+  PASSWORD, PASSWORD2, uniqueEmail, okData, decodeJwt, assertDescopeError, assertJwtResponse,
+} from '../lib/util.mjs';
 
 const APP = 'http://localhost:3000';
 let sink;
@@ -101,5 +103,41 @@ describe('magic link', () => {
 
   test('a link may only point into an allowed origin', async () => {
     assertDescopeError(await sdk.magicLink.signUpOrIn.email(uniqueEmail('evil'), 'https://evil.example/verify'), 400);
+  });
+});
+
+describe('password reset', () => {
+  test('password.sendReset, the mailed link through magicLink.verify, password.update, then signIn with the new password', async () => {
+    const email = uniqueEmail('reset');
+    const up = okData(await sdk.password.signUp(email, PASSWORD), 'password.signUp');
+    const sent = okData(await sdk.password.sendReset(email, `${APP}/reset`), 'password.sendReset');
+    assert.equal(sent.resetMethod, 'magiclink');
+    assert.match(sent.maskedEmail, /^r\*\*\*@c\*\*\*\.example$/);
+    const link = linkIn(await sink.waitForMail(email));
+    assert.ok(link.startsWith(`${APP}/reset?t=`), link);
+    const token = new URL(link).searchParams.get('t');
+
+    const data = okData(await sdk.magicLink.verify(token), 'magicLink.verify of the reset link');
+    assertJwtResponse(data, server.projectId, { firstSeen: false, loginId: email });
+    assert.equal(data.user.userId, up.user.userId);
+    assertDescopeError(await sdk.magicLink.verify(token), 401, 'E063010');
+
+    okData(await sdk.password.update(email, PASSWORD2, data.refreshJwt), 'password.update');
+    const again = okData(await sdk.password.signIn(email, PASSWORD2), 'signIn with the new password');
+    assert.equal(again.user.userId, up.user.userId);
+    assertDescopeError(await sdk.password.signIn(email, PASSWORD), 401);
+    assertDescopeError(await sdk.refresh(up.refreshJwt), 401);
+  });
+
+  test('sendReset of an unknown address answers as a known one and mails nothing', async () => {
+    const known = uniqueEmail('rs');
+    okData(await sdk.password.signUp(known, PASSWORD));
+    const unknown = uniqueEmail('rs');
+    const a = okData(await sdk.password.sendReset(known, `${APP}/reset`));
+    const b = okData(await sdk.password.sendReset(unknown, `${APP}/reset`));
+    assert.deepEqual(a, b);
+    await sink.waitForMail(known);
+    assert.equal(sink.count(unknown), 0);
+    assertDescopeError(await sdk.password.sendReset(known, 'https://evil.example/reset'), 400);
   });
 });

@@ -342,6 +342,125 @@ TEST_F(PasswordlessTest, ALinkForAnUnknownAddressOnSignInIsNeverMailed) {
   EXPECT_THAT(mailer_.sent, IsEmpty());
 }
 
+// --- password reset ---
+
+TEST_F(PasswordlessTest, AResetLinkSignsTheAccountInOnce) {
+  auto ann = existing("ann@example.com");
+  auto masked = links_->send_password_reset("Ann@Example.com", "", {});
+  ASSERT_THAT(masked, IsOk());
+  EXPECT_EQ(*masked, "a***@e***.com");
+  ASSERT_THAT(mailer_.sent, SizeIs(1));
+  EXPECT_EQ(mailer_.sent[0].to, "ann@example.com");
+  EXPECT_THAT(mailer_.sent[0].subject, HasSubstr("Reset your Acme password"));
+  EXPECT_THAT(mailer_.sent[0].text, HasSubstr("https://app.example.com/reset-password?t="))
+      << "no redirectUrl: the default page under the first redirect origin";
+  EXPECT_THAT(mailer_.sent[0].text, HasSubstr("10 minutes"));
+  const std::string token = mailed_token();
+  auto a = links_->verify(token, {});
+  ASSERT_THAT(a, IsOk());
+  EXPECT_EQ(a->user.id, ann.id);
+  EXPECT_FALSE(a->first_seen);
+  EXPECT_TRUE(a->user.verified_email) << "the link reached the address";
+  EXPECT_THAT(links_->verify(token, {}), ErrcIs(Errc::kLinkInvalid)) << "a reset works once";
+  auto events = audit_->search({.actions = {"user.signin"}, .results = {"success"}});
+  ASSERT_THAT(events, IsOk());
+  ASSERT_THAT(*events, ::testing::Not(IsEmpty()));
+  EXPECT_EQ(events->front().detail, "password-reset") << "a reset session is recognisable";
+}
+
+TEST_F(PasswordlessTest, AResetLinkExpiresAfterTenMinutes) {
+  existing("ann@example.com");
+  ASSERT_THAT(links_->send_password_reset("ann@example.com", "https://app.example.com/r", {}),
+              IsOk());
+  const std::string token = mailed_token();
+  now_ += 599;
+  ASSERT_THAT(links_->send_password_reset("ann@example.com", "https://app.example.com/r", {}),
+              IsOk());
+  EXPECT_THAT(links_->verify(token, {}), ErrcIs(Errc::kLinkInvalid)) << "replaced by the new one";
+  const std::string second = mailed_token();
+  now_ += 600;
+  EXPECT_THAT(links_->verify(second, {}), ErrcIs(Errc::kLinkInvalid)) << "expired";
+}
+
+TEST_F(PasswordlessTest, ResetAndSignInLinksDoNotReplaceEachOther) {
+  existing("ann@example.com");
+  const std::string uri = "https://app.example.com/verify";
+  ASSERT_THAT(links_->start(OneTimeFlow::kSignIn, "ann@example.com", uri, {}, {}), IsOk());
+  const std::string signin = mailed_token();
+  ASSERT_THAT(links_->send_password_reset("ann@example.com", uri, {}), IsOk());
+  const std::string reset = mailed_token();
+  EXPECT_THAT(links_->verify(signin, {}), IsOk());
+  EXPECT_THAT(links_->verify(reset, {}), IsOk());
+}
+
+TEST_F(PasswordlessTest, AResetOfAnUnknownOrDisabledAccountAnswersAlikeAndMailsNothing) {
+  auto r = links_->send_password_reset("amy@example.com", "", {});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(*r, "a***@e***.com");
+  auto ann = existing("ann@example.com");
+  ASSERT_THAT(users_->update(ann.id, {.status = std::string("disabled")}, {}), IsOk());
+  auto d = links_->send_password_reset("ann@example.com", "", {});
+  ASSERT_THAT(d, IsOk());
+  EXPECT_EQ(*d, "a***@e***.com");
+  EXPECT_THAT(mailer_.sent, IsEmpty());
+}
+
+TEST_F(PasswordlessTest, ResetsAreLimitedAndPointOnlyIntoAllowedOrigins) {
+  existing("ann@example.com");
+  EXPECT_THAT(links_->send_password_reset("ann@example.com", "https://evil.example.com/r", {}),
+              ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(mailer_.sent, IsEmpty());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_THAT(links_->send_password_reset("ann@example.com", "", {}), IsOk());
+  }
+  EXPECT_THAT(links_->send_password_reset("ann@example.com", "", {}), ErrcIs(Errc::kRateLimited));
+  EXPECT_THAT(links_->send_password_reset("amy@example.com", "", {}), IsOk());
+  for (int i = 0; i < 3; ++i) {
+    (void)links_->send_password_reset("amy@example.com", "", {});
+  }
+  EXPECT_THAT(links_->send_password_reset("amy@example.com", "", {}), ErrcIs(Errc::kRateLimited))
+      << "an unknown address is limited alike";
+  EXPECT_THAT(mailer_.sent, SizeIs(3));
+}
+
+// --- email verification (--email-verification required) ---
+
+TEST_F(PasswordlessTest, AVerificationCodeProvesTheAddressOfAnAccount) {
+  auto ann = existing("ann@example.com");
+  ASSERT_FALSE(ann.verified_email);
+  EmailVerifier& verifier = *otp_;
+  auto masked = verifier.send_verification(ann, {});
+  ASSERT_THAT(masked, IsOk());
+  EXPECT_EQ(*masked, "a***@e***.com");
+  ASSERT_THAT(mailer_.sent, SizeIs(1));
+  EXPECT_EQ(mailer_.sent[0].to, "ann@example.com");
+  const std::string code = mailed_code();
+  now_ += 299;
+  auto a = otp_->verify("ann@example.com", code, {});
+  ASSERT_THAT(a, IsOk());
+  EXPECT_EQ(a->user.id, ann.id);
+  EXPECT_TRUE(a->user.verified_email);
+  EXPECT_THAT(otp_->verify("ann@example.com", code, {}), ErrcIs(Errc::kCodeInvalid));
+
+  // Expires like any code; counted against the address like any code.
+  ASSERT_THAT(verifier.send_verification(ann, {}), IsOk());
+  const std::string late = mailed_code();
+  now_ += 300;
+  EXPECT_THAT(otp_->verify("ann@example.com", late, {}), ErrcIs(Errc::kCodeExpired));
+  int refused = 0;
+  for (int i = 0; i < 4; ++i) {
+    auto r = verifier.send_verification(ann, {});
+    if (!r) {
+      EXPECT_THAT(r, ErrcIs(Errc::kRateLimited));
+      ++refused;
+    }
+  }
+  EXPECT_GE(refused, 1) << "4 in the same second: more than the 3 free sends";
+
+  auto bob = existing("bob");  // a login id without an email address
+  EXPECT_THAT(verifier.send_verification(bob, {}), ErrcIs(Errc::kInvalidArgument));
+}
+
 // --- test users' generators (mgmt tests/generate) ---
 
 TEST_F(PasswordlessTest, GeneratedCodesAreForTestUsersOnlyUnmailedAndUnlimited) {
