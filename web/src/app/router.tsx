@@ -22,6 +22,7 @@ export const routes: RouteObject[] = [
       { path: '/', element: <HomeRoute /> },
       { path: '/login', element: <LoginRoute /> },
       { path: '/verify', element: <VerifyRoute /> },
+      { path: '/reset-password', element: <VerifyRoute reset /> },
       { path: '/profile', element: <ProfileRoute /> },
       { path: '/account', element: <AccountRoute /> },
       { path: '/dashboard', element: <DashboardRoute /> },

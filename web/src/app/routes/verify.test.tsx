@@ -19,6 +19,18 @@ describe('/verify', () => {
     expect(sdk.magicLink.verify).toHaveBeenCalledWith('tok123');
   });
 
+  it('sends a reset link without a redirect URL (/reset-password) on to a new password', async () => {
+    fakeApi(ROLES);
+    sdk.magicLink.verify.mockImplementation(async () => {
+      signIn({ name: 'Ada Lovelace', email: 'ada@example.com' });
+      return ok({});
+    });
+    const { router } = renderApp('/reset-password?t=tok456');
+    await waitFor(() => expect(router.state.location.pathname).toBe('/account'));
+    expect(router.state.location.search).toBe('?reset=1');
+    expect(sdk.magicLink.verify).toHaveBeenCalledWith('tok456');
+  });
+
   it('explains an expired or used link', async () => {
     fakeApi();
     sdk.magicLink.verify.mockResolvedValue(fail(401, { errorCode: 'E063010' }));
