@@ -821,6 +821,35 @@ class Bench:
             f"{entry['signin_rps'] or 0:.1f}/s")
         return entry
 
+    def sending(self, conns, rep):
+        """/get_roles at `conns` while a second wrk keeps 4 email-code sends in flight
+        (bench/lua/send_codes.lua: a new login id each, so no send limit refuses them;
+        the development mailer writes each message to the log and the dev mailbox).
+        Compared with nginx static at the same connection count in the same round."""
+        a, gh = self.args, self.gh
+        box = {}
+        lead = 0.3 if a.smoke else 1.0
+
+        def load():
+            box["send"] = run_wrk(gh.port, "/v1/auth/otp/signup-in/email", 4,
+                                  a.duration + int(2 * lead + 0.99), scripts=["send_codes.lua"],
+                                  env={"GH_BENCH_AUTH": f"Bearer {gh.project_id}"})
+
+        t = threading.Thread(target=load)
+        t.start()
+        time.sleep(lead)
+        d = run_wrk(gh.port, "/get_roles", conns, a.duration,
+                    headers=self.variant_headers("valid"))
+        t.join(timeout=a.duration + 90)
+        sent = box.get("send")
+        check(sent is not None and sent["requests"] > 0 and sent["status_errors"] == 0,
+              f"email-code sends beside /get_roles: "
+              f"{sent['status_errors'] if sent else '?'} non-2xx of "
+              f"{sent['requests'] if sent else 0}")
+        log(f"sending   gatehouse: codes mailed at {sent['rps']:.0f}/s beside /get_roles")
+        wait_idle(gh.proc.pid)
+        return self.record("sending", "gatehouse", "loaded", d, rep)
+
     def flood(self, variant, rep):
         """Other users' sign-ins and refreshes alone, then again while an attacker floods
         sign-ins with wrong passwords from one address: `account` guesses one account's
@@ -972,6 +1001,12 @@ class Bench:
                     self.one_time_run("otp", c, rep)
                     self.one_time_run("magiclink", c, rep)
                     self.passkey_run(c, rep)
+                for c in a.conns:
+                    if not any(d["scenario"] == "get_roles" and d["target"] == "nginx" and
+                               d["conns"] == c and d["rep"] == rep
+                               for d in self.results["scenarios"]):
+                        self.static(c, rep)  # the peer, when get_roles did not run
+                    self.sending(c, rep)
             if want("signin"):
                 for c in a.conns:
                     self.signin_pair(c, rep)
@@ -1000,6 +1035,7 @@ class Bench:
         jobs.append(("otp verify", lambda: self.one_time_run("otp", 2, 0), ok_2xx))
         jobs.append(("magic-link verify", lambda: self.one_time_run("magiclink", 2, 0), ok_2xx))
         jobs.append(("passkey sign-in", lambda: self.passkey_run(2, 0), ok_2xx))
+        jobs.append(("protected while codes are mailed", lambda: self.sending(2, 0), ok_2xx))
         # The sign-in scenarios run after the others, one at a time: side by side with
         # the request floods, the low-priority workers (nice 10) may not finish a single
         # hash inside a smoke's short window.
