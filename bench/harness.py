@@ -241,6 +241,7 @@ class Gatehouse:
             secrets.choice(string.ascii_letters + string.digits) for _ in range(27))
         self.password = "Bench-" + secrets.token_urlsafe(12)
         self.login_id = "teacher@bench.local"
+        self.users_lock = threading.Lock()  # test users and passkeys, made once
         self.env = dict(os.environ)
         self.env["GATEHOUSE_ARGON2_MEMORY_KIB"] = str(args.argon2_memory_kib)
         self.env["GATEHOUSE_ARGON2_ITERATIONS"] = str(args.argon2_iterations)
@@ -325,13 +326,15 @@ class Gatehouse:
         """n test users (Descope's test-user helpers mint their codes and links without
         mail, /v1/mgmt/tests/generate/…): the one-time scenarios spend one code each. Their
         email is verified, as it is from a user's second code sign-in on (the first one
-        verifies it, one more write)."""
-        have = getattr(self, "test_users", [])
-        new = [f"otp{i}@bench.local" for i in range(len(have), n)]
-        self.post_many("/v1/mgmt/user/create/test",
-                       [{"loginId": u, "email": u, "verifiedEmail": True} for u in new])
-        self.test_users = have + new
-        return self.test_users[:n]
+        verifies it, one more write). The smoke runs scenarios side by side: one at a time
+        here, or two would create the same users."""
+        with self.users_lock:
+            have = getattr(self, "test_users", [])
+            new = [f"otp{i}@bench.local" for i in range(len(have), n)]
+            self.post_many("/v1/mgmt/user/create/test",
+                           [{"loginId": u, "email": u, "verifiedEmail": True} for u in new])
+            self.test_users = have + new
+            return self.test_users[:n]
 
     def one_time_bodies(self, kind, n, path):
         """Mints one fresh code (kind "otp") or magic link ("magiclink") for each of n test
@@ -360,6 +363,18 @@ class Gatehouse:
         import softkey  # bench/softkey.py; needs python3-cryptography
         origin = f"http://localhost:{self.port}"
         project = f"Bearer {self.project_id}"
+        with self.users_lock:  # registered once, as create_test_users
+            self._register_passkeys(softkey, origin, project)
+        picks = [self.passkeys[i % len(self.passkeys)] for i in range(n)]
+        starts = self.post_many("/v1/auth/webauthn/signin/start",
+                                [{"loginId": login, "origin": origin} for login, _ in picks],
+                                auth=project)
+        with open(path, "w") as f:
+            for (_, key), st in zip(picks, starts):
+                f.write(json.dumps({"transactionId": st["transactionId"],
+                                    "response": key.get(st["options"])}) + "\n")
+
+    def _register_passkeys(self, softkey, origin, project):
         if not getattr(self, "passkeys", None):
             self.passkeys = []
             for i in range(8):
@@ -373,14 +388,6 @@ class Gatehouse:
                                  "response": key.create(start["options"])}],
                                parallel=1, auth=project)
                 self.passkeys.append((login, key))
-        picks = [self.passkeys[i % len(self.passkeys)] for i in range(n)]
-        starts = self.post_many("/v1/auth/webauthn/signin/start",
-                                [{"loginId": login, "origin": origin} for login, _ in picks],
-                                auth=project)
-        with open(path, "w") as f:
-            for (_, key), st in zip(picks, starts):
-                f.write(json.dumps({"transactionId": st["transactionId"],
-                                    "response": key.get(st["options"])}) + "\n")
 
     def supports(self, flag):
         r = subprocess.run([self.binary, "serve", "--help"], capture_output=True, text=True,
