@@ -170,6 +170,40 @@ TEST_F(SqliteStoreTest, UpgradingAnOlderDatabaseKeepsItsRows) {
             std::to_string(sqlite::embedded_migrations().size()));
 }
 
+TEST_F(SqliteStoreTest, RebuildingTheSignInTablesKeepsLiveSignInsAndCodes) {
+  // A database at 0008, before one_time_secrets and refresh_families lost their rowids.
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
+    EXPECT_THAT(sqlite::apply_migrations(db, sqlite::embedded_migrations().first(8)), IsOk());
+    sqlite3_close(db);
+    RawDb raw(db_path());
+    raw.exec(
+        "INSERT INTO users (id, login_id, created_at) VALUES ('U1', 'a@x.io', 1000);"
+        "INSERT INTO refresh_families (id, user_id, created_at) VALUES ('F1', 'U1', 1000);"
+        "INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, issued_at, expires_at)"
+        " VALUES ('R1', 'U1', 'F1', 'aa', 1000, 999999);"
+        "INSERT INTO one_time_secrets (purpose, login_id, user_id, secret_hash, data,"
+        " created_at, expires_at) VALUES ('otp', 'a@x.io', 'U1', 'bb', '{}', 1000, 999999);");
+  }
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  auto token = store->sessions->get("R1");
+  ASSERT_THAT(token, IsOk());
+  EXPECT_EQ(token->family_id, "F1");
+  // The family is still live: rotating its token works.
+  store::RefreshToken next{"R2", "U1", "F1", "cc", 2000, 999999};
+  EXPECT_THAT(store->sessions->rotate("R1", next, 2000), IsOk());
+  auto spent = store->one_time->consume("otp", "A@x.io", "bb", 2000, 5);
+  ASSERT_THAT(spent, IsOk());
+  EXPECT_EQ(spent->outcome, store::ConsumeOutcome::kConsumed);
+  EXPECT_EQ(spent->secret.user_id, "U1");
+  // Deleting the user still reaches the rebuilt tables (their foreign keys survived).
+  EXPECT_THAT(store->users->remove("U1"), IsOk());
+  RawDb raw(db_path());
+  EXPECT_EQ(raw.scalar("SELECT count(*) FROM refresh_families"), "0");
+  EXPECT_EQ(raw.scalar("PRAGMA foreign_key_check"), "");
+}
 TEST_F(SqliteStoreTest, AuditIdsAreNeverReused) {
   // Pruning the newest events must not hand their ids out again.
   auto store = open();
