@@ -72,38 +72,42 @@ Response authenticated_response(const Result<auth::Authenticated>& r, const Auth
 void register_auth_routes(http::Router& router, AuthApiDeps d) {
   const std::string& pid = d.config.project_id;
 
-  router.add("POST", "/v1/auth/password/signup", [d, &pid](Request& req) {
-    if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
-    auto body = parse_object(req.body);
-    if (!body) return error_response(body.error());
-    auth::SignUpInput in;
-    auto login = required_string(*body, "loginId");
-    if (!login) return error_response(login.error());
-    auto password = required_string(*body, "password");
-    if (!password) return error_response(password.error());
-    auto user = optional_object(*body, "user");
-    if (!user) return error_response(user.error());
-    auto name = optional_string(*user, "name");
-    auto email = optional_string(*user, "email");
-    auto phone = optional_string(*user, "phone");
-    for (auto* f : {&name, &email, &phone}) {
-      if (!*f) return error_response(f->error());
-    }
-    in.login_id = std::move(*login);
-    in.password = std::move(*password);
-    in.name = std::move(*name);
-    in.email = std::move(*email);
-    in.phone = std::move(*phone);
-    if (in.name.empty()) {
-      // Descope composes the display name from the given/family names.
-      auto given = optional_string(*user, "givenName");
-      auto family = optional_string(*user, "familyName");
-      if (given && family) {
-        in.name = *given + (!given->empty() && !family->empty() ? " " : "") + *family;
-      }
-    }
-    return authenticated(d.passwords.sign_up(in, origin_of(req)), d);
-  });
+  router.add("POST", "/v1/auth/password/signup",
+             [d, &pid](Request& req) {
+               if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
+               auto body = parse_object(req.body);
+               if (!body) return error_response(body.error());
+               auth::SignUpInput in;
+               auto login = required_string(*body, "loginId");
+               if (!login) return error_response(login.error());
+               auto password = required_string(*body, "password");
+               if (!password) return error_response(password.error());
+               auto user = optional_object(*body, "user");
+               if (!user) return error_response(user.error());
+               auto name = optional_string(*user, "name");
+               auto email = optional_string(*user, "email");
+               auto phone = optional_string(*user, "phone");
+               for (auto* f : {&name, &email, &phone}) {
+                 if (!*f) return error_response(f->error());
+               }
+               in.login_id = std::move(*login);
+               in.password = std::move(*password);
+               in.name = std::move(*name);
+               in.email = std::move(*email);
+               in.phone = std::move(*phone);
+               if (in.name.empty()) {
+                 // Descope composes the display name from the given/family names.
+                 auto given = optional_string(*user, "givenName");
+                 auto family = optional_string(*user, "familyName");
+                 if (given && family) {
+                   in.name = *given + (!given->empty() && !family->empty() ? " " : "") + *family;
+                 }
+               }
+               return authenticated(d.passwords.sign_up(in, origin_of(req)), d);
+             },
+             // With --email-verification required a sign-up mails its code: it waits on
+             // the SMTP relay as the passwordless sends do (api/passwordless_api.cc).
+             {.waits_on_network = d.config.email_verification_required});
 
   router.add("POST", "/v1/auth/password/signin", [d, &pid](Request& req) {
     if (auto b = project_bearer(req, pid); !b) return error_response(b.error());

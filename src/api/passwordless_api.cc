@@ -58,22 +58,27 @@ Response masked(const Result<std::string>& r) {
 
 }  // namespace
 
+// The routes that mail wait on the SMTP relay: on the network pool (http/router.h).
+constexpr http::RouteOptions kMails{.waits_on_network = true};
+
 void register_passwordless_routes(http::Router& router, const AuthApiDeps& d) {
   const std::string& pid = d.config.project_id;
 
   if (d.otp) {
     for (const Flow& f : kFlows) {
-      router.add("POST", std::string("/v1/auth/otp/") + f.path + "/email",
-                 [d, &pid, flow = f.flow](Request& req) {
-                   if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
-                   auto body = parse_object(req.body);
-                   if (!body) return error_response(body.error());
-                   auto login = required_string(*body, "loginId");
-                   if (!login) return error_response(login.error());
-                   auto user = one_time_user(*body);
-                   if (!user) return error_response(user.error());
-                   return masked(d.otp->start(flow, *login, *user, origin_of(req)));
-                 });
+      router.add(
+          "POST", std::string("/v1/auth/otp/") + f.path + "/email",
+          [d, &pid, flow = f.flow](Request& req) {
+            if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
+            auto body = parse_object(req.body);
+            if (!body) return error_response(body.error());
+            auto login = required_string(*body, "loginId");
+            if (!login) return error_response(login.error());
+            auto user = one_time_user(*body);
+            if (!user) return error_response(user.error());
+            return masked(d.otp->start(flow, *login, *user, origin_of(req)));
+          },
+          kMails);
     }
 
     router.add("POST", "/v1/auth/otp/verify/email", [d, &pid](Request& req) {
@@ -87,59 +92,68 @@ void register_passwordless_routes(http::Router& router, const AuthApiDeps& d) {
       return authenticated_response(d.otp->verify(*login, *code, origin_of(req)), d);
     });
 
-    router.add("POST", "/v1/auth/otp/update/email", [d, &pid](Request& req) {
-      auto token = refresh_token(req, pid);
-      if (!token) return error_response(token.error());
-      auto body = parse_object(req.body);
-      if (!body) return error_response(body.error());
-      auto login = required_string(*body, "loginId");
-      if (!login) return error_response(login.error());
-      auto email = required_string(*body, "email");
-      if (!email) return error_response(email.error());
-      auto self = d.sessions.sign_in_of(*token);
-      if (!self) return error_response(self.error());
-      return masked(d.otp->update_email(*self, *login, *email, origin_of(req)));
-    });
+    router.add(
+        "POST", "/v1/auth/otp/update/email",
+        [d, &pid](Request& req) {
+          auto token = refresh_token(req, pid);
+          if (!token) return error_response(token.error());
+          auto body = parse_object(req.body);
+          if (!body) return error_response(body.error());
+          auto login = required_string(*body, "loginId");
+          if (!login) return error_response(login.error());
+          auto email = required_string(*body, "email");
+          if (!email) return error_response(email.error());
+          auto self = d.sessions.sign_in_of(*token);
+          if (!self) return error_response(self.error());
+          return masked(d.otp->update_email(*self, *login, *email, origin_of(req)));
+        },
+        kMails);
   }
 
   if (d.magic_links) {
     for (const Flow& f : kFlows) {
-      router.add("POST", std::string("/v1/auth/magiclink/") + f.path + "/email",
-                 [d, &pid, flow = f.flow](Request& req) {
-                   if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
-                   auto body = parse_object(req.body);
-                   if (!body) return error_response(body.error());
-                   auto login = required_string(*body, "loginId");
-                   if (!login) return error_response(login.error());
-                   // Descope's SDKs send `URI`; `redirectUrl` is accepted as well.
-                   auto uri = optional_string(*body, "URI");
-                   if (!uri) return error_response(uri.error());
-                   if (uri->empty()) {
-                     uri = optional_string(*body, "redirectUrl");
-                     if (!uri) return error_response(uri.error());
-                   }
-                   auto user = one_time_user(*body);
-                   if (!user) return error_response(user.error());
-                   return masked(d.magic_links->start(flow, *login, *uri, *user, origin_of(req)));
-                 });
+      router.add(
+          "POST", std::string("/v1/auth/magiclink/") + f.path + "/email",
+          [d, &pid, flow = f.flow](Request& req) {
+            if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
+            auto body = parse_object(req.body);
+            if (!body) return error_response(body.error());
+            auto login = required_string(*body, "loginId");
+            if (!login) return error_response(login.error());
+            // Descope's SDKs send `URI`; `redirectUrl` is accepted as well.
+            auto uri = optional_string(*body, "URI");
+            if (!uri) return error_response(uri.error());
+            if (uri->empty()) {
+              uri = optional_string(*body, "redirectUrl");
+              if (!uri) return error_response(uri.error());
+            }
+            auto user = one_time_user(*body);
+            if (!user) return error_response(user.error());
+            return masked(d.magic_links->start(flow, *login, *uri, *user, origin_of(req)));
+          },
+          kMails);
     }
 
     // Password reset: a link mailed like a magic link, spent by /magiclink/verify; the
     // client then calls /v1/auth/password/update with that session (core-js sendReset).
-    router.add("POST", "/v1/auth/password/reset", [d, &pid](Request& req) {
-      if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
-      auto body = parse_object(req.body);
-      if (!body) return error_response(body.error());
-      auto login = required_string(*body, "loginId");
-      if (!login) return error_response(login.error());
-      auto uri = optional_string(*body, "redirectUrl");
-      if (!uri) return error_response(uri.error());
-      auto options = optional_object(*body, "templateOptions");  // accepted, not used
-      if (!options) return error_response(options.error());
-      auto r = d.magic_links->send_password_reset(*login, *uri, origin_of(req));
-      if (!r) return error_response(r.error());
-      return Response::json(200, json::object{{"resetMethod", "magiclink"}, {"maskedEmail", *r}});
-    });
+    router.add(
+        "POST", "/v1/auth/password/reset",
+        [d, &pid](Request& req) {
+          if (auto b = project_bearer(req, pid); !b) return error_response(b.error());
+          auto body = parse_object(req.body);
+          if (!body) return error_response(body.error());
+          auto login = required_string(*body, "loginId");
+          if (!login) return error_response(login.error());
+          auto uri = optional_string(*body, "redirectUrl");
+          if (!uri) return error_response(uri.error());
+          auto options = optional_object(*body, "templateOptions");  // accepted, not used
+          if (!options) return error_response(options.error());
+          auto r = d.magic_links->send_password_reset(*login, *uri, origin_of(req));
+          if (!r) return error_response(r.error());
+          return Response::json(200,
+                                json::object{{"resetMethod", "magiclink"}, {"maskedEmail", *r}});
+        },
+        kMails);
 
     router.add("POST", "/v1/auth/magiclink/verify", [d, &pid](Request& req) {
       if (auto b = project_bearer(req, pid); !b) return error_response(b.error());

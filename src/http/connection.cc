@@ -69,7 +69,8 @@ asio::awaitable<Response> Connection::dispatch(Request& req) {
   }
   auto match = std::get<Router::Match>(m);
   if (match.options.inline_on_io) co_return call_handler(*match.handler, req);
-  co_return co_await ctx_.workers.run([&] { return call_handler(*match.handler, req); });
+  WorkerPool& pool = match.options.waits_on_network ? ctx_.network : ctx_.workers;
+  co_return co_await pool.run([&] { return call_handler(*match.handler, req); });
 }
 
 // Status line and headers serialized by hand, body sent as a second buffer of the same

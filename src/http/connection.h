@@ -34,7 +34,8 @@ struct ConnectionContext {
   const Router& router;
   const MiddlewareChain& chain;
   WorkerPool& workers;
-  LogSink& log;  // for "handler failed" lines
+  WorkerPool& network;  // RouteOptions::waits_on_network
+  LogSink& log;         // for "handler failed" lines
   const std::atomic<bool>& stopping;
 };
 

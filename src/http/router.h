@@ -24,7 +24,11 @@ namespace gatehouse::http {
 using Handler = std::function<Response(Request&)>;
 
 struct RouteOptions {
+  // Runs on the I/O thread: cheap, never blocks (a cached session check, static files).
   bool inline_on_io = false;
+  // Waits on another server (an SMTP relay): runs on the network pool, so a slow relay
+  // holds none of the workers that sign, hash and query for everyone else.
+  bool waits_on_network = false;
 };
 
 class Router {

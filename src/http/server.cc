@@ -55,17 +55,19 @@ struct Server::Impl {
       : cfg(std::move(c)),
         router(r),
         workers(cfg.worker_threads, cfg.worker_nice),
+        network(cfg.network_threads, 0),
         accept_strand(asio::make_strand(ioc)),
         acceptor(accept_strand),
         signals(ioc, SIGINT, SIGTERM),
         log(cfg.log_line),
         chain(make_chain(cfg, log)),
-        conn_ctx{cfg, router, chain, workers, log, stopping} {}
+        conn_ctx{cfg, router, chain, workers, network, log, stopping} {}
 
   ServerConfig cfg;
   const Router& router;
   asio::io_context ioc;
   WorkerPool workers;
+  WorkerPool network;
   // The acceptor is not thread-safe: the accept loop and begin_stop (which closes it) both
   // run on this strand, whichever I/O thread picks them up.
   asio::strand<asio::io_context::executor_type> accept_strand;
@@ -194,7 +196,10 @@ struct Server::Impl {
 Server::Server(ServerConfig config, const Router& router)
     : impl_(std::make_unique<Impl>(std::move(config), router)) {}
 
-Server::~Server() { impl_->workers.join(); }
+Server::~Server() {
+  impl_->workers.join();
+  impl_->network.join();
+}
 
 namespace {
 
@@ -251,6 +256,7 @@ void Server::run_until_signal() {
   im.ioc.run();
   for (auto& t : extra) t.join();
   im.workers.join();
+  im.network.join();
   im.log.flush();
 }
 

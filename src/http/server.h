@@ -2,8 +2,9 @@
 //
 // Accepts connections and serves each with one coroutine (http/connection.h: read →
 // route → write, keep-alive, timeouts and limits). Routes marked inline run on the I/O
-// thread; all others run on the worker pool (http/worker_pool.h) so that password hashing
-// and blocking database calls never stall the event loop.
+// thread; those that wait on another server (mail) on a network pool; all others on the
+// worker pool (http/worker_pool.h) so that password hashing and blocking database calls
+// never stall the event loop.
 //
 // Cross-cutting jobs are middleware (http/middleware.h), chained once in server.cc —
 // request ids, the access log, CORS (with credentials and preflight) — with the places for
@@ -39,6 +40,9 @@ struct ServerConfig {
   // Nice value of the worker threads (Linux, per thread): above the I/O threads' 0 so
   // that hashing at full load cannot starve the event loop. 0 keeps them equal.
   int worker_nice = 10;
+  // Threads for handlers that wait on another server (RouteOptions::waits_on_network):
+  // as many such requests are served at once; more queue.
+  int network_threads = 8;
   std::size_t header_limit = 16 * 1024;
   std::size_t body_limit = 1024 * 1024;
   std::chrono::seconds read_timeout{30};  // for one request once its first byte arrived

@@ -133,6 +133,10 @@ const std::vector<Option>& options() {
        "worker threads for token signing, database calls and password hashing (run by the "
        "helpers with --hash-in processes)",
        false, show_num(&Config::workers), set_int(&Config::workers, 1, 256)},
+      {"network-threads", "GATEHOUSE_NETWORK_THREADS",
+       "threads for requests that wait on another server (mail sends through SMTP), apart "
+       "from the workers: as many sends at once, so a slow relay delays no sign-in or refresh",
+       false, show_num(&Config::network_threads), set_int(&Config::network_threads, 1, 256)},
       {"hash-concurrency", "GATEHOUSE_HASH_CONCURRENCY",
        "Argon2id hashes computed at once, each holding --argon2-memory-kib (about the number "
        "of cores)",

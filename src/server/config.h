@@ -28,6 +28,7 @@ struct Config {
   int64_t argon2_iterations = 2;
   int io_threads = 1;
   int workers = 2;
+  int network_threads = 8;
   int hash_concurrency = 2;
   std::string hash_in = "processes";  // processes | threads
   int worker_nice = 10;

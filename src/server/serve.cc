@@ -134,6 +134,7 @@ int serve_main(const std::vector<std::string>& args) {
   sc.io_threads = ctx.config.io_threads;
   sc.worker_threads = ctx.config.workers;
   sc.worker_nice = ctx.config.worker_nice;
+  sc.network_threads = ctx.config.network_threads;
   sc.body_limit = static_cast<size_t>(ctx.config.body_limit);
   sc.cors_origins = ctx.config.cors_origins;
   if (auto o = http::Cors::origin_of_url(ctx.config.base_url)) sc.public_origin = *o;

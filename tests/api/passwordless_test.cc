@@ -3,6 +3,7 @@
 // (docs/descope-wire.md §4.2, §4.3).
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -409,6 +410,50 @@ TEST_F(MailServerDownTest, SendingFailsWithACouldNotSendError) {
   })) << "logged, and retried once: "
       << server().err();
   EXPECT_THAT(server().err(), HasSubstr(R"("event":"mail.failed")"));
+}
+
+class SlowMailTest : public OwnServerTest {};
+
+// Sends wait on the SMTP relay on their own threads (--network-threads): a relay that
+// stalls holds every send, and sign-ins and refreshes are still answered at once.
+TEST_F(SlowMailTest, AStalledRelayHoldsTheSendsButNoSignInOrRefresh) {
+  SmtpSink sink;
+  ASSERT_TRUE(sink.start()) << sink.error();
+  ASSERT_NO_FATAL_FAILURE(
+      Start({"--workers", "2", "--network-threads", "4", "--smtp-host", "127.0.0.1", "--smtp-port",
+             std::to_string(sink.port()), "--smtp-tls", "none"}));
+  const std::string pid = server().project_id();
+  const std::string member = unique_email("member");
+  Login login = api().must_sign_up(member);
+
+  sink.hold();
+  constexpr int kSends = 4;  // more than the workers
+  std::vector<std::string> addresses;
+  std::vector<int> statuses(kSends, 0);
+  std::vector<std::thread> senders;
+  for (int i = 0; i < kSends; ++i) addresses.push_back(unique_email("held"));
+  for (int i = 0; i < kSends; ++i) {
+    senders.emplace_back([&, i] {
+      HttpClient http(server().base_url());
+      statuses[i] = http.post("/v1/auth/otp/signup-in/email",
+                              json::object{{"loginId", addresses[i]}}, bearer(pid))
+                        .status;
+    });
+  }
+  const bool all_held = eventually([&] { return sink.held() == kSends; });
+  EXPECT_TRUE(all_held) << "held: " << sink.held();
+  if (all_held) {
+    EXPECT_EQ(api().sign_in(member).status, 200);
+    auto refreshed = api().refresh(login.refresh);
+    EXPECT_EQ(refreshed.status, 200) << refreshed.body;
+    EXPECT_EQ(sink.held(), static_cast<size_t>(kSends)) << "the sends were still waiting";
+  }
+  sink.release();
+  for (auto& t : senders) t.join();
+  for (int i = 0; i < kSends; ++i) {
+    EXPECT_EQ(statuses[i], 200) << addresses[i];
+    EXPECT_TRUE(sink.wait_for_mail(addresses[i])) << "no mail to " << addresses[i];
+  }
 }
 
 class DevMailboxTest : public OwnServerTest {};

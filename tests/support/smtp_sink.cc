@@ -130,6 +130,22 @@ std::optional<std::string> SmtpSink::wait_for_mail(const std::string& to, size_t
   return std::nullopt;
 }
 
+void SmtpSink::hold() { std::ofstream(dir_.path() / "mail" / "hold").put('\n'); }
+
+void SmtpSink::release() {
+  std::error_code ec;
+  fs::remove(dir_.path() / "mail" / "hold", ec);
+}
+
+size_t SmtpSink::held() const {
+  size_t n = 0;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir_.path() / "mail", ec)) {
+    if (e.path().filename().string().starts_with(".held-")) ++n;
+  }
+  return n;
+}
+
 std::string code_in(const std::string& mail) {
   std::smatch m;
   if (std::regex_search(mail, m, std::regex("code is: ([0-9]{6})"))) return m[1].str();

@@ -44,6 +44,12 @@ class SmtpSink {
   // How many messages went to `to`.
   size_t count_to(const std::string& to) const;
 
+  // A stalled relay: from hold() until release(), each message is held unanswered (the
+  // sender waits in DATA); held() counts those waiting now.
+  void hold();
+  void release();
+  size_t held() const;
+
  private:
   gatehouse::testing::TempDir dir_;
   pid_t pid_ = -1;
