@@ -828,12 +828,42 @@ class Bench:
             f"{entry['signin_rps'] or 0:.1f}/s")
         return entry
 
+    SMTP_DELAY_MS = 50  # a relay across a network: connect, EHLO, MAIL, RCPT, DATA
+
+    def mailing_server(self):
+        """A second gatehouse that mails through SMTP, started once: an SMTP sink
+        (tests/support/smtp_sink.py, Debian's python3-aiosmtpd) answers each message
+        SMTP_DELAY_MS late, as a relay does, so a send waits on network I/O as it would in
+        production. It serves the first server's data directory (two processes on one
+        SQLite database), so the same sessions verify on both."""
+        with self.gh.users_lock:
+            if getattr(self, "mailing", None):
+                return self.mailing
+            sink_dir = os.path.join(self.workdir, "smtp-sink")
+            sink = PROCS.start("smtp sink", [
+                "/usr/bin/python3", os.path.join(HERE, "..", "tests", "support", "smtp_sink.py"),
+                sink_dir, "--delay-ms", str(self.SMTP_DELAY_MS)],
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            line = sink.stdout.readline().split()
+            check(len(line) == 2 and line[0] == "PORT",
+                  "the SMTP sink did not start (python3-aiosmtpd missing?)")
+            m = Gatehouse(self.gh.binary, self.workdir, self.args, name="mailing")
+            m.data, m.project_id = self.gh.data, self.gh.project_id  # a second node
+            m.trusts_proxies, m.caps_connections = self.gh.trusts_proxies, \
+                self.gh.caps_connections
+            m.env.update({"GATEHOUSE_SMTP_HOST": HOST, "GATEHOUSE_SMTP_PORT": line[1],
+                          "GATEHOUSE_SMTP_TLS": "none",
+                          "GATEHOUSE_SMTP_FROM": "gatehouse@bench.local"})
+            m.start()
+            self.mailing = m
+            return m
+
     def sending(self, conns, rep):
         """/get_roles at `conns` while a second wrk keeps 4 email-code sends in flight
-        (bench/lua/send_codes.lua: a new login id each, so no send limit refuses them;
-        the development mailer writes each message to the log and the dev mailbox).
+        (bench/lua/send_codes.lua: a new login id each, so no send limit refuses them),
+        each mailed through SMTP to a sink that answers like a relay (mailing_server).
         Compared with nginx static at the same connection count in the same round."""
-        a, gh = self.args, self.gh
+        a, gh = self.args, self.mailing_server()
         box = {}
         lead = 0.3 if a.smoke else 1.0
 
@@ -853,7 +883,8 @@ class Bench:
               f"email-code sends beside /get_roles: "
               f"{sent['status_errors'] if sent else '?'} non-2xx of "
               f"{sent['requests'] if sent else 0}")
-        log(f"sending   gatehouse: codes mailed at {sent['rps']:.0f}/s beside /get_roles")
+        log(f"sending   gatehouse: codes mailed at {sent['rps']:.0f}/s through SMTP "
+            f"({self.SMTP_DELAY_MS} ms relay) beside /get_roles")
         wait_idle(gh.proc.pid)
         return self.record("sending", "gatehouse", "loaded", d, rep)
 
