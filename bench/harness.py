@@ -15,6 +15,7 @@ python3-jwt, gnuplot-nox): run it with /usr/bin/python3.
 """
 
 import argparse
+import base64
 import concurrent.futures
 import datetime
 import http.client
@@ -580,6 +581,25 @@ def forge(token):
     return f"{head}.{payload}.{sig[:mid]}{flipped}{sig[mid + 1:]}"
 
 
+def forge_kid(token):
+    """A well-formed token naming a key the server does not have: no key to verify with."""
+    head, payload, sig = token.split(".")
+    header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    header["kid"] = "forged-" + header["kid"]
+    head = base64.urlsafe_b64encode(json.dumps(header).encode()).rstrip(b"=").decode()
+    return f"{head}.{payload}.{sig}"
+
+
+# /get_roles variants: a valid session token, none, one whose signature was changed (its
+# kid names the real key: one RSA verification that fails) and one naming an unknown key
+# (rejected before any public-key operation). Flask runs the first three.
+VARIANTS = ("valid", "none", "forged", "forged-kid")
+
+
+def variants_for(target):
+    return VARIANTS if target != "flask" else VARIANTS[:3]
+
+
 def check(cond, msg):
     if not cond:
         raise BenchError(msg)
@@ -596,7 +616,7 @@ class Bench:
         d = dict(d, scenario=scenario, target=target, variant=variant, rep=rep)
         with self.lock:
             self.results["scenarios"].append(d)
-        log(f"{scenario:<9} {target:<11} {variant:<7} c={d['conns']:<3} "
+        log(f"{scenario:<9} {target:<11} {variant:<10} c={d['conns']:<3} "
             f"{d['rps']:>10.1f} req/s  p50 {d['p50_us'] / 1000:.2f} ms  "
             f"p99 {d['p99_us'] / 1000:.2f} ms  non-2xx {d['status_errors']}  "
             f"sock-err {d['socket_errors']}")
@@ -623,6 +643,7 @@ class Bench:
         self.gh.sign_up_accounts(a.accounts, workdir)
         self.session, self.refresh = self.gh.signin()
         self.forged = forge(self.session)
+        self.forged_kid = forge_kid(self.session)
 
         self.baseline = None
         if a.baseline:
@@ -656,7 +677,8 @@ class Bench:
 
     def variant_headers(self, variant):
         return {"valid": [f"Authorization: Bearer {self.session}"], "none": [],
-                "forged": [f"Authorization: Bearer {self.forged}"]}[variant]
+                "forged": [f"Authorization: Bearer {self.forged}"],
+                "forged-kid": [f"Authorization: Bearer {self.forged_kid}"]}[variant]
 
     def preflight(self):
         """Every peer answers the same thing before anything is timed."""
@@ -667,7 +689,7 @@ class Bench:
             for path, expect in (("/get_roles", want),
                                  ("/get_role_data", {"valid_teacher": True,
                                                      "valid_student": False})):
-                for variant in ("valid", "none", "forged"):
+                for variant in variants_for(name):
                     hdrs = dict(h.split(": ", 1) for h in self.variant_headers(variant))
                     s, body = http_request(port, "GET", path, headers=hdrs)
                     if variant == "valid":
@@ -1023,7 +1045,7 @@ class Bench:
                 for c in a.conns:
                     self.static(c, rep)
                     for name, port in self.targets():
-                        for variant in ("valid", "none", "forged"):
+                        for variant in variants_for(name):
                             if name == "gatehouse" and variant == "valid" and c == max(a.conns):
                                 with RssSampler(self.gh.proc.pid) as s:
                                     self.get_roles(name, port, variant, c, rep)
@@ -1065,7 +1087,7 @@ class Bench:
         all_401 = lambda d: d["requests"] > 0 and d["status_errors"] == d["requests"]  # noqa
         jobs = [("nginx static", lambda: self.static(1, 0), ok_2xx)]
         for name, port in self.targets():
-            for variant in ("valid", "none", "forged"):
+            for variant in variants_for(name):
                 jobs.append((f"{name} get_roles {variant}",
                              lambda n=name, p=port, v=variant: self.get_roles(n, p, v, 1, 0),
                              ok_2xx if variant == "valid" else all_401))

@@ -67,10 +67,14 @@ SERIES = [  # (label, scenario, target, variant)
     ("nginx static file", "get_roles", "nginx", "static"),
     ("gatehouse /get_roles valid token", "get_roles", "gatehouse", "valid"),
     ("gatehouse /get_roles no token (401)", "get_roles", "gatehouse", "none"),
-    ("gatehouse /get_roles forged token (401)", "get_roles", "gatehouse", "forged"),
+    ("gatehouse /get_roles forged token, right kid (401)", "get_roles", "gatehouse", "forged"),
+    ("gatehouse /get_roles forged token, unknown kid (401)", "get_roles", "gatehouse",
+     "forged-kid"),
     ("baseline /get_roles valid token", "get_roles", "baseline", "valid"),
     ("baseline /get_roles no token (401)", "get_roles", "baseline", "none"),
-    ("baseline /get_roles forged token (401)", "get_roles", "baseline", "forged"),
+    ("baseline /get_roles forged token, right kid (401)", "get_roles", "baseline", "forged"),
+    ("baseline /get_roles forged token, unknown kid (401)", "get_roles", "baseline",
+     "forged-kid"),
     ("Flask /get_roles valid token", "get_roles", "flask", "valid"),
     ("Flask /get_roles no token (401)", "get_roles", "flask", "none"),
     ("Flask /get_roles forged token (401)", "get_roles", "flask", "forged"),
@@ -88,9 +92,11 @@ STYLE = {
     ("gatehouse", "valid"): "lc rgb '#1f77b4' dt 1",
     ("gatehouse", "none"): "lc rgb '#1f77b4' dt 3",
     ("gatehouse", "forged"): "lc rgb '#1f77b4' dt 4",
+    ("gatehouse", "forged-kid"): "lc rgb '#1f77b4' dt 5",
     ("baseline", "valid"): "lc rgb '#7f7f7f' dt 1",
     ("baseline", "none"): "lc rgb '#7f7f7f' dt 3",
     ("baseline", "forged"): "lc rgb '#7f7f7f' dt 4",
+    ("baseline", "forged-kid"): "lc rgb '#7f7f7f' dt 5",
     ("flask", "valid"): "lc rgb '#d62728' dt 1",
     ("flask", "none"): "lc rgb '#d62728' dt 3",
     ("flask", "forged"): "lc rgb '#d62728' dt 4",
@@ -310,8 +316,9 @@ def markdown(results, smoke=False):
 
     L.append("## Ratios (same round, median over rounds)\n")
     L.append("| conns | gatehouse ÷ nginx | gatehouse ÷ Flask | 401 no token ÷ nginx | "
-             "401 forged ÷ nginx | Flask ÷ nginx | refresh | sign-in |")
-    L.append("|---:|---:|---:|---:|---:|---:|---:|---:|")
+             "401 forged ÷ nginx | 401 unknown kid ÷ nginx | Flask ÷ nginx | refresh | "
+             "sign-in |")
+    L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for c in conns:
         r = lambda a, b: paired_ratio(results, a, b, c)  # noqa: E731
         nginx = ("get_roles", "nginx", "static")
@@ -321,17 +328,18 @@ def markdown(results, smoke=False):
                  f"{fmt(r(('get_roles', 'gatehouse', 'valid'), ('get_roles', 'flask', 'valid')), '.1f')} | "
                  f"{fmt(r(('get_roles', 'gatehouse', 'none'), nginx), '.2f')} | "
                  f"{fmt(r(('get_roles', 'gatehouse', 'forged'), nginx), '.2f')} | "
+                 f"{fmt(r(('get_roles', 'gatehouse', 'forged-kid'), nginx), '.2f')} | "
                  f"{fmt(r(('get_roles', 'flask', 'valid'), nginx), '.3f')} | "
                  f"{fmt(agg(ref)['rps'] if ref else None)}/s | "
                  f"{fmt(agg(sig)['rps'] if sig else None, '.1f')}/s |")
     if any(k[1] == "baseline" for k in g):
         L.append("\nBefore/after (this build ÷ baseline build, same round):\n")
-        L.append("| conns | valid | no token | forged |")
-        L.append("|---:|---:|---:|---:|")
+        L.append("| conns | valid | no token | forged | unknown kid |")
+        L.append("|---:|---:|---:|---:|---:|")
         for c in conns:
             row = [fmt(paired_ratio(results, ("get_roles", "gatehouse", v),
                                     ("get_roles", "baseline", v), c), ".2f")
-                   for v in ("valid", "none", "forged")]
+                   for v in ("valid", "none", "forged", "forged-kid")]
             L.append(f"| {c} | " + " | ".join(row) + " |")
     L.append("")
 

@@ -7,6 +7,7 @@
 #include <gatehouse/session.h>
 
 #include "bench_tokens.h"
+#include "gatehouse/crypto/base64url.h"
 
 namespace {
 
@@ -63,5 +64,36 @@ void BM_ValidateSessionForged(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_ValidateSessionForged);
+
+// Forgeries rejected before any public-key operation: a kid the key set does not have,
+// and the right kid with a signature shorter than the key's modulus.
+std::string with_kid(const std::string& token, const std::string& kid) {
+  size_t dot = token.find('.');
+  auto header = boost::json::parse(*gatehouse::crypto::base64url_decode(token.substr(0, dot)));
+  header.as_object()["kid"] = kid;
+  return gatehouse::crypto::base64url_encode(boost::json::serialize(header)) + token.substr(dot);
+}
+
+void validate_rejected(benchmark::State& state, const std::string& forged) {
+  auto client = make_client();
+  for (auto _ : state) {
+    auto r = client.validate_session(forged);
+    if (r) state.SkipWithError("forged token accepted");
+    benchmark::DoNotOptimize(r);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_ValidateSessionForgedUnknownKid(benchmark::State& state) {
+  validate_rejected(state, with_kid(fixture().token, "forged-kid"));
+}
+BENCHMARK(BM_ValidateSessionForgedUnknownKid);
+
+void BM_ValidateSessionForgedShortSignature(benchmark::State& state) {
+  std::string forged = fixture().token;
+  forged.resize(forged.size() - 8);  // 6 bytes short of the modulus
+  validate_rejected(state, forged);
+}
+BENCHMARK(BM_ValidateSessionForgedShortSignature);
 
 }  // namespace

@@ -52,6 +52,11 @@ class CachingKeySource final : public KeySource {
   }
 
   Result<KeySet> refetch(std::string_view unknown_kid) override {
+    // A flood of tokens naming unknown keys must not queue on mu_: while a fetch would be
+    // throttled anyway, answer from the snapshot without locking.
+    if (KeySet snap = current_.load()) {
+      if (clock_() < refetch_allowed_.load(std::memory_order_relaxed)) return snap;
+    }
     std::lock_guard lock(mu_);
     KeySet snap = current_.load();
     if (snap && snap->find(unknown_kid)) return snap;  // another thread just fetched it
@@ -75,7 +80,7 @@ class CachingKeySource final : public KeySource {
     KeySet snap = current_.load();
     int64_t now = clock_();
     if (attempted_) {
-      int64_t wait = last_ok_ ? min_interval_ : std::min<int64_t>(1, min_interval_);
+      int64_t wait = throttle_locked();
       if (now - last_attempt_ < wait) {
         // A refresh by age that is throttled waits for the throttle, not spinning on mu_.
         if (max_age_ > 0 && refresh_due_.load(std::memory_order_relaxed) < last_attempt_ + wait) {
@@ -89,6 +94,7 @@ class CachingKeySource final : public KeySource {
     last_attempt_ = now;
     Result<KeySet> fresh = load(snap);
     last_ok_ = fresh.ok();
+    refetch_allowed_.store(now + throttle_locked(), std::memory_order_relaxed);
     if (max_age_ > 0) {
       refresh_due_.store(now + (last_ok_ ? max_age_ : 1), std::memory_order_relaxed);
     }
@@ -99,6 +105,11 @@ class CachingKeySource final : public KeySource {
     }
     current_.store(*fresh);
     return fresh;
+  }
+
+  // Seconds between fetch attempts: min_interval after a success, at most 1 s after a failure.
+  int64_t throttle_locked() const {
+    return last_ok_ ? min_interval_ : std::min<int64_t>(1, min_interval_);
   }
 
   Result<KeySet> load(const KeySet& snap) {
@@ -117,6 +128,8 @@ class CachingKeySource final : public KeySource {
   SharedSnapshot<jose::Jwks> current_;
   // When the set is due to be fetched again for its age; written under mu_, read without.
   std::atomic<int64_t> refresh_due_{0};
+  // Before this time a refetch is throttled; written under mu_, read without.
+  std::atomic<int64_t> refetch_allowed_{0};
   std::mutex mu_;
   // Guarded by mu_:
   bool attempted_ = false;
