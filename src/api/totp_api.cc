@@ -85,6 +85,22 @@ void register_totp_routes(http::Router& router, TotpApiDeps d) {
         d.cookies);
   });
 
+  // Gatehouse's own (the Account page): the signed-in user turns TOTP off with a code of it.
+  router.add("POST", "/v1/auth/me/totp/delete", [d](Request& req) {
+    auto token = refresh_token(req, d.project_id);
+    if (!token) return error_response(token.error());
+    auto body = parse_object(req.body);
+    if (!body) return error_response(body.error());
+    auto code = required_string(*body, "code");
+    if (!code) return error_response(code.error());
+    auto self = d.sessions.sign_in_of(*token);
+    if (!self) return error_response(self.error());
+    if (auto st = d.totp.disable(*self, *code, *token, origin_of(req)); !st) {
+      return error_response(st.error());
+    }
+    return Response::json(200, json::object{});
+  });
+
   router.add("POST", "/v1/mgmt/user/totp/delete", [d](Request& req) {
     auto call = management_call(req, d.project_id, d.authorizer);
     if (!call) return error_response(call.error());

@@ -153,6 +153,17 @@ void register_webauthn_routes(http::Router& router, WebAuthnApiDeps d) {
     return Response::json(200, json::object{});
   });
 
+  // Gatehouse's own (the Account page): the signed-in user removes their passkeys.
+  router.add("POST", "/v1/auth/me/passkeys/delete", [d](Request& req) {
+    auto token = refresh_token(req, d.project_id);
+    if (!token) return error_response(token.error());
+    auto self = d.sessions.sign_in_of(*token);
+    if (!self) return error_response(self.error());
+    auto n = d.webauthn.remove_all(self->user, origin_of(req));
+    if (!n) return error_response(n.error());
+    return Response::json(200, json::object{{"removed", *n}});
+  });
+
   router.add("POST", "/v1/mgmt/user/passkeys/delete", [d](Request& req) {
     auto call = management_call(req, d.project_id, d.authorizer);
     if (!call) return error_response(call.error());

@@ -171,6 +171,24 @@ Status TotpStrategy::remove(const store::User& user, const Origin& origin) {
   return ok_status();
 }
 
+Status TotpStrategy::disable(const SessionService::SignIn& self, std::string_view code,
+                             std::string_view refresh_token, const Origin& origin) {
+  if (code.empty()) return make_error(Errc::kInvalidArgument, "The code field is required");
+  auto attempt = limiter_.begin_sign_in(self.user.login_id, origin);
+  if (!attempt) return attempt.error();
+  auto user = check(self.user.login_id, code, refresh_token);
+  limiter_.end_sign_in(*attempt, user.ok());
+  if (!user) {
+    if (user.code() == Errc::kInvalidCode) {
+      audit_.record(origin, "user.totp.removed", false, self.user.id, self.user.login_id,
+                    "wrong TOTP code");
+    }
+    return user.error();
+  }
+  if (user->id != self.user.id) return invalid_code();
+  return remove(*user, origin);
+}
+
 std::optional<Error> TotpStrategy::require(const store::User& user, const Origin& origin) {
   if (!user.has_totp) return std::nullopt;
   // A secret no code was accepted for yet is not in force: a user who enrolled and never

@@ -77,6 +77,12 @@ class TotpStrategy final : public SecondFactor {
                                std::string_view proof, const Origin& origin);
   // Removes the user's TOTP (management); nothing to do when they have none.
   Status remove(const store::User& user, const Origin& origin);
+  // The signed-in user turns their TOTP off with a current code of it (so a stolen session
+  // alone cannot weaken the account); `refresh_token` is that sign-in's, the proof of the
+  // password step. Counted against the RateLimiter like verify; kInvalidCode when the code
+  // is wrong, used, or there is no TOTP.
+  Status disable(const SessionService::SignIn& self, std::string_view code,
+                 std::string_view refresh_token, const Origin& origin);
 
   // SecondFactor: a ticket when `user` has a TOTP secret in force.
   std::optional<Error> require(const store::User& user, const Origin& origin) override;

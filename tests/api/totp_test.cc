@@ -246,5 +246,37 @@ TEST_F(TotpTest, APasswordAccountWithTotpNeedsTheCodeAfterThePassword) {
   EXPECT_EQ(api().sign_in(login).status, 200);
 }
 
+TEST_F(TotpTest, TheSignedInUserTurnsTotpOffWithACodeOfIt) {
+  const std::string login = unique_email("selfoff");
+  auto signed_up = api().must_sign_up(login);
+  auto enrol = update(login, signed_up.refresh);
+  ASSERT_EQ(enrol.status, 200) << enrol.body;
+  const std::string key = str(enrol.obj().at("key"));
+  ASSERT_EQ(verify(login, code_for(key, -30), signed_up.refresh).status, 200);
+  ASSERT_TRUE(IsDescopeError(api().sign_in(login), 401, "E062801")) << "TOTP is in force";
+  auto turn_off = [&](const std::string& code, const std::string& refresh) {
+    return post("/v1/auth/me/totp/delete", json::object{{"code", code}}, bearer(pid(), refresh));
+  };
+
+  // A session alone does not weaken the account: a code is required, and it must be right.
+  EXPECT_TRUE(IsDescopeError(
+      post("/v1/auth/me/totp/delete", json::object{}, bearer(pid(), signed_up.refresh)), 400));
+  EXPECT_TRUE(
+      IsDescopeError(turn_off(other_code(code_for(key)), signed_up.refresh), 401, "E061102"));
+  // The code confirmed above cannot be used again.
+  EXPECT_TRUE(IsDescopeError(turn_off(code_for(key, -30), signed_up.refresh), 401, "E061102"));
+  // Another user's session with this user's code turns off nothing of theirs.
+  auto stranger = api().must_sign_up(unique_email("selfoff-stranger"));
+  EXPECT_TRUE(IsDescopeError(turn_off(code_for(key), stranger.refresh), 401, "E061102"));
+  // No session, no change.
+  EXPECT_TRUE(IsDescopeError(turn_off(code_for(key), ""), 401));
+  EXPECT_EQ(user_of(login).at("TOTP"), true);
+
+  auto r = turn_off(code_for(key), signed_up.refresh);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(user_of(login).at("TOTP"), false);
+  EXPECT_EQ(api().sign_in(login).status, 200) << "the password is enough again";
+}
+
 }  // namespace
 }  // namespace gatehouse::test

@@ -299,5 +299,35 @@ TEST_F(WebAuthnTest, ManagementDeletesAllPasskeys) {
   EXPECT_TRUE(IsDescopeError(r, 404, kUserNotFound)) << r.body;
 }
 
+TEST_F(WebAuthnTest, TheSignedInUserRemovesTheirPasskeys) {
+  const std::string login = unique_email("selfremove");
+  auto user = api().must_sign_up(login);
+  json::object body{{"loginId", login}, {"origin", origin()}};
+  auto s = started(post("/v1/auth/webauthn/update/start", body, bearer(pid(), user.refresh)),
+                   "update/start");
+  SoftAuthenticator a;
+  ASSERT_EQ(finish("/v1/auth/webauthn/update/finish", s.transaction_id,
+                   a.create(ceremony(s)).response_json)
+                .status,
+            200);
+  ASSERT_TRUE(user_of(login).at("webauthn").as_bool());
+
+  // Without the user's session nothing is removed; another user's session removes only theirs.
+  auto r = post("/v1/auth/me/passkeys/delete", json::object{}, bearer(pid()));
+  EXPECT_TRUE(IsDescopeError(r, 401)) << r.body;
+  auto other = api().must_sign_up(unique_email("selfremove-other"));
+  r = post("/v1/auth/me/passkeys/delete", json::object{}, bearer(pid(), other.refresh));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.obj().at("removed"), 0);
+  EXPECT_TRUE(user_of(login).at("webauthn").as_bool());
+
+  r = post("/v1/auth/me/passkeys/delete", json::object{}, bearer(pid(), user.refresh));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.obj().at("removed"), 1);
+  EXPECT_FALSE(user_of(login).at("webauthn").as_bool());
+  EXPECT_TRUE(IsDescopeError(sign_in(login, a), 401, "E062111"));
+  EXPECT_EQ(api().sign_in(login).status, 200) << "the password still signs in";
+}
+
 }  // namespace
 }  // namespace gatehouse::test

@@ -89,6 +89,13 @@ export const fail = (
   } = {},
 ) => ({ ok: false as const, code, error });
 
+/** A fetch Response with a JSON body, for `sdk.httpClient` calls. */
+export const jsonResponse = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'Content-Type': 'application/json' },
+  });
+
 function makeSdk() {
   return {
     password: {
@@ -119,6 +126,10 @@ function makeSdk() {
       update: vi.fn(),
     },
     history: vi.fn(async (): Promise<unknown> => ok([])),
+    /** Raw calls (Gatehouse's own endpoints); script with `jsonResponse`. */
+    httpClient: {
+      post: vi.fn(async (): Promise<Response> => jsonResponse(200, {})),
+    },
     me: vi.fn(async (): Promise<unknown> => ok({})),
     refresh: vi.fn(async () => fail(401, { errorCode: 'E061005' })),
     logout: vi.fn(async () => {
@@ -175,4 +186,5 @@ export const descopeModule = {
   },
   useDescope: () => sdk,
   getSessionToken: () => state.sessionToken,
+  getRefreshToken: () => (state.isAuthenticated ? 'refresh-jwt-1' : ''),
 };

@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { fail, ok, sdk, signIn } from '@/testing/descope-mock';
+import { fail, jsonResponse, ok, sdk, signIn } from '@/testing/descope-mock';
 import { fakeApi } from '@/testing/fake-api';
 import { renderApp } from '@/testing/render-app';
 
@@ -162,5 +162,72 @@ describe('/account', () => {
     expect(
       screen.getByRole('button', { name: 'Set up authenticator app' }),
     ).toBeInTheDocument();
+  });
+
+  it('removes the passkeys after a confirmation, with the refresh token', async () => {
+    await openAccount({ ...ADA, webauthn: true });
+    await userEvent.click(screen.getByRole('button', { name: 'Remove passkeys' }));
+    expect(sdk.httpClient.post).not.toHaveBeenCalled();
+    sdk.httpClient.post.mockResolvedValueOnce(
+      jsonResponse(401, { errorCode: 'E061005' }),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Yes, remove them' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Your session has ended');
+    sdk.httpClient.post.mockResolvedValueOnce(jsonResponse(200, { removed: 1 }));
+    await userEvent.click(screen.getByRole('button', { name: 'Yes, remove them' }));
+    expect(await screen.findByText(/Your passkeys are removed/)).toBeInTheDocument();
+    expect(sdk.httpClient.post).toHaveBeenLastCalledWith(
+      '/v1/auth/me/passkeys/delete',
+      {},
+      { token: 'refresh-jwt-1' },
+    );
+    expect(screen.getByText('No passkey yet.')).toBeInTheDocument();
+    expect(sdk.me).toHaveBeenCalled();
+  });
+
+  it('keeps the passkeys when the confirmation is declined', async () => {
+    await openAccount({ ...ADA, webauthn: true });
+    await userEvent.click(screen.getByRole('button', { name: 'Remove passkeys' }));
+    await userEvent.click(screen.getByRole('button', { name: 'Keep them' }));
+    expect(sdk.httpClient.post).not.toHaveBeenCalled();
+    expect(screen.getByText(/You have a passkey/)).toBeInTheDocument();
+  });
+
+  it('offers no removal without a passkey', async () => {
+    await openAccount();
+    expect(
+      screen.queryByRole('button', { name: 'Remove passkeys' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('turns the authenticator app off with a code from it', async () => {
+    await openAccount({ ...ADA, TOTP: true });
+    sdk.httpClient.post.mockResolvedValueOnce(
+      jsonResponse(401, { errorCode: 'E061102' }),
+    );
+    const field = screen.getByLabelText('Code from the app, to turn it off');
+    await userEvent.type(field, '111 111');
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Turn off authenticator app' }),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent('not right');
+    expect(sdk.httpClient.post).toHaveBeenLastCalledWith(
+      '/v1/auth/me/totp/delete',
+      { code: '111111' },
+      { token: 'refresh-jwt-1' },
+    );
+    sdk.httpClient.post.mockResolvedValueOnce(jsonResponse(200, {}));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Turn off authenticator app' }),
+    );
+    expect(await screen.findByText(/turned off/)).toBeInTheDocument();
+    expect(sdk.me).toHaveBeenCalled();
+  });
+
+  it('offers turning off only to an account with an app', async () => {
+    await openAccount();
+    expect(
+      screen.queryByRole('button', { name: 'Turn off authenticator app' }),
+    ).not.toBeInTheDocument();
   });
 });

@@ -54,9 +54,9 @@ export function AccountView({ resetNotice }: { resetNotice?: string }) {
           <PasskeyCard
             loginId={loginId}
             hasPasskey={Boolean(flags.webauthn)}
-            onAdded={reloadUser}
+            onChanged={reloadUser}
           />
-          <AuthenticatorPanel />
+          <AuthenticatorPanel hasTotp={Boolean(flags.TOTP)} onChanged={reloadUser} />
           <SignInHistoryCard />
         </>
       ) : (

@@ -1,6 +1,12 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { useDescope, useUser } from '@descope/react-sdk';
 import { Alert, Button, Card, TextField } from '@/components/ui';
+import {
+  accountPost,
+  describeAccountError,
+  NETWORK_MESSAGE,
+  type RawHttpSdk,
+} from '../api/account';
 
 type Enrolment = { image: string; key: string };
 type PanelState =
@@ -16,9 +22,18 @@ type PanelState =
  * a first code from the app (`totp.verify`, the SDK sends the refresh token as
  * proof of the password step). Only once a code was accepted does a password
  * sign-in also ask for one: an app set up but never scanned locks nobody out.
+ * An account with an app turns it off with a current code of it
+ * (`POST /v1/auth/me/totp/delete`).
  */
-export function AuthenticatorPanel() {
-  const { totp } = useDescope();
+export function AuthenticatorPanel({
+  hasTotp = false,
+  onChanged = () => {},
+}: {
+  hasTotp?: boolean;
+  onChanged?: () => void;
+}) {
+  const sdk = useDescope();
+  const { totp } = sdk;
   const { user } = useUser();
   const loginId = user?.loginIds?.[0] ?? '';
   const [state, setState] = useState<PanelState>({ status: 'idle' });
@@ -123,8 +138,72 @@ export function AuthenticatorPanel() {
           >
             Set up authenticator app
           </Button>
+          {hasTotp && (
+            <TurnOffForm sdk={sdk as unknown as RawHttpSdk} onDone={onChanged} />
+          )}
         </>
       )}
     </Card>
+  );
+}
+
+type TurnOffState =
+  { status: 'idle' | 'pending' | 'done' } | { status: 'error'; message: string };
+
+/** A current code from the app turns it off; a session alone cannot. */
+function TurnOffForm({ sdk, onDone }: { sdk: RawHttpSdk; onDone: () => void }) {
+  const [code, setCode] = useState('');
+  const [state, setState] = useState<TurnOffState>({ status: 'idle' });
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setState({ status: 'pending' });
+    try {
+      const response = await accountPost(sdk, '/v1/auth/me/totp/delete', {
+        code: code.replace(/\s/g, ''),
+      });
+      if (response.ok) {
+        setState({ status: 'done' });
+        onDone();
+      } else {
+        setState({
+          status: 'error',
+          message: describeAccountError(
+            response,
+            'That code is not right or was already used. Try the next one.',
+          ),
+        });
+      }
+    } catch {
+      setState({ status: 'error', message: NETWORK_MESSAGE });
+    }
+  };
+
+  if (state.status === 'done') {
+    return (
+      <Alert tone="success">
+        Your authenticator app is turned off: your password alone signs you in.
+      </Alert>
+    );
+  }
+  return (
+    <form
+      onSubmit={(e) => void submit(e)}
+      aria-busy={state.status === 'pending' || undefined}
+    >
+      <TextField
+        label="Code from the app, to turn it off"
+        name="off-code"
+        inputMode="numeric"
+        autoComplete="one-time-code"
+        required
+        value={code}
+        onChange={(e) => setCode(e.target.value)}
+      />
+      {state.status === 'error' && <Alert tone="error">{state.message}</Alert>}
+      <Button type="submit" variant="secondary" loading={state.status === 'pending'}>
+        Turn off authenticator app
+      </Button>
+    </form>
   );
 }
