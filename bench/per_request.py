@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Per-request costs of one gatehouse build that do not move with the machine's load:
-instructions (callgrind) or system calls (strace -c), for one request kind at a time.
+instructions (callgrind), system calls (strace -c) or CPU time and blocking (cpu), for one
+request kind at a time.
 
-    bench/per_request.py --tool callgrind|strace BIN [--requests N] [--scenario S]
+    bench/per_request.py --tool callgrind|strace|cpu BIN [--requests N] [--scenario S]
 
 S is get_roles (a cached session check), refresh (each one rotates), otp or magiclink
 (each spends a code / link minted for its own test user), or passkey (each finishes a
@@ -13,6 +14,12 @@ then the tool counts exactly N requests (4 keep-alive connections) and prints
     scenario=S requests=N instructions=I per_request=I/N profile=<callgrind file>
 or
     scenario=S requests=N syscalls: pwrite64=… pread64=… fcntl=… (per request) table=<file>
+or
+    scenario=S requests=N cpu_us=… user_us=… sys_us=… blocks=… (per request)
+
+cpu: the server's user + system CPU time (all threads, /proc/PID/stat) and its threads'
+voluntary context switches (each a wait: a lock, a disk write, an idle worker) over the N
+requests; one request at a time, so CPU per request barely moves with other load.
 
 Compare two builds with the same N and scenario. wrk figures (bench/harness.py) are the
 throughput; these say where a difference comes from."""
@@ -142,15 +149,32 @@ def strace_table(path):
     return calls
 
 
+def cpu_sample(pid):
+    """(user ticks, system ticks, voluntary context switches of all threads) of pid."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    user, sys_ = int(fields[11]), int(fields[12])
+    switches = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{tid}/status") as f:
+                for line in f:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        switches += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return user, sys_, switches
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("binary")
-    p.add_argument("--tool", choices=("callgrind", "strace"), required=True)
+    p.add_argument("--tool", choices=("callgrind", "strace", "cpu"), required=True)
     p.add_argument("--requests", type=int, default=1000)
     p.add_argument("--scenario", choices=SCENARIOS, default="get_roles")
     a = p.parse_args()
     binary = os.path.realpath(a.binary)
-    need = "valgrind" if a.tool == "callgrind" else "strace"
+    need = {"callgrind": "valgrind", "strace": "strace", "cpu": "true"}[a.tool]
     if subprocess.run(["sh", "-c", f"command -v {need}"], capture_output=True).returncode:
         sys.exit(f"per_request: {need} is not installed")
 
@@ -201,6 +225,18 @@ def main():
             total = int(m.group(1).replace(",", ""))
             print(f"scenario={a.scenario} requests={a.requests} instructions={total} "
                   f"per_request={total // a.requests} profile={profile}")
+        elif a.tool == "cpu":
+            before = cpu_sample(proc.pid)
+            for i, f in enumerate(counted):
+                f(i)
+            time.sleep(0.3)  # the audit flusher's batch (≤ 100 ms) belongs to these requests
+            after = cpu_sample(proc.pid)
+            tick = os.sysconf("SC_CLK_TCK")
+            user, sys_, blocks = ((after[k] - before[k]) for k in range(3))
+            per = lambda ticks: ticks * 1e6 / tick / a.requests  # noqa: E731
+            print(f"scenario={a.scenario} requests={a.requests} cpu_us={per(user + sys_):.0f} "
+                  f"user_us={per(user):.0f} sys_us={per(sys_):.0f} "
+                  f"blocks={blocks / a.requests:.1f} (per request)")
         else:
             table = os.path.join(work, "strace.txt")
             tids = os.listdir(f"/proc/{proc.pid}/task")
