@@ -711,15 +711,48 @@ class Bench:
         d = run_wrk(self.nginx.port, "/get_roles", conns, self.args.duration)
         return self.record("get_roles", "nginx", "static", d, rep)
 
-    def refresh_run(self, conns, rep):
-        tokens = [r for _, r in self.gh.signins(conns)]
-        path = os.path.join(self.workdir, f"refresh-{conns}-{rep}.txt")
+    def refresh_run(self, conns, rep, server=None):
+        gh = server or self.gh
+        tokens = [r for _, r in gh.signins(conns)]
+        path = os.path.join(self.workdir, f"refresh-{gh.name}-{conns}-{rep}.txt")
         with open(path, "w") as f:
             f.write("\n".join(tokens) + "\n")
-        d = run_wrk(self.gh.port, "/v1/auth/refresh", conns, self.args.duration,
+        d = run_wrk(gh.port, "/v1/auth/refresh", conns, self.args.duration,
                     scripts=["refresh.lua"],
-                    env={"GH_BENCH_TOKENS": path, "GH_BENCH_PROJECT": self.gh.project_id})
-        return self.record("refresh", "gatehouse", "rotate", d, rep)
+                    env={"GH_BENCH_TOKENS": path, "GH_BENCH_PROJECT": gh.project_id})
+        return self.record("refresh", gh.name, "rotate", d, rep)
+
+    def es256_server(self):
+        """A second gatehouse signing ES256 (--signing-alg ES256) on its own data
+        directory, started once, with the same accounts as the first."""
+        if getattr(self, "es256", None):
+            return self.es256
+        gh = Gatehouse(self.gh.binary, self.workdir, self.args, name="gatehouse-es256")
+        gh.data = os.path.join(self.workdir, "gh-es256-data")
+        # The environment, not a serve flag: the CLI that adds the users opens the keys
+        # first and must make them ES256 too.
+        gh.env["GATEHOUSE_SIGNING_ALG"] = "ES256"
+        gh.trusts_proxies, gh.caps_connections = self.gh.trusts_proxies, \
+            self.gh.caps_connections
+        gh.create_users()
+        gh.start()
+        gh.sign_up_accounts(self.args.accounts, self.workdir)
+        session, _ = gh.signin()
+        check(json.loads(base64.urlsafe_b64decode(session.split(".")[0] + "=="))["alg"] ==
+              "ES256", "the ES256 node did not sign ES256")
+        self.es256 = gh
+        return gh
+
+    def es256_run(self, conns, rep):
+        """Refresh, then sign-in, on the ES256 node at `conns`; the RS256 figures are the
+        refresh and signin scenarios of the same round."""
+        gh = self.es256_server()
+        self.refresh_run(conns, rep, gh)
+        d = self.signin_wrk(conns, self.args.signin_duration, gh)
+        check(d["status_errors"] == 0,
+              f"ES256 sign-in at {conns} connections: {d['status_errors']} non-2xx answers")
+        wait_idle(gh.proc.pid)
+        return self.record("signin", gh.name, "argon2id", d, rep)
 
     def one_time_run(self, kind, conns, rep):
         """Email-code or magic-link verify: each request spends one code or link minted just
@@ -1070,6 +1103,13 @@ class Bench:
             if want("signin"):
                 for c in a.conns:
                     self.signin_pair(c, rep)
+            if want("es256"):
+                for c in a.conns:
+                    if not want("refresh"):
+                        self.refresh_run(c, rep)  # the RS256 figure of the same round
+                    if not want("signin"):
+                        self.signin_run(c, rep)
+                    self.es256_run(c, rep)
             if want("mixed"):
                 self.mixed("gatehouse", 32, rep)
                 if self.baseline:
@@ -1101,6 +1141,7 @@ class Bench:
         # hash inside a smoke's short window.
         hashing = [("signin + raw argon2id", lambda: self.signin_pair(1, 0),
                     lambda d: d["signin_rps"] > 0 and d["raw_rate"] > 0),
+                   ("ES256 refresh and sign-in", lambda: self.es256_run(1, 0), ok_2xx),
                    ("protected under sign-in load", lambda: self.mixed("gatehouse", 2, 0),
                     lambda d: d["idle_rps"] > 0 and d["loaded_rps"] > 0 and
                     (d["signin_rps"] or 0) > 0 and d["loaded_status_errors"] == 0),
@@ -1182,7 +1223,7 @@ def main():
                    help="every scenario once, 1 s, in parallel; writes nothing in the tree")
     p.add_argument("--out", help="directory for RESULTS.md, results.json and the chart "
                                  "(default: bench/ for a full run, a temporary one for --smoke)")
-    p.add_argument("--only", help="comma-separated subset: get_roles,refresh,passwordless,signin,mixed,flood,micro")
+    p.add_argument("--only", help="comma-separated subset: get_roles,refresh,passwordless,signin,es256,mixed,flood,micro")
     p.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     p.add_argument("--signin-duration", type=int, default=10)
     p.add_argument("--hash-duration", type=float, default=3.0)

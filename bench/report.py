@@ -79,11 +79,13 @@ SERIES = [  # (label, scenario, target, variant)
     ("Flask /get_roles no token (401)", "get_roles", "flask", "none"),
     ("Flask /get_roles forged token (401)", "get_roles", "flask", "forged"),
     ("gatehouse POST /v1/auth/refresh", "refresh", "gatehouse", "rotate"),
+    ("gatehouse ES256 POST /v1/auth/refresh", "refresh", "gatehouse-es256", "rotate"),
     ("gatehouse POST /v1/auth/otp/verify/email", "otp", "gatehouse", "verify"),
     ("gatehouse POST /v1/auth/magiclink/verify", "magiclink", "gatehouse", "verify"),
     ("gatehouse POST /v1/auth/webauthn/signin/finish", "webauthn", "gatehouse", "finish"),
     ("gatehouse /get_roles while codes are mailed", "sending", "gatehouse", "loaded"),
     ("gatehouse POST /v1/auth/password/signin", "signin", "gatehouse", "argon2id"),
+    ("gatehouse ES256 POST /v1/auth/password/signin", "signin", "gatehouse-es256", "argon2id"),
 ]
 
 # gnuplot line style per (target, variant): colour by server, dash by path.
@@ -101,6 +103,8 @@ STYLE = {
     ("flask", "none"): "lc rgb '#d62728' dt 3",
     ("flask", "forged"): "lc rgb '#d62728' dt 4",
     ("gatehouse", "rotate"): "lc rgb '#2ca02c' dt 1",
+    ("gatehouse-es256", "rotate"): "lc rgb '#2ca02c' dt 2",
+    ("gatehouse-es256", "argon2id"): "lc rgb '#9467bd' dt 2",
     ("gatehouse", "argon2id"): "lc rgb '#9467bd' dt 1",
     ("gatehouse", "verify"): "lc rgb '#ff7f0e' dt 1",
     ("gatehouse", "finish"): "lc rgb '#8c564b' dt 1",
@@ -342,6 +346,21 @@ def markdown(results, smoke=False):
                    for v in ("valid", "none", "forged", "forged-kid")]
             L.append(f"| {c} | " + " | ".join(row) + " |")
     L.append("")
+
+    es = [c for c in conns if g.get(("refresh", "gatehouse-es256", "rotate", c))]
+    if es:
+        L.append("## ES256 against RS256 (same round, median over rounds)\n")
+        L.append("The same build, one node per algorithm (`--signing-alg ES256` on its own data "
+                 "directory), each refresh and sign-in right after the RS256 one.\n")
+        L.append("| conns | refresh ES256 ÷ RS256 | sign-in ES256 ÷ RS256 |")
+        L.append("|---:|---:|---:|")
+        for c in es:
+            ref = paired_ratio(results, ("refresh", "gatehouse-es256", "rotate"),
+                               ("refresh", "gatehouse", "rotate"), c)
+            sig = paired_ratio(results, ("signin", "gatehouse-es256", "argon2id"),
+                               ("signin", "gatehouse", "argon2id"), c)
+            L.append(f"| {c} | {fmt(ref, '.2f')} | {fmt(sig, '.2f')} |")
+        L.append("")
 
     if results.get("signin_pairs"):
         L.append("## Sign-in against the raw Argon2id rate\n")

@@ -117,8 +117,15 @@ int64_t KeyRing::verifies_until(const SigningKeyRecord& r) const {
   return 0;
 }
 
-Result<SigningKeyRecord> KeyRing::create_key(int64_t now, std::string* pem_file) {
-  auto key = jose::SigningKey::generate_rsa(2048);
+std::string KeyRing::alg_for(const std::vector<SigningKeyRecord>& records) const {
+  if (!options_.alg.empty()) return options_.alg;
+  if (const auto* current = find_state(records, KeyState::kCurrent)) return current->alg;
+  return "RS256";
+}
+
+Result<SigningKeyRecord> KeyRing::create_key(int64_t now, std::string_view alg,
+                                             std::string* pem_file) {
+  auto key = jose::SigningKey::generate(alg);
   if (!key) return key.error();
   *pem_file = pem_path(key->kid());
   if (auto st = jose::save_signing_key(*key, *pem_file); !st) return st.error();
@@ -145,7 +152,7 @@ Status KeyRing::initialize() {
       return st.error();
     }
   } else if (legacy.code() == Errc::kNotFound) {
-    auto created = create_key(now, &created_current);
+    auto created = create_key(now, alg_for(*records), &created_current);
     if (!created) return created.error();
     current = std::move(*created);
   } else {
@@ -155,7 +162,7 @@ Status KeyRing::initialize() {
   current.token_ttl = options_.token_ttl;
 
   std::string created_next;
-  auto next = create_key(now, &created_next);
+  auto next = create_key(now, alg_for(*records), &created_next);
   if (!next) {
     if (!created_current.empty()) ::unlink(created_current.c_str());
     return next.error();
@@ -219,9 +226,19 @@ Status KeyRing::housekeeping(std::vector<SigningKeyRecord>& records, int64_t now
       changed = true;
     }
   }
+  const auto* next = find_state(records, KeyState::kNext);
+  if (next && !options_.alg.empty() && next->alg != options_.alg) {
+    // Switching algorithm: the next key has signed nothing, so it is replaced at once.
+    auto st = store_.retire(next->kid, KeyState::kNext, now);
+    if (!st && st.code() != Errc::kConflict) return st;
+    auto fresh = store_.list();
+    if (!fresh) return fresh.error();
+    records = std::move(*fresh);
+    changed = true;
+  }
   if (!find_state(records, KeyState::kNext)) {
     std::string file;
-    auto next = create_key(now, &file);
+    auto next = create_key(now, alg_for(records), &file);
     if (!next) return next.error();
     auto added = store_.add_next(*next);
     if (!added || !*added) ::unlink(file.c_str());
@@ -394,7 +411,8 @@ Result<KeyRing::Rotated> KeyRing::rotate(bool force) {
     return make_error(Errc::kInternal, pem_path(next->kid) + " holds another key");
   }
   std::string file;
-  auto new_next = create_key(now, &file);
+  // Made in the algorithm of the key it will follow, unless this process has its own.
+  auto new_next = create_key(now, options_.alg.empty() ? next->alg : options_.alg, &file);
   if (!new_next) return new_next.error();
   if (auto st = store_.rotate(current->kid, next->kid, *new_next, now); !st) {
     ::unlink(file.c_str());

@@ -66,6 +66,11 @@ struct KeyRingOptions {
   // refresh lifetimes); raised onto the current key. Also the lifetime assumed for tokens
   // an imported keys/signing.pem signed before the upgrade.
   int64_t token_ttl = 0;
+  // The algorithm of the keys this process makes: "RS256" (Descope's) or "ES256". A next
+  // key of another algorithm is replaced by one of this (it has signed nothing), so the
+  // next rotation switches the algorithm while the old key keeps verifying its tokens.
+  // Empty (the CLI): no preference; new keys take the current key's (RS256 at first).
+  std::string alg;
   // Hears about failed background refreshes (default: a JSON line on stderr, at most one
   // a minute).
   std::function<void(const std::string&)> on_error;
@@ -149,7 +154,10 @@ class KeyRing : public std::enable_shared_from_this<KeyRing> {
 
   std::string pem_path(std::string_view kid) const;
   int64_t verifies_until(const store::SigningKeyRecord& r) const;
-  Result<store::SigningKeyRecord> create_key(int64_t now, std::string* pem_file);
+  Result<store::SigningKeyRecord> create_key(int64_t now, std::string_view alg,
+                                             std::string* pem_file);
+  // The algorithm of a key made now: options_.alg, else the current key's, else RS256.
+  std::string alg_for(const std::vector<store::SigningKeyRecord>& records) const;
   Status initialize();
   Status refresh_locked();
   Status housekeeping(std::vector<store::SigningKeyRecord>& records, int64_t now);

@@ -119,6 +119,16 @@ const std::vector<Option>& options() {
        set_int<int64_t>(&Config::refresh_ttl, 60, 400LL * 24 * 3600)},
       {"refresh-grace", "GATEHOUSE_REFRESH_GRACE", "seconds a rotated refresh token keeps working",
        false, show_num(&Config::refresh_grace), set_int<int64_t>(&Config::refresh_grace, 0, 300)},
+      {"signing-alg", "GATEHOUSE_SIGNING_ALG",
+       "algorithm of the session and refresh JWTs: RS256 (Descope's) or ES256 (P-256). A "
+       "change is a key rotation: the next key is replaced by one of this algorithm and signs "
+       "from the next `gatehouse key rotate`; tokens of the old key stay valid until they expire",
+       false, show_str("as the current key; RS256 for a new data directory"),
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "RS256" && v != "ES256") return bad("must be RS256 or ES256");
+         c.signing_alg = v;
+         return ok_status();
+       }},
       {"password-min-length", "GATEHOUSE_PASSWORD_MIN_LENGTH", "minimum password length", false,
        show_num(&Config::password_min_length), set_int(&Config::password_min_length, 8, 128)},
       {"argon2-memory-kib", "GATEHOUSE_ARGON2_MEMORY_KIB",

@@ -23,6 +23,8 @@ struct Config {
   int64_t session_ttl = 600;
   int64_t refresh_ttl = 28 * 24 * 3600;
   int64_t refresh_grace = 10;
+  // RS256 | ES256 for the keys made from now on; empty: as the current key (RS256 at first).
+  std::string signing_alg;
   int password_min_length = 8;
   int64_t argon2_memory_kib = 19 * 1024;
   int64_t argon2_iterations = 2;

@@ -118,9 +118,10 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   if (auto st = crypto::validate(a.argon2); !st) return st.error();
   if (auto st = crypto::validate(a.password_policy); !st) return st.error();
 
-  auto keys = auth::KeyRing::open(
-      c.data_dir, *st.signing_keys,
-      {.clock = ctx->clock, .token_ttl = std::max(c.session_ttl, c.refresh_ttl)});
+  auto keys = auth::KeyRing::open(c.data_dir, *st.signing_keys,
+                                  {.clock = ctx->clock,
+                                   .token_ttl = std::max(c.session_ttl, c.refresh_ttl),
+                                   .alg = c.signing_alg});
   if (!keys) return keys.error();
   ctx->keys = std::move(*keys);
   ctx->revocations = std::make_unique<auth::Revocations>(*st.sessions, a, ctx->clock);

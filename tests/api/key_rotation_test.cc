@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -19,6 +20,8 @@
 
 #include <gatehouse/key_source.h>
 #include <gatehouse/session.h>
+
+#include "gatehouse/crypto/base64url.h"
 
 #include "support/api.h"
 
@@ -268,6 +271,103 @@ TEST_F(KeyRotationTest, AnExistingDataDirectoryUpgradesWithoutSigningAnyoneOut) 
   ASSERT_EQ(::stat((data + "/keys/" + kid + ".pem").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   EXPECT_EQ(cli().kid("current"), kid);
+}
+
+// The published key set as (kid, kty, alg), in order.
+std::vector<std::array<std::string, 3>> published_keys(const ServerProcess& s) {
+  auto r = HttpClient(s.base_url()).get("/v2/keys/" + s.project_id());
+  EXPECT_EQ(r.status, 200) << r.body;
+  std::vector<std::array<std::string, 3>> keys;
+  if (r.status != 200) return keys;
+  for (const auto& k : r.obj().at("keys").as_array()) {
+    keys.push_back({str(k.at("kid")), str(k.at("kty")), str(k.at("alg"))});
+  }
+  return keys;
+}
+
+std::string alg_of(const std::string& jwt) { return str(jwt_header(jwt).at("alg")); }
+
+TEST_F(KeyRotationTest, Es256SignsFromTheStartWhenChosen) {
+  ASSERT_NO_FATAL_FAILURE(Start({"--signing-alg", "ES256"}));
+  auto r = api().http.get("/v2/keys/" + server().project_id());
+  ASSERT_EQ(r.status, 200) << r.body;
+  const auto& keys = r.obj().at("keys").as_array();
+  ASSERT_EQ(keys.size(), 2u) << "current and next";
+  for (const auto& k : keys) {
+    const auto& o = k.as_object();
+    EXPECT_EQ(o.at("kty"), "EC");
+    EXPECT_EQ(o.at("crv"), "P-256");
+    EXPECT_EQ(o.at("alg"), "ES256");
+    EXPECT_EQ(o.at("use"), "sig");
+    EXPECT_FALSE(o.contains("d")) << "nothing private";
+  }
+  auto login = api().must_sign_up(unique_email("es256"));
+  EXPECT_EQ(alg_of(login.session), "ES256");
+  EXPECT_EQ(alg_of(login.refresh), "ES256");
+  EXPECT_EQ(kid_of(login.session), str(keys[0].at("kid")));
+  EXPECT_EQ(api().app_get("/get_roles", login.session).status, 200);
+  auto refreshed = api().refresh(login.refresh);
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  EXPECT_EQ(alg_of(str(refreshed.obj().at("sessionJwt"))), "ES256");
+  // A changed signature is refused, and so is the same token relabelled RS256.
+  std::string forged = login.session;
+  forged[forged.size() - 10] = forged[forged.size() - 10] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(api().app_get("/get_roles", forged).status, 401);
+  json::object header = jwt_header(login.session);
+  header["alg"] = "RS256";
+  std::string relabelled = crypto::base64url_encode(json::serialize(header)) +
+                           login.session.substr(login.session.find('.'));
+  EXPECT_EQ(api().app_get("/get_roles", relabelled).status, 401);
+}
+
+TEST_F(KeyRotationTest, SwitchingToEs256IsARotationThatKeepsOldTokens) {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  ASSERT_NO_FATAL_FAILURE(Start({}, data));
+  const std::string email = unique_email("switch");
+  auto before = api().must_sign_up(email);
+  EXPECT_EQ(alg_of(before.session), "RS256") << "Descope's algorithm by default";
+  const std::string rsa_current = cli().kid("current"), rsa_next = cli().kid("next");
+  ASSERT_EQ(server().stop(), 0);
+
+  // The choice replaces the next key (it signed nothing); the RSA key signs until rotated.
+  ASSERT_NO_FATAL_FAILURE(Start({"--signing-alg", "ES256"}, data));
+  auto keys = published_keys(server());
+  ASSERT_EQ(keys.size(), 2u) << ::testing::PrintToString(keys);
+  EXPECT_EQ(keys[0][0], rsa_current);
+  EXPECT_EQ(keys[0][2], "RS256");
+  EXPECT_NE(keys[1][0], rsa_next);
+  EXPECT_EQ(keys[1][1], "EC");
+  EXPECT_EQ(keys[1][2], "ES256");
+  EXPECT_EQ(alg_of(api().must_sign_in(email).session), "RS256");
+
+  // The rotation (the CLI, which has no algorithm of its own, keeps the ES256 one).
+  auto rotated = cli().run({"rotate", "--force"});
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  ASSERT_TRUE(eventually([&] {
+    auto k = published_keys(server());
+    return k.size() == 3 && k[0][2] == "ES256" && k[1][2] == "ES256" && k[2][0] == rsa_current;
+  })) << ::testing::PrintToString(published_keys(server()));
+  auto after = api().must_sign_in(email);
+  EXPECT_EQ(alg_of(after.session), "ES256");
+  EXPECT_EQ(api().app_get("/get_roles", after.session).status, 200);
+  // Tokens of the RSA key stay valid until they expire; refreshing one gives ES256 tokens.
+  EXPECT_EQ(api().app_get("/get_roles", before.session).status, 200);
+  auto refreshed = api().refresh(before.refresh);
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  EXPECT_EQ(alg_of(str(refreshed.obj().at("sessionJwt"))), "ES256");
+
+  // Restarted without the option, the server keeps what the keys are.
+  ASSERT_EQ(server().stop(), 0);
+  ASSERT_NO_FATAL_FAILURE(Start({}, data));
+  auto again = published_keys(server());
+  ASSERT_GE(again.size(), 2u);
+  EXPECT_EQ(again[1][2], "ES256") << "the next key was not switched back";
+  EXPECT_EQ(alg_of(api().must_sign_in(email).session), "ES256");
+  // A bad choice is refused with a reason, before anything starts.
+  auto bad = run_gatehouse({"serve", "--data", data, "--signing-alg", "HS256"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("RS256 or ES256"));
 }
 
 // Two servers on one data directory (and the CLI) agree on the signing key.

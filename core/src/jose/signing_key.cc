@@ -25,11 +25,40 @@ constexpr int kMinRsaBits = 2048;
 constexpr int kMaxRsaBits = 8192;
 constexpr off_t kMaxPemBytes = 64 * 1024;
 
+constexpr int kP256Bytes = 32;
+
 std::string bn_param_b64(const EVP_PKEY* key, const char* name) {
   BIGNUM* raw = nullptr;
   if (EVP_PKEY_get_bn_param(key, name, &raw) != 1) return {};
   detail::BnPtr bn(raw);
   return crypto::base64url_encode(detail::bn_to_bytes(bn.get()));
+}
+
+// A P-256 public coordinate as JWK wants it: exactly 32 bytes, left-padded (RFC 7518 §6.2.1.2).
+std::string ec_coordinate_b64(const EVP_PKEY* key, const char* name) {
+  BIGNUM* raw = nullptr;
+  if (EVP_PKEY_get_bn_param(key, name, &raw) != 1) return {};
+  detail::BnPtr bn(raw);
+  return crypto::base64url_encode(detail::bn_to_bytes(bn.get(), kP256Bytes));
+}
+
+bool is_p256(const EVP_PKEY* key) {
+  char curve[64] = {};
+  size_t len = 0;
+  return EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof(curve),
+                                        &len) == 1 &&
+         std::string_view(curve, len) == "prime256v1";
+}
+
+// DER ECDSA-Sig-Value → r || s, each left-padded to the curve's size.
+std::string ecdsa_der_to_raw(std::string_view der) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  detail::EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
+  if (!sig) throw std::runtime_error("ES256 signing failed");
+  const BIGNUM* r = nullptr;
+  const BIGNUM* s = nullptr;
+  ECDSA_SIG_get0(sig.get(), &r, &s);
+  return detail::bn_to_bytes(r, kP256Bytes) + detail::bn_to_bytes(s, kP256Bytes);
 }
 
 Error io_error(const std::string& what, const std::string& path) {
@@ -83,9 +112,23 @@ void fsync_dir(const std::string& path) {
 }  // namespace
 
 SigningKey::SigningKey(std::shared_ptr<EVP_PKEY> key) : key_(std::move(key)) {
-  n_ = bn_param_b64(key_.get(), OSSL_PKEY_PARAM_RSA_N);
-  e_ = bn_param_b64(key_.get(), OSSL_PKEY_PARAM_RSA_E);
-  kid_ = rsa_jwk_thumbprint(n_, e_);
+  if (EVP_PKEY_is_a(key_.get(), "EC")) {
+    alg_ = "ES256";
+    a_ = ec_coordinate_b64(key_.get(), OSSL_PKEY_PARAM_EC_PUB_X);
+    b_ = ec_coordinate_b64(key_.get(), OSSL_PKEY_PARAM_EC_PUB_Y);
+    kid_ = ec_jwk_thumbprint(a_, b_);
+  } else {
+    alg_ = "RS256";
+    a_ = bn_param_b64(key_.get(), OSSL_PKEY_PARAM_RSA_N);
+    b_ = bn_param_b64(key_.get(), OSSL_PKEY_PARAM_RSA_E);
+    kid_ = rsa_jwk_thumbprint(a_, b_);
+  }
+}
+
+std::string ec_jwk_thumbprint(std::string_view x, std::string_view y) {
+  std::string canonical = R"({"crv":"P-256","kty":"EC","x":")" + std::string(x) + R"(","y":")" +
+                          std::string(y) + R"("})";
+  return crypto::base64url_encode(crypto::sha256(canonical));
 }
 
 std::string rsa_jwk_thumbprint(std::string_view n, std::string_view e) {
@@ -104,6 +147,18 @@ Result<SigningKey> SigningKey::generate_rsa(int bits) {
   return SigningKey(detail::share(std::move(key)));
 }
 
+Result<SigningKey> SigningKey::generate_ec_p256() {
+  detail::PkeyPtr key(EVP_EC_gen("P-256"));
+  if (!key) return make_error(Errc::kInternal, "P-256 key generation failed");
+  return SigningKey(detail::share(std::move(key)));
+}
+
+Result<SigningKey> SigningKey::generate(std::string_view alg) {
+  if (alg == "RS256") return generate_rsa(kMinRsaBits);
+  if (alg == "ES256") return generate_ec_p256();
+  return make_error(Errc::kInvalidArgument, "signing algorithm must be RS256 or ES256");
+}
+
 Result<SigningKey> SigningKey::from_pem(std::string_view private_pem) {
   detail::BioPtr bio(BIO_new_mem_buf(private_pem.data(), static_cast<int>(private_pem.size())));
   // A callback that supplies no passphrase: encrypted keys fail instead of prompting on a tty.
@@ -112,8 +167,14 @@ Result<SigningKey> SigningKey::from_pem(std::string_view private_pem) {
                           : nullptr);
   ERR_clear_error();
   if (!key) return make_error(Errc::kInvalidArgument, "not an unencrypted PEM private key");
+  if (EVP_PKEY_is_a(key.get(), "EC")) {
+    if (!is_p256(key.get())) {
+      return make_error(Errc::kInvalidArgument, "an EC signing key must be on P-256 (ES256)");
+    }
+    return SigningKey(detail::share(std::move(key)));
+  }
   if (!EVP_PKEY_is_a(key.get(), "RSA")) {
-    return make_error(Errc::kInvalidArgument, "signing key must be RSA");
+    return make_error(Errc::kInvalidArgument, "signing key must be RSA or EC P-256");
   }
   int bits = EVP_PKEY_get_bits(key.get());
   if (bits < kMinRsaBits || bits > kMaxRsaBits) {
@@ -136,7 +197,11 @@ std::string SigningKey::to_pem() const {
 }
 
 boost::json::object SigningKey::public_jwk() const {
-  return {{"kty", "RSA"}, {"alg", alg_}, {"use", "sig"}, {"kid", kid_}, {"n", n_}, {"e", e_}};
+  if (alg_ == "ES256") {
+    return {{"kty", "EC"},    {"alg", alg_}, {"use", "sig"}, {"kid", kid_},
+            {"crv", "P-256"}, {"x", a_},     {"y", b_}};
+  }
+  return {{"kty", "RSA"}, {"alg", alg_}, {"use", "sig"}, {"kid", kid_}, {"n", a_}, {"e", b_}};
 }
 
 std::string SigningKey::sign(std::string_view data) const {
@@ -145,14 +210,15 @@ std::string SigningKey::sign(std::string_view data) const {
   if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key_.get()) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(data.data()),
                      data.size()) != 1) {
-    throw std::runtime_error("RS256 signing failed");
+    throw std::runtime_error(alg_ + " signing failed");
   }
   std::string sig(len, '\0');
   if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
                      reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
-    throw std::runtime_error("RS256 signing failed");
+    throw std::runtime_error(alg_ + " signing failed");
   }
   sig.resize(len);
+  if (alg_ == "ES256") return ecdsa_der_to_raw(sig);
   return sig;
 }
 

@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 
+#include "gatehouse/crypto/base64url.h"
 #include "sdk_test_util.h"
 
 namespace gatehouse {
@@ -245,6 +246,29 @@ TEST(SdkSessionOptions, UnreachableServerIsUnavailable) {
   gatehouse::Result<JwtResponse> r = client.validate_session(mint(key_a(), session_claims(kStart)));
   ASSERT_THAT(r, ErrcIs(gatehouse::Errc::kUnavailable));
   EXPECT_THAT(r, JwtIs(JwtStatus::kJwksFetchFail));
+}
+
+// ES256 and RS256 keys side by side (a server switching algorithm publishes both): each
+// token verifies with its own key, and only under its own algorithm.
+TEST(SdkSessionEs256, VerifiesEs256AndRs256FromOneKeySet) {
+  static const jose::SigningKey ec = *jose::SigningKey::generate("ES256");
+  FakeClock clock;
+  SessionClient client({.project_id = kProject,
+                        .keys = make_static_key_source(jwks_of({&key_a(), &ec})),
+                        .clock = clock.clock()});
+  for (const jose::SigningKey* key : {&key_a(), &ec}) {
+    std::string token = mint(*key, session_claims(clock.now->load()));
+    auto r = client.validate_session(token);
+    ASSERT_THAT(r, IsOk()) << key->alg();
+    EXPECT_EQ(r->user_id, session_claims(0).at("sub").as_string());
+  }
+  // An ES256 signature under the RSA key's kid is refused (the alg is pinned per key).
+  std::string es = mint(ec, session_claims(clock.now->load()));
+  auto header = boost::json::parse(*crypto::base64url_decode(es.substr(0, es.find('.'))));
+  header.as_object()["kid"] = key_a().kid();
+  std::string swapped =
+      crypto::base64url_encode(boost::json::serialize(header)) + es.substr(es.find('.'));
+  EXPECT_FALSE(client.validate_session(swapped));
 }
 
 }  // namespace
