@@ -1,5 +1,7 @@
 // Operations endpoints on the real server (docs/operations.md): GET /metrics after real
 // traffic, /healthz and /readyz while the database goes away and comes back.
+#include <sqlite3.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -158,6 +160,24 @@ TEST_F(HealthTest, ReadyzFailsWhileTheDatabaseIsGoneAndRecovers) {
   EXPECT_EQ(http.get("/healthz").status, 200);
 
   fs::rename(db.string() + ".moved", db);
+  EXPECT_EQ(http.get("/readyz").status, 200);
+
+  // A schema at another version than this build's (another build migrated the file, or a
+  // restore from a newer one): not ready either.
+  auto sql = [&](const char* statement) {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+    sqlite3_busy_timeout(raw, 5000);
+    EXPECT_EQ(sqlite3_exec(raw, statement, nullptr, nullptr, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(raw);
+    sqlite3_close(raw);
+  };
+  sql("UPDATE schema_migrations SET version = version + 1000 "
+      "WHERE version = (SELECT max(version) FROM schema_migrations)");
+  auto newer = http.get("/readyz");
+  EXPECT_EQ(newer.status, 503);
+  EXPECT_THAT(str(newer.obj().at("reason")), HasSubstr("schema"));
+  sql("UPDATE schema_migrations SET version = version - 1000 WHERE version > 1000");
   EXPECT_EQ(http.get("/readyz").status, 200);
 }
 
