@@ -459,6 +459,33 @@ class Gatehouse:
             return list(ex.map(lambda _: self.signin(), range(n)))
 
 
+class Validator:
+    """gatehouse serve --validator: the tutorial API with no database, checking sessions
+    against the keys the measured gatehouse publishes (docs/operations.md)."""
+
+    def __init__(self, gh, workdir, args):
+        self.gh, self.args = gh, args
+        self.errlog = os.path.join(workdir, "validator.stderr")
+        self.proc, self.port = None, None
+
+    def start(self):
+        a = self.args
+        port = free_port()
+        cmd = [self.gh.binary, "serve", "--validator",
+               "--issuer-url", f"http://{HOST}:{self.gh.port}",
+               "--project-id", self.gh.project_id, "--address", HOST, "--port", str(port),
+               "--web-dir", os.path.join(self.gh.data, "no-web"),
+               "--io-threads", str(a.io_threads), "--workers", str(a.workers)]
+        with open(self.errlog, "ab") as err, open(os.devnull, "wb") as out:
+            proc = PROCS.start("validator", cmd, stdout=out, stderr=err, env=self.gh.env)
+        try:
+            wait_ready(port, "/readyz", proc, 20.0, poll_s=0.01)
+        except BenchError as e:
+            PROCS.stop(proc)
+            raise BenchError(f"validator: {e}") from e
+        self.proc, self.port = proc, port
+
+
 class Nginx:
     def __init__(self, workdir):
         self.prefix = os.path.join(workdir, "nginx")
@@ -660,6 +687,12 @@ class Bench:
             self.baseline.start()
             self.baseline.sign_up_accounts(a.accounts, workdir)
 
+        # A validator node beside it, when the build has them (a --baseline may not).
+        self.validator = None
+        if self.gh.supports("--issuer-url"):
+            self.validator = Validator(self.gh, workdir, a)
+            self.validator.start()
+
         self.nginx = Nginx(workdir)
         self.nginx.start()
         self.flask = Flask(workdir, self.gh.project_id, self.gh.port, a.flask_workers)
@@ -670,6 +703,8 @@ class Bench:
 
     def targets(self):
         t = [("gatehouse", self.gh.port)]
+        if self.validator:
+            t.append(("validator", self.validator.port))
         if self.baseline:
             t.append(("baseline", self.baseline.port))
         t.append(("flask", self.flask.port))

@@ -70,6 +70,12 @@ SERIES = [  # (label, scenario, target, variant)
     ("gatehouse /get_roles forged token, right kid (401)", "get_roles", "gatehouse", "forged"),
     ("gatehouse /get_roles forged token, unknown kid (401)", "get_roles", "gatehouse",
      "forged-kid"),
+    ("validator node /get_roles valid token", "get_roles", "validator", "valid"),
+    ("validator node /get_roles no token (401)", "get_roles", "validator", "none"),
+    ("validator node /get_roles forged token, right kid (401)", "get_roles", "validator",
+     "forged"),
+    ("validator node /get_roles forged token, unknown kid (401)", "get_roles", "validator",
+     "forged-kid"),
     ("baseline /get_roles valid token", "get_roles", "baseline", "valid"),
     ("baseline /get_roles no token (401)", "get_roles", "baseline", "none"),
     ("baseline /get_roles forged token, right kid (401)", "get_roles", "baseline", "forged"),
@@ -95,6 +101,10 @@ STYLE = {
     ("gatehouse", "none"): "lc rgb '#1f77b4' dt 3",
     ("gatehouse", "forged"): "lc rgb '#1f77b4' dt 4",
     ("gatehouse", "forged-kid"): "lc rgb '#1f77b4' dt 5",
+    ("validator", "valid"): "lc rgb '#17becf' dt 1",
+    ("validator", "none"): "lc rgb '#17becf' dt 3",
+    ("validator", "forged"): "lc rgb '#17becf' dt 4",
+    ("validator", "forged-kid"): "lc rgb '#17becf' dt 5",
     ("baseline", "valid"): "lc rgb '#7f7f7f' dt 1",
     ("baseline", "none"): "lc rgb '#7f7f7f' dt 3",
     ("baseline", "forged"): "lc rgb '#7f7f7f' dt 4",
@@ -139,6 +149,13 @@ def targets(results):
                     " req/s)", vs_flask is not None and vs_flask >= 15))
         out.append(("protected endpoint: zero non-2xx with a valid token",
                     f"{non2xx} non-2xx", non2xx == 0))
+    if c is not None and g.get(("get_roles", "validator", "valid", c)):
+        vs_nginx = paired_ratio(results, ("get_roles", "validator", "valid"),
+                                ("get_roles", "nginx", "static"), c)
+        out.append((f"validator node's protected endpoint ≥ 1.0 × nginx static at {c} connections",
+                    f"{fmt(vs_nginx, '.2f')} × ({fmt(rps(('get_roles', 'validator', 'valid'), c))}"
+                    f" vs {fmt(rps(('get_roles', 'nginx', 'static'), c))} req/s)",
+                    vs_nginx is not None and vs_nginx >= 1.0))
     # 2. refresh ≥ 1000/s.
     ref = [(rps(("refresh", "gatehouse", "rotate"), c), c) for c in conns
            if g.get(("refresh", "gatehouse", "rotate", c))]

@@ -9,13 +9,21 @@ namespace gatehouse::auth {
 
 class PasswordHasher::Slot {
  public:
-  explicit Slot(std::counting_semaphore<kMaxConcurrency>& s) : s_(s) { s_.acquire(); }
-  ~Slot() { s_.release(); }
+  explicit Slot(PasswordHasher& h) : h_(h) {
+    h_.waiting_.fetch_add(1, std::memory_order_relaxed);
+    h_.slots_.acquire();
+    h_.waiting_.fetch_sub(1, std::memory_order_relaxed);
+    h_.hashing_.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~Slot() {
+    h_.hashing_.fetch_sub(1, std::memory_order_relaxed);
+    h_.slots_.release();
+  }
   Slot(const Slot&) = delete;
   Slot& operator=(const Slot&) = delete;
 
  private:
-  std::counting_semaphore<kMaxConcurrency>& s_;
+  PasswordHasher& h_;
 };
 
 PasswordHasher::PasswordHasher(const AuthConfig& config, int concurrency, Backend backend)
@@ -31,12 +39,12 @@ Result<std::string> PasswordHasher::hash_new(std::string_view password,
                                              const PasswordOwner& owner) {
   if (auto st = crypto::check_password(password, config_.password_policy); !st) return st.error();
   if (auto st = check_strength(password, owner); !st) return st.error();
-  Slot slot(slots_);
+  Slot slot(*this);
   return backend_.hash(password, config_.argon2);
 }
 
 bool PasswordHasher::verify(std::string_view encoded, std::string_view password) {
-  Slot slot(slots_);
+  Slot slot(*this);
   if (encoded.empty()) {
     (void)backend_.verify(dummy_hash(), password);
     return false;
@@ -47,7 +55,7 @@ bool PasswordHasher::verify(std::string_view encoded, std::string_view password)
 std::optional<std::string> PasswordHasher::rehash_if_needed(std::string_view encoded,
                                                             std::string_view password) {
   if (!crypto::needs_rehash(encoded, config_.argon2)) return std::nullopt;
-  Slot slot(slots_);
+  Slot slot(*this);
   auto fresh = backend_.hash(password, config_.argon2);
   if (!fresh) return std::nullopt;
   return std::move(*fresh);

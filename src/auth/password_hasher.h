@@ -13,6 +13,7 @@
 //   bool ok = hasher.verify(*stored, "correct horse battery");
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -51,6 +52,9 @@ class PasswordHasher {
   std::optional<std::string> rehash_if_needed(std::string_view encoded, std::string_view password);
 
   int concurrency() const { return concurrency_; }
+  // Callers waiting for a slot, and hashes running now (GET /metrics).
+  int queued() const { return waiting_.load(std::memory_order_relaxed); }
+  int in_progress() const { return hashing_.load(std::memory_order_relaxed); }
 
  private:
   // Holds one hashing slot for its lifetime.
@@ -63,6 +67,8 @@ class PasswordHasher {
   int concurrency_;
   Backend backend_;
   std::counting_semaphore<kMaxConcurrency> slots_;
+  std::atomic<int> waiting_{0};
+  std::atomic<int> hashing_{0};
   std::once_flag dummy_once_;
   std::string dummy_;
 };

@@ -27,6 +27,7 @@ struct Request {
   std::string client_ip;
   std::string request_id;
   std::map<std::string, std::string> params;  // path parameters filled by the router
+  int route = -1;                             // the route that matched (Router::match); -1 = none
 
   // Value of the first header named `name` (lower-case), or "" when absent.
   std::string_view header(std::string_view name) const;

@@ -26,13 +26,13 @@ bool is_param(std::string_view seg) {
 }  // namespace
 
 void Router::add(std::string method, std::string_view pattern, Handler handler, RouteOptions opts) {
-  Route r{std::move(method), {}, std::move(handler), opts};
+  Route r{std::move(method), {}, std::string(pattern), std::move(handler), opts};
   for (auto seg : split_path(pattern)) r.segments.emplace_back(seg);
   routes_.push_back(std::move(r));
 }
 
 void Router::set_fallback(Handler handler, RouteOptions opts) {
-  fallback_ = Route{"", {}, std::move(handler), opts};
+  fallback_ = Route{"", {}, "", std::move(handler), opts};
 }
 
 std::variant<Router::Match, Router::Miss> Router::match(Request& req) const {
@@ -54,11 +54,20 @@ std::variant<Router::Match, Router::Miss> Router::match(Request& req) const {
         req.params.emplace(s.substr(1, s.size() - 2), std::string(parts[i]));
       }
     }
-    return Match{&r.handler, r.options};
+    req.route = static_cast<int>(&r - routes_.data());
+    return Match{&r.handler, r.options, req.route};
   }
   if (path_matched) return Miss::kMethodNotAllowed;
-  if (fallback_) return Match{&fallback_->handler, fallback_->options};
+  if (fallback_) {
+    req.route = kFallbackRoute;
+    return Match{&fallback_->handler, fallback_->options, kFallbackRoute};
+  }
   return Miss::kNotFound;
+}
+
+std::string Router::route_label(size_t id) const {
+  const Route& r = routes_.at(id);
+  return r.method + " " + r.pattern;
 }
 
 }  // namespace gatehouse::http

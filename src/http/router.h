@@ -36,20 +36,28 @@ class Router {
   struct Match {
     const Handler* handler = nullptr;
     RouteOptions options;
+    int route = -1;  // the route's id (route_label); kFallbackRoute for the fallback
   };
+  static constexpr int kFallbackRoute = -2;
   enum class Miss { kNotFound, kMethodNotAllowed };
 
   void add(std::string method, std::string_view pattern, Handler handler, RouteOptions opts = {});
   // Handler for requests no route matches (e.g. static files); 404 JSON if unset.
   void set_fallback(Handler handler, RouteOptions opts = {});
 
-  // On a match fills req.params and returns the handler; otherwise why not.
+  // On a match fills req.params and req.route and returns the handler; otherwise why not.
   std::variant<Match, Miss> match(Request& req) const;
+
+  // Routes in the order added; ids are 0..route_count()-1. The label is "METHOD /pattern"
+  // as given to add(): bounded, unlike the paths requested (metrics key on it).
+  size_t route_count() const { return routes_.size(); }
+  std::string route_label(size_t id) const;
 
  private:
   struct Route {
     std::string method;
     std::vector<std::string> segments;  // "{x}" marks a parameter
+    std::string pattern;
     Handler handler;
     RouteOptions options;
   };

@@ -30,15 +30,32 @@ namespace {
 
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
+// Hands the hooks to a middleware owned elsewhere (the metrics, which GET /metrics reads).
+class SharedMiddleware : public Middleware {
+ public:
+  explicit SharedMiddleware(std::shared_ptr<Middleware> m) : m_(std::move(m)) {}
+  std::optional<Response> on_request(Request& req) override { return m_->on_request(req); }
+  void on_response(Request& req, Response& res, HeaderLines& head) override {
+    m_->on_response(req, res, head);
+  }
+  void on_complete(const Request& req, const Completion& done) override {
+    m_->on_complete(req, done);
+  }
+
+ private:
+  std::shared_ptr<Middleware> m_;
+};
+
 // The middleware every request passes, in order. on_request runs top-down until one
 // answers; on_response and on_complete run bottom-up, for every response.
 MiddlewareChain make_chain(const ServerConfig& cfg, LogSink& log) {
   MiddlewareChain chain;
   // First: everything below, handlers and the logs see Request::request_id.
   chain.add(std::make_unique<RequestId>());
-  // Sees every response, early answers and the server's own errors too. Metrics go next
-  // to it (on_complete: status and duration).
+  // Sees every response, early answers and the server's own errors too; and so do the
+  // metrics (on_complete: route, status and duration).
   chain.add(std::make_unique<AccessLog>(log));
+  if (cfg.metrics) chain.add(std::make_unique<SharedMiddleware>(cfg.metrics));
   // A rate limiter goes here: after the id and the log, so that its 429s carry an id and
   // are logged; before CORS, so that preflights count too, and its 429s still get the
   // CORS headers (on_response) that let the browser read them.

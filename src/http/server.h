@@ -27,6 +27,7 @@
 
 #include "gatehouse/result.h"
 #include "http/message.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "http/trusted_proxies.h"
 
@@ -65,6 +66,9 @@ struct ServerConfig {
   // (written when 32 KiB gather, at least every 100 ms, at once for errors, and at stop); a
   // sink given here gets every line as it happens.
   std::function<void(const std::string&)> log_line;
+  // Request counts and latencies for GET /metrics (http/metrics.h), bound to the router;
+  // none = not counted.
+  std::shared_ptr<Metrics> metrics;
 };
 
 class Server {

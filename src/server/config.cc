@@ -328,6 +328,34 @@ const std::vector<Option>& options() {
       {"demo-password", "GATEHOUSE_DEMO_PASSWORD",
        "password of the demo accounts (default: random, printed once)", false, show_str("(random)"),
        set_str(&Config::demo_password)},
+      {"metrics", "GATEHOUSE_METRICS",
+       "GET /metrics (Prometheus): loopback (answered to 127.0.0.1 and ::1 only, 404 to "
+       "others), open (to everyone) or off",
+       false, show_str("loopback"),
+       [](Config& c, const std::string& v) -> Status {
+         if (v != "loopback" && v != "open" && v != "off") {
+           return bad("must be loopback, open or off");
+         }
+         c.metrics = v;
+         return ok_status();
+       }},
+      {"validator", "GATEHOUSE_VALIDATOR",
+       "validator node: no database; serves the tutorial API and the web app, validating "
+       "sessions with the keys published by --issuer-url",
+       true, show_str("0"),
+       [](Config& c, const std::string& v) -> Status {
+         c.validator = (v == "1" || v == "true" || v == "yes");
+         return ok_status();
+       }},
+      {"issuer-url", "GATEHOUSE_ISSUER_URL",
+       "validator node: base URL of the Gatehouse that issues the sessions (its JWKS at "
+       "/v2/keys/<project id>)",
+       false, show_str("(none)"), set_str(&Config::issuer_url)},
+      {"jwks-refetch-interval", "GATEHOUSE_JWKS_REFETCH_INTERVAL",
+       "validator node: seconds between fetches of the issuer's keys caused by tokens naming "
+       "an unknown key id (a throttle against made-up kids)",
+       false, show_num(&Config::jwks_refetch_interval),
+       set_int<int64_t>(&Config::jwks_refetch_interval, 1, 3600)},
   };
   return kOptions;
 }

@@ -49,6 +49,13 @@ struct Config {
   std::string product_name = "Gatehouse";
   std::vector<std::string> redirect_origins;  // normalized; empty: the base URL's origin
   bool demo = false;
+  std::string metrics = "loopback";  // loopback | open | off (GET /metrics)
+  // Validator node (docs/operations.md): no store, sessions checked against issuer_url's
+  // published keys; project_id then names the issuer's project (else read from
+  // issuer_url's /gatehouse/config.json).
+  bool validator = false;
+  std::string issuer_url;
+  int64_t jwks_refetch_interval = 30;
   std::string demo_password;
 };
 

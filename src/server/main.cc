@@ -8,6 +8,7 @@
 //   gatehouse role list
 //   gatehouse mgmt-key create --name N [--expires-in DAYS] | list | revoke ID
 //   gatehouse key list | rotate [--force] | retire KID [--force]
+//   gatehouse backup FILE | restore FILE [--force]
 #include <sys/stat.h>
 
 #include <iostream>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "hashing/hash_processes.h"
+#include "server/backup_cli.h"
 #include "server/cli.h"
 #include "server/serve.h"
 
@@ -36,6 +38,10 @@ commands:
   key list                                signing keys: next, current, previous, retired
   key rotate [--force]                    next key signs, current key becomes previous
   key retire KID [--force]                stop publishing and accepting a key
+  backup FILE                             copy the database and signing keys into FILE,
+                                          while the server runs (SQLite online backup)
+  restore FILE [--force]                  check FILE and restore it into the data directory
+                                          (no server may run on it; --force replaces data)
 
 Every command takes --data DIR (env GATEHOUSE_DATA, default ./data).
 )";
@@ -57,6 +63,8 @@ int main(int argc, char** argv) {
   if (command == gatehouse::hashing::kHashHelperCommand)
     return gatehouse::hashing::hash_helper_main(args);
   if (command == "serve") return gatehouse::server::serve_main(args);
+  if (command == "backup") return gatehouse::server::backup_main(args);
+  if (command == "restore") return gatehouse::server::restore_main(args);
   if (command == "user" || command == "role" || command == "mgmt-key" || command == "key") {
     return gatehouse::server::cli_main(command, args);
   }

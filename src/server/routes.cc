@@ -7,6 +7,7 @@
 #include "api/keys_api.h"
 #include "api/mgmt_api.h"
 #include "api/mgmt_tests_api.h"
+#include "api/ops_api.h"
 #include "api/totp_api.h"
 #include "api/webauthn_api.h"
 
@@ -14,12 +15,36 @@ namespace gatehouse::server {
 
 namespace json = boost::json;
 
-void register_routes(http::Router& router, Context& ctx) {
-  router.add("GET", "/healthz",
-             [](http::Request&) {
-               return http::Response::json(200, json::object{{"status", "ok"}});
-             },
-             {.inline_on_io = true});
+void add_node_metrics(http::Metrics& metrics, Context& ctx) {
+  metrics.sign_in_route("POST", "/v1/auth/password/signin", "password");
+  metrics.sign_in_route("POST", "/v1/auth/otp/verify/email", "otp");
+  metrics.sign_in_route("POST", "/v1/auth/magiclink/verify", "magiclink");
+  metrics.sign_in_route("POST", "/v1/auth/totp/verify", "totp");
+  metrics.sign_in_route("POST", "/v1/auth/webauthn/signin/finish", "passkey");
+  metrics.refresh_route("POST", "/v1/auth/refresh");
+  metrics.refresh_route("POST", "/v1/auth/try-refresh");
+  auth::PasswordHasher* hasher = ctx.hasher.get();
+  metrics.gauge("gatehouse_password_hash_queue_depth",
+                "Password hashes waiting for a hashing slot.",
+                [hasher] { return static_cast<double>(hasher->queued()); });
+  metrics.gauge("gatehouse_password_hash_in_progress", "Password hashes running now.",
+                [hasher] { return static_cast<double>(hasher->in_progress()); });
+  metrics.gauge("gatehouse_password_hash_slots", "Password hashes that may run at once.",
+                [hasher] { return static_cast<double>(hasher->concurrency()); });
+  if (auto status = ctx.stores.status) {
+    metrics.gauge("gatehouse_db_pool_connections_in_use", "Database connections leased now.",
+                  [status] { return static_cast<double>(status->pool_usage().in_use); });
+    metrics.gauge("gatehouse_db_pool_connections_open", "Database connections open.",
+                  [status] { return static_cast<double>(status->pool_usage().open); });
+    metrics.gauge("gatehouse_db_pool_connections_max", "The database pool's bound.",
+                  [status] { return static_cast<double>(status->pool_usage().max); });
+  }
+}
+
+void register_routes(http::Router& router, Context& ctx, std::shared_ptr<http::Metrics> metrics) {
+  std::function<Status()> ready;
+  if (auto status = ctx.stores.status) ready = [status] { return status->ping(); };
+  api::register_ops_routes(router, {ready, metrics, ctx.config.metrics});
   std::string config_body = json::serialize(json::object{{"projectId", ctx.auth.project_id}});
   router.add("GET", "/gatehouse/config.json",
              [config_body](http::Request&) { return http::Response::json_text(200, config_body); },

@@ -38,6 +38,7 @@
 
 #include "store/access_store.h"
 #include "store/audit_store.h"
+#include "store/engine_status.h"
 #include "store/meta_store.h"
 #include "store/mgmt_key_store.h"
 #include "store/one_time_store.h"
@@ -62,6 +63,8 @@ struct Stores {
   std::unique_ptr<OneTimeStore> one_time;
   std::unique_ptr<TotpStore> totp;
   std::unique_ptr<WebAuthnStore> webauthn;
+  // The engine's health and pool (readiness, metrics).
+  std::shared_ptr<EngineStatus> status;
 };
 
 }  // namespace gatehouse::store

@@ -39,6 +39,11 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
   return Lease(this, std::move(*conn));
 }
 
+PoolUsage ConnectionPool::usage() {
+  std::lock_guard lock(mu_);
+  return {.in_use = open_count_ - idle_.size(), .open = open_count_, .max = max_size_};
+}
+
 void ConnectionPool::release(std::unique_ptr<Connection> conn) {
   // A connection still inside a transaction after a rollback attempt is
   // dropped rather than handed to the next caller.

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "gatehouse/result.h"
+#include "store/engine_status.h"
 #include "store/sqlite/connection.h"
 
 namespace gatehouse::store::sqlite {
@@ -53,6 +54,9 @@ class ConnectionPool {
   // Held by transaction() (query.h) from before it leases a connection until the lease
   // is back, BEGIN IMMEDIATE to COMMIT or ROLLBACK included.
   std::mutex& writer() { return writer_; }
+
+  // Connections leased and open now, and the bound (GET /metrics).
+  PoolUsage usage();
 
  private:
   void release(std::unique_ptr<Connection> conn);
