@@ -229,6 +229,70 @@ class RssSampler:
         self._t.join(timeout=2)
 
 
+class IdleConnections:
+    """n keep-alive HTTP/1.1 connections to port, each having had one answered request
+    (GET /healthz), then left idle while the block runs. Afterwards `closed` counts those
+    the server closed meanwhile and `failed` those that never got their answer."""
+
+    def __init__(self, port, n, batch=500):
+        self.port, self.n, self.batch = port, n, batch
+        self.socks, self.failed, self.closed = [], 0, 0
+
+    def __enter__(self):
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = self.n + 1024
+        if soft < want:
+            if hard != resource.RLIM_INFINITY and hard < want:
+                raise BenchError(f"{self.n} idle connections need {want} descriptors; the hard "
+                                 f"limit is {hard} (ulimit -Hn)")
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+        request = b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n"
+        for start in range(0, self.n, self.batch):
+            batch = []
+            for _ in range(min(self.batch, self.n - start)):
+                s = socket.create_connection((HOST, self.port), timeout=30)
+                s.sendall(request)
+                batch.append(s)
+            for s in batch:  # each answer read whole, so the connection is idle after
+                try:
+                    head = b""
+                    while b"\r\n\r\n" not in head:
+                        chunk = s.recv(4096)
+                        if not chunk:
+                            raise OSError("closed")
+                        head += chunk
+                    length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))
+                    body = head.split(b"\r\n\r\n", 1)[1]
+                    while len(body) < length:
+                        chunk = s.recv(4096)
+                        if not chunk:
+                            raise OSError("closed")
+                        body += chunk
+                    if not head.startswith(b"HTTP/1.1 200"):
+                        raise OSError(head[:40])
+                    self.socks.append(s)
+                except (OSError, AttributeError):
+                    self.failed += 1
+                    s.close()
+        return self
+
+    def __exit__(self, *exc):
+        import select
+        poller = select.poll()
+        by_fd = {s.fileno(): s for s in self.socks}
+        for fd in by_fd:
+            poller.register(fd, select.POLLIN)
+        for fd, _ in poller.poll(0):  # readable while idle: EOF or a reset
+            try:
+                if by_fd[fd].recv(1, socket.MSG_DONTWAIT) == b"":
+                    self.closed += 1
+            except OSError:
+                self.closed += 1
+        for s in self.socks:
+            s.close()
+
+
 # ---------------------------------------------------------------------------------------
 # Servers
 
@@ -412,7 +476,8 @@ class Gatehouse:
                     ["--trusted-proxies", HOST] if self.trusts_proxies else []) + (
                     # Every client here is 127.0.0.1: lift the per-address cap (256 by default)
                     # above what the scenarios open at once.
-                    ["--max-connections-per-ip", "4096"] if self.caps_connections else [])
+                    ["--max-connections", "16384", "--max-connections-per-ip", "16384"]
+                    if self.caps_connections else [])
 
     def start(self, data=None):
         """Starts serve; returns seconds from process start to the first 200 of /healthz."""
@@ -756,6 +821,36 @@ class Bench:
                     scripts=["refresh.lua"],
                     env={"GH_BENCH_TOKENS": path, "GH_BENCH_PROJECT": gh.project_id})
         return self.record("refresh", gh.name, "rotate", d, rep)
+
+    def idle_run(self, conns, rep, idle):
+        """/get_roles at `conns` alone, then again while `idle` other keep-alive connections
+        are open (10,000 by default): throughput, the server's memory, and that none of
+        the idle ones was dropped."""
+        a = self.args
+        alone = self.record("idle", "gatehouse", "alone",
+                            run_wrk(self.gh.port, "/get_roles", conns, a.duration,
+                                    headers=self.variant_headers("valid")), rep)
+        rss_before = rss_kib(self.gh.proc.pid)
+        t0 = time.monotonic()
+        with IdleConnections(self.gh.port, idle) as held:
+            opened_s = time.monotonic() - t0
+            with RssSampler(self.gh.proc.pid) as rss:
+                d = run_wrk(self.gh.port, "/get_roles", conns, a.duration,
+                            headers=self.variant_headers("valid"))
+        loaded = self.record("idle", "gatehouse", "with-idle", d, rep)
+        entry = {"conns": conns, "rep": rep, "idle": idle, "opened": len(held.socks),
+                 "failed": held.failed, "closed": held.closed, "open_s": opened_s,
+                 "alone_rps": alone["rps"], "loaded_rps": loaded["rps"],
+                 "ratio": loaded["rps"] / alone["rps"] if alone["rps"] else 0.0,
+                 "rss_before_kib": rss_before, "rss_max_kib": rss.max_kib,
+                 "errors": d["status_errors"] + d["socket_errors"] + held.failed + held.closed}
+        with self.lock:
+            self.results.setdefault("idle", []).append(entry)
+        log(f"idle      {len(held.socks)} of {idle} idle connections held (opened in "
+            f"{opened_s:.1f} s, {held.failed} failed, {held.closed} dropped): "
+            f"{entry['ratio']:.2f} of the throughput without them, server RSS "
+            f"{rss.max_kib / 1024:.1f} MiB (before {rss_before / 1024:.1f} MiB)")
+        return entry
 
     def es256_server(self):
         """A second gatehouse signing ES256 (--signing-alg ES256) on its own data
@@ -1138,6 +1233,8 @@ class Bench:
             if want("signin"):
                 for c in a.conns:
                     self.signin_pair(c, rep)
+            if want("idle"):
+                self.idle_run(32, rep, a.idle_connections)
             if want("es256"):
                 for c in a.conns:
                     if not want("refresh"):
@@ -1167,6 +1264,8 @@ class Bench:
                              lambda n=name, p=port, v=variant: self.get_roles(n, p, v, 1, 0),
                              ok_2xx if variant == "valid" else all_401))
         jobs.append(("refresh", lambda: self.refresh_run(2, 0), ok_2xx))
+        jobs.append(("get_roles beside idle connections", lambda: self.idle_run(2, 0, 200),
+                     lambda d: d["opened"] == 200 and d["errors"] == 0 and d["loaded_rps"] > 0))
         jobs.append(("otp verify", lambda: self.one_time_run("otp", 2, 0), ok_2xx))
         jobs.append(("magic-link verify", lambda: self.one_time_run("magiclink", 2, 0), ok_2xx))
         jobs.append(("passkey sign-in", lambda: self.passkey_run(2, 0), ok_2xx))
@@ -1258,7 +1357,9 @@ def main():
                    help="every scenario once, 1 s, in parallel; writes nothing in the tree")
     p.add_argument("--out", help="directory for RESULTS.md, results.json and the chart "
                                  "(default: bench/ for a full run, a temporary one for --smoke)")
-    p.add_argument("--only", help="comma-separated subset: get_roles,refresh,passwordless,signin,es256,mixed,flood,micro")
+    p.add_argument("--only", help="comma-separated subset: get_roles,refresh,passwordless,signin,es256,idle,mixed,flood,micro")
+    p.add_argument("--idle-connections", type=int, default=10000,
+                   help="idle keep-alive connections held open in the idle scenario")
     p.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     p.add_argument("--signin-duration", type=int, default=10)
     p.add_argument("--hash-duration", type=float, default=3.0)
