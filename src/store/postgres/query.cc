@@ -1,5 +1,9 @@
 #include "store/postgres/query.h"
 
+#include <chrono>
+#include <random>
+#include <thread>
+
 namespace gatehouse::store::postgres {
 
 std::set<std::string> unique_names(const std::vector<std::string>& names) {
@@ -34,6 +38,16 @@ std::string json_string_array(const std::vector<std::string>& values) {
 void add_condition(std::string& where, std::string_view clause) {
   where += where.empty() ? " WHERE " : " AND ";
   where += clause;
+}
+
+}  // namespace gatehouse::store::postgres
+
+namespace gatehouse::store::postgres {
+
+void backoff(int attempt) {
+  thread_local std::minstd_rand rng(std::random_device{}());
+  const int limit = attempt * 200;
+  std::this_thread::sleep_for(std::chrono::microseconds(rng() % static_cast<unsigned>(limit)));
 }
 
 }  // namespace gatehouse::store::postgres

@@ -48,6 +48,9 @@ auto leased(ConnectionPool& pool, Fn&& fn) -> decltype(fn(std::declval<Connectio
   return fn(**conn);
 }
 
+// Sleeps a random 0..attempt*200 µs, so retrying losers do not collide again in step.
+void backoff(int attempt);
+
 template <class Fn>
 auto transaction(ConnectionPool& pool, Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
   auto conn = pool.acquire();
@@ -68,6 +71,7 @@ auto transaction(ConnectionPool& pool, Fn&& fn) -> decltype(fn(std::declval<Conn
       return result;
     }
     c.reset_state();  // ROLLBACK, then run fn again on a fresh snapshot
+    backoff(attempt);
   }
 }
 
