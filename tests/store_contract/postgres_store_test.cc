@@ -206,6 +206,44 @@ TEST_F(PostgresStoreTest, AnUnreachableServerIsUnavailable) {
   EXPECT_THAT(stores.error().message, Not(HasSubstr("x@")));
 }
 
+TEST_F(PostgresStoreTest, ConnectionsEndedByTheServerAreReplacedWithoutACrash) {
+  // Tagged, so only this test's connections are ended (other tests run at the same time).
+  auto opened = open_postgres(url_ + "&application_name=" + schema_);
+  ASSERT_THAT(opened, IsOk());
+  Stores a = std::move(*opened);
+  ASSERT_THAT(a.users->create(user("u1")), IsOk());
+  // Fill the pool with several open connections, then end them all from the server side
+  // (what a database restart or failover does).
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] { EXPECT_THAT(a.users->get_by_id("u1"), IsOk()); });
+  }
+  for (auto& t : threads) t.join();
+  auto ended = raw().run(
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+      "WHERE application_name = ?",
+      {{schema_, 25}}, "terminate");
+  ASSERT_THAT(ended, IsOk());
+  ASSERT_TRUE(ended->next());
+  EXPECT_GE(ended->column_int64(0), 1);
+  // Transactions reconnect before they start: every write succeeds.
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_THAT(a.sessions->insert(token("t" + std::to_string(i), "f1")), IsOk()) << i;
+  }
+  // Single reads on a connection that broke fail once, as kUnavailable, and the broken
+  // connection is replaced: after at most one failure per pooled connection, all succeed.
+  int failures = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto u = a.users->get_by_id("u1");
+    if (!u) {
+      EXPECT_THAT(u, ErrcIs(Errc::kUnavailable));
+      ++failures;
+    }
+  }
+  EXPECT_LE(failures, 8);
+  EXPECT_THAT(a.users->get_by_id("u1"), IsOk());
+}
+
 TEST_F(PostgresStoreTest, PlaceholdersBecomeDollarParametersOutsideQuotes) {
   EXPECT_EQ(postgres::to_dollar_placeholders("SELECT ? , '?', \"a?\", ?2, ?"),
             "SELECT $1 , '?', \"a?\", $2, $2");

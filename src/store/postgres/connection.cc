@@ -177,6 +177,15 @@ Status Connection::exec(const std::string& sql, std::string_view what) {
   return ok_status();
 }
 
+bool Connection::reconnect() {
+  names_.clear();
+  PQreset(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK) return false;
+  PQsetNoticeProcessor(
+      conn_, [](void*, const char*) {}, nullptr);
+  return static_cast<bool>(exec("SET client_min_messages = warning", "configure session"));
+}
+
 bool Connection::in_transaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
 
 bool Connection::reset_state() {

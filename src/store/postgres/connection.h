@@ -98,6 +98,11 @@ class Connection {
   const Failure& last_failure() const { return failure_; }
 
   bool in_transaction() const;
+  // True when the server end is gone (restarted, connection terminated, network).
+  bool broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+  // Reconnects a broken connection in place (PQreset); its prepared statements are
+  // forgotten and prepared again on next use.
+  bool reconnect();
   // Rolls back a transaction left open; false when the connection is broken or still in
   // a transaction and must not be reused.
   bool reset_state();

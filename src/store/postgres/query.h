@@ -57,7 +57,14 @@ auto transaction(ConnectionPool& pool, Fn&& fn) -> decltype(fn(std::declval<Conn
   if (!conn) return conn.error();
   Connection& c = **conn;
   for (int attempt = 1;; ++attempt) {
-    if (auto st = c.exec("BEGIN ISOLATION LEVEL SERIALIZABLE", "begin"); !st) return st.error();
+    if (auto st = c.exec("BEGIN ISOLATION LEVEL SERIALIZABLE", "begin"); !st) {
+      // A pooled connection whose server end went away (a database restart) fails here,
+      // before anything of fn ran: reconnect once and carry on.
+      if (!c.broken() || !c.reconnect()) return st.error();
+      if (auto again = c.exec("BEGIN ISOLATION LEVEL SERIALIZABLE", "begin"); !again) {
+        return again.error();
+      }
+    }
     auto result = fn(c);
     if (result) {
       auto st = c.exec("COMMIT", "commit");
