@@ -122,6 +122,20 @@ TEST_F(PostgresServerTest, SignUpSignInRefreshLogoutWithEveryRowInPostgres) {
   EXPECT_EQ(api().sign_in("pg-user@example.com", "wrong password!").status, 401);
 }
 
+TEST_F(PostgresServerTest, TheCliActsOnTheSameDatabase) {
+  const std::string data = (dir_.path() / "data").string();
+  ASSERT_NO_FATAL_FAILURE(Start({"--database-url", url_}, data));
+  // `gatehouse user add` with the same URL writes the user into PostgreSQL; the running
+  // server signs them in at once.
+  auto added = run_gatehouse({"user", "add", "--data", data, "--database-url", url_, "--email",
+                              "cli-pg@example.com", "--password-stdin", "--name", "CLI User"},
+                             std::string(kPassword) + "\n");
+  ASSERT_EQ(added.exit_code, 0) << added.err;
+  EXPECT_EQ(scalar(url_, "SELECT name FROM users WHERE login_id = 'cli-pg@example.com'"),
+            "CLI User");
+  EXPECT_EQ(api().sign_in("cli-pg@example.com").status, 200);
+}
+
 TEST_F(PostgresServerTest, AnUnreachableDatabaseStopsTheStartWithAClearError) {
   ServerProcess s({"--database-url", "postgres://app:secret-pw@127.0.0.1:1/app"});
   EXPECT_FALSE(s.start());
