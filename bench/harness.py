@@ -310,6 +310,9 @@ class Gatehouse:
         self.env = dict(os.environ)
         self.env["GATEHOUSE_ARGON2_MEMORY_KIB"] = str(args.argon2_memory_kib)
         self.env["GATEHOUSE_ARGON2_ITERATIONS"] = str(args.argon2_iterations)
+        if args.database_url:
+            # Every gatehouse of the run (server and CLI) on this PostgreSQL database.
+            self.env["GATEHOUSE_DATABASE_URL"] = args.database_url
         self.proc, self.port = None, None
         self.bodies = None
         self.trusts_proxies = False
@@ -720,7 +723,10 @@ class Bench:
         a = self.args
         self.gh = Gatehouse(a.gatehouse, workdir, a)
         log("gatehouse: cold start (empty data directory: creates keys and database)")
-        cold_dir = os.path.join(workdir, "cold-data")
+        # On PostgreSQL the database outlives the data directory, which still holds the
+        # private halves of the keys the database names: cold-start on the directory the
+        # later runs use.
+        cold_dir = self.gh.data if a.database_url else os.path.join(workdir, "cold-data")
         self.results["startup"]["cold_ms"] = self.gh.start(data=cold_dir) * 1000
         self.gh.create_users()
         self.gh.trusts_proxies = self.gh.supports("--trusted-proxies")
@@ -1360,6 +1366,9 @@ def main():
     p.add_argument("--only", help="comma-separated subset: get_roles,refresh,passwordless,signin,es256,idle,mixed,flood,micro")
     p.add_argument("--idle-connections", type=int, default=10000,
                    help="idle keep-alive connections held open in the idle scenario")
+    p.add_argument("--database-url", default="",
+                   help="run gatehouse on this PostgreSQL (an empty database or schema; "
+                        "default: SQLite in the data directory)")
     p.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     p.add_argument("--signin-duration", type=int, default=10)
     p.add_argument("--hash-duration", type=float, default=3.0)

@@ -5,10 +5,10 @@ set -euo pipefail
 
 build_pkgs=(g++ cmake make pkg-config clang-format libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsodium-dev libsqlite3-dev libcurl4-openssl-dev libcrack2-dev cracklib-runtime
-  libqrencode-dev libpng-dev libcbor-dev
+  libqrencode-dev libpng-dev libcbor-dev libpq-dev
   nodejs npm)
 test_pkgs=(libgtest-dev libgmock-dev python3 python3-jwt python3-cryptography python3-flask chromium
-  python3-aiosmtpd)
+  python3-aiosmtpd postgresql)
 bench_pkgs=(wrk nginx-light gunicorn python3-flask python3-jwt python3-cryptography gnuplot-nox
   libbenchmark-dev valgrind)
 # The fuzz build (make fuzz): clang and its runtime libraries, libFuzzer included.

@@ -147,28 +147,43 @@ Result<std::vector<store::User>> Users::list_all() {
 
 Result<store::User> Users::apply(const std::string& user_id, const store::UserUpdate& update,
                                  const Origin& origin, const char* action, std::string detail) {
-  if (update.status) {
-    if (auto st = check_status(*update.status); !st) return st.error();
+  return edit(
+      user_id, [&](const store::User&) -> Result<store::UserUpdate> { return update; }, origin,
+      action, [&](const store::User&) { return detail; });
+}
+
+Result<store::User> Users::edit(const std::string& user_id, const store::UserStore::Change& change,
+                                const Origin& origin, const char* action,
+                                const std::function<std::string(const store::User&)>& detail) {
+  auto checked = [&](const store::User& u) -> Result<store::UserUpdate> {
+    auto update = change(u);
+    if (!update) return update.error();
+    if (update->status) {
+      if (auto st = check_status(*update->status); !st) return st.error();
+    }
+    return update;
+  };
+  // One atomic read-modify-write in the store: concurrent edits of this user, in this
+  // process or on another node, never lose each other's changes.
+  auto changed = users_.modify(user_id, checked);
+  if (!changed) return changed.error();
+  const store::User& before = changed->first;
+  store::User& after = changed->second;
+  audit_.record(origin, action, true, after.id, after.login_id, detail(after));
+  if (before.roles != after.roles && std::string_view(action) != "user.roles.changed") {
+    audit_.record(origin, "user.roles.changed", true, after.id, after.login_id,
+                  "roles: " + join(after.roles));
   }
-  auto before = users_.get_by_id(user_id);
-  if (!before) return before.error();
-  auto after = users_.update(user_id, update);
-  if (!after) return after.error();
-  audit_.record(origin, action, true, after->id, after->login_id, std::move(detail));
-  if (before->roles != after->roles && std::string_view(action) != "user.roles.changed") {
-    audit_.record(origin, "user.roles.changed", true, after->id, after->login_id,
-                  "roles: " + join(after->roles));
-  }
-  if (before->status != after->status) {
-    audit_.record(origin, "user.status.changed", true, after->id, after->login_id,
-                  "status: " + after->status);
-    if (after->status != "enabled") {
+  if (before.status != after.status) {
+    audit_.record(origin, "user.status.changed", true, after.id, after.login_id,
+                  "status: " + after.status);
+    if (after.status != "enabled") {
       // A disabled user keeps no session: the next refresh fails.
-      if (auto st = revocations_.end_user(after->id); !st) return st.error();
-      audit_.record(origin, "session.revoked", true, after->id, after->login_id, "user disabled");
+      if (auto st = revocations_.end_user(after.id); !st) return st.error();
+      audit_.record(origin, "session.revoked", true, after.id, after.login_id, "user disabled");
     }
   }
-  return after;
+  return std::move(after);
 }
 
 Result<store::User> Users::update(const std::string& user_id, store::UserUpdate update,
@@ -211,78 +226,102 @@ Result<int64_t> Users::remove_test_users(const Origin& origin) {
   return removed;
 }
 
-Result<store::User> Users::set_roles(const std::string& user_id, const std::string& tenant_id,
-                                     std::vector<std::string> roles, const Origin& origin) {
-  std::lock_guard lock(edit_mu_);
-  return set_roles_locked(user_id, tenant_id, std::move(roles), origin);
-}
+namespace {
 
-Result<store::User> Users::set_roles_locked(const std::string& user_id,
-                                            const std::string& tenant_id,
-                                            std::vector<std::string> roles, const Origin& origin) {
+// The update that makes `roles` (sorted, without duplicates) the user's roles: project-level
+// when tenant_id is empty, else in that tenant (kInvalidArgument when not a member).
+Result<store::UserUpdate> roles_update(const store::User& u, const std::string& tenant_id,
+                                       std::vector<std::string> roles) {
   std::sort(roles.begin(), roles.end());
   roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  store::UserUpdate u;
+  store::UserUpdate update;
   if (tenant_id.empty()) {
-    u.roles = roles;
-  } else {
-    auto user = users_.get_by_id(user_id);
-    if (!user) return user.error();
-    auto tenants = edit_tenant_roles(*user, tenant_id, [&](auto& r) { r = roles; });
-    if (!tenants) return tenants.error();
-    u.tenants = std::move(*tenants);
+    update.roles = std::move(roles);
+    return update;
   }
-  return apply(user_id, u, origin, "user.roles.changed",
-               (tenant_id.empty() ? "roles: " : "tenant " + tenant_id + " roles: ") + join(roles));
+  auto tenants = edit_tenant_roles(u, tenant_id, [&](auto& r) { r = roles; });
+  if (!tenants) return tenants.error();
+  update.tenants = std::move(*tenants);
+  return update;
+}
+
+}  // namespace
+
+Result<store::User> Users::edit_roles(
+    const std::string& user_id, const std::string& tenant_id,
+    const std::function<std::vector<std::string>(std::vector<std::string>)>& fn,
+    const Origin& origin) {
+  return edit(
+      user_id,
+      [&](const store::User& u) {
+        return roles_update(u, tenant_id, fn(current_roles(u, tenant_id)));
+      },
+      origin, "user.roles.changed",
+      [&](const store::User& after) {
+        return (tenant_id.empty() ? "roles: " : "tenant " + tenant_id + " roles: ") +
+               join(current_roles(after, tenant_id));
+      });
+}
+
+Result<store::User> Users::set_roles(const std::string& user_id, const std::string& tenant_id,
+                                     std::vector<std::string> roles, const Origin& origin) {
+  return edit_roles(
+      user_id, tenant_id, [&](std::vector<std::string>) { return roles; }, origin);
 }
 
 Result<store::User> Users::add_roles(const std::string& user_id, const std::string& tenant_id,
                                      const std::vector<std::string>& roles, const Origin& origin) {
-  std::lock_guard lock(edit_mu_);
-  auto user = users_.get_by_id(user_id);
-  if (!user) return user.error();
-  auto current = current_roles(*user, tenant_id);
-  current.insert(current.end(), roles.begin(), roles.end());
-  return set_roles_locked(user_id, tenant_id, std::move(current), origin);
+  return edit_roles(
+      user_id, tenant_id,
+      [&](std::vector<std::string> current) {
+        current.insert(current.end(), roles.begin(), roles.end());
+        return current;
+      },
+      origin);
 }
 
 Result<store::User> Users::remove_roles(const std::string& user_id, const std::string& tenant_id,
                                         const std::vector<std::string>& roles,
                                         const Origin& origin) {
-  std::lock_guard lock(edit_mu_);
-  auto user = users_.get_by_id(user_id);
-  if (!user) return user.error();
-  auto current = current_roles(*user, tenant_id);
-  std::erase_if(current, [&](const std::string& r) {
-    return std::find(roles.begin(), roles.end(), r) != roles.end();
-  });
-  return set_roles_locked(user_id, tenant_id, std::move(current), origin);
+  return edit_roles(
+      user_id, tenant_id,
+      [&](std::vector<std::string> current) {
+        std::erase_if(current, [&](const std::string& r) {
+          return std::find(roles.begin(), roles.end(), r) != roles.end();
+        });
+        return current;
+      },
+      origin);
 }
 
 Result<store::User> Users::add_tenant(const std::string& user_id, const std::string& tenant_id,
                                       const Origin& origin) {
-  std::lock_guard lock(edit_mu_);
-  auto user = users_.get_by_id(user_id);
-  if (!user) return user.error();
-  auto tenants = user->tenants;
-  bool member = std::any_of(tenants.begin(), tenants.end(),
-                            [&](const auto& t) { return t.tenant_id == tenant_id; });
-  if (!member) tenants.push_back(store::UserTenant{tenant_id, "", {}});
-  store::UserUpdate u;
-  u.tenants = std::move(tenants);
-  return apply(user_id, u, origin, "user.tenant.added", "tenant " + tenant_id);
+  return edit(
+      user_id,
+      [&](const store::User& u) -> Result<store::UserUpdate> {
+        auto tenants = u.tenants;
+        bool member = std::any_of(tenants.begin(), tenants.end(),
+                                  [&](const auto& t) { return t.tenant_id == tenant_id; });
+        if (!member) tenants.push_back(store::UserTenant{tenant_id, "", {}});
+        store::UserUpdate update;
+        update.tenants = std::move(tenants);
+        return update;
+      },
+      origin, "user.tenant.added", [&](const store::User&) { return "tenant " + tenant_id; });
 }
 
 Result<store::User> Users::remove_tenant(const std::string& user_id, const std::string& tenant_id,
                                          const Origin& origin) {
-  std::lock_guard lock(edit_mu_);
-  auto user = users_.get_by_id(user_id);
-  if (!user) return user.error();
-  auto tenants = user->tenants;
-  std::erase_if(tenants, [&](const auto& t) { return t.tenant_id == tenant_id; });
-  store::UserUpdate u;
-  u.tenants = std::move(tenants);
-  return apply(user_id, u, origin, "user.tenant.removed", "tenant " + tenant_id);
+  return edit(
+      user_id,
+      [&](const store::User& u) -> Result<store::UserUpdate> {
+        auto tenants = u.tenants;
+        std::erase_if(tenants, [&](const auto& t) { return t.tenant_id == tenant_id; });
+        store::UserUpdate update;
+        update.tenants = std::move(tenants);
+        return update;
+      },
+      origin, "user.tenant.removed", [&](const store::User&) { return "tenant " + tenant_id; });
 }
 
 Status Users::set_password(const std::string& user_id, const std::string& password, bool temporary,

@@ -15,7 +15,7 @@
 //   Result<store::User> ann = users.create(in, {.actor = "cli"});
 #pragma once
 
-#include <mutex>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -105,12 +105,16 @@ class Users {
  private:
   Result<store::User> apply(const std::string& user_id, const store::UserUpdate& update,
                             const Origin& origin, const char* action, std::string detail);
-  Result<store::User> set_roles_locked(const std::string& user_id, const std::string& tenant_id,
-                                       std::vector<std::string> roles, const Origin& origin);
-
-  // Role and tenant edits read the user, change a list and write it back; this keeps
-  // concurrent edits in this process from losing each other's changes.
-  std::mutex edit_mu_;
+  // Applies change(user) to the user as one atomic store step (UserStore::modify), then
+  // audits `action` with detail(after) and what else changed (roles, status).
+  Result<store::User> edit(const std::string& user_id, const store::UserStore::Change& change,
+                           const Origin& origin, const char* action,
+                           const std::function<std::string(const store::User&)>& detail);
+  // Replaces the project (tenant_id empty) or tenant roles with fn(current roles).
+  Result<store::User> edit_roles(
+      const std::string& user_id, const std::string& tenant_id,
+      const std::function<std::vector<std::string>(std::vector<std::string>)>& fn,
+      const Origin& origin);
 
   PasswordHasher& hasher_;
   store::UserStore& users_;

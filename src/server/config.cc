@@ -103,6 +103,20 @@ const std::vector<Option>& options() {
        set_str(&Config::address)},
       {"data", "GATEHOUSE_DATA", "data directory: database and signing keys", false,
        show_str("./data"), set_str(&Config::data_dir)},
+      {"database-url", "GATEHOUSE_DATABASE_URL",
+       "PostgreSQL to store everything in, postgres://user:password@host:port/db (see "
+       "docs/postgres.md); empty: SQLite in the data directory",
+       false, show_str("(SQLite in the data directory)"),
+       [](Config& c, const std::string& v) -> Status {
+         if (!v.empty() && !v.starts_with("postgres://") && !v.starts_with("postgresql://")) {
+           return bad("must start with postgres:// or postgresql://");
+         }
+         c.database_url = v;
+         return ok_status();
+       }},
+      {"database-pool", "GATEHOUSE_DATABASE_POOL",
+       "PostgreSQL connections this process opens at most (about --workers plus a few)", false,
+       show_num(&Config::database_pool), set_int(&Config::database_pool, 1, 1000)},
       {"project-id", "GATEHOUSE_PROJECT_ID",
        "project id (default: generated once as P + 27 letters/digits, kept in the data dir)", false,
        show_str("(generated)"), set_str(&Config::project_id)},

@@ -16,6 +16,10 @@ struct Config {
   std::string address = "0.0.0.0";
   int port = 8080;
   std::string data_dir = "./data";
+  // Empty: SQLite in data_dir. postgres://... (or postgresql://): the PostgreSQL engine
+  // (docs/postgres.md); the data directory still holds the signing keys.
+  std::string database_url;
+  int database_pool = 8;   // PostgreSQL connections per process
   std::string project_id;  // empty: generated once and kept in the data dir
   std::string base_url;    // empty: http://localhost:<port>
   std::vector<std::string> default_roles;

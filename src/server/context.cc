@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include <boost/json/value.hpp>
@@ -11,6 +12,7 @@
 #include "auth/password_strength.h"
 #include "gatehouse/crypto/random.h"
 #include "http/cors.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace gatehouse::server {
@@ -81,7 +83,10 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
 
   if (auto st = private_data_dir(c.data_dir); !st) return st.error();
   if (auto st = auth::check_strength_dictionary(); !st) return st.error();
-  auto stores = store::open_sqlite(c.data_dir + "/gatehouse.db");
+  auto stores = c.database_url.empty()
+                    ? store::open_sqlite(c.data_dir + "/gatehouse.db")
+                    : store::open_postgres(c.database_url, {static_cast<size_t>(c.database_pool),
+                                                            std::chrono::milliseconds(5000)});
   if (!stores) return stores.error();
   ctx->stores = std::move(*stores);
   store::Stores& st = ctx->stores;

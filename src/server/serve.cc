@@ -275,6 +275,7 @@ int serve_main(const std::vector<std::string>& args) {
        {"url", url},
        {"project_id", ctx.auth.project_id},
        {"data", ctx.config.data_dir},
+       {"database", ctx.config.database_url.empty() ? "sqlite" : "postgres"},
        {"web", site->empty() ? "not built" : ctx.config.web_dir}});
   server.run_until_signal();
   log({{"msg", "stopped"}});

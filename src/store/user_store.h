@@ -8,7 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gatehouse/result.h"
@@ -29,6 +31,15 @@ class UserStore {
   virtual Result<UserPage> search(const UserSearch& query) = 0;
   // Patch semantics; atomic; a taken login id is kUserExists.
   virtual Result<User> update(const std::string& user_id, const UserUpdate& update) = 0;
+  // Read-modify-write as one atomic step: `change` gets the user as stored and returns the
+  // update to apply (patch semantics and errors as update(); an error from `change` is
+  // returned and nothing is written). Concurrent edits of one user - in this process or
+  // on other nodes - never lose each other's changes. `change` may be called more than
+  // once (an engine may retry after a conflict) and must have no other effect. Returns the
+  // user before and after.
+  using Change = std::function<Result<UserUpdate>(const User&)>;
+  virtual Result<std::pair<User, User>> modify(const std::string& user_id,
+                                               const Change& change) = 0;
   // kUserNotFound when absent; cascades to credentials, roles, tenants, tokens.
   virtual Status remove(const std::string& user_id) = 0;
 

@@ -30,6 +30,7 @@ using ::testing::SizeIs;
 class StoreContractFixture : public ::testing::TestWithParam<StoreEngine> {
  protected:
   void SetUp() override {
+    if (!GetParam().skip_reason.empty()) GTEST_SKIP() << GetParam().skip_reason;
     auto harness = GetParam().open();
     ASSERT_THAT(harness, IsOk());
     harness_ = std::move(*harness);

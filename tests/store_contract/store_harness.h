@@ -32,11 +32,19 @@ class StoreHarness {
 struct StoreEngine {
   std::string name;  // test name suffix: letters, digits, underscores
   std::function<Result<std::unique_ptr<StoreHarness>>()> open;
+  // Non-empty when the engine cannot run here: its tests are skipped with this message.
+  std::string skip_reason;
 };
 
 inline void PrintTo(const StoreEngine& engine, std::ostream* os) { *os << engine.name; }
 
 // Every engine the contract suite runs against.
 std::vector<StoreEngine> store_engines();
+
+// The PostgreSQL test cluster's URL (see store_harness.cc), or "" with *problem saying why.
+std::string postgres_test_url(std::string* problem);
+
+// `url` with libpq's `options` parameter setting search_path to `schema`.
+std::string with_search_path(const std::string& url, const std::string& schema);
 
 }  // namespace gatehouse::store::testing

@@ -209,6 +209,67 @@ TEST_P(UserContractTest, SetUserRolesOfUnknownUserIsUserNotFound) {
   EXPECT_THAT(set_roles("U404", {"teacher"}), ErrcIs(Errc::kUserNotFound));
 }
 
+// --- modify: read-modify-write as one step ---
+
+// Adds `role` to whatever roles the stored user has.
+UserStore::Change add_role(const std::string& role) {
+  return [role](const User& u) -> Result<UserUpdate> {
+    UserUpdate update;
+    update.roles = u.roles;
+    update.roles->push_back(role);
+    return update;
+  };
+}
+
+TEST_P(UserContractTest, ModifyChangesTheStoredUserAndReturnsBeforeAndAfter) {
+  create_roles({"teacher", "student"});
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io", {"teacher"})), IsOk());
+  auto r = users().modify("U1", add_role("student"));
+  ASSERT_THAT(r, IsOk());
+  EXPECT_THAT(r->first.roles, ElementsAre("teacher"));
+  EXPECT_THAT(r->second.roles, ElementsAre("student", "teacher"));
+  EXPECT_THAT(user_roles("U1"), ElementsAre("student", "teacher"));
+}
+
+TEST_P(UserContractTest, ModifyWritesNothingWhenTheChangeOrTheUpdateFails) {
+  create_roles({"teacher"});
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io", {"teacher"})), IsOk());
+  auto refused = users().modify("U1", [](const User&) -> Result<UserUpdate> {
+    return make_error(Errc::kInvalidArgument, "not a member");
+  });
+  EXPECT_THAT(refused, ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(users().modify("U1", add_role("ghost")), ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(user_roles("U1"), ElementsAre("teacher"));
+  EXPECT_THAT(users().modify("U404", add_role("teacher")), ErrcIs(Errc::kUserNotFound));
+}
+
+TEST_P(UserContractTest, ConcurrentModifiesOfOneUserLoseNoChange) {
+  constexpr int kThreads = 4;
+  constexpr int kEach = 8;
+  std::vector<std::string> all;
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kEach; ++i)
+      all.push_back("r" + std::to_string(t) + "_" + std::to_string(i));
+  }
+  create_roles(all);
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        if (!users().modify("U1", add_role("r" + std::to_string(t) + "_" + std::to_string(i)))) {
+          ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(user_roles("U1"), all);
+}
+
 // --- passwords ---
 
 TEST_P(UserContractTest, PasswordHashGetSetAndMissing) {

@@ -266,6 +266,45 @@ PasswordCredential read_password_row(const Statement& s) {
   return PasswordCredential{s.column_text(0), s.column_bool(1), s.column_int64(2)};
 }
 
+// update() inside the caller's transaction.
+Result<User> update_in(Connection& c, const std::string& user_id, const UserUpdate& update) {
+  if (update.login_id && update.login_id->empty()) {
+    return make_error(Errc::kInvalidArgument, "login id must not be empty");
+  }
+  std::optional<std::set<std::string>> roles;
+  if (update.roles) roles = unique_names(*update.roles);
+  std::optional<TenantRoles> tenants;
+  if (update.tenants) {
+    auto merged = merge_tenants(*update.tenants);
+    if (!merged) return merged.error();
+    tenants = std::move(*merged);
+  }
+  if (auto st = check_user_exists(c, user_id); !st) return st.error();
+  // Everything is checked before the first write; the transaction would undo a
+  // half-done update anyway, this only keeps the first error the reported one.
+  if (roles) {
+    if (auto st = check_roles_exist(c, *roles); !st) return st.error();
+  }
+  if (tenants) {
+    if (auto st = check_tenants_exist(c, *tenants); !st) return st.error();
+  }
+  auto w =
+      write(c, kPatchUser, "update user", update.login_id, update.email, update.phone, update.name,
+            update.picture, update.status, update.verified_email, update.verified_phone, user_id);
+  if (!w) return w.error();
+  if (w->constraint == SQLITE_CONSTRAINT_UNIQUE) {
+    return make_error(Errc::kUserExists, "login id already exists");
+  }
+  if (w->constraint) return sqlite_error(c.db(), w->constraint, "update user");
+  if (roles) {
+    if (auto st = replace_user_roles(c, user_id, *roles); !st) return st.error();
+  }
+  if (tenants) {
+    if (auto st = replace_user_tenants(c, user_id, *tenants); !st) return st.error();
+  }
+  return load_user(c, kSelectUserById, user_id);
+}
+
 class SqliteUserStore final : public UserStore {
  public:
   explicit SqliteUserStore(Pool pool) : pool_(std::move(pool)) {}
@@ -355,42 +394,19 @@ class SqliteUserStore final : public UserStore {
   }
 
   Result<User> update(const std::string& user_id, const UserUpdate& update) override {
-    if (update.login_id && update.login_id->empty()) {
-      return make_error(Errc::kInvalidArgument, "login id must not be empty");
-    }
-    std::optional<std::set<std::string>> roles;
-    if (update.roles) roles = unique_names(*update.roles);
-    std::optional<TenantRoles> tenants;
-    if (update.tenants) {
-      auto merged = merge_tenants(*update.tenants);
-      if (!merged) return merged.error();
-      tenants = std::move(*merged);
-    }
-    return transaction(*pool_, [&](Connection& c) -> Result<User> {
-      if (auto st = check_user_exists(c, user_id); !st) return st.error();
-      // Everything is checked before the first write; the transaction would undo a
-      // half-done update anyway, this only keeps the first error the reported one.
-      if (roles) {
-        if (auto st = check_roles_exist(c, *roles); !st) return st.error();
-      }
-      if (tenants) {
-        if (auto st = check_tenants_exist(c, *tenants); !st) return st.error();
-      }
-      auto w = write(c, kPatchUser, "update user", update.login_id, update.email, update.phone,
-                     update.name, update.picture, update.status, update.verified_email,
-                     update.verified_phone, user_id);
-      if (!w) return w.error();
-      if (w->constraint == SQLITE_CONSTRAINT_UNIQUE) {
-        return make_error(Errc::kUserExists, "login id already exists");
-      }
-      if (w->constraint) return sqlite_error(c.db(), w->constraint, "update user");
-      if (roles) {
-        if (auto st = replace_user_roles(c, user_id, *roles); !st) return st.error();
-      }
-      if (tenants) {
-        if (auto st = replace_user_tenants(c, user_id, *tenants); !st) return st.error();
-      }
-      return load_user(c, kSelectUserById, user_id);
+    return transaction(
+        *pool_, [&](Connection& c) -> Result<User> { return update_in(c, user_id, update); });
+  }
+
+  Result<std::pair<User, User>> modify(const std::string& user_id, const Change& change) override {
+    return transaction(*pool_, [&](Connection& c) -> Result<std::pair<User, User>> {
+      auto before = load_user(c, kSelectUserById, user_id);
+      if (!before) return before.error();
+      auto update = change(*before);
+      if (!update) return update.error();
+      auto after = update_in(c, user_id, *update);
+      if (!after) return after.error();
+      return std::pair{std::move(*before), std::move(*after)};
     });
   }
 

@@ -1,0 +1,26 @@
+// Internal to the PostgreSQL engine: one factory per store interface, all on one shared
+// connection pool. open_postgres (postgres_store.h) is the way in from outside.
+#pragma once
+
+#include <memory>
+
+#include "store/postgres/connection_pool.h"
+#include "store/stores.h"
+
+namespace gatehouse::store::postgres {
+
+using Pool = std::shared_ptr<ConnectionPool>;
+
+std::unique_ptr<MetaStore> make_meta_store(Pool pool);
+std::unique_ptr<UserStore> make_user_store(Pool pool);
+std::unique_ptr<SessionStore> make_session_store(Pool pool);
+std::unique_ptr<AccessStore> make_access_store(Pool pool);
+std::unique_ptr<MgmtKeyStore> make_mgmt_key_store(Pool pool);
+std::unique_ptr<AuditStore> make_audit_store(Pool pool);
+std::unique_ptr<RateLimitStore> make_rate_limit_store(Pool pool);
+std::unique_ptr<SigningKeyStore> make_signing_key_store(Pool pool);
+std::unique_ptr<OneTimeStore> make_one_time_store(Pool pool);
+std::unique_ptr<TotpStore> make_totp_store(Pool pool);
+std::unique_ptr<WebAuthnStore> make_webauthn_store(Pool pool);
+
+}  // namespace gatehouse::store::postgres

@@ -1,0 +1,68 @@
+#include "store/postgres/query.h"
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+namespace gatehouse::store::postgres {
+
+std::set<std::string> unique_names(const std::vector<std::string>& names) {
+  return {names.begin(), names.end()};
+}
+
+std::string json_string_array(const std::vector<std::string>& values) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "[";
+  for (const auto& value : values) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (const char ch : value) {
+      const auto byte = static_cast<unsigned char>(ch);
+      if (ch == '"' || ch == '\\') {
+        out += '\\';
+        out += ch;
+      } else if (byte < 0x20) {
+        out += "\\u00";
+        out += kHex[byte >> 4];
+        out += kHex[byte & 0xf];
+      } else {
+        out += ch;  // other bytes, UTF-8 included, stand for themselves
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
+
+void add_condition(std::string& where, std::string_view clause) {
+  where += where.empty() ? " WHERE " : " AND ";
+  where += clause;
+}
+
+}  // namespace gatehouse::store::postgres
+
+namespace gatehouse::store::postgres {
+
+void backoff(int attempt) {
+  thread_local std::minstd_rand rng(std::random_device{}());
+  const int limit = attempt * 200;
+  std::this_thread::sleep_for(std::chrono::microseconds(rng() % static_cast<unsigned>(limit)));
+}
+
+}  // namespace gatehouse::store::postgres
+
+namespace gatehouse::store::postgres::detail {
+
+int constraint_kind(const Failure& f) {
+  if (!f.sqlstate.starts_with("23")) return 0;
+  if (f.sqlstate == "23505") {
+    return f.constraint.ends_with("_pkey") ? kConstraintPrimaryKey : kConstraintUnique;
+  }
+  if (f.sqlstate == "23503") return kConstraintForeignKey;
+  if (f.sqlstate == "23502") return kConstraintNotNull;
+  if (f.sqlstate == "23514") return kConstraintCheck;
+  return kConstraintOther;
+}
+
+}  // namespace gatehouse::store::postgres::detail

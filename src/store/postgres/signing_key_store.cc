@@ -1,0 +1,162 @@
+// SigningKeyStore on PostgreSQL: the signing_keys table. Each change is one BEGIN IMMEDIATE
+// transaction that re-reads the states it depends on, so concurrent processes serialise.
+#include <optional>
+
+#include "store/postgres/engine.h"
+#include "store/postgres/query.h"
+#include "store/signing_key_store.h"
+
+namespace gatehouse::store::postgres {
+namespace {
+
+#define GH_SIGNING_KEY_COLUMNS                                                          \
+  "kid, alg, public_jwk, state, created_at, activated_at, deactivated_at, retired_at, " \
+  "token_ttl"
+constexpr std::string_view kListKeys =
+    "SELECT " GH_SIGNING_KEY_COLUMNS " FROM signing_keys ORDER BY created_at, rowid";
+constexpr std::string_view kInsertKey =
+    "INSERT INTO signing_keys (" GH_SIGNING_KEY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+#undef GH_SIGNING_KEY_COLUMNS
+constexpr std::string_view kAnyKey = "SELECT 1 FROM signing_keys LIMIT 1";
+constexpr std::string_view kNextExists = "SELECT 1 FROM signing_keys WHERE state = 'next'";
+constexpr std::string_view kStateOf = "SELECT state FROM signing_keys WHERE kid = ?";
+constexpr std::string_view kDeactivate =
+    "UPDATE signing_keys SET state = 'previous', deactivated_at = ?1 "
+    "WHERE kid = ?2 AND state = 'current'";
+constexpr std::string_view kActivate =
+    "UPDATE signing_keys SET state = 'current', activated_at = ?1 "
+    "WHERE kid = ?2 AND state = 'next'";
+constexpr std::string_view kRetire =
+    "UPDATE signing_keys SET state = 'retired', retired_at = ?1 WHERE kid = ?2";
+constexpr std::string_view kRaiseTtl =
+    "UPDATE signing_keys SET token_ttl = GREATEST(token_ttl, ?1) WHERE kid = ?2";
+
+std::optional<KeyState> parse_state(std::string_view s) {
+  for (KeyState k :
+       {KeyState::kNext, KeyState::kCurrent, KeyState::kPrevious, KeyState::kRetired}) {
+    if (s == key_state_name(k)) return k;
+  }
+  return std::nullopt;
+}
+
+SigningKeyRecord read_key_row(const Statement& s) {
+  SigningKeyRecord r;
+  r.kid = s.column_text(0);
+  r.alg = s.column_text(1);
+  r.public_jwk = s.column_text(2);
+  // The CHECK constraint admits only the four names.
+  r.state = parse_state(s.column_text(3)).value_or(KeyState::kRetired);
+  r.created_at = s.column_int64(4);
+  r.activated_at = s.column_int64(5);
+  r.deactivated_at = s.column_int64(6);
+  r.retired_at = s.column_int64(7);
+  r.token_ttl = s.column_int64(8);
+  return r;
+}
+
+Error key_not_found() { return make_error(Errc::kNotFound, "signing key not found"); }
+
+Status check_record(const SigningKeyRecord& r) {
+  if (r.kid.empty() || r.alg.empty() || r.public_jwk.empty()) {
+    return make_error(Errc::kInvalidArgument, "signing key needs a kid, an alg and a public JWK");
+  }
+  return ok_status();
+}
+
+// Inserts r in `state`; kConflict on a taken kid or a second current / next key.
+Status insert_key(Connection& c, const SigningKeyRecord& r, KeyState state) {
+  if (auto st = check_record(r); !st) return st;
+  auto w = write(c, kInsertKey, "insert signing key", r.kid, r.alg, r.public_jwk,
+                 key_state_name(state), r.created_at, or_null(r.activated_at),
+                 or_null(r.deactivated_at), or_null(r.retired_at), r.token_ttl);
+  if (!w) return w.error();
+  if (w->constraint == kConstraintPrimaryKey) {
+    return make_error(Errc::kConflict, "signing key id already exists");
+  }
+  if (w->constraint == kConstraintUnique) {
+    return make_error(Errc::kConflict,
+                      std::string("there is already a ") + key_state_name(state) + " signing key");
+  }
+  if (w->constraint == kConstraintCheck) {
+    return make_error(Errc::kInvalidArgument, "signing key's public JWK is not a JSON object");
+  }
+  if (w->constraint) return constraint_error(w->constraint, "insert signing key");
+  return ok_status();
+}
+
+class PostgresSigningKeyStore final : public SigningKeyStore {
+ public:
+  explicit PostgresSigningKeyStore(Pool pool) : pool_(std::move(pool)) {}
+
+  Result<std::vector<SigningKeyRecord>> list() override {
+    return leased(*pool_, [&](Connection& c) {
+      return all(c, kListKeys, "list signing keys", read_key_row);
+    });
+  }
+
+  Result<bool> initialize(const SigningKeyRecord& current, const SigningKeyRecord& next) override {
+    return transaction(*pool_, [&](Connection& c) -> Result<bool> {
+      auto any = exists(c, kAnyKey, "check signing keys");
+      if (!any) return any.error();
+      if (*any) return false;
+      if (auto st = insert_key(c, current, KeyState::kCurrent); !st) return st.error();
+      if (auto st = insert_key(c, next, KeyState::kNext); !st) return st.error();
+      return true;
+    });
+  }
+
+  Result<bool> add_next(const SigningKeyRecord& next) override {
+    return transaction(*pool_, [&](Connection& c) -> Result<bool> {
+      auto has_next = exists(c, kNextExists, "check next signing key");
+      if (!has_next) return has_next.error();
+      if (*has_next) return false;
+      if (auto st = insert_key(c, next, KeyState::kNext); !st) return st.error();
+      return true;
+    });
+  }
+
+  Status rotate(std::string_view from, std::string_view to, const SigningKeyRecord& new_next,
+                int64_t at) override {
+    Error moved = make_error(Errc::kConflict, "the signing keys changed meanwhile");
+    return transaction(*pool_, [&](Connection& c) -> Status {
+      if (auto st = exec_one(c, kDeactivate, "deactivate signing key", moved, at, from); !st) {
+        return st;
+      }
+      if (auto st = exec_one(c, kActivate, "activate signing key", moved, at, to); !st) return st;
+      return insert_key(c, new_next, KeyState::kNext);
+    });
+  }
+
+  Status retire(std::string_view kid, KeyState expected, int64_t at) override {
+    if (expected == KeyState::kCurrent) {
+      return make_error(Errc::kInvalidArgument, "the current signing key cannot be retired");
+    }
+    return transaction(*pool_, [&](Connection& c) -> Status {
+      auto state = one(c, kStateOf, "read signing key state", text0, kid);
+      if (!state) return state.error();
+      if (!*state) return key_not_found();
+      if (**state != key_state_name(expected)) {
+        return make_error(Errc::kConflict,
+                          "the signing key is " + **state + ", not " + key_state_name(expected));
+      }
+      return exec(c, kRetire, "retire signing key", at, kid);
+    });
+  }
+
+  Status raise_token_ttl(std::string_view kid, int64_t ttl) override {
+    return leased(*pool_, [&](Connection& c) {
+      return exec_one(c, kRaiseTtl, "raise signing key token lifetime", key_not_found(), ttl, kid);
+    });
+  }
+
+ private:
+  Pool pool_;
+};
+
+}  // namespace
+
+std::unique_ptr<SigningKeyStore> make_signing_key_store(Pool pool) {
+  return std::make_unique<PostgresSigningKeyStore>(std::move(pool));
+}
+
+}  // namespace gatehouse::store::postgres
