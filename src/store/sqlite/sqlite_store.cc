@@ -32,6 +32,7 @@ Result<Stores> open_sqlite(const std::string& path) {
   stores.one_time = sqlite::make_one_time_store(pool);
   stores.totp = sqlite::make_totp_store(pool);
   stores.webauthn = sqlite::make_webauthn_store(pool);
+  stores.flows = sqlite::make_flow_store(pool);
   return stores;
 }
 
