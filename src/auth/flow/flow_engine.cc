@@ -1,0 +1,297 @@
+#include "auth/flow/flow_engine.h"
+
+#include <boost/json.hpp>
+
+#include "gatehouse/crypto/random.h"
+
+namespace gatehouse::auth::flow {
+
+namespace json = boost::json;
+
+namespace {
+
+std::string str(const json::object& o, std::string_view key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::string trim(std::string s) {
+  auto b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return {};
+  auto e = s.find_last_not_of(" \t\r\n");
+  return s.substr(b, e - b + 1);
+}
+
+Result<int64_t> step_number(const std::string& step_id) {
+  if (step_id.empty() || step_id.size() > 9) return make_error(Errc::kFlowStepUsed, "bad step id");
+  int64_t n = 0;
+  for (char c : step_id) {
+    if (c < '0' || c > '9') return make_error(Errc::kFlowStepUsed, "bad step id");
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
+// The engine's state of one execution (FlowExecution::state). No secrets: passwords and
+// codes pass through, they are never kept.
+struct State {
+  std::string screen;
+  std::string email;
+  std::string name;
+  std::string masked;  // where the code went
+  std::optional<PasskeyCeremony> passkey;
+
+  static State parse(const std::string& text) {
+    State s;
+    boost::system::error_code ec;
+    auto v = json::parse(text, ec);
+    if (ec || !v.is_object()) return s;
+    const auto& o = v.as_object();
+    s.screen = str(o, "screen");
+    s.email = str(o, "email");
+    s.name = str(o, "name");
+    s.masked = str(o, "masked");
+    if (auto* p = o.if_contains("passkey"); p && p->is_object()) {
+      const auto& po = p->as_object();
+      auto* c = po.if_contains("create");
+      s.passkey = PasskeyCeremony{str(po, "transactionId"), "", c && c->is_bool() && c->as_bool()};
+    }
+    return s;
+  }
+  std::string text() const {
+    json::object o{{"screen", screen}, {"email", email}, {"name", name}, {"masked", masked}};
+    if (passkey) {
+      o["passkey"] =
+          json::object{{"transactionId", passkey->transaction_id}, {"create", passkey->create}};
+    }
+    return json::serialize(o);
+  }
+};
+
+// What one answer to a screen leads to.
+struct Outcome {
+  std::string screen;      // the screen to show (unchanged on a user error)
+  std::string error_text;  // the user's mistake, shown on it
+  std::optional<Authenticated> auth;
+  std::optional<PasskeyCeremony> passkey;
+};
+
+}  // namespace
+
+std::optional<std::string> user_error_text(const Error& e) {
+  switch (e.code) {
+    case Errc::kInvalidCredentials:
+      return "The email or password is not right.";
+    case Errc::kInvalidArgument:
+    case Errc::kBadRequest:
+      return e.message.empty() ? std::string("Please check what you entered.") : e.message;
+    case Errc::kUserExists:
+      return "An account with this email already exists.";
+    case Errc::kUserDisabled:
+      return "This account is disabled.";
+    case Errc::kPasswordExpired:
+      return "Your password has expired; reset it to sign in.";
+    case Errc::kInvalidCode:
+    case Errc::kCodeInvalid:
+      return "That code is not right. Check the email and try again.";
+    case Errc::kCodeExpired:
+      return "That code has expired. Send a new one.";
+    case Errc::kTooManyAttempts:
+      return "Too many wrong codes. Send a new one.";
+    case Errc::kLinkInvalid:
+      return "That link has expired or was already used.";
+    case Errc::kRateLimited:
+      return "Too many attempts. Wait a minute and try again.";
+    case Errc::kDeliveryFailed:
+      return "We could not send the email. Try again later.";
+    case Errc::kEmailNotVerified:
+      return "Verify your email address first: use an email code.";
+    case Errc::kMfaRequired:
+      return "This account has an authenticator app: sign in with the email code or a passkey.";
+    default:
+      return std::nullopt;
+  }
+}
+
+FlowEngine::FlowEngine(const FlowCatalog& catalog, store::FlowStore& store, FlowMethods& methods,
+                       Clock clock, int64_t ttl)
+    : catalog_(catalog), store_(store), methods_(methods), clock_(std::move(clock)), ttl_(ttl) {}
+
+Result<FlowReply> FlowEngine::start(const std::string& flow_id, const Origin&) {
+  const FlowDefinition* def = catalog_.find(flow_id);
+  if (!def) return make_error(Errc::kNotFound, "unknown flow: " + flow_id);
+  int64_t now = clock_();
+  State st;
+  st.screen = def->start;
+  store::FlowExecution e;
+  // Descope's shape: the component checks the prefix and keys its nonce by the rest.
+  // random_id draws from [A-Za-z0-9], so no '_' (the URL joins execution and step by '_').
+  e.id = def->id + "|#|" + crypto::random_id('X');
+  e.flow_id = def->id;
+  e.step_id = "1";
+  e.state = st.text();
+  e.created_at = now;
+  e.expires_at = now + ttl_;
+  if (auto s = store_.create(e); !s) return s.error();
+  FlowReply r;
+  r.execution_id = e.id;
+  r.step_id = e.step_id;
+  r.screen_id = st.screen;
+  r.step_name = def->screen(st.screen)->name;
+  r.screen_state = json::object{{"errorText", ""}, {"form", json::object{}}};
+  return r;
+}
+
+Result<FlowReply> FlowEngine::next(const std::string& execution_id, const std::string& step_id,
+                                   const std::string& interaction_id, const json::object& input,
+                                   const Origin& origin) {
+  int64_t now = clock_();
+  auto exec = store_.get(execution_id, now);
+  if (!exec) {
+    if (exec.code() == Errc::kNotFound) {
+      return make_error(Errc::kFlowExpired, "flow execution expired or not found");
+    }
+    return exec.error();
+  }
+  const FlowDefinition* def = catalog_.find(exec->flow_id);
+  if (!def) return make_error(Errc::kFlowExpired, "flow no longer offered: " + exec->flow_id);
+  auto n = step_number(step_id);
+  if (!n) return n.error();
+  if (exec->step_id != step_id) return make_error(Errc::kFlowStepUsed, "step already answered");
+  State st = State::parse(exec->state);
+  const Screen* screen = def->screen(st.screen);
+  if (!screen) return make_error(Errc::kFlowExpired, "flow changed under the execution");
+
+  const Transition* t = nullptr;
+  bool passkey_answer = interaction_id == "submit" && st.passkey.has_value();
+  if (!passkey_answer) {
+    auto it = screen->on.find(interaction_id);
+    if (it == screen->on.end()) {
+      return make_error(Errc::kInvalidArgument,
+                        "no button " + interaction_id + " on " + screen->id);
+    }
+    t = &it->second;
+  }
+
+  // Claim the step before doing anything: of two answers to it, one gets here.
+  const std::string claimed = std::to_string(*n + 1);
+  if (auto c = store_.advance(execution_id, step_id, claimed, exec->state, now); !c) {
+    if (c.code() == Errc::kConflict)
+      return make_error(Errc::kFlowStepUsed, "step already answered");
+    if (c.code() == Errc::kNotFound)
+      return make_error(Errc::kFlowExpired, "flow execution expired");
+    return c.error();
+  }
+
+  Outcome out;
+  out.screen = st.screen;
+  auto fail = [&](const Error& e) -> Result<Outcome> {
+    auto text = user_error_text(e);
+    if (!text) return e;
+    Outcome o;
+    o.screen = st.screen;
+    o.error_text = *text;
+    return o;
+  };
+  auto signed_in = [&](Result<Authenticated> a) -> Result<Outcome> {
+    if (!a) return fail(a.error());
+    Outcome o;
+    o.auth = std::move(*a);
+    return o;
+  };
+  Result<Outcome> result = out;
+  if (passkey_answer) {
+    PasskeyCeremony c = *st.passkey;
+    st.passkey.reset();
+    auto* failure = input.if_contains("failure");
+    std::string response = str(input, "response");
+    if ((failure && !failure->is_null() && !(failure->is_bool() && !failure->as_bool())) ||
+        response.empty()) {
+      result = fail(make_error(Errc::kInvalidArgument,
+                               "The passkey did not answer. Try again or pick another way."));
+    } else {
+      result = signed_in(methods_.passkey_finish(c, response, origin));
+    }
+  } else if (t->action.empty()) {
+    out.screen = t->next.empty() ? st.screen : t->next;
+    result = out;
+  } else if (t->action == "identify") {
+    std::string email = trim(str(input, "email"));
+    if (email.empty() || email.find('@') == std::string::npos) {
+      result = fail(make_error(Errc::kInvalidArgument, "Enter your email address."));
+    } else {
+      auto exists = methods_.user_exists(email);
+      if (!exists) {
+        result = fail(exists.error());
+      } else {
+        st.email = email;
+        out.screen = *exists ? t->next_existing : t->next_new;
+        result = out;
+      }
+    }
+  } else if (t->action == "password.signIn") {
+    result = signed_in(methods_.password_sign_in(st.email, str(input, "password"), origin));
+  } else if (t->action == "password.signUp") {
+    std::string name = trim(str(input, "name"));
+    if (!name.empty()) st.name = name;
+    result =
+        signed_in(methods_.password_sign_up(st.email, str(input, "password"), st.name, origin));
+  } else if (t->action == "otp.send") {
+    std::string name = trim(str(input, "name"));
+    if (!name.empty()) st.name = name;
+    auto masked = methods_.send_code(st.email, st.name, origin);
+    if (!masked) {
+      result = fail(masked.error());
+    } else {
+      st.masked = *masked;
+      out.screen = t->next.empty() ? st.screen : t->next;
+      result = out;
+    }
+  } else if (t->action == "otp.verify") {
+    result = signed_in(methods_.verify_code(st.email, trim(str(input, "code")), origin));
+  } else if (t->action == "passkey.start") {
+    std::string name = trim(str(input, "name"));
+    if (!name.empty()) st.name = name;
+    auto c = methods_.passkey_start(st.email, st.name, str(input, "origin"), origin);
+    if (!c) {
+      result = fail(c.error());
+    } else {
+      out.passkey = *c;
+      st.passkey = PasskeyCeremony{c->transaction_id, "", c->create};
+      result = out;
+    }
+  } else {
+    result = make_error(Errc::kInternal, "action not runnable: " + t->action);
+  }
+
+  if (!result) return result.error();
+  FlowReply r;
+  r.execution_id = execution_id;
+  r.step_id = claimed;
+  if (result->auth) {
+    // Finished: the execution cannot be continued (a replay gets kFlowExpired).
+    (void)store_.remove(execution_id);
+    r.status = "completed";
+    r.action = "none";
+    r.auth = std::move(result->auth);
+    return r;
+  }
+  st.screen = result->screen;
+  if (auto w = store_.advance(execution_id, claimed, claimed, st.text(), now); !w) {
+    return w.error();
+  }
+  const Screen* shown = def->screen(st.screen);
+  r.screen_id = st.screen;
+  r.step_name = shown ? shown->name : st.screen;
+  r.screen_state = json::object{{"errorText", result->error_text},
+                                {"form", json::object{{"email", st.email}, {"name", st.name}}},
+                                {"email", st.email},
+                                {"masked", st.masked}};
+  if (result->passkey) {
+    r.passkey = result->passkey;
+    r.action = result->passkey->create ? "webauthnCreate" : "webauthnGet";
+  }
+  return r;
+}
+
+}  // namespace gatehouse::auth::flow
