@@ -4,6 +4,7 @@
 
 #include "api/app_api.h"
 #include "api/auth_api.h"
+#include "api/flow_api.h"
 #include "api/keys_api.h"
 #include "api/mgmt_api.h"
 #include "api/mgmt_tests_api.h"
@@ -36,6 +37,9 @@ void register_routes(http::Router& router, Context& ctx) {
                                      *ctx.users, ctx.clock, cookies});
   api::register_webauthn_routes(router, {ctx.auth.project_id, *ctx.webauthn, *ctx.sessions,
                                          *ctx.authorizer, *ctx.users, ctx.clock, cookies});
+  api::register_flow_routes(router,
+                            {ctx.auth.project_id, *ctx.flows, *ctx.authorizer, ctx.clock, cookies,
+                             api::PackageFiles::load(ctx.config.ui_components_dir)});
   api::register_app_routes(router, ctx.session_client);
   api::register_mgmt_routes(router, {ctx.auth.project_id, *ctx.authorizer, *ctx.users, *ctx.roles,
                                      *ctx.tenants, *ctx.audit, *ctx.limiter, ctx.dev_mailer});

@@ -1,0 +1,55 @@
+// Routes of flows (docs/flows.md, docs/descope-wire.md §8): POST /v1/flow/start and
+// /v1/flow/next for the <Descope flowId="…"> web component and core-js's flow calls; the
+// static files the component reads under /pages/{projectId}/v2-beta/ (config.json,
+// theme.json, <screenId>.html); the UI library it loads (/npm/@descope/web-components-ui@…);
+// and the management calls /v1/mgmt/flow/list and /v1/mgmt/flow/export (node-sdk).
+// Handlers translate wire <-> engine only; the engine (auth/flow/) decides.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "api/auth_api.h"
+#include "auth/authorization.h"
+#include "auth/flow/flow_engine.h"
+#include "gatehouse/clock.h"
+#include "http/router.h"
+
+namespace gatehouse::api {
+
+// The version of @descope/web-components-ui that config.json names and /npm/ serves.
+inline constexpr const char* kComponentsVersion = "3.14.1";
+
+// Files of an npm package's folder, served from memory with a year's immutable caching
+// (the URL carries the version) and gzip when the browser accepts it.
+class PackageFiles {
+ public:
+  // Every regular file under `dir` (absent: none).
+  static std::shared_ptr<const PackageFiles> load(const std::string& dir);
+  // The response for `path` relative to the folder, nullopt when there is no such file.
+  std::optional<http::Response> serve(const http::Request& req, const std::string& path) const;
+  bool empty() const { return files_.empty(); }
+
+ private:
+  struct File {
+    std::string body;
+    std::string gzipped;  // empty when gzip does not make it smaller
+    std::string content_type;
+  };
+  std::map<std::string, File, std::less<>> files_;
+};
+
+struct FlowApiDeps {
+  std::string project_id;
+  auth::flow::FlowEngine& engine;
+  auth::Authorizer& authorizer;
+  Clock clock;
+  CookieOptions cookies;
+  // dist/umd of @descope/web-components-ui (web/node_modules/…); may be empty.
+  std::shared_ptr<const PackageFiles> ui_components;
+};
+
+void register_flow_routes(http::Router& router, FlowApiDeps deps);
+
+}  // namespace gatehouse::api
