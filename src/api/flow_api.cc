@@ -27,6 +27,7 @@ std::string content_type_of(const std::string& path) {
   if (ext == ".html") return "text/html; charset=utf-8";
   if (ext == ".svg") return "image/svg+xml";
   if (ext == ".woff2") return "font/woff2";
+  if (ext == ".woff") return "font/woff";
   return "application/octet-stream";
 }
 
@@ -207,18 +208,20 @@ void register_flow_routes(http::Router& router, FlowApiDeps d) {
              },
              {.inline_on_io = true});
 
-  // The UMD bundle and the chunks it loads, all in one folder.
-  router.add(
-      "GET",
-      std::string("/npm/@descope/web-components-ui@") + kComponentsVersion + "/dist/umd/{file}",
-      [d](Request& req) {
-        if (d.ui_components) {
-          if (auto r = d.ui_components->serve(req, req.params.at("file"))) return *r;
-        }
-        return error_response(
-            make_error(Errc::kNotFound, "UI components not installed (npm ci in web/)"));
-      },
-      {.inline_on_io = true});
+  // The UMD bundle, the chunks it loads and its fonts (umd/fonts/).
+  auto ui = [d](Request& req) {
+    std::string path = req.params.at("file");
+    if (auto dir = req.params.find("dir"); dir != req.params.end()) path = dir->second + "/" + path;
+    if (d.ui_components) {
+      if (auto r = d.ui_components->serve(req, path)) return *r;
+    }
+    return error_response(
+        make_error(Errc::kNotFound, "UI components not installed (npm ci in web/)"));
+  };
+  const std::string umd =
+      std::string("/npm/@descope/web-components-ui@") + kComponentsVersion + "/dist/umd/";
+  router.add("GET", umd + "{file}", ui, {.inline_on_io = true});
+  router.add("GET", umd + "{dir}/{file}", ui, {.inline_on_io = true});
 
   // node-sdk: management.flow.list() POSTs {}; GET answers too.
   auto list = [d](Request& req) {

@@ -27,7 +27,7 @@ const uiDir = path.join(webDir, 'node_modules/@descope/web-components-ui/dist/um
 const flo = {
   name: 'Flo Tutorial',
   email: `flo.${unique}@example.com`,
-  password: 'a flow made passphrase',
+  password: 'correct horse battery staple 7',
 };
 
 // A page that records what the tutorial's onSuccess logs (the user object).
@@ -35,6 +35,12 @@ async function tutorialPage(context) {
   const page = await context.newPage();
   const logged = [];
   page.on('console', (m) => logged.push(m.text()));
+  if (process.env.FLOW_DEBUG) {
+    page.on('response', async (r) => {
+      if (r.url().includes('/v1/flow/'))
+        console.log('FLOW', r.request().postData(), '=>', (await r.text()).slice(0, 400));
+    });
+  }
   return { page, logged };
 }
 
@@ -74,13 +80,13 @@ describe('tutorial', () => {
     session.interactiveMs = Date.now() - started;
     await screenshot(page, 'tutorial-welcome');
     await email.fill(flo.email);
-    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Continue' }).first().click();
     await visible(page.getByLabel('Your name'));
     await page.getByLabel('Your name').fill(flo.name);
-    await page.getByLabel('Choose a password').fill(flo.password);
-    await page.getByLabel('Repeat it').fill(flo.password);
+    await page.getByRole('textbox', { name: 'Choose a password' }).fill(flo.password);
+    await page.getByRole('textbox', { name: 'Repeat it' }).fill(flo.password);
     await screenshot(page, 'tutorial-sign-up');
-    await page.getByRole('button', { name: 'Create account with password' }).click();
+    await page.getByRole('button', { name: 'Create account with password' }).first().click();
     await profileShown(page);
     assert.ok(
       logged.some((line) => line.includes(flo.email) || line.includes('Object')),
@@ -97,9 +103,9 @@ describe('tutorial', () => {
       const { page } = session;
       const email = await atEmailScreen(page);
       await email.fill(flo.email);
-      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('button', { name: 'Continue' }).first().click();
       const since = Date.now() - 1000;
-      await page.getByRole('button', { name: 'Email me a code' }).click();
+      await page.getByRole('button', { name: 'Email me a code' }).first().click();
       const mail = await waitForMail(flo.email, since);
       const code = /(\d{6})/.exec(mail.text)?.[1];
       assert.ok(code, `a 6-digit code in: ${mail.text}`);
@@ -107,7 +113,7 @@ describe('tutorial', () => {
       const input = page.getByLabel('Code');
       await visible(input.first());
       await page.keyboard.type(code);
-      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('button', { name: 'Continue' }).first().click();
       await profileShown(page);
       await logOut(page);
     },
