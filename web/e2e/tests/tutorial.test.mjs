@@ -110,9 +110,9 @@ describe('tutorial', () => {
       const code = /(\d{6})/.exec(mail.text)?.[1];
       assert.ok(code, `a 6-digit code in: ${mail.text}`);
       await screenshot(page, 'tutorial-email-code');
-      const input = page.getByLabel('Code');
-      await visible(input.first());
-      await page.keyboard.type(code);
+      const input = page.getByRole('textbox', { name: 'Code from the email' });
+      await visible(input);
+      await input.fill(code);
       await page.getByRole('button', { name: 'Continue' }).first().click();
       await profileShown(page);
       await logOut(page);
