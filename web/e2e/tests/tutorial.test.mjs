@@ -24,6 +24,9 @@ import {
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const uiDir = path.join(webDir, 'node_modules/@descope/web-components-ui/dist/umd');
 
+const pia = { name: 'Pia Passkey', email: `pia.${unique}@example.com` };
+const consoleErrors = [];
+
 const flo = {
   name: 'Flo Tutorial',
   email: `flo.${unique}@example.com`,
@@ -34,7 +37,10 @@ const flo = {
 async function tutorialPage(context) {
   const page = await context.newPage();
   const logged = [];
-  page.on('console', (m) => logged.push(m.text()));
+  page.on('console', (m) => {
+    logged.push(m.text());
+    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
+  });
   if (process.env.FLOW_DEBUG) {
     page.on('response', async (r) => {
       if (r.url().includes('/v1/flow/'))
@@ -51,9 +57,9 @@ async function atEmailScreen(page) {
   return email;
 }
 
-async function profileShown(page) {
+async function profileShown(page, name = flo.name) {
   await page.waitForURL(`${server.baseUrl}/tutorial/profile`);
-  await visible(page.getByRole('heading', { name: `Hello ${flo.name}` }));
+  await visible(page.getByRole('heading', { name: `Hello ${name}` }));
   await visible(page.getByText('Secret message: You are now a trained Descope user!'));
   await visible(page.getByText(/Your role\(s\): .*teacher/));
 }
@@ -86,7 +92,10 @@ describe('tutorial', () => {
     await page.getByRole('textbox', { name: 'Choose a password' }).fill(flo.password);
     await page.getByRole('textbox', { name: 'Repeat it' }).fill(flo.password);
     await screenshot(page, 'tutorial-sign-up');
-    await page.getByRole('button', { name: 'Create account with password' }).first().click();
+    await page
+      .getByRole('button', { name: 'Create account with password' })
+      .first()
+      .click();
     await profileShown(page);
     assert.ok(
       logged.some((line) => line.includes(flo.email) || line.includes('Object')),
@@ -129,6 +138,47 @@ describe('tutorial', () => {
       `login screen interactive after ${ms} ms (first load ${session.interactiveMs} ms)`,
     );
     assert.ok(ms < 1000, `${ms} ms`);
+  });
+
+  it('signs up with a passkey through the flow, then signs in with it', async () => {
+    const context = await browser.newContext();
+    const { page } = await tutorialPage(context);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+      },
+    });
+    const email = await atEmailScreen(page);
+    await email.fill(pia.email);
+    await page.getByRole('button', { name: 'Continue' }).first().click();
+    await page.getByLabel('Your name').fill(pia.name);
+    await page.getByRole('button', { name: 'Create a passkey' }).first().click();
+    await profileShown(page, pia.name);
+    const { credentials } = await cdp.send('WebAuthn.getCredentials', {
+      authenticatorId,
+    });
+    assert.equal(credentials.length, 1, 'the authenticator holds the new passkey');
+    assert.equal(credentials[0].rpId, 'localhost');
+    await logOut(page);
+
+    const again = await atEmailScreen(page);
+    await again.fill(pia.email);
+    await page.getByRole('button', { name: 'Continue' }).first().click();
+    await page.getByRole('button', { name: 'Use a passkey' }).first().click();
+    await profileShown(page, pia.name);
+    const after = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+    assert.ok(after.credentials[0].signCount >= 1, 'the passkey signed the sign-in');
+    await context.close();
+  });
+
+  it('logged no console errors', async () => {
+    assert.deepEqual(consoleErrors, []);
   });
 
   itStayedLocal();
