@@ -63,8 +63,8 @@ Response static_file(std::string body, std::string content_type, const char* cac
   return r;
 }
 
-// Light and dark, in the product's colours (web/src's palette). The component applies
-// the UI library's own default theme under these globals.
+// Without the built theme (web not built): light and dark with the product's colours as
+// CSS variables only; the components then keep the browser's default look.
 std::string theme_json() {
   auto mode = [](const char* bg, const char* fg, const char* primary) {
     return json::object{{"globals", std::string(":host{--gh-bg:") + bg + ";--gh-fg:" + fg +
@@ -189,7 +189,8 @@ void register_flow_routes(http::Router& router, FlowApiDeps d) {
   }
   auto config = std::make_shared<const std::string>(json::serialize(
       json::object{{"componentsVersion", kComponentsVersion}, {"flows", std::move(flows)}}));
-  auto theme = std::make_shared<const std::string>(theme_json());
+  auto theme =
+      std::make_shared<const std::string>(d.theme_json.empty() ? theme_json() : d.theme_json);
   router.add("GET", "/pages/{projectId}/v2-beta/{file}",
              [d, config, theme](Request& req) {
                if (req.params.at("projectId") != d.project_id) {

@@ -46,6 +46,9 @@ struct FlowApiDeps {
   auth::Authorizer& authorizer;
   Clock clock;
   CookieOptions cookies;
+  // theme.json for the component (web/dist/flow/theme.json, made from the UI library's
+  // themes by web/scripts/flow-theme.mjs); empty: a minimal one (unstyled components).
+  std::string theme_json;
   // dist/umd of @descope/web-components-ui (web/node_modules/…); may be empty.
   std::shared_ptr<const PackageFiles> ui_components;
 };

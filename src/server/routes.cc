@@ -1,5 +1,8 @@
 #include "server/routes.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <boost/json.hpp>
 
 #include "api/app_api.h"
@@ -37,9 +40,16 @@ void register_routes(http::Router& router, Context& ctx) {
                                      *ctx.users, ctx.clock, cookies});
   api::register_webauthn_routes(router, {ctx.auth.project_id, *ctx.webauthn, *ctx.sessions,
                                          *ctx.authorizer, *ctx.users, ctx.clock, cookies});
-  api::register_flow_routes(router,
-                            {ctx.auth.project_id, *ctx.flows, *ctx.authorizer, ctx.clock, cookies,
-                             api::PackageFiles::load(ctx.config.ui_components_dir)});
+  // The flow component's theme, built with the web app (web/scripts/flow-theme.mjs).
+  std::string flow_theme;
+  if (std::ifstream in(ctx.config.web_dir + "/flow/theme.json", std::ios::binary); in) {
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    flow_theme = ss.str();
+  }
+  api::register_flow_routes(
+      router, {ctx.auth.project_id, *ctx.flows, *ctx.authorizer, ctx.clock, cookies,
+               std::move(flow_theme), api::PackageFiles::load(ctx.config.ui_components_dir)});
   api::register_app_routes(router, ctx.session_client);
   api::register_mgmt_routes(router, {ctx.auth.project_id, *ctx.authorizer, *ctx.users, *ctx.roles,
                                      *ctx.tenants, *ctx.audit, *ctx.limiter, ctx.dev_mailer});
