@@ -10,6 +10,7 @@
 #include "api/errors.h"
 #include "api/json_body.h"
 #include "api/wire.h"
+#include "gatehouse/crypto/digest.h"
 
 namespace gatehouse::api {
 
@@ -115,8 +116,23 @@ Response flow_response(const Result<auth::flow::FlowReply>& r, const FlowApiDeps
 
 }  // namespace
 
-std::shared_ptr<const PackageFiles> PackageFiles::load(const std::string& dir) {
+void PackageFiles::add(std::string name, std::string body, std::string content_type) {
+  File f;
+  f.body = std::move(body);
+  f.content_type = std::move(content_type);
+  f.etag = "\"" + crypto::sha256_hex(f.body).substr(0, 32) + "\"";
+  if (f.content_type.starts_with("text/") || f.content_type == "application/json" ||
+      f.content_type == "image/svg+xml") {
+    f.gzipped = gzip(f.body);
+    if (f.gzipped.size() >= f.body.size()) f.gzipped.clear();
+  }
+  files_.emplace(std::move(name), std::move(f));
+}
+
+std::shared_ptr<const PackageFiles> PackageFiles::load(const std::string& dir,
+                                                       std::string cache_control) {
   auto p = std::make_shared<PackageFiles>();
+  p->cache_control_ = std::move(cache_control);
   namespace fs = std::filesystem;
   std::error_code ec;
   if (dir.empty() || !fs::is_directory(dir, ec)) return p;
@@ -128,16 +144,18 @@ std::shared_ptr<const PackageFiles> PackageFiles::load(const std::string& dir) {
     std::ifstream in(it->path(), std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
-    File f;
-    f.body = ss.str();
-    f.content_type = content_type_of(it->path().string());
-    if (f.content_type.starts_with("text/") || f.content_type == "application/json" ||
-        f.content_type == "image/svg+xml") {
-      f.gzipped = gzip(f.body);
-      if (f.gzipped.size() >= f.body.size()) f.gzipped.clear();
-    }
-    p->files_.emplace(fs::relative(it->path(), dir).generic_string(), std::move(f));
+    p->add(fs::relative(it->path(), dir).generic_string(), ss.str(),
+           content_type_of(it->path().string()));
   }
+  return p;
+}
+
+std::shared_ptr<const PackageFiles> PackageFiles::of(
+    const std::map<std::string, std::pair<std::string, std::string>>& files,
+    std::string cache_control) {
+  auto p = std::make_shared<PackageFiles>();
+  p->cache_control_ = std::move(cache_control);
+  for (const auto& [name, file] : files) p->add(name, file.first, file.second);
   return p;
 }
 
@@ -145,9 +163,15 @@ std::optional<Response> PackageFiles::serve(const Request& req, const std::strin
   auto it = files_.find(path);
   if (it == files_.end()) return std::nullopt;
   const File& f = it->second;
+  if (req.header("if-none-match") == f.etag) {
+    Response r = static_file("", f.content_type, cache_control_.c_str());
+    r.status = 304;
+    r.set_header("ETag", f.etag);
+    return r;
+  }
   bool gz = !f.gzipped.empty() && accepts_gzip(req);
-  Response r =
-      static_file(gz ? f.gzipped : f.body, f.content_type, "public, max-age=31536000, immutable");
+  Response r = static_file(gz ? f.gzipped : f.body, f.content_type, cache_control_.c_str());
+  r.set_header("ETag", f.etag);
   if (gz) r.set_header("Content-Encoding", "gzip");
   r.set_header("Vary", "Accept-Encoding");
   return r;
@@ -187,24 +211,25 @@ void register_flow_routes(http::Router& router, FlowApiDeps d) {
   for (const auto& [id, f] : d.engine.catalog().flows()) {
     flows[id] = json::object{{"version", f.version}};
   }
-  auto config = std::make_shared<const std::string>(json::serialize(
-      json::object{{"componentsVersion", kComponentsVersion}, {"flows", std::move(flows)}}));
-  auto theme =
-      std::make_shared<const std::string>(d.theme_json.empty() ? theme_json() : d.theme_json);
+  std::map<std::string, std::pair<std::string, std::string>> files;
+  files["config.json"] = {json::serialize(json::object{{"componentsVersion", kComponentsVersion},
+                                                       {"flows", std::move(flows)}}),
+                          "application/json"};
+  files["theme.json"] = {d.theme_json.empty() ? theme_json() : d.theme_json, "application/json"};
+  for (const auto& [id, f] : d.engine.catalog().flows()) {
+    for (const auto& [screen_id, screen] : f.screens) {
+      files[screen_id + ".html"] = {d.engine.catalog().screen_html(screen_id).value_or(""),
+                                    "text/html; charset=utf-8"};
+    }
+  }
+  // Revalidated (ETag), so a changed flow reaches browsers at once.
+  auto pages = PackageFiles::of(files, "no-cache");
   router.add("GET", "/pages/{projectId}/v2-beta/{file}",
-             [d, config, theme](Request& req) {
+             [d, pages](Request& req) {
                if (req.params.at("projectId") != d.project_id) {
                  return error_response(make_error(Errc::kNotFound, "unknown project"));
                }
-               const std::string& file = req.params.at("file");
-               // Revalidated, so a changed flow reaches browsers at once.
-               constexpr const char* kCache = "no-cache";
-               if (file == "config.json") return static_file(*config, "application/json", kCache);
-               if (file == "theme.json") return static_file(*theme, "application/json", kCache);
-               if (file.ends_with(".html")) {
-                 auto html = d.engine.catalog().screen_html(file.substr(0, file.size() - 5));
-                 if (html) return static_file(*html, "text/html; charset=utf-8", kCache);
-               }
+               if (auto r = pages->serve(req, req.params.at("file"))) return *r;
                return error_response(make_error(Errc::kNotFound, "no such flow file"));
              },
              {.inline_on_io = true});

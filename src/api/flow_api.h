@@ -21,12 +21,18 @@ namespace gatehouse::api {
 // The version of @descope/web-components-ui that config.json names and /npm/ serves.
 inline constexpr const char* kComponentsVersion = "3.14.1";
 
-// Files of an npm package's folder, served from memory with a year's immutable caching
-// (the URL carries the version) and gzip when the browser accepts it.
+// Files served from memory with an ETag (304 on a match) and gzip when the browser
+// accepts it: an npm package's folder (a year's immutable caching: the URL carries the
+// version), or the flow component's files (revalidated).
 class PackageFiles {
  public:
-  // Every regular file under `dir` (absent: none).
-  static std::shared_ptr<const PackageFiles> load(const std::string& dir);
+  // Every regular file under `dir` but source maps (absent: none).
+  static std::shared_ptr<const PackageFiles> load(const std::string& dir,
+                                                  std::string cache_control);
+  // name -> {body, content type}.
+  static std::shared_ptr<const PackageFiles> of(
+      const std::map<std::string, std::pair<std::string, std::string>>& files,
+      std::string cache_control);
   // The response for `path` relative to the folder, nullopt when there is no such file.
   std::optional<http::Response> serve(const http::Request& req, const std::string& path) const;
   bool empty() const { return files_.empty(); }
@@ -36,7 +42,10 @@ class PackageFiles {
     std::string body;
     std::string gzipped;  // empty when gzip does not make it smaller
     std::string content_type;
+    std::string etag;
   };
+  void add(std::string name, std::string body, std::string content_type);
+  std::string cache_control_;
   std::map<std::string, File, std::less<>> files_;
 };
 

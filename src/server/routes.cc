@@ -48,8 +48,10 @@ void register_routes(http::Router& router, Context& ctx) {
     flow_theme = ss.str();
   }
   api::register_flow_routes(
-      router, {ctx.auth.project_id, *ctx.flows, *ctx.authorizer, ctx.clock, cookies,
-               std::move(flow_theme), api::PackageFiles::load(ctx.config.ui_components_dir)});
+      router,
+      {ctx.auth.project_id, *ctx.flows, *ctx.authorizer, ctx.clock, cookies, std::move(flow_theme),
+       api::PackageFiles::load(ctx.config.ui_components_dir,
+                               "public, max-age=31536000, immutable")});
   api::register_app_routes(router, ctx.session_client);
   api::register_mgmt_routes(router, {ctx.auth.project_id, *ctx.authorizer, *ctx.users, *ctx.roles,
                                      *ctx.tenants, *ctx.audit, *ctx.limiter, ctx.dev_mailer});

@@ -128,6 +128,11 @@ TEST_F(FlowTest, ServesConfigThemeAndScreens) {
   EXPECT_EQ(config.obj().at("componentsVersion"), "3.14.1");
   EXPECT_EQ(config.obj().at("flows").at(kFlow).at("version"), 1);
   EXPECT_EQ(config.header("access-control-allow-origin"), "*");
+  EXPECT_EQ(config.header("cache-control"), "no-cache");
+  ASSERT_FALSE(config.header("etag").empty());
+  auto again = api().http.get("/pages/" + pid() + "/v2-beta/config.json",
+                              {{"If-None-Match", config.header("etag")}});
+  EXPECT_EQ(again.status, 304) << "revalidated, not downloaded again";
 
   auto theme = api().http.get("/pages/" + pid() + "/v2-beta/theme.json");
   ASSERT_EQ(theme.status, 200);
