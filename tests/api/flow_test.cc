@@ -11,6 +11,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "gatehouse/crypto/base32.h"
+#include "gatehouse/crypto/totp.h"
 #include "mgmt_fixture.h"
 #include "support/api.h"
 #include "support/smtp_sink.h"
@@ -233,6 +235,35 @@ TEST_F(FlowTest, SignInWithAnEmailCodeFromTheMail) {
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(str(done.obj(), "status"), "completed") << done.body;
   EXPECT_EQ(done.obj().at("authInfo").at("user").at("email"), json::value(email));
+}
+
+TEST_F(FlowTest, AccountWithTotpGivesItsCodeAfterThePassword) {
+  const std::string email = unique_email("flowtotp");
+  auto up = json::parse(sign_up(email, "correct horse 3")).as_object();
+  const std::string refresh = str(up.at("authInfo").as_object(), "refreshJwt");
+  // Enrol an authenticator app and put it in force with a code, as the account page does.
+  auto enrol = api().http.post("/v1/auth/totp/update", json::object{{"loginId", email}},
+                               bearer(pid(), refresh));
+  ASSERT_EQ(enrol.status, 200) << enrol.body;
+  auto key = crypto::base32_decode(str(enrol.obj(), "key"));
+  ASSERT_TRUE(key);
+  auto in_force = api().http.post(
+      "/v1/auth/totp/verify",
+      json::object{{"loginId", email}, {"code", crypto::totp_code(*key, unix_now())}},
+      bearer(pid(), refresh));
+  ASSERT_EQ(in_force.status, 200) << in_force.body;
+
+  auto asked = next(at_email(email), "signIn", {{"password", "correct horse 3"}});
+  ASSERT_EQ(asked.status, 200) << asked.body;
+  EXPECT_EQ(str(asked.obj(), "status"), "waiting");
+  ASSERT_EQ(screen(asked.obj()), "totp") << asked.body;
+  EXPECT_EQ(asked.body.find("mfaTicket"), std::string::npos) << "no ticket leaves the server";
+  // The next time step: the current one was used to put the secret in force.
+  auto done = next(asked.obj(), "verify", {{"code", crypto::totp_code(*key, unix_now() + 30)}});
+  ASSERT_EQ(done.status, 200) << done.body;
+  ASSERT_EQ(str(done.obj(), "status"), "completed") << done.body;
+  auto claims = jwt_payload(str(done.obj().at("authInfo").as_object(), "sessionJwt"));
+  EXPECT_THAT(set_of(claims.at("amr")), ::testing::Contains("mfa"));
 }
 
 TEST_F(FlowTest, ReplayedStepAndUnknownExecutionAreDescopeErrors) {

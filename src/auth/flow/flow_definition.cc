@@ -72,7 +72,8 @@ Result<FlowDefinition> parse_flow(std::string_view text) {
       for (const auto& [ik, tv] : on->as_object()) {
         if (!tv.is_object()) return invalid(f.id + ": " + s.id + "." + std::string(ik));
         const auto& t = tv.as_object();
-        Transition tr{str(t, "do"), str(t, "goto"), str(t, "existing"), str(t, "new")};
+        Transition tr{str(t, "do"), str(t, "goto"), str(t, "existing"), str(t, "new"),
+                      str(t, "mfa")};
         if (tr.next.empty()) tr.next = str(t, "then");
         if (!tr.action.empty() && !kActions.contains(tr.action)) {
           return invalid(f.id + ": unknown action " + tr.action);
@@ -90,7 +91,7 @@ Result<FlowDefinition> parse_flow(std::string_view text) {
   if (!f.screens.contains(f.start)) return invalid(f.id + ": unknown start screen " + f.start);
   for (const auto& [id, s] : f.screens) {
     for (const auto& [ik, t] : s.on) {
-      if (!known(t.next) || !known(t.next_existing) || !known(t.next_new)) {
+      if (!known(t.next) || !known(t.next_existing) || !known(t.next_new) || !known(t.next_mfa)) {
         return invalid(f.id + ": " + id + "." + ik + " names an unknown screen");
       }
     }

@@ -29,6 +29,7 @@ struct Transition {
   std::string next;           // the screen after it ("" = stay)
   std::string next_existing;  // identify: the screen for a known account
   std::string next_new;       // identify: the screen for a new one
+  std::string next_mfa;       // password.signIn: the TOTP screen when the account has TOTP
 };
 
 struct Screen {

@@ -38,7 +38,8 @@ struct State {
   std::string screen;
   std::string email;
   std::string name;
-  std::string masked;  // where the code went
+  std::string masked;        // where the code went
+  bool password_ok = false;  // the password of `email` was right; its TOTP code is due
   std::optional<PasskeyCeremony> passkey;
 
   static State parse(const std::string& text) {
@@ -51,6 +52,8 @@ struct State {
     s.email = str(o, "email");
     s.name = str(o, "name");
     s.masked = str(o, "masked");
+    auto* pw = o.if_contains("passwordOk");
+    s.password_ok = pw && pw->is_bool() && pw->as_bool();
     if (auto* p = o.if_contains("passkey"); p && p->is_object()) {
       const auto& po = p->as_object();
       auto* c = po.if_contains("create");
@@ -59,7 +62,11 @@ struct State {
     return s;
   }
   std::string text() const {
-    json::object o{{"screen", screen}, {"email", email}, {"name", name}, {"masked", masked}};
+    json::object o{{"screen", screen},
+                   {"email", email},
+                   {"name", name},
+                   {"masked", masked},
+                   {"passwordOk", password_ok}};
     if (passkey) {
       o["passkey"] =
           json::object{{"transactionId", passkey->transaction_id}, {"create", passkey->create}};
@@ -225,12 +232,28 @@ Result<FlowReply> FlowEngine::next(const std::string& execution_id, const std::s
         result = fail(exists.error());
       } else {
         st.email = email;
+        st.password_ok = false;
         out.screen = *exists ? t->next_existing : t->next_new;
         result = out;
       }
     }
   } else if (t->action == "password.signIn") {
-    result = signed_in(methods_.password_sign_in(st.email, str(input, "password"), origin));
+    auto a = methods_.password_sign_in(st.email, str(input, "password"), origin);
+    if (!a && a.code() == Errc::kMfaRequired && !t->next_mfa.empty()) {
+      // The password was right. The ticket it came with is not kept (no secret in the
+      // store): this execution's state is the proof for the TOTP step.
+      st.password_ok = true;
+      out.screen = t->next_mfa;
+      result = out;
+    } else {
+      result = signed_in(std::move(a));
+    }
+  } else if (t->action == "totp.verify") {
+    if (!st.password_ok) {
+      result = fail(make_error(Errc::kInvalidArgument, "Sign in with your password first."));
+    } else {
+      result = signed_in(methods_.totp_verify(st.email, trim(str(input, "code")), origin));
+    }
   } else if (t->action == "password.signUp") {
     std::string name = trim(str(input, "name"));
     if (!name.empty()) st.name = name;

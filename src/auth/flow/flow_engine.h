@@ -49,6 +49,9 @@ class FlowMethods {
                                         const Origin& origin) = 0;
   virtual Result<Authenticated> verify_code(const std::string& login_id, const std::string& code,
                                             const Origin& origin) = 0;
+  // The TOTP code of an account whose password this execution has just checked.
+  virtual Result<Authenticated> totp_verify(const std::string& login_id, const std::string& code,
+                                            const Origin& origin) = 0;
   // Sign-in options for a known account, sign-up options for a new one.
   virtual Result<PasskeyCeremony> passkey_start(const std::string& login_id,
                                                 const std::string& name,

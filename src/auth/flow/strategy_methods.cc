@@ -45,6 +45,13 @@ Result<Authenticated> StrategyFlowMethods::verify_code(const std::string& login_
   return otp_->verify(login_id, code, origin);
 }
 
+Result<Authenticated> StrategyFlowMethods::totp_verify(const std::string& login_id,
+                                                       const std::string& code,
+                                                       const Origin& origin) {
+  if (!totp_) return not_offered("Sign-in with an authenticator app");
+  return totp_->verify_after_password(login_id, code, origin);
+}
+
 Result<PasskeyCeremony> StrategyFlowMethods::passkey_start(const std::string& login_id,
                                                            const std::string& name,
                                                            const std::string& page_origin,

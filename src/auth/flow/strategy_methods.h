@@ -5,6 +5,7 @@
 #include "auth/flow/flow_engine.h"
 #include "auth/otp_strategy.h"
 #include "auth/password_strategy.h"
+#include "auth/totp_strategy.h"
 #include "auth/users.h"
 #include "auth/webauthn_strategy.h"
 
@@ -15,8 +16,8 @@ class StrategyFlowMethods final : public FlowMethods {
   // `otp` and `webauthn` may be null (not configured): those choices then fail with a
   // message on the screen.
   StrategyFlowMethods(Users& users, PasswordStrategy& passwords, OtpStrategy* otp,
-                      WebAuthnStrategy* webauthn)
-      : users_(users), passwords_(passwords), otp_(otp), webauthn_(webauthn) {}
+                      WebAuthnStrategy* webauthn, TotpStrategy* totp)
+      : users_(users), passwords_(passwords), otp_(otp), webauthn_(webauthn), totp_(totp) {}
 
   Result<bool> user_exists(const std::string& login_id) override;
   Result<Authenticated> password_sign_in(const std::string& login_id, const std::string& password,
@@ -26,6 +27,8 @@ class StrategyFlowMethods final : public FlowMethods {
   Result<std::string> send_code(const std::string& login_id, const std::string& name,
                                 const Origin& origin) override;
   Result<Authenticated> verify_code(const std::string& login_id, const std::string& code,
+                                    const Origin& origin) override;
+  Result<Authenticated> totp_verify(const std::string& login_id, const std::string& code,
                                     const Origin& origin) override;
   Result<PasskeyCeremony> passkey_start(const std::string& login_id, const std::string& name,
                                         const std::string& page_origin,
@@ -38,6 +41,7 @@ class StrategyFlowMethods final : public FlowMethods {
   PasswordStrategy& passwords_;
   OtpStrategy* otp_;
   WebAuthnStrategy* webauthn_;
+  TotpStrategy* totp_;
 };
 
 }  // namespace gatehouse::auth::flow

@@ -2,9 +2,11 @@
 // FlowStore (SQLite) and fake sign-in methods, with the clock passed in.
 #include "auth/flow/flow_engine.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -25,7 +27,9 @@ using ::testing::StartsWith;
 // Accounts are login id -> password; the code is always "123456".
 class FakeMethods final : public FlowMethods {
  public:
-  std::map<std::string, std::string> accounts{{"ann@x.io", "right-password"}};
+  std::map<std::string, std::string> accounts{{"ann@x.io", "right-password"},
+                                              {"tom@x.io", "totp-password"}};
+  std::set<std::string> with_totp{"tom@x.io"};
   std::vector<std::string> calls;
   bool store_down = false;
 
@@ -41,6 +45,7 @@ class FakeMethods final : public FlowMethods {
     if (it == accounts.end() || it->second != pw) {
       return make_error(Errc::kInvalidCredentials, "bad");
     }
+    if (with_totp.contains(id)) return make_error(Errc::kMfaRequired, "totp due");
     return session(id, false);
   }
   Result<Authenticated> password_sign_up(const std::string& id, const std::string& pw,
@@ -60,6 +65,12 @@ class FakeMethods final : public FlowMethods {
     calls.push_back("verify " + id);
     if (code != "123456") return make_error(Errc::kCodeInvalid, "wrong");
     return session(id, !accounts.contains(id));
+  }
+  Result<Authenticated> totp_verify(const std::string& id, const std::string& code,
+                                    const Origin&) override {
+    calls.push_back("totp " + id);
+    if (code != "654321") return make_error(Errc::kInvalidCode, "wrong");
+    return session(id, false);
   }
   Result<PasskeyCeremony> passkey_start(const std::string& id, const std::string&,
                                         const std::string& page_origin, const Origin&) override {
@@ -202,6 +213,36 @@ TEST_F(FlowEngineTest, EmailCodeSendsThenVerifies) {
   auto right = next(*wrong, "verify", {{"code", "123456"}});
   ASSERT_THAT(right, IsOk());
   EXPECT_EQ(right->status, "completed");
+}
+
+TEST_F(FlowEngineTest, TotpAccountGivesItsCodeAfterThePassword) {
+  auto r = next(at_email("tom@x.io"), "signIn", {{"password", "totp-password"}});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->status, "waiting");
+  EXPECT_EQ(r->screen_id, "totp");
+  auto wrong = next(*r, "verify", {{"code", "000000"}});
+  ASSERT_THAT(wrong, IsOk());
+  EXPECT_EQ(wrong->screen_id, "totp");
+  EXPECT_THAT(error_text(*wrong), HasSubstr("not right"));
+  auto done = next(*wrong, "verify", {{"code", "654321"}});
+  ASSERT_THAT(done, IsOk());
+  EXPECT_EQ(done->status, "completed");
+  EXPECT_EQ(methods_.calls.back(), "totp tom@x.io");
+}
+
+TEST_F(FlowEngineTest, TotpStepNeedsTheRightPasswordFirst) {
+  auto r = next(at_email("tom@x.io"), "signIn", {{"password", "wrong"}});
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->screen_id, "sign-in") << "a wrong password never reaches the TOTP step";
+  // Going back and naming another account forgets the checked password.
+  auto ok = next(at_email("tom@x.io"), "signIn", {{"password", "totp-password"}});
+  ASSERT_THAT(ok, IsOk());
+  auto back = next(*ok, "back");
+  ASSERT_THAT(back, IsOk());
+  auto other = next(*back, "continue", {{"email", "ann@x.io"}});
+  ASSERT_THAT(other, IsOk());
+  EXPECT_EQ(other->screen_id, "sign-in");
+  EXPECT_EQ(std::count(methods_.calls.begin(), methods_.calls.end(), "totp tom@x.io"), 0);
 }
 
 TEST_F(FlowEngineTest, BackReturnsToTheEmailScreen) {
