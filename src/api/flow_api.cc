@@ -184,7 +184,15 @@ void register_flow_routes(http::Router& router, FlowApiDeps d) {
     if (!body) return error_response(body.error());
     auto flow_id = required_string(*body, "flowId");
     if (!flow_id) return error_response(flow_id.error());
-    return flow_response(d.engine.start(*flow_id, origin_of(req)), d);
+    auto options = optional_object(*body, "options");
+    if (!options) return error_response(options.error());
+    auto location = optional_string(*options, "location");
+    if (!location) return error_response(location.error());
+    auto input = optional_object(*body, "input");
+    if (!input) return error_response(input.error());
+    auto token = optional_string(*input, "token");
+    if (!token) return error_response(token.error());
+    return flow_response(d.engine.start(*flow_id, origin_of(req), *location, *token), d);
   });
 
   router.add("POST", "/v1/flow/next",

@@ -190,7 +190,8 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   if (!catalog) return catalog.error();
   ctx->flow_catalog = std::make_unique<auth::flow::FlowCatalog>(std::move(*catalog));
   ctx->flow_methods = std::make_unique<auth::flow::StrategyFlowMethods>(
-      *ctx->users, *ctx->passwords, ctx->otp.get(), ctx->webauthn.get(), ctx->totp.get());
+      *ctx->users, *ctx->passwords, ctx->otp.get(), ctx->webauthn.get(), ctx->totp.get(),
+      ctx->magic_links.get());
   ctx->flows = std::make_unique<auth::flow::FlowEngine>(*ctx->flow_catalog, *st.flows,
                                                         *ctx->flow_methods, ctx->clock);
   ctx->mgmt_keys = std::make_unique<auth::MgmtKeys>(*st.mgmt_keys, audit, ctx->clock);

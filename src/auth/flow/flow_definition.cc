@@ -13,9 +13,9 @@ namespace json = boost::json;
 
 namespace {
 
-const std::set<std::string> kActions = {"identify",   "password.signIn", "password.signUp",
-                                        "otp.send",   "otp.verify",      "passkey.start",
-                                        "totp.verify"};
+const std::set<std::string> kActions = {"identify",    "password.signIn", "password.signUp",
+                                        "otp.send",    "otp.verify",      "passkey.start",
+                                        "totp.verify", "magiclink.send"};
 
 Error invalid(const std::string& what) { return make_error(Errc::kInvalidArgument, what); }
 

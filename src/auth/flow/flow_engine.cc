@@ -1,5 +1,7 @@
 #include "auth/flow/flow_engine.h"
 
+#include <cctype>
+
 #include <boost/json.hpp>
 
 #include "gatehouse/crypto/random.h"
@@ -40,6 +42,8 @@ struct State {
   std::string name;
   std::string masked;        // where the code went
   bool password_ok = false;  // the password of `email` was right; its TOTP code is due
+  bool link_sent = false;    // a magic link for `email` is out; "submit" brings its token
+  std::string location;      // the page the flow runs on (links lead back to it)
   std::optional<PasskeyCeremony> passkey;
 
   static State parse(const std::string& text) {
@@ -54,6 +58,9 @@ struct State {
     s.masked = str(o, "masked");
     auto* pw = o.if_contains("passwordOk");
     s.password_ok = pw && pw->is_bool() && pw->as_bool();
+    auto* ls = o.if_contains("linkSent");
+    s.link_sent = ls && ls->is_bool() && ls->as_bool();
+    s.location = str(o, "location");
     if (auto* p = o.if_contains("passkey"); p && p->is_object()) {
       const auto& po = p->as_object();
       auto* c = po.if_contains("create");
@@ -66,7 +73,9 @@ struct State {
                    {"email", email},
                    {"name", name},
                    {"masked", masked},
-                   {"passwordOk", password_ok}};
+                   {"passwordOk", password_ok},
+                   {"linkSent", link_sent},
+                   {"location", location}};
     if (passkey) {
       o["passkey"] =
           json::object{{"transactionId", passkey->transaction_id}, {"create", passkey->create}};
@@ -82,6 +91,27 @@ struct Outcome {
   std::optional<Authenticated> auth;
   std::optional<PasskeyCeremony> passkey;
 };
+
+// The page's URL without its query and fragment.
+std::string page_of(const std::string& location) {
+  return location.substr(0, location.find_first_of("?#"));
+}
+
+// Percent-encodes what a query value cannot hold as is ("|#|" of execution ids).
+std::string query_escape(const std::string& v) {
+  static const char* kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -124,12 +154,31 @@ FlowEngine::FlowEngine(const FlowCatalog& catalog, store::FlowStore& store, Flow
                        Clock clock, int64_t ttl)
     : catalog_(catalog), store_(store), methods_(methods), clock_(std::move(clock)), ttl_(ttl) {}
 
-Result<FlowReply> FlowEngine::start(const std::string& flow_id, const Origin&) {
+Result<FlowReply> FlowEngine::start(const std::string& flow_id, const Origin& origin,
+                                    const std::string& location, const std::string& token) {
   const FlowDefinition* def = catalog_.find(flow_id);
   if (!def) return make_error(Errc::kNotFound, "unknown flow: " + flow_id);
   int64_t now = clock_();
   State st;
   st.screen = def->start;
+  st.location = page_of(location);
+  std::string error_text;
+  if (!token.empty()) {
+    // A link opened in another browser: the token alone proves the mail was read.
+    auto a = methods_.verify_link(token, origin);
+    if (a) {
+      FlowReply r;
+      r.execution_id = def->id + "|#|" + crypto::random_id('X');
+      r.step_id = "1";
+      r.status = "completed";
+      r.action = "none";
+      r.auth = std::move(*a);
+      return r;
+    }
+    auto text = user_error_text(a.error());
+    if (!text) return a.error();
+    error_text = *text;
+  }
   store::FlowExecution e;
   // Descope's shape: the component checks the prefix and keys its nonce by the rest.
   // random_id draws from [A-Za-z0-9], so no '_' (the URL joins execution and step by '_').
@@ -145,7 +194,7 @@ Result<FlowReply> FlowEngine::start(const std::string& flow_id, const Origin&) {
   r.step_id = e.step_id;
   r.screen_id = st.screen;
   r.step_name = def->screen(st.screen)->name;
-  r.screen_state = json::object{{"errorText", ""}, {"form", json::object{}}};
+  r.screen_state = json::object{{"errorText", error_text}, {"form", json::object{}}};
   return r;
 }
 
@@ -171,7 +220,8 @@ Result<FlowReply> FlowEngine::next(const std::string& execution_id, const std::s
 
   const Transition* t = nullptr;
   bool passkey_answer = interaction_id == "submit" && st.passkey.has_value();
-  if (!passkey_answer) {
+  bool link_answer = interaction_id == "submit" && !passkey_answer && st.link_sent;
+  if (!passkey_answer && !link_answer) {
     auto it = screen->on.find(interaction_id);
     if (it == screen->on.end()) {
       return make_error(Errc::kInvalidArgument,
@@ -207,7 +257,10 @@ Result<FlowReply> FlowEngine::next(const std::string& execution_id, const std::s
     return o;
   };
   Result<Outcome> result = out;
-  if (passkey_answer) {
+  if (link_answer) {
+    // The link came back to the page that started the flow (descope-login-flow=…).
+    result = signed_in(methods_.verify_link(str(input, "token"), origin));
+  } else if (passkey_answer) {
     PasskeyCeremony c = *st.passkey;
     st.passkey.reset();
     auto* failure = input.if_contains("failure");
@@ -269,6 +322,26 @@ Result<FlowReply> FlowEngine::next(const std::string& execution_id, const std::s
       st.masked = *masked;
       out.screen = t->next.empty() ? st.screen : t->next;
       result = out;
+    }
+  } else if (t->action == "magiclink.send") {
+    std::string name = trim(str(input, "name"));
+    if (!name.empty()) st.name = name;
+    if (st.location.empty()) {
+      result = fail(make_error(Errc::kInvalidArgument, "Sign-in links need the page's address."));
+    } else {
+      // Back to this page, on the step this answer leads to: the web component resumes
+      // the execution from descope-login-flow=<execution>_<step> and sends the token.
+      std::string uri =
+          st.location + "?descope-login-flow=" + query_escape(execution_id + "_" + claimed);
+      auto masked = methods_.send_link(st.email, st.name, uri, origin);
+      if (!masked) {
+        result = fail(masked.error());
+      } else {
+        st.masked = *masked;
+        st.link_sent = true;
+        out.screen = t->next.empty() ? st.screen : t->next;
+        result = out;
+      }
     }
   } else if (t->action == "otp.verify") {
     result = signed_in(methods_.verify_code(st.email, trim(str(input, "code")), origin));

@@ -52,6 +52,12 @@ class FlowMethods {
   // The TOTP code of an account whose password this execution has just checked.
   virtual Result<Authenticated> totp_verify(const std::string& login_id, const std::string& code,
                                             const Origin& origin) = 0;
+  // Mails a sign-in (or sign-up) link into `uri` (the page, carrying the execution and
+  // step to resume); the masked address.
+  virtual Result<std::string> send_link(const std::string& login_id, const std::string& name,
+                                        const std::string& uri, const Origin& origin) = 0;
+  // The session for a live link token.
+  virtual Result<Authenticated> verify_link(const std::string& token, const Origin& origin) = 0;
   // Sign-in options for a known account, sign-up options for a new one.
   virtual Result<PasskeyCeremony> passkey_start(const std::string& login_id,
                                                 const std::string& name,
@@ -82,7 +88,11 @@ class FlowEngine {
              int64_t ttl = kDefaultTtl);
 
   // A new execution on the flow's start screen, step "1". kNotFound for an unknown flow.
-  Result<FlowReply> start(const std::string& flow_id, const Origin& origin);
+  // `location` is the page's URL (options.location), where mailed links lead back to.
+  // With a magic-link `token` (the link opened in a browser that did not start the flow)
+  // the answer is the sign-in itself, or the start screen with the link's error.
+  Result<FlowReply> start(const std::string& flow_id, const Origin& origin,
+                          const std::string& location = "", const std::string& token = "");
   // Answers `step_id` of the execution with the button `interaction_id` ("submit" for a
   // passkey answer) and the screen's inputs. kFlowExpired for an unknown, expired or
   // finished execution; kFlowStepUsed for a step that is not the current one;

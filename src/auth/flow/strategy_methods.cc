@@ -52,6 +52,19 @@ Result<Authenticated> StrategyFlowMethods::totp_verify(const std::string& login_
   return totp_->verify_after_password(login_id, code, origin);
 }
 
+Result<std::string> StrategyFlowMethods::send_link(const std::string& login_id,
+                                                   const std::string& name, const std::string& uri,
+                                                   const Origin& origin) {
+  if (!links_) return not_offered("Sign-in by email link");
+  return links_->start(OneTimeFlow::kSignUpOrIn, login_id, uri, OneTimeUser{.name = name}, origin);
+}
+
+Result<Authenticated> StrategyFlowMethods::verify_link(const std::string& token,
+                                                       const Origin& origin) {
+  if (!links_) return not_offered("Sign-in by email link");
+  return links_->verify(token, origin);
+}
+
 Result<PasskeyCeremony> StrategyFlowMethods::passkey_start(const std::string& login_id,
                                                            const std::string& name,
                                                            const std::string& page_origin,

@@ -72,6 +72,18 @@ class FakeMethods final : public FlowMethods {
     if (code != "654321") return make_error(Errc::kInvalidCode, "wrong");
     return session(id, false);
   }
+  std::string last_uri;
+  Result<std::string> send_link(const std::string& id, const std::string&, const std::string& uri,
+                                const Origin&) override {
+    calls.push_back("link " + id);
+    last_uri = uri;
+    return std::string("a***@x.io");
+  }
+  Result<Authenticated> verify_link(const std::string& token, const Origin&) override {
+    calls.push_back("verifyLink " + token);
+    if (token != "good-token") return make_error(Errc::kLinkInvalid, "gone");
+    return session("ann@x.io", false);
+  }
   Result<PasskeyCeremony> passkey_start(const std::string& id, const std::string&,
                                         const std::string& page_origin, const Origin&) override {
     calls.push_back("passkeyStart " + id + " " + page_origin);
@@ -243,6 +255,43 @@ TEST_F(FlowEngineTest, TotpStepNeedsTheRightPasswordFirst) {
   ASSERT_THAT(other, IsOk());
   EXPECT_EQ(other->screen_id, "sign-in");
   EXPECT_EQ(std::count(methods_.calls.begin(), methods_.calls.end(), "totp tom@x.io"), 0);
+}
+
+TEST_F(FlowEngineTest, MagicLinkLeadsBackToThePageAndStepThenSignsIn) {
+  auto s = engine_->start("sign-up-or-in", {}, "http://localhost:3000/login?x=1#top");
+  ASSERT_THAT(s, IsOk());
+  auto at = next(*s, "continue", {{"email", "ann@x.io"}});
+  ASSERT_THAT(at, IsOk());
+  auto sent = next(*at, "emailLink");
+  ASSERT_THAT(sent, IsOk());
+  EXPECT_EQ(sent->screen_id, "link-sent");
+  // The page without its query, then the execution and the step the link resumes.
+  std::string exec = s->execution_id;
+  exec.replace(exec.find("|#|"), 3, "%7C%23%7C");
+  EXPECT_EQ(methods_.last_uri, "http://localhost:3000/login?descope-login-flow=" + exec + "_3");
+  EXPECT_EQ(sent->step_id, "3");
+  auto wrong = next(*sent, "submit", {{"token", "used-token"}});
+  ASSERT_THAT(wrong, IsOk());
+  EXPECT_EQ(wrong->screen_id, "link-sent");
+  EXPECT_THAT(error_text(*wrong), HasSubstr("expired"));
+  auto done = next(*wrong, "submit", {{"token", "good-token"}});
+  ASSERT_THAT(done, IsOk());
+  EXPECT_EQ(done->status, "completed");
+}
+
+TEST_F(FlowEngineTest, MagicLinkInAnotherBrowserSignsInFromStart) {
+  auto r = engine_->start("sign-up-or-in", {}, "http://localhost:3000/login", "good-token");
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->status, "completed");
+  auto bad = engine_->start("sign-up-or-in", {}, "http://localhost:3000/login", "bad-token");
+  ASSERT_THAT(bad, IsOk());
+  EXPECT_EQ(bad->screen_id, "welcome");
+  EXPECT_THAT(error_text(*bad), HasSubstr("expired"));
+}
+
+TEST_F(FlowEngineTest, SubmitWithoutAPendingLinkOrPasskeyIsRefused) {
+  EXPECT_THAT(next(at_email("ann@x.io"), "submit", {{"token", "good-token"}}),
+              ErrcIs(Errc::kInvalidArgument));
 }
 
 TEST_F(FlowEngineTest, BackReturnsToTheEmailScreen) {
