@@ -128,6 +128,31 @@ describe('tutorial', () => {
     },
   );
 
+  it(
+    'signs in through the flow with an email link opened in another browser',
+    { needs: ['signs up through the flow with a password'] },
+    async () => {
+      const { page } = session;
+      const email = await atEmailScreen(page);
+      await email.fill(flo.email);
+      await page.getByRole('button', { name: 'Continue' }).first().click();
+      const since = Date.now() - 1000;
+      await page.getByRole('button', { name: 'Email me a sign-in link' }).first().click();
+      await visible(page.getByRole('heading', { name: 'Check your email' }));
+      const mail = await waitForMail(flo.email, since);
+      const link = /(http:\/\/localhost:\d+\/tutorial\/login\?[^\s"<>]+)/.exec(
+        mail.text,
+      )?.[1];
+      assert.ok(link, `a link back to the login page in: ${mail.text}`);
+      assert.match(link, /descope-login-flow=sign-up-or-in%7C%23%7C\w+_\d+/);
+      const other = await browser.newContext();
+      const { page: elsewhere } = await tutorialPage(other);
+      await elsewhere.goto(link.replaceAll('&amp;', '&'));
+      await profileShown(elsewhere);
+      await other.close();
+    },
+  );
+
   it('shows the login screen within a second once the UI library is cached', async () => {
     assert.ok(session.interactiveMs > 0);
     const { page } = session;
