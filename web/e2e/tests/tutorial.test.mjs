@@ -37,8 +37,12 @@ const flo = {
 async function tutorialPage(context) {
   const page = await context.newPage();
   const logged = [];
+  const users = [];
   page.on('console', (m) => {
     logged.push(m.text());
+    // What onSuccess logs: e.detail.user, an object, read back as JSON.
+    const [arg] = m.args();
+    if (arg) users.push(arg.jsonValue().catch(() => null));
     if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
   });
   if (process.env.FLOW_DEBUG) {
@@ -47,7 +51,7 @@ async function tutorialPage(context) {
         console.log('FLOW', r.request().postData(), '=>', (await r.text()).slice(0, 400));
     });
   }
-  return { page, logged };
+  return { page, logged, users };
 }
 
 async function atEmailScreen(page) {
@@ -79,7 +83,7 @@ describe('tutorial', () => {
   it('signs up through the flow with a password', async () => {
     const context = await browser.newContext();
     session.context = context;
-    const { page, logged } = await tutorialPage(context);
+    const { page, logged, users } = await tutorialPage(context);
     session.page = page;
     const started = Date.now();
     const email = await atEmailScreen(page);
@@ -97,8 +101,9 @@ describe('tutorial', () => {
       .first()
       .click();
     await profileShown(page);
+    const values = await Promise.all(users);
     assert.ok(
-      logged.some((line) => line.includes(flo.email) || line.includes('Object')),
+      values.some((u) => u?.loginIds?.[0] === flo.email && u?.name === flo.name),
       `onSuccess logged the user: ${logged.join(' | ')}`,
     );
     await screenshot(page, 'tutorial-profile');
