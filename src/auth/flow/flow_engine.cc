@@ -230,14 +230,23 @@ Result<FlowReply> FlowEngine::next(const std::string& execution_id, const std::s
     t = &it->second;
   }
 
-  // Claim the step before doing anything: of two answers to it, one gets here.
-  const std::string claimed = std::to_string(*n + 1);
-  if (auto c = store_.advance(execution_id, step_id, claimed, exec->state, now); !c) {
+  auto moved = [](Status c) -> Status {
+    if (c) return c;
     if (c.code() == Errc::kConflict)
       return make_error(Errc::kFlowStepUsed, "step already answered");
     if (c.code() == Errc::kNotFound)
       return make_error(Errc::kFlowExpired, "flow execution expired");
     return c.error();
+  };
+  // An answer that only reads (going to a screen, telling a known email from a new one) is
+  // written once, at the end, by the same compare-and-set. Any other first claims the step:
+  // of two answers to it only one signs in, mails or starts a ceremony.
+  const std::string claimed = std::to_string(*n + 1);
+  const bool reads_only = t != nullptr && (t->action.empty() || t->action == "identify");
+  if (!reads_only) {
+    if (auto c = moved(store_.advance(execution_id, step_id, claimed, exec->state, now)); !c) {
+      return c.error();
+    }
   }
 
   Outcome out;
@@ -373,7 +382,9 @@ Result<FlowReply> FlowEngine::next(const std::string& execution_id, const std::s
     return r;
   }
   st.screen = result->screen;
-  if (auto w = store_.advance(execution_id, claimed, claimed, st.text(), now); !w) {
+  if (auto w = moved(
+          store_.advance(execution_id, reads_only ? step_id : claimed, claimed, st.text(), now));
+      !w) {
     return w.error();
   }
   const Screen* shown = def->screen(st.screen);
