@@ -161,13 +161,26 @@ describe('tutorial', () => {
   it('shows the login screen within a second once the UI library is cached', async () => {
     assert.ok(session.interactiveMs > 0);
     const { page } = session;
-    // Navigation to a usable email field, three times (a 2-core machine shared with the
-    // server and the test runner: the best of three is the page's own cost).
+    // From navigation start to a defined, rendered email field, by the page's own clock
+    // (performance.now(), checked every frame), three times: a 2-core machine shared with
+    // the server and the test runner, so the best of three is the page's own cost.
     const times = [];
     for (let i = 0; i < 3; i += 1) {
-      const started = Date.now();
-      await atEmailScreen(page);
-      times.push(Date.now() - started);
+      await page.goto(`${server.baseUrl}/tutorial/login`, { waitUntil: 'commit' });
+      const ready = await page.waitForFunction(
+        () => {
+          const field = document
+            .querySelector('descope-wc')
+            ?.shadowRoot?.querySelector('descope-email-field');
+          return field?.shadowRoot && customElements.get('descope-email-field')
+            ? Math.round(performance.now())
+            : false;
+        },
+        null,
+        { polling: 'raf', timeout: 15_000 },
+      );
+      times.push(await ready.jsonValue());
+      await visible(page.getByLabel('Email'));
     }
     console.log(
       `login screen interactive after ${times.join(', ')} ms (first load ${session.interactiveMs} ms)`,
