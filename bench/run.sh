@@ -66,6 +66,10 @@ if [[ -z "$bin" || ! -x "$bin" ]]; then
   exit 2
 fi
 
+# A password sign-in through the sign-up-or-in flow against a direct one, in one run (a few
+# seconds; docs/flows.md): bench/flow_cost.json.
+/usr/bin/python3 "$here/flow_cost.py" --bin "$bin" -n 20 | tee "$here/flow_cost.json"
+
 # harness.py stops everything it started (try/finally and SIGINT/SIGTERM handlers); exec
 # hands it this process so a Ctrl-C or a kill reaches it directly.
 exec /usr/bin/python3 "$here/harness.py" --gatehouse "$bin" ${micro:+--micro "$micro"} "$@"

@@ -5,7 +5,7 @@ set -euo pipefail
 
 build_pkgs=(g++ cmake make pkg-config clang-format libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libsodium-dev libsqlite3-dev libcurl4-openssl-dev libcrack2-dev cracklib-runtime
-  libqrencode-dev libpng-dev libcbor-dev libpq-dev
+  libqrencode-dev libpng-dev libcbor-dev libpq-dev zlib1g-dev
   nodejs npm)
 test_pkgs=(libgtest-dev libgmock-dev python3 python3-jwt python3-cryptography python3-flask chromium
   python3-aiosmtpd postgresql)

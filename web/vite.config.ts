@@ -12,6 +12,8 @@ const API_PREFIXES = [
   '/get_role_data',
   '/gatehouse',
   '/healthz',
+  '/pages',
+  '/npm',
 ];
 
 export default defineConfig(({ mode }) => {
@@ -36,6 +38,13 @@ export default defineConfig(({ mode }) => {
       sourcemap: false,
       // Keep the inline-asset threshold at zero: data: URIs would need a wider CSP.
       assetsInlineLimit: 0,
+      // Two entries: Gatehouse's own app at / and the tutorial's pages at /tutorial/.
+      rollupOptions: {
+        input: {
+          main: fileURLToPath(new URL('./index.html', import.meta.url)),
+          tutorial: fileURLToPath(new URL('./tutorial/index.html', import.meta.url)),
+        },
+      },
     },
     test: {
       environment: 'jsdom',

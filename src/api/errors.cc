@@ -60,6 +60,12 @@ ErrorInfo error_info(Errc c) {
     // on its own, which would mail (and rate-limit) the address again.
     case Errc::kDeliveryFailed:
       return {500, "E011500", "Could not send"};
+    // Flows (docs/flows.md): the web component restarts the flow on E103205 when its
+    // restartOnError is set; a replayed step is "next step not found" (E102116).
+    case Errc::kFlowExpired:
+      return {400, "E103205", "Flow execution expired or not found"};
+    case Errc::kFlowStepUsed:
+      return {400, "E102116", "Flow step already answered"};
     case Errc::kUnavailable:
       return {500, "E011500", "Service busy, try again"};
     case Errc::kInternal:

@@ -19,6 +19,12 @@ constexpr const char* kCsp =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'";
+// The tutorial's pages (/tutorial/) run Descope's flow component, whose UI library writes
+// <style> elements into its shadow roots; scripts stay same-origin only.
+constexpr const char* kTutorialCsp =
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 std::string content_type(const fs::path& p) {
   static const std::map<std::string, std::string> kTypes = {
@@ -40,8 +46,9 @@ std::string content_type(const fs::path& p) {
   return it == kTypes.end() ? "application/octet-stream" : it->second;
 }
 
-void add_security_headers(http::Response& res) {
-  res.set_header("Content-Security-Policy", kCsp);
+void add_security_headers(http::Response& res, std::string_view path = "/") {
+  res.set_header("Content-Security-Policy",
+                 path.starts_with("/tutorial/") || path == "/tutorial" ? kTutorialCsp : kCsp);
   res.set_header("X-Content-Type-Options", "nosniff");
   res.set_header("Referrer-Policy", "no-referrer");
   res.set_header("X-Frame-Options", "DENY");
@@ -85,7 +92,13 @@ http::Response StaticSite::serve(const http::Request& req) const {
     if (has_extension(path) || path.starts_with("/v1/") || path.starts_with("/v2/")) {
       return error_response(make_error(Errc::kNotFound, "Route not found"));
     }
-    it = files_.find("/index.html");
+    // A client-side route gets the app it belongs to: the nearest index.html above it
+    // (/tutorial/profile -> /tutorial/index.html), else the main app's.
+    std::string dir(path);
+    do {
+      dir.erase(dir.find_last_of('/'));
+      it = files_.find(dir + "/index.html");
+    } while (it == files_.end() && !dir.empty());
     fallback = true;
   }
   if (it == files_.end()) {
@@ -105,7 +118,7 @@ http::Response StaticSite::serve(const http::Request& req) const {
   res.set_header("ETag", f.etag);
   bool hashed = !fallback && path.starts_with("/assets/");
   res.set_header("Cache-Control", hashed ? "public, max-age=31536000, immutable" : "no-cache");
-  add_security_headers(res);
+  add_security_headers(res, path);
   if (req.header("if-none-match") == f.etag) {
     res.status = 304;
     return res;

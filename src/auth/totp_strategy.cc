@@ -105,7 +105,7 @@ Status TotpStrategy::first_factor(const store::User& user, std::string_view proo
 }
 
 Result<store::User> TotpStrategy::check(const std::string& login_id, std::string_view code,
-                                        std::string_view proof) {
+                                        std::string_view proof, bool password_checked) {
   auto user = user_store_.get_by_login_id(login_id);
   if (!user && user.code() != Errc::kUserNotFound) return user.error();
   std::optional<store::TotpCredential> cred;
@@ -126,7 +126,7 @@ Result<store::User> TotpStrategy::check(const std::string& login_id, std::string
   if (!step || !key) return invalid_code();
   // The password came first: its proof must come with the code. Checked only once the
   // code is right, so a mistyped code does not cost the password again.
-  if (user->has_password) {
+  if (user->has_password && !password_checked) {
     if (auto st = first_factor(*user, proof); !st) return st.error();
   }
   auto fresh = totp_.accept_step(user->id, cred->secret, *step);
@@ -135,14 +135,26 @@ Result<store::User> TotpStrategy::check(const std::string& login_id, std::string
   return user;
 }
 
-Result<Authenticated> TotpStrategy::verify(std::string_view raw_login_id, std::string_view code,
+Result<Authenticated> TotpStrategy::verify(std::string_view login_id, std::string_view code,
                                            std::string_view proof, const Origin& origin) {
+  return verify_code(login_id, code, proof, false, origin);
+}
+
+Result<Authenticated> TotpStrategy::verify_after_password(std::string_view login_id,
+                                                          std::string_view code,
+                                                          const Origin& origin) {
+  return verify_code(login_id, code, "", true, origin);
+}
+
+Result<Authenticated> TotpStrategy::verify_code(std::string_view raw_login_id,
+                                                std::string_view code, std::string_view proof,
+                                                bool password_checked, const Origin& origin) {
   auto login_id = normalize_login_id(raw_login_id);
   if (!login_id) return login_id.error();
   if (code.empty()) return make_error(Errc::kInvalidArgument, "The code field is required");
   auto attempt = limiter_.begin_sign_in(*login_id, origin);
   if (!attempt) return attempt.error();
-  auto user = check(*login_id, code, proof);
+  auto user = check(*login_id, code, proof, password_checked);
   limiter_.end_sign_in(*attempt, user.ok());
   if (!user) {
     if (user.code() == Errc::kInvalidCode) {

@@ -75,6 +75,11 @@ class TotpStrategy final : public SecondFactor {
   // token of a sign-in of the same user.
   Result<Authenticated> verify(std::string_view login_id, std::string_view code,
                                std::string_view proof, const Origin& origin);
+  // The same for a caller that has itself just checked the account's password in this
+  // sign-in — a flow (auth/flow/), whose execution in the store records that step — so no
+  // ticket travels: the ticket the password step minted is left to expire unused.
+  Result<Authenticated> verify_after_password(std::string_view login_id, std::string_view code,
+                                              const Origin& origin);
   // Removes the user's TOTP (management); nothing to do when they have none.
   Status remove(const store::User& user, const Origin& origin);
   // The signed-in user turns their TOTP off with a current code of it (so a stolen session
@@ -94,7 +99,10 @@ class TotpStrategy final : public SecondFactor {
   // The user if `code` is theirs and unused and the ticket (when one is due) is theirs;
   // kInvalidCode for every other case.
   Result<store::User> check(const std::string& login_id, std::string_view code,
-                            std::string_view proof);
+                            std::string_view proof, bool password_checked);
+  Result<Authenticated> verify_code(std::string_view login_id, std::string_view code,
+                                    std::string_view proof, bool password_checked,
+                                    const Origin& origin);
 
   const AuthConfig& config_;
   TotpOptions options_;

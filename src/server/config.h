@@ -24,6 +24,9 @@ struct Config {
   std::string base_url;    // empty: http://localhost:<port>
   std::vector<std::string> default_roles;
   std::string web_dir = "web/dist";
+  std::string flows_dir;  // operator flows (docs/flows.md); empty: <data_dir>/flows
+  // The UI library the flow component loads (installed by npm in web/).
+  std::string ui_components_dir = "web/node_modules/@descope/web-components-ui/dist/umd";
   int64_t session_ttl = 600;
   int64_t refresh_ttl = 28 * 24 * 3600;
   int64_t refresh_grace = 10;

@@ -191,6 +191,15 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   ctx->webauthn = std::make_unique<auth::WebAuthnStrategy>(a, std::move(*webauthn), *ctx->users,
                                                            *st.users, *st.webauthn, *ctx->sessions,
                                                            *ctx->limiter, audit, ctx->clock);
+  auto catalog = auth::flow::FlowCatalog::load(
+      auth::flow::builtin_flow_files(), c.flows_dir.empty() ? c.data_dir + "/flows" : c.flows_dir);
+  if (!catalog) return catalog.error();
+  ctx->flow_catalog = std::make_unique<auth::flow::FlowCatalog>(std::move(*catalog));
+  ctx->flow_methods = std::make_unique<auth::flow::StrategyFlowMethods>(
+      *ctx->users, *ctx->passwords, ctx->otp.get(), ctx->webauthn.get(), ctx->totp.get(),
+      ctx->magic_links.get());
+  ctx->flows = std::make_unique<auth::flow::FlowEngine>(*ctx->flow_catalog, *st.flows,
+                                                        *ctx->flow_methods, ctx->clock);
   ctx->mgmt_keys = std::make_unique<auth::MgmtKeys>(*st.mgmt_keys, audit, ctx->clock);
   ctx->authorizer =
       std::make_unique<auth::Authorizer>(*ctx->mgmt_keys, *st.users, ctx->session_client, audit);

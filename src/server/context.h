@@ -11,6 +11,8 @@
 #include "auth/authorization.h"
 #include "auth/config.h"
 #include "auth/dev_mailer.h"
+#include "auth/flow/flow_engine.h"
+#include "auth/flow/strategy_methods.h"
 #include "auth/key_ring.h"
 #include "auth/magic_link_strategy.h"
 #include "auth/mailer.h"
@@ -64,6 +66,11 @@ struct Context {
   // Also the passwords' second factor.
   std::unique_ptr<auth::TotpStrategy> totp;
   std::unique_ptr<auth::WebAuthnStrategy> webauthn;  // passkeys
+  // Flows: the definitions (built-in + --flows-dir), the strategies they sign in with,
+  // and the engine behind /v1/flow/*.
+  std::unique_ptr<auth::flow::FlowCatalog> flow_catalog;
+  std::unique_ptr<auth::flow::StrategyFlowMethods> flow_methods;
+  std::unique_ptr<auth::flow::FlowEngine> flows;
   std::unique_ptr<auth::MgmtKeys> mgmt_keys;
   std::unique_ptr<auth::Authorizer> authorizer;
 };

@@ -1,9 +1,13 @@
 #include "server/routes.h"
 
+#include <fstream>
+#include <sstream>
+
 #include <boost/json.hpp>
 
 #include "api/app_api.h"
 #include "api/auth_api.h"
+#include "api/flow_api.h"
 #include "api/keys_api.h"
 #include "api/mgmt_api.h"
 #include "api/mgmt_tests_api.h"
@@ -61,6 +65,18 @@ void register_routes(http::Router& router, Context& ctx, std::shared_ptr<http::M
                                      *ctx.users, ctx.clock, cookies});
   api::register_webauthn_routes(router, {ctx.auth.project_id, *ctx.webauthn, *ctx.sessions,
                                          *ctx.authorizer, *ctx.users, ctx.clock, cookies});
+  // The flow component's theme, built with the web app (web/scripts/flow-theme.mjs).
+  std::string flow_theme;
+  if (std::ifstream in(ctx.config.web_dir + "/flow/theme.json", std::ios::binary); in) {
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    flow_theme = ss.str();
+  }
+  api::register_flow_routes(
+      router,
+      {ctx.auth.project_id, *ctx.flows, *ctx.authorizer, ctx.clock, cookies, std::move(flow_theme),
+       api::PackageFiles::load(ctx.config.ui_components_dir,
+                               "public, max-age=31536000, immutable")});
   api::register_app_routes(router, ctx.session_client);
   api::register_mgmt_routes(router, {ctx.auth.project_id, *ctx.authorizer, *ctx.users, *ctx.roles,
                                      *ctx.tenants, *ctx.audit, *ctx.limiter, ctx.dev_mailer});

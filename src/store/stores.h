@@ -11,6 +11,7 @@
 //   OneTimeStore     one-time codes and link tokens (hashes only)         one_time_store.h
 //   TotpStore        TOTP secrets, last accepted steps, MFA tickets      totp_store.h
 //   WebAuthnStore    passkeys and WebAuthn ceremony challenges           webauthn_store.h
+//   FlowStore        flow executions (steps used once, expiring)          flow_store.h
 //
 // Stores bundles one implementation of each. An engine's factory fills all of them
 // (sqlite/sqlite_store.h); a later engine may fill some and another engine the rest, so
@@ -30,8 +31,6 @@
 //   kUnavailable     the database is busy or unreachable
 //   kInternal        anything else (the message carries the engine's details for the
 //                    log; it names no bound values, so never a secret)
-//
-// Room for what comes next, each its own interface beside these: flow executions.
 #pragma once
 
 #include <memory>
@@ -39,6 +38,7 @@
 #include "store/access_store.h"
 #include "store/audit_store.h"
 #include "store/engine_status.h"
+#include "store/flow_store.h"
 #include "store/meta_store.h"
 #include "store/mgmt_key_store.h"
 #include "store/one_time_store.h"
@@ -63,6 +63,7 @@ struct Stores {
   std::unique_ptr<OneTimeStore> one_time;
   std::unique_ptr<TotpStore> totp;
   std::unique_ptr<WebAuthnStore> webauthn;
+  std::unique_ptr<FlowStore> flows;
   // The engine's health and pool (readiness, metrics).
   std::shared_ptr<EngineStatus> status;
 };

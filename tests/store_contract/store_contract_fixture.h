@@ -47,6 +47,7 @@ class StoreContractFixture : public ::testing::TestWithParam<StoreEngine> {
   OneTimeStore& one_time() { return *harness_->stores().one_time; }
   TotpStore& totp() { return *harness_->stores().totp; }
   WebAuthnStore& webauthn() { return *harness_->stores().webauthn; }
+  FlowStore& flows() { return *harness_->stores().flows; }
 
   static NewUser new_user(const std::string& id, const std::string& login_id,
                           std::vector<std::string> roles = {}, int64_t created_at = 1000) {

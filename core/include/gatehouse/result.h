@@ -46,6 +46,8 @@ enum class Errc {
   kTooManyAttempts,     // a one-time code killed by too many wrong tries
   kLinkInvalid,         // a magic-link token that is unknown, used or expired
   kDeliveryFailed,      // a message (mail) could not be sent
+  kFlowExpired,         // a flow execution that is unknown, expired or finished
+  kFlowStepUsed,        // a flow step answered twice (replayed or double-submitted)
   kUnavailable,         // storage busy/unreachable
   kInternal,            // broken invariant; details are logged, not returned
 };

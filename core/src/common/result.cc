@@ -50,6 +50,10 @@ const char* errc_name(Errc c) {
       return "link_invalid";
     case Errc::kDeliveryFailed:
       return "delivery_failed";
+    case Errc::kFlowExpired:
+      return "flow_expired";
+    case Errc::kFlowStepUsed:
+      return "flow_step_used";
     case Errc::kUnavailable:
       return "unavailable";
     case Errc::kInternal:

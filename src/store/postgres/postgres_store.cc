@@ -65,6 +65,7 @@ Result<Stores> open_postgres(const std::string& url, const PostgresOptions& opti
   stores.one_time = postgres::make_one_time_store(pool);
   stores.totp = postgres::make_totp_store(pool);
   stores.webauthn = postgres::make_webauthn_store(pool);
+  stores.flows = postgres::make_flow_store(pool);
   stores.status = std::make_shared<PostgresStatus>(pool);
   return stores;
 }

@@ -22,5 +22,6 @@ std::unique_ptr<SigningKeyStore> make_signing_key_store(Pool pool);
 std::unique_ptr<OneTimeStore> make_one_time_store(Pool pool);
 std::unique_ptr<TotpStore> make_totp_store(Pool pool);
 std::unique_ptr<WebAuthnStore> make_webauthn_store(Pool pool);
+std::unique_ptr<FlowStore> make_flow_store(Pool pool);
 
 }  // namespace gatehouse::store::sqlite

@@ -90,6 +90,7 @@ Result<Stores> open_sqlite(const std::string& path) {
   stores.totp = sqlite::make_totp_store(pool);
   stores.webauthn = sqlite::make_webauthn_store(pool);
   stores.status = std::make_shared<SqliteStatus>(path, pool);
+  stores.flows = sqlite::make_flow_store(pool);
   return stores;
 }
 
