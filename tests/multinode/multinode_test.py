@@ -376,7 +376,8 @@ def main():
                 assert s == 401, (i, s, r)
             for n in (a, b):
                 s, r = sign_in(n, target)
-                assert s == 429, (f"the right password on {n.name} after the lock", s, r)
+                assert s == 429 and r["errorCode"] == "E130429", (
+                    f"the right password on {n.name} after the lock", s, r)
         check("wrong passwords split over A and B lock the account on both", rate_limit_across_nodes)
 
         def otp_from_a_verified_on_b():
