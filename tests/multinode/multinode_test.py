@@ -408,6 +408,8 @@ def main():
                         s, r = -1, str(e)
                     (acked if s == 200 else refused).append((who, s, r, time.monotonic()))
 
+            signup_lines = b'"path":"/v1/auth/password/signup"'
+            a_before_load = a.output.count(signup_lines)
             threads = [threading.Thread(target=client) for _ in range(2)]
             for t in threads:
                 t.start()
@@ -415,12 +417,14 @@ def main():
             before = len(acked)
             killed = time.monotonic()
             a.kill9()
+            served_by_a = a.output.count(signup_lines) - a_before_load
             time.sleep(3.0)
             stop.set()
             for t in threads:
                 t.join()
             after_kill = [x for x in acked if x[3] > killed + 0.5]
             assert before > 0, "no sign-up succeeded before the kill"
+            assert served_by_a > 0, "HAProxy sent no sign-up to A before the kill"
             assert after_kill, "no sign-up succeeded through HAProxy after A was killed"
             s, r = request(b.base, "GET", "/readyz")
             assert s == 200, ("B is ready", s, r)
@@ -432,7 +436,8 @@ def main():
                     missing.append((who, s))
             assert not missing, ("acknowledged sign-ups lost", missing)
             figures.append(f"kill -9 A mid-traffic: {len(acked)} sign-ups answered 200 "
-                           f"({before} before the kill, {len(after_kill)} later than 0.5 s after it), "
+                           f"({before} before the kill, {served_by_a} of them logged by A; "
+                           f"{len(after_kill)} later than 0.5 s after the kill), "
                            f"{len(refused)} refused or failed "
                            f"({sorted({x[1] for x in refused})}), all {len(acked)} acknowledged users "
                            "present on B")
