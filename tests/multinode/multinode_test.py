@@ -339,9 +339,11 @@ def main():
             cli("key", "rotate", "--force")
             rotated = time.monotonic()
             listing = cli("key", "list").strip().splitlines()[1:]
-            current = [row.split("\t")[0] for row in listing if row.split("\t")[1] == "current"]
-            assert len(current) == 1 and current[0] != old_kid, listing
-            new_kid = current[0]
+            state_of = {row.split("\t")[1]: row.split("\t")[0] for row in listing}
+            assert state_of.get("current") not in (None, old_kid), listing
+            assert state_of.get("previous") == old_kid, listing
+            new_kid, new_next = state_of["current"], state_of["next"]
+            old_session = state["session"]
             seen = {}
             while len(seen) < 2:
                 for n in (a, b):
@@ -352,7 +354,9 @@ def main():
                     state.update(refresh=r["refreshJwt"], session=r["sessionJwt"])
                     s, keys = request(n.base, "GET", f"/v2/keys/{pid}")
                     published = {k["kid"] for k in keys["keys"]}
-                    if jwt_part(r["sessionJwt"], 0)["kid"] == new_kid and new_kid in published:
+                    # Signs with the new current key and publishes the next one the CLI made.
+                    if jwt_part(r["sessionJwt"], 0)["kid"] == new_kid and {new_kid, new_next,
+                                                                           old_kid} <= published:
                         seen[n.name] = time.monotonic() - rotated
                         # The other node accepts the session JWT signed with the new key.
                         other = b if n is a else a
@@ -360,6 +364,9 @@ def main():
                         assert s == 200, (other.name, "accepts the new key's session", s, r)
                 assert time.monotonic() - rotated < 5, ("not every node signs with the new key", seen)
                 time.sleep(0.05)
+            for n in (a, b):
+                s, r = get_session(n, "/get_roles", old_session)
+                assert s == 200, (n.name, "still accepts a session of the previous key", s, r)
             figures.append("key rotate -> new key published and signing on A after "
                            f"{seen['a'] * 1000:.0f} ms, on B after {seen['b'] * 1000:.0f} ms "
                            "(key poll: 1 s)")
