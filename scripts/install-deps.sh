@@ -8,7 +8,7 @@ build_pkgs=(g++ cmake make pkg-config clang-format libboost1.81-dev libboost-jso
   libqrencode-dev libpng-dev libcbor-dev libpq-dev zlib1g-dev
   nodejs npm)
 test_pkgs=(libgtest-dev libgmock-dev python3 python3-jwt python3-cryptography python3-flask chromium
-  python3-aiosmtpd postgresql)
+  python3-aiosmtpd postgresql haproxy)
 bench_pkgs=(wrk nginx-light gunicorn python3-flask python3-jwt python3-cryptography gnuplot-nox
   libbenchmark-dev valgrind)
 # The fuzz build (make fuzz): clang and its runtime libraries, libFuzzer included.
