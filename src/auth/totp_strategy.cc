@@ -188,7 +188,7 @@ Status TotpStrategy::disable(const SessionService::SignIn& self, std::string_vie
   if (code.empty()) return make_error(Errc::kInvalidArgument, "The code field is required");
   auto attempt = limiter_.begin_sign_in(self.user.login_id, origin);
   if (!attempt) return attempt.error();
-  auto user = check(self.user.login_id, code, refresh_token);
+  auto user = check(self.user.login_id, code, refresh_token, /*password_checked=*/false);
   limiter_.end_sign_in(*attempt, user.ok());
   if (!user) {
     if (user.code() == Errc::kInvalidCode) {
