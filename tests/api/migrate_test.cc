@@ -1,9 +1,9 @@
 // `gatehouse migrate sqlite-to-postgres` (docs/postgres.md, "Moving from SQLite"): a SQLite
-// installation with users (password, TOTP), roles, a tenant, a management key, sessions
+// installation with users (password, TOTP, passkey), roles, a tenant, a management key, sessions
 // and audit history is moved into an empty database of the throwaway PostgreSQL cluster
 // (CTest fixture pg_cluster); `serve --database-url` on the same data directory then
 // carries on as if nothing happened. A second migration (target not empty) and one under a
-// running server are refused.
+// running server are refused; a failure half-way through the copy writes nothing.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
@@ -14,13 +14,18 @@
 #include <fstream>
 #include <string>
 
+#include <sqlite3.h>
+
 #include "gatehouse/crypto/base32.h"
 #include "gatehouse/crypto/totp.h"
 #include "mgmt_fixture.h"
+#include "support/soft_authenticator.h"
 
 namespace gatehouse::test {
 namespace {
 
+using gatehouse::testing::parse_options;
+using gatehouse::testing::SoftAuthenticator;
 using ::testing::HasSubstr;
 
 std::string cluster_url() {
@@ -90,6 +95,31 @@ class MigrateTest : public OwnServerTest {
     return api().http.get(path, bearer(server().project_id(), mgmt_key_));
   }
 
+  // One WebAuthn ceremony (signup or signin) with `a`: start, answer, finish.
+  HttpResponse passkey(const std::string& kind, const std::string& login_id, SoftAuthenticator& a) {
+    const std::string origin = "http://localhost:" + std::to_string(server().port());
+    json::object body{{"origin", origin}};
+    if (kind == "signup") {
+      body["user"] = json::object{{"loginId", login_id}};
+    } else {
+      body["loginId"] = login_id;
+    }
+    auto started = api().http.post("/v1/auth/webauthn/" + kind + "/start", body,
+                                   bearer(server().project_id()));
+    if (started.status != 200) return started;
+    auto parsed = parse_options(std::string(started.obj().at("options").as_string()));
+    SoftAuthenticator::Ceremony c;
+    c.rp_id = parsed.rp_id.empty() ? "localhost" : parsed.rp_id;
+    c.challenge = parsed.challenge;
+    c.origin = origin;
+    const std::string answer =
+        kind == "signup" ? a.create(c).response_json : a.get(c).response_json;
+    return api().http.post(
+        "/v1/auth/webauthn/" + kind + "/finish",
+        json::object{{"transactionId", started.obj().at("transactionId")}, {"response", answer}},
+        bearer(server().project_id()));
+  }
+
   std::string base_, schema_, url_, data_, mgmt_key_;
   TempDir dir_;
 };
@@ -123,13 +153,16 @@ TEST_F(MigrateTest, EverythingCarriesOverToPostgres) {
                               bearer(project));
   ASSERT_EQ(totp.status, 200) << totp.body;
   const std::string totp_key(totp.obj().at("key").as_string());
+  SoftAuthenticator authenticator;
+  auto pk = passkey("signup", "passkey@example.com", authenticator);
+  ASSERT_EQ(pk.status, 200) << pk.body;
   const std::string jwks = api().http.get("/v2/keys/" + project).body;
   EXPECT_EQ(server().stop(), 0);
 
   // --- the move ---
   auto moved = migrate();
   ASSERT_EQ(moved.exit_code, 0) << moved.err;
-  EXPECT_THAT(moved.out, HasSubstr("users: 4")) << "the first admin and three users";
+  EXPECT_THAT(moved.out, HasSubstr("users: 5")) << "the first admin and four users";
   EXPECT_THAT(moved.out, HasSubstr("/keys"));
   EXPECT_EQ(scalar(url_, "SELECT value FROM meta WHERE value = '" + project + "'"), project);
 
@@ -148,6 +181,8 @@ TEST_F(MigrateTest, EverythingCarriesOverToPostgres) {
       "/v1/auth/totp/verify",
       json::object{{"loginId", "otp@example.com"}, {"code", totp_now(totp_key)}}, bearer(project));
   EXPECT_EQ(code.status, 200) << "the TOTP secret moved: " << code.body;
+  auto pk_in = passkey("signin", "passkey@example.com", authenticator);
+  EXPECT_EQ(pk_in.status, 200) << "the passkey moved: " << pk_in.body;
 
   // The management key (only its hash was stored) still works; roles and tenants moved.
   auto user = mgmt_get("/v1/mgmt/user?loginId=taught%40example.com");
@@ -172,7 +207,52 @@ TEST_F(MigrateTest, EverythingCarriesOverToPostgres) {
   EXPECT_NE(again.exit_code, 0);
   EXPECT_THAT(again.err, HasSubstr("not empty"));
   EXPECT_THAT(again.err, HasSubstr("DROP SCHEMA"));
-  EXPECT_EQ(scalar(url_, "SELECT count(*) FROM users"), "5") << "nothing was written twice";
+  EXPECT_EQ(scalar(url_, "SELECT count(*) FROM users"), "6") << "nothing was written twice";
+}
+
+// Runs `sql` on the data directory's SQLite database; "" or SQLite's message.
+std::string sqlite_exec(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::string error;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) {
+    error = "cannot open " + path;
+  } else if (char* msg = nullptr;
+             sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+    error = msg ? msg : "failed";
+    sqlite3_free(msg);
+  }
+  sqlite3_close(db);
+  return error;
+}
+
+TEST_F(MigrateTest, AFailureHalfWayOrASchemaMismatchWritesNothing) {
+  ASSERT_NO_FATAL_FAILURE(Start({}, data_));
+  api().must_sign_up("kept@example.com");
+  EXPECT_EQ(server().stop(), 0);
+  const std::string db = data_ + "/gatehouse.db";
+
+  // A value PostgreSQL refuses in a table copied after users and meta: all rolled back.
+  ASSERT_EQ(sqlite_exec(db, "UPDATE password_credentials SET expired = 'soon'"), "");
+  auto bad = migrate();
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.err, HasSubstr("copying password_credentials"));
+  EXPECT_THAT(bad.err, HasSubstr("nothing was written"));
+  EXPECT_EQ(scalar(url_, "SELECT count(*) FROM users"), "0") << "users were rolled back";
+  EXPECT_EQ(scalar(url_, "SELECT count(*) FROM meta"), "0");
+  ASSERT_EQ(sqlite_exec(db, "UPDATE password_credentials SET expired = 0"), "");
+
+  // A column this build's PostgreSQL schema does not have (as a newer SQLite schema would).
+  ASSERT_EQ(sqlite_exec(db, "ALTER TABLE users ADD COLUMN nickname TEXT"), "");
+  auto r = migrate();
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.err, HasSubstr("users.nickname exists in SQLite only"));
+  EXPECT_EQ(scalar(url_, "SELECT count(*) FROM users"), "0");
+
+  // Without it, the same database migrates: the failures left the target empty.
+  ASSERT_EQ(sqlite_exec(db, "ALTER TABLE users DROP COLUMN nickname"), "");
+  auto ok = migrate();
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_EQ(scalar(url_, "SELECT count(*) FROM users WHERE login_id = 'kept@example.com'"), "1");
 }
 
 TEST_F(MigrateTest, WithoutADatabaseOrUrlItSaysWhy) {
