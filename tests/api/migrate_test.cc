@@ -157,6 +157,13 @@ TEST_F(MigrateTest, EverythingCarriesOverToPostgres) {
   auto pk = passkey("signup", "passkey@example.com", authenticator);
   ASSERT_EQ(pk.status, 200) << pk.body;
   const std::string jwks = api().http.get("/v2/keys/" + project).body;
+  auto under_sqlite = migrate();
+  EXPECT_NE(under_sqlite.exit_code, 0);
+  EXPECT_THAT(under_sqlite.err, HasSubstr("server is running"));
+  EXPECT_EQ(scalar(url_, "SELECT count(*) FROM information_schema.tables WHERE table_schema = '" +
+                             schema_ + "'"),
+            "0")
+      << "refused before touching PostgreSQL";
   EXPECT_EQ(server().stop(), 0);
 
   // --- the move ---
