@@ -104,7 +104,7 @@ Status hold_serve_lock(const std::string& data_dir) {
     return make_error(Errc::kInternal, "cannot open " + path + ": " + std::strerror(errno));
   if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
     ::close(fd);
-    return make_error(Errc::kUnavailable, "a restore is running on " + data_dir);
+    return make_error(Errc::kUnavailable, "a restore or migration is running on " + data_dir);
   }
   return ok_status();  // fd stays open: the lock lasts until the process exits
 }

@@ -10,7 +10,8 @@
 namespace gatehouse::server {
 
 // In the data directory: `serve` holds a shared flock on it while it runs (several servers
-// may share a directory); `restore` takes it exclusively, so neither runs over the other.
+// may share a directory); `restore` and `migrate` take it exclusively, so neither runs over
+// the other.
 inline constexpr const char* kServeLockFile = "serve.lock";
 
 // Takes the shared lock for `serve`; the descriptor stays open (and locked) until exit.

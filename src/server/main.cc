@@ -9,6 +9,7 @@
 //   gatehouse mgmt-key create --name N [--expires-in DAYS] | list | revoke ID
 //   gatehouse key list | rotate [--force] | retire KID [--force]
 //   gatehouse backup FILE | restore FILE [--force]
+//   gatehouse migrate sqlite-to-postgres --database-url postgres://…
 #include <sys/stat.h>
 
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "hashing/hash_processes.h"
 #include "server/backup_cli.h"
 #include "server/cli.h"
+#include "server/migrate_cli.h"
 #include "server/serve.h"
 
 namespace {
@@ -42,6 +44,9 @@ commands:
                                           while the server runs (SQLite online backup)
   restore FILE [--force]                  check FILE and restore it into the data directory
                                           (no server may run on it; --force replaces data)
+  migrate sqlite-to-postgres --database-url postgres://…
+                                          copy the data directory's SQLite database into an
+                                          empty PostgreSQL database (no server may run on it)
 
 Every command takes --data DIR (env GATEHOUSE_DATA, default ./data).
 )";
@@ -65,6 +70,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return gatehouse::server::serve_main(args);
   if (command == "backup") return gatehouse::server::backup_main(args);
   if (command == "restore") return gatehouse::server::restore_main(args);
+  if (command == "migrate") return gatehouse::server::migrate_main(args);
   if (command == "user" || command == "role" || command == "mgmt-key" || command == "key") {
     return gatehouse::server::cli_main(command, args);
   }
