@@ -1,5 +1,6 @@
 #include "store/postgres/query.h"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -46,8 +47,10 @@ namespace gatehouse::store::postgres {
 
 void backoff(int attempt) {
   thread_local std::minstd_rand rng(std::random_device{}());
-  const int limit = attempt * 200;
-  std::this_thread::sleep_for(std::chrono::microseconds(rng() % static_cast<unsigned>(limit)));
+  // Exponential, capped at 20 ms: on a busy machine a loser that retried at once kept
+  // meeting the same winners (a contract test saw 20 attempts fail under load).
+  const unsigned limit = 200u << std::min(attempt, 7);  // 400 µs .. 25.6 ms
+  std::this_thread::sleep_for(std::chrono::microseconds(rng() % std::min(limit, 20000u)));
 }
 
 }  // namespace gatehouse::store::postgres

@@ -33,7 +33,7 @@
 
 namespace gatehouse::store::postgres {
 
-inline constexpr int kMaxAttempts = 20;
+inline constexpr int kMaxAttempts = 30;
 
 // True when the last failure on `c` was a serialization failure or deadlock (retry).
 inline bool must_retry(const Connection& c) {
@@ -48,7 +48,8 @@ auto leased(ConnectionPool& pool, Fn&& fn) -> decltype(fn(std::declval<Connectio
   return fn(**conn);
 }
 
-// Sleeps a random 0..attempt*200 µs, so retrying losers do not collide again in step.
+// Sleeps a random time that grows with the attempt (up to 20 ms), so retrying losers do
+// not collide again in step.
 void backoff(int attempt);
 
 template <class Fn>
