@@ -858,6 +858,41 @@ class Bench:
             f"{rss.max_kib / 1024:.1f} MiB (before {rss_before / 1024:.1f} MiB)")
         return entry
 
+    def refresh_raw(self, rep, alg="RS256"):
+        """gh_refresh_rate (bench/refresh_rate.cc): a refresh's verification, row read,
+        two signatures and rotation in SQLite, in as many threads as the server has
+        workers; None when the binary is not there (an older build)."""
+        a = self.args
+        if not a.refresh_rate or not os.path.exists(a.refresh_rate):
+            return None
+        seconds = 1 if a.smoke else a.hash_duration
+        r = subprocess.run([a.refresh_rate, "--threads", str(a.workers), "--seconds",
+                            str(seconds), "--alg", alg],
+                           capture_output=True, text=True, timeout=seconds + 60)
+        if r.returncode != 0:
+            raise BenchError(f"gh_refresh_rate failed ({r.returncode}): {r.stderr.strip()}")
+        d = json.loads(r.stdout)
+        d["rep"] = rep
+        with self.lock:
+            self.results.setdefault("refresh_raw", []).append(d)
+        log(f"refresh   raw ({a.workers} threads, {alg}) {d['rate']:.1f}/s")
+        return d
+
+    def refresh_pair(self, conns, rep, server=None, alg="RS256"):
+        """A refresh run between two raw-rate measurements (refresh_raw): the ratio of a
+        pair survives the machine's load changing from one minute to the next."""
+        before = self.refresh_raw(rep, alg)
+        d = self.refresh_run(conns, rep, server)
+        after = self.refresh_raw(rep, alg)
+        if before and after:
+            raw = (before["rate"] + after["rate"]) / 2
+            pair = {"conns": conns, "rep": rep, "alg": alg, "refresh_rps": d["rps"],
+                    "raw_rate": raw, "ratio": d["rps"] / raw if raw else 0.0}
+            with self.lock:
+                self.results.setdefault("refresh_pairs", []).append(pair)
+            log(f"refresh   {pair['ratio']:.2f} of the raw rate ({alg}, {raw:.1f}/s)")
+        return d
+
     def es256_server(self):
         """A second gatehouse signing ES256 (--signing-alg ES256) on its own data
         directory, started once, with the same accounts as the first."""
@@ -883,7 +918,7 @@ class Bench:
         """Refresh, then sign-in, on the ES256 node at `conns`; the RS256 figures are the
         refresh and signin scenarios of the same round."""
         gh = self.es256_server()
-        self.refresh_run(conns, rep, gh)
+        self.refresh_pair(conns, rep, gh, "ES256")
         d = self.signin_wrk(conns, self.args.signin_duration, gh)
         check(d["status_errors"] == 0,
               f"ES256 sign-in at {conns} connections: {d['status_errors']} non-2xx answers")
@@ -1224,7 +1259,7 @@ class Bench:
                                 self.get_roles(name, port, variant, c, rep)
             if want("refresh"):
                 for c in a.conns:
-                    self.refresh_run(c, rep)
+                    self.refresh_pair(c, rep)
             if want("passwordless"):
                 for c in a.conns:
                     self.one_time_run("otp", c, rep)
@@ -1244,7 +1279,7 @@ class Bench:
             if want("es256"):
                 for c in a.conns:
                     if not want("refresh"):
-                        self.refresh_run(c, rep)  # the RS256 figure of the same round
+                        self.refresh_pair(c, rep)  # the RS256 figure of the same round
                     if not want("signin"):
                         self.signin_run(c, rep)
                     self.es256_run(c, rep)
@@ -1269,7 +1304,7 @@ class Bench:
                 jobs.append((f"{name} get_roles {variant}",
                              lambda n=name, p=port, v=variant: self.get_roles(n, p, v, 1, 0),
                              ok_2xx if variant == "valid" else all_401))
-        jobs.append(("refresh", lambda: self.refresh_run(2, 0), ok_2xx))
+        jobs.append(("refresh + raw refresh rate", lambda: self.refresh_pair(2, 0), ok_2xx))
         jobs.append(("get_roles beside idle connections", lambda: self.idle_run(2, 0, 200),
                      lambda d: d["opened"] == 200 and d["errors"] == 0 and d["loaded_rps"] > 0))
         jobs.append(("otp verify", lambda: self.one_time_run("otp", 2, 0), ok_2xx))
@@ -1359,6 +1394,7 @@ def main():
                                       "(before/after comparisons of a change)")
     p.add_argument("--micro", help="gh_micro_bench binary (Google Benchmark)")
     p.add_argument("--hash-rate", help="gh_hash_rate binary (default: next to --micro)")
+    p.add_argument("--refresh-rate", help="gh_refresh_rate binary (default: next to --micro)")
     p.add_argument("--smoke", action="store_true",
                    help="every scenario once, 1 s, in parallel; writes nothing in the tree")
     p.add_argument("--out", help="directory for RESULTS.md, results.json and the chart "
@@ -1400,6 +1436,8 @@ def main():
     a.conns = [int(c) for c in a.conns.split(",")]
     if not a.hash_rate and a.micro:
         a.hash_rate = os.path.join(os.path.dirname(a.micro), "gh_hash_rate")
+    if not a.refresh_rate and a.micro:
+        a.refresh_rate = os.path.join(os.path.dirname(a.micro), "gh_refresh_rate")
     if a.smoke:
         # Sign-ins get 3 s: in a smoke every scenario runs at once, and one sign-in can wait
         # over a second behind the loaded scenario's, which left a 1 s window empty.

@@ -366,6 +366,22 @@ def markdown(results, smoke=False):
             L.append(f"| {c} | " + " | ".join(row) + " |")
     L.append("")
 
+    if results.get("refresh_pairs"):
+        L.append("## Refresh against its raw rate\n")
+        L.append("Raw rate: `gh_refresh_rate` (bench/refresh_rate.cc): a refresh's verification, "
+                 "row read, two signatures and rotation in SQLite, nothing else, in as many "
+                 "threads as the server has workers, for 3 s just before and just after each "
+                 "refresh run; the ratio is taken per pair (target ≥ 0.75 at 32 connections).\n")
+        L.append("| alg | conns | refresh req/s | raw rate/s | ratio |")
+        L.append("|---|---:|---:|---:|---:|")
+        keys = sorted({(p["alg"], p["conns"]) for p in results["refresh_pairs"]})
+        for alg, c in keys:
+            ps = [p for p in results["refresh_pairs"] if p["alg"] == alg and p["conns"] == c]
+            L.append(f"| {alg} | {c} | {fmt(med([p['refresh_rps'] for p in ps]))} | "
+                     f"{fmt(med([p['raw_rate'] for p in ps]))} | "
+                     f"{fmt(med([p['ratio'] for p in ps]), '.2f')} |")
+        L.append("")
+
     if results.get("idle"):
         L.append("## Beside idle keep-alive connections\n")
         L.append("`/get_roles` with a valid token at 32 connections alone, then again while "
