@@ -57,7 +57,8 @@ const failed = [];
 /**
  * Starts the server (and the browser) before the file's first test and stops
  * them after its last. `name` labels the server log written to the artifacts;
- * `serverArgs` are added to `gatehouse serve` (e.g. ['--limit-login', '3/3/900']);
+ * `serverArgs` are added to `gatehouse serve` (e.g. ['--limit-login', '3/3/900']), or a
+ * function giving them, awaited just before the server starts (e.g. to start an SMTP sink);
  * `host: 'localhost'` serves the pages at http://localhost:<port>, the server's
  * own origin, which magic links and passkeys need (see server.mjs).
  */
@@ -78,7 +79,11 @@ export function useServer(
     server = await startServer({
       bin,
       webDir: distDir,
-      extraArgs: ['--session-ttl', String(SESSION_TTL), ...serverArgs],
+      extraArgs: [
+        '--session-ttl',
+        String(SESSION_TTL),
+        ...(typeof serverArgs === 'function' ? await serverArgs() : serverArgs),
+      ],
       host,
     });
     if (withBrowser) browser = await launchBrowser();

@@ -1,13 +1,13 @@
 // The tutorial's pages (web/tutorial/, served at /tutorial/) in Chromium: its Login page is
 // Descope's <Descope flowId="sign-up-or-in"> web component running Gatehouse's flow, with
 // the flow's files and the UI library served by Gatehouse (docs/flows.md). Sign up through
-// the flow with a password, log out, sign in with an email code read from the dev mailbox,
-// then with a passkey (virtual authenticator; pages on http://localhost:<port>);
+// the flow with a password, log out, sign in with an email code and an email link read from
+// a real SMTP sink (tests/support/smtp_sink.py, as the compat suite uses), then with a passkey (virtual authenticator; pages on http://localhost:<port>);
 // onSuccess fires with the user; Profile shows the secret message and the role; nothing
 // leaves the machine.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { describe } from 'node:test';
+import { after, describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import {
   browser,
@@ -18,8 +18,8 @@ import {
   unique,
   useServer,
   visible,
-  waitForMail,
 } from '../lib/e2e.mjs';
+import { codeIn, startSmtpSink } from '../../../tests/compat/lib/smtp-sink.mjs';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const uiDir = path.join(webDir, 'node_modules/@descope/web-components-ui/dist/umd');
@@ -74,9 +74,24 @@ async function logOut(page) {
 }
 
 describe('tutorial', () => {
+  let sink;
   useServer('tutorial', {
     host: 'localhost',
-    serverArgs: ['--ui-components-dir', uiDir, '--default-roles', 'teacher'],
+    serverArgs: async () => {
+      sink = await startSmtpSink();
+      return [
+        ...sink.serverArgs,
+        '--smtp-from',
+        'tutorial@gatehouse.local',
+        '--ui-components-dir',
+        uiDir,
+        '--default-roles',
+        'teacher',
+      ];
+    },
+  });
+  after(async () => {
+    await sink?.stop();
   });
   const session = {};
 
@@ -118,11 +133,11 @@ describe('tutorial', () => {
       const email = await atEmailScreen(page);
       await email.fill(flo.email);
       await page.getByRole('button', { name: 'Continue' }).first().click();
-      const since = Date.now() - 1000;
+      const before = sink.count(flo.email);
       await page.getByRole('button', { name: 'Email me a code' }).first().click();
-      const mail = await waitForMail(flo.email, since);
-      const code = /(\d{6})/.exec(mail.text)?.[1];
-      assert.ok(code, `a 6-digit code in: ${mail.text}`);
+      const mail = await sink.waitForMail(flo.email, before);
+      const code = codeIn(mail);
+      assert.ok(code, `a 6-digit code in: ${mail}`);
       await screenshot(page, 'tutorial-email-code');
       const input = page.getByRole('textbox', { name: 'Code from the email' });
       await visible(input);
@@ -141,14 +156,12 @@ describe('tutorial', () => {
       const email = await atEmailScreen(page);
       await email.fill(flo.email);
       await page.getByRole('button', { name: 'Continue' }).first().click();
-      const since = Date.now() - 1000;
+      const before = sink.count(flo.email);
       await page.getByRole('button', { name: 'Email me a sign-in link' }).first().click();
       await visible(page.getByRole('heading', { name: 'Check your email' }));
-      const mail = await waitForMail(flo.email, since);
-      const link = /(http:\/\/localhost:\d+\/tutorial\/login\?[^\s"<>]+)/.exec(
-        mail.text,
-      )?.[1];
-      assert.ok(link, `a link back to the login page in: ${mail.text}`);
+      const mail = await sink.waitForMail(flo.email, before);
+      const link = /(http:\/\/localhost:\d+\/tutorial\/login\?[^\s"<>]+)/.exec(mail)?.[1];
+      assert.ok(link, `a link back to the login page in: ${mail}`);
       assert.match(link, /descope-login-flow=sign-up-or-in%7C%23%7C\w+_\d+/);
       const other = await browser.newContext();
       const { page: elsewhere } = await tutorialPage(other);
