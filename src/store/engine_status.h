@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <string>
 
 #include "gatehouse/result.h"
 
@@ -12,6 +14,17 @@ struct PoolUsage {
   size_t open = 0;    // connections open (idle + in use)
   size_t max = 0;     // the pool's bound
 };
+
+// What ping() answers about the schema: ok when the recorded version (the maximum in
+// schema_migrations, or the error reading it) is the one this build migrates to.
+inline Status schema_status(const Result<int64_t>& version, int64_t want) {
+  if (!version) return make_error(Errc::kUnavailable, version.error().message);
+  if (*version != want) {
+    return make_error(Errc::kUnavailable, "database schema at version " + std::to_string(*version) +
+                                              ", this build needs " + std::to_string(want));
+  }
+  return ok_status();
+}
 
 class EngineStatus {
  public:

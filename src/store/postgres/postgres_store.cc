@@ -23,13 +23,7 @@ class PostgresStatus : public EngineStatus {
       if (!v) return v.error();
       return v->value_or(0);
     });
-    if (!version) return make_error(Errc::kUnavailable, version.error().message);
-    if (*version != want) {
-      return make_error(Errc::kUnavailable, "database schema at version " +
-                                                std::to_string(*version) + ", this build needs " +
-                                                std::to_string(want));
-    }
-    return ok_status();
+    return schema_status(version, want);
   }
 
   PoolUsage pool_usage() override { return pool_->usage(); }

@@ -44,13 +44,7 @@ class SqliteStatus : public EngineStatus {
       if (rc != SQLITE_ROW) return sqlite::sqlite_error(conn.db(), rc, "read schema version");
       return stmt->column_int64(0);
     });
-    if (!version) return make_error(Errc::kUnavailable, version.error().message);
-    if (*version != want) {
-      return make_error(Errc::kUnavailable, "database schema at version " +
-                                                std::to_string(*version) + ", this build needs " +
-                                                std::to_string(want));
-    }
-    return ok_status();
+    return schema_status(version, want);
   }
 
   PoolUsage pool_usage() override { return pool_->usage(); }
