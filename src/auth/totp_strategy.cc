@@ -146,16 +146,23 @@ Result<Authenticated> TotpStrategy::verify_after_password(std::string_view login
   return verify_code(login_id, code, "", true, origin);
 }
 
+Result<store::User> TotpStrategy::counted_check(const std::string& login_id, std::string_view code,
+                                                std::string_view proof, bool password_checked,
+                                                const Origin& origin) {
+  if (code.empty()) return make_error(Errc::kInvalidArgument, "The code field is required");
+  auto attempt = limiter_.begin_sign_in(login_id, origin);
+  if (!attempt) return attempt.error();
+  auto user = check(login_id, code, proof, password_checked);
+  limiter_.end_sign_in(*attempt, user.ok());
+  return user;
+}
+
 Result<Authenticated> TotpStrategy::verify_code(std::string_view raw_login_id,
                                                 std::string_view code, std::string_view proof,
                                                 bool password_checked, const Origin& origin) {
   auto login_id = normalize_login_id(raw_login_id);
   if (!login_id) return login_id.error();
-  if (code.empty()) return make_error(Errc::kInvalidArgument, "The code field is required");
-  auto attempt = limiter_.begin_sign_in(*login_id, origin);
-  if (!attempt) return attempt.error();
-  auto user = check(*login_id, code, proof, password_checked);
-  limiter_.end_sign_in(*attempt, user.ok());
+  auto user = counted_check(*login_id, code, proof, password_checked, origin);
   if (!user) {
     if (user.code() == Errc::kInvalidCode) {
       audit_.record(origin, "user.signin", false, "", *login_id, "wrong login id or TOTP code");
@@ -185,11 +192,8 @@ Status TotpStrategy::remove(const store::User& user, const Origin& origin) {
 
 Status TotpStrategy::disable(const SessionService::SignIn& self, std::string_view code,
                              std::string_view refresh_token, const Origin& origin) {
-  if (code.empty()) return make_error(Errc::kInvalidArgument, "The code field is required");
-  auto attempt = limiter_.begin_sign_in(self.user.login_id, origin);
-  if (!attempt) return attempt.error();
-  auto user = check(self.user.login_id, code, refresh_token, /*password_checked=*/false);
-  limiter_.end_sign_in(*attempt, user.ok());
+  auto user =
+      counted_check(self.user.login_id, code, refresh_token, /*password_checked=*/false, origin);
   if (!user) {
     if (user.code() == Errc::kInvalidCode) {
       audit_.record(origin, "user.totp.removed", false, self.user.id, self.user.login_id,

@@ -100,6 +100,11 @@ class TotpStrategy final : public SecondFactor {
   // kInvalidCode for every other case.
   Result<store::User> check(const std::string& login_id, std::string_view code,
                             std::string_view proof, bool password_checked);
+  // check(), counted against the RateLimiter like a sign-in (verify and disable); a
+  // missing code is kInvalidArgument and counts nothing.
+  Result<store::User> counted_check(const std::string& login_id, std::string_view code,
+                                    std::string_view proof, bool password_checked,
+                                    const Origin& origin);
   Result<Authenticated> verify_code(std::string_view login_id, std::string_view code,
                                     std::string_view proof, bool password_checked,
                                     const Origin& origin);
