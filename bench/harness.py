@@ -1414,7 +1414,7 @@ def main():
     p.add_argument("--repeat", type=int, default=3, help="rounds; tables show the median")
     p.add_argument("--conns", default="1,32,256")
     p.add_argument("--startups", type=int, default=5, help="warm starts timed")
-    p.add_argument("--io-threads", type=int, default=1)
+    p.add_argument("--io-threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     p.add_argument("--hash-concurrency", type=int, default=os.cpu_count() or 2,
                    help="Argon2id hashes at once in the server, and hashers of the raw rate")

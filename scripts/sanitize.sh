@@ -20,8 +20,8 @@ case "$preset" in
       gh_http_test store_contract_test api_test gh_fuzz_seeds_test
       fuzz_jwt_replay fuzz_jwks_replay fuzz_router_replay fuzz_http_request_replay fuzz_api_replay)
     # pyjwt runs a Python verifier against the server: nothing of ours to instrument there.
-    # The two-I/O-thread pass is the TSan run's: here it would only repeat the API suites.
-    select=(-L 'unit|store|api' -LE pyjwt -E '^(examples\.|api\.AllSuitesTwoIoThreads$)')
+    # The one-I/O-thread pass would only repeat the API suites here.
+    select=(-L 'unit|store|api' -LE pyjwt -E '^(examples\.|api\.AllSuitesOneIoThread$)')
     export ASAN_OPTIONS="log_path=$logs/asan:detect_leaks=1"
     export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1"
     export LSAN_OPTIONS="suppressions=$supp/lsan.supp"
@@ -32,10 +32,10 @@ case "$preset" in
     # Whatever runs threads: the SDK's key source and cache, the key ring's poller,
     # sessions and hashing, the worker pool and log timer, the stores (concurrent opens,
     # busy handling), and every API suite with the server on two I/O threads (shutdown,
-    # the worker queue and the hash helpers included), suite by suite rather than as
-    # api.AllSuitesTwoIoThreads so they run side by side.
+    # the worker queue and the hash helpers included), suite by suite so they run side
+    # by side (api.AllSuitesOneIoThread is the single-loop pass, left to the plain run).
     select=(-R '^(Sdk|KeyRing|SessionService|PasswordHasher|HashProcesses|WorkerPool|LogSink|store\.|api\.)'
-      -E '^api\.AllSuitesTwoIoThreads$')
+      -E '^api\.AllSuitesOneIoThread$')
     export GH_API_IO_THREADS=2
     export TSAN_OPTIONS="log_path=$logs/tsan:halt_on_error=1:second_deadlock_stack=1:suppressions=$supp/tsan.supp"
     ;;

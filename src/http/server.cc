@@ -71,23 +71,39 @@ struct Server::Impl {
   Impl(ServerConfig c, const Router& r)
       : cfg(std::move(c)),
         router(r),
+        loops(make_loops(cfg.io_threads)),
+        ioc(loops.front()->ioc),
         workers(cfg.worker_threads, cfg.worker_nice),
         network(cfg.network_threads, 0),
-        accept_strand(asio::make_strand(ioc)),
-        acceptor(accept_strand),
+        acceptor(ioc),
         signals(ioc, SIGINT, SIGTERM),
         log(cfg.log_line),
         chain(make_chain(cfg, log)),
         conn_ctx{cfg, router, chain, workers, network, log, stopping} {}
 
+  // One event loop per I/O thread, each run by its own thread only, as nginx runs one
+  // worker per core: a connection lives on one loop from accept to close, so its
+  // completions need no strand, and nothing of it crosses threads but the hand-offs to
+  // the worker pools. The first loop also accepts (dealing connections out in turn),
+  // handles signals and stop, and flushes the log.
+  struct Loop {
+    asio::io_context ioc{1};  // concurrency hint: one thread runs it
+  };
+  static std::vector<std::unique_ptr<Loop>> make_loops(int n) {
+    std::vector<std::unique_ptr<Loop>> v;
+    for (int i = 0; i < std::max(n, 1); ++i) v.push_back(std::make_unique<Loop>());
+    return v;
+  }
+
   ServerConfig cfg;
   const Router& router;
-  asio::io_context ioc;
+  std::vector<std::unique_ptr<Loop>> loops;
+  asio::io_context& ioc;  // the first loop's
+  std::size_t next_loop = 0;
   WorkerPool workers;
   WorkerPool network;
-  // The acceptor is not thread-safe: the accept loop and begin_stop (which closes it) both
-  // run on this strand, whichever I/O thread picks them up.
-  asio::strand<asio::io_context::executor_type> accept_strand;
+  // Only the first loop's thread touches the acceptor: the accept loop and begin_stop
+  // (which closes it) both run there.
   tcp::acceptor acceptor;
   asio::signal_set signals;
   LogSink log;
@@ -134,10 +150,10 @@ struct Server::Impl {
     asio::steady_timer backoff(ioc);
     auto pause = std::chrono::milliseconds(0);
     for (;;) {
-      // A strand per connection only matters when several threads run the loop; with one
-      // I/O thread (the default) it is pure overhead on every completion.
-      auto conn_ex = cfg.io_threads > 1 ? asio::any_io_executor(asio::make_strand(ioc))
-                                        : asio::any_io_executor(ioc.get_executor());
+      // The connection's socket belongs to the next loop in turn.
+      auto& loop = *loops[next_loop];
+      next_loop = (next_loop + 1) % loops.size();
+      asio::any_io_executor conn_ex = loop.ioc.get_executor();
       auto [ec, socket] = co_await acceptor.async_accept(conn_ex, kUseTuple);
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
@@ -201,7 +217,7 @@ struct Server::Impl {
         if (conns.empty()) co_return;
       }
       if (std::chrono::steady_clock::now() >= deadline) {
-        ioc.stop();
+        for (auto& l : loops) l->ioc.stop();
         co_return;
       }
       t.expires_after(std::chrono::milliseconds(20));
@@ -262,15 +278,22 @@ std::size_t Server::fd_limit_wanted() const { return impl_->fd_wanted; }
 
 void Server::run_until_signal() {
   auto& im = *impl_;
-  im.signals.async_wait(
-      asio::bind_executor(im.accept_strand, [&im](const boost::system::error_code& ec, int) {
-        if (!ec) im.begin_stop();
-      }));
-  asio::co_spawn(im.accept_strand, im.accept_loop(), asio::detached);
+  im.signals.async_wait([&im](const boost::system::error_code& ec, int) {
+    if (!ec) im.begin_stop();
+  });
+  asio::co_spawn(im.ioc, im.accept_loop(), asio::detached);
   im.log.start(im.ioc);
+  // The other loops have no work until a connection is dealt to them: a guard keeps each
+  // running until the first loop has stopped (begin_stop's drain is done, or timed out).
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::vector<std::thread> extra;
-  for (int i = 1; i < im.cfg.io_threads; ++i) extra.emplace_back([&im] { im.ioc.run(); });
+  for (std::size_t i = 1; i < im.loops.size(); ++i) {
+    auto& ioc = im.loops[i]->ioc;
+    guards.push_back(asio::make_work_guard(ioc));
+    extra.emplace_back([&ioc] { ioc.run(); });
+  }
   im.ioc.run();
+  for (auto& g : guards) g.reset();
   for (auto& t : extra) t.join();
   im.workers.join();
   im.network.join();
@@ -278,7 +301,7 @@ void Server::run_until_signal() {
 }
 
 void Server::stop() {
-  asio::post(impl_->accept_strand, [this] { impl_->begin_stop(); });
+  asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
 }
 
 }  // namespace gatehouse::http

@@ -2,8 +2,10 @@
 // overrides built-in defaults. One table lists every option; `--help` prints it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "auth/rate_limiter.h"
@@ -11,6 +13,11 @@
 #include "gatehouse/result.h"
 
 namespace gatehouse::server {
+
+// The machine's cores (at least 1, at most 64).
+inline int default_io_threads() {
+  return static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 64u));
+}
 
 struct Config {
   std::string address = "0.0.0.0";
@@ -35,7 +42,8 @@ struct Config {
   int password_min_length = 8;
   int64_t argon2_memory_kib = 19 * 1024;
   int64_t argon2_iterations = 2;
-  int io_threads = 1;
+  // One event loop per core, as nginx runs one worker per core (http/server.h).
+  int io_threads = default_io_threads();
   int workers = 2;
   int network_threads = 8;
   int hash_concurrency = 2;

@@ -558,7 +558,7 @@ TEST_F(WorkerQueueTest, EachQueuedSignInIsAnsweredWhenItsHashIsDone) {
 }
 
 TEST_F(WorkerQueueTest, WorkerAnswersReachTheirConnectionsWithSeveralIoThreads) {
-  // Connections on two I/O threads each resume on their own strand after the worker.
+  // Connections on two event loops each resume on their own loop after the worker.
   ASSERT_NO_FATAL_FAILURE(Start({"--io-threads", "2", "--workers", "2"}));
   const std::string email = unique_email("strands");
   api().must_sign_up(email);
