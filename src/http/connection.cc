@@ -115,7 +115,6 @@ asio::awaitable<bool> Connection::write(Request& req, Response& res, unsigned ve
 
 asio::awaitable<void> Connection::run() {
   const auto& cfg = ctx_.config;
-  beast::flat_buffer buffer;
   {
     beast::error_code ec;
     auto ep = stream_.socket().remote_endpoint(ec);
@@ -125,82 +124,87 @@ asio::awaitable<void> Connection::run() {
   // nothing for X-Forwarded-For.
   const TrustedProxies* proxies =
       cfg.trusted_proxies.contains(remote_) ? &cfg.trusted_proxies : nullptr;
-  bool refused = false;  // a request that could not be read was answered
+  Next next = Next::kClose;
   for (;;) {
     if (ctx_.stopping) break;
-    bhttp::request_parser<bhttp::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
-    parser.body_limit(cfg.body_limit);
     // Two deadlines: idle_timeout for the first byte of a request, then read_timeout for
     // the whole of it. One deadline for both let a client that trickles a byte now and then
     // hold the connection for the idle timeout, again and again (slowloris).
-    if (buffer.size() == 0) {
+    if (buffer_.size() == 0) {
       stream_.expires_after(cfg.idle_timeout);
       auto [ec, n] = co_await stream_.async_read_some(
-          buffer.prepare(beast::read_size(buffer, 65536)), kUseTuple);
+          buffer_.prepare(beast::read_size(buffer_, 65536)), kUseTuple);
       if (ec) break;  // closed, reset, idle too long, or stop
-      buffer.commit(n);
+      buffer_.commit(n);
     }
-    // Usually that read brought the whole request: parse it here, as async_read would,
-    // without a second asynchronous operation and its timer and post (about 4 % of the
-    // instructions of a cached /get_roles).
-    beast::error_code ec;
-    parser.eager(true);
-    while (!parser.is_done() && buffer.size() > 0) {
-      auto used = parser.put(buffer.data(), ec);
-      buffer.consume(used);
-      if (ec || used == 0) break;
-    }
-    if (ec == bhttp::error::need_more) ec = {};
-    if (!ec && !parser.is_done()) {
-      stream_.expires_after(cfg.read_timeout);
-      auto [read_ec, n] = co_await bhttp::async_read(stream_, buffer, parser, kUseTuple);
-      (void)n;
-      ec = read_ec;
-    }
-    auto start = std::chrono::steady_clock::now();
-    if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-        ec == beast::error::timeout || ec == asio::error::connection_reset ||
-        ec == asio::error::eof) {
-      break;
-    }
-    if (ec) {
-      // The request could not be read: answer once, then close. It never reaches the
-      // chain's on_request; on_response and on_complete see it (method "?").
-      Request req;
-      req.method = "?";
-      req.remote_ip = remote_;
-      req.client_ip = remote_;
-      Response res = (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit)
-                         ? error(Errc::kPayloadTooLarge, ec == bhttp::error::body_limit
-                                                             ? "Request body is too large"
-                                                             : "Request headers are too large")
-                         : error(Errc::kBadRequest, "Malformed HTTP request");
-      co_await write(req, res, 11, false);
-      ctx_.chain.on_complete(req, {res.status, std::chrono::steady_clock::now() - start});
-      refused = true;
-      break;
-    }
-    busy_ = true;
-    auto& msg = parser.get();
-    bool keep_alive = msg.keep_alive() && !ctx_.stopping;
-    unsigned version = msg.version();
-    Request req = to_request(msg, remote_, proxies);
-    Response res;
-    if (req.path.empty()) {
-      res = error(Errc::kBadRequest, "Malformed request target");  // skips on_request too
-    } else {
-      res = co_await dispatch(req);
-    }
-    bool ok = co_await write(req, res, version, keep_alive && !ctx_.stopping);
-    ctx_.chain.on_complete(req, {res.status, std::chrono::steady_clock::now() - start});
-    busy_ = false;
-    if (!ok || !keep_alive || ctx_.stopping) break;
+    next = co_await serve_one(proxies);
+    if (next != Next::kRead) break;
   }
   beast::error_code ignored;
   stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  if (refused) co_await linger();
+  if (next == Next::kLinger) co_await linger();
   stream_.close();
+}
+
+asio::awaitable<Connection::Next> Connection::serve_one(const TrustedProxies* proxies) {
+  const auto& cfg = ctx_.config;
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(cfg.header_limit));
+  parser.body_limit(cfg.body_limit);
+  // Usually the first read brought the whole request: parse it here, as async_read would,
+  // without a second asynchronous operation and its timer and post (about 4 % of the
+  // instructions of a cached /get_roles).
+  beast::error_code ec;
+  parser.eager(true);
+  while (!parser.is_done() && buffer_.size() > 0) {
+    auto used = parser.put(buffer_.data(), ec);
+    buffer_.consume(used);
+    if (ec || used == 0) break;
+  }
+  if (ec == bhttp::error::need_more) ec = {};
+  if (!ec && !parser.is_done()) {
+    stream_.expires_after(cfg.read_timeout);
+    auto [read_ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kUseTuple);
+    (void)n;
+    ec = read_ec;
+  }
+  auto start = std::chrono::steady_clock::now();
+  if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
+      ec == beast::error::timeout || ec == asio::error::connection_reset ||
+      ec == asio::error::eof) {
+    co_return Next::kClose;
+  }
+  if (ec) {
+    // The request could not be read: answer once, then close. It never reaches the
+    // chain's on_request; on_response and on_complete see it (method "?").
+    Request req;
+    req.method = "?";
+    req.remote_ip = remote_;
+    req.client_ip = remote_;
+    Response res = (ec == bhttp::error::body_limit || ec == bhttp::error::header_limit)
+                       ? error(Errc::kPayloadTooLarge, ec == bhttp::error::body_limit
+                                                           ? "Request body is too large"
+                                                           : "Request headers are too large")
+                       : error(Errc::kBadRequest, "Malformed HTTP request");
+    co_await write(req, res, 11, false);
+    ctx_.chain.on_complete(req, {res.status, std::chrono::steady_clock::now() - start});
+    co_return Next::kLinger;
+  }
+  busy_ = true;
+  auto& msg = parser.get();
+  bool keep_alive = msg.keep_alive() && !ctx_.stopping;
+  unsigned version = msg.version();
+  Request req = to_request(msg, remote_, proxies);
+  Response res;
+  if (req.path.empty()) {
+    res = error(Errc::kBadRequest, "Malformed request target");  // skips on_request too
+  } else {
+    res = co_await dispatch(req);
+  }
+  bool ok = co_await write(req, res, version, keep_alive && !ctx_.stopping);
+  ctx_.chain.on_complete(req, {res.status, std::chrono::steady_clock::now() - start});
+  busy_ = false;
+  co_return (!ok || !keep_alive || ctx_.stopping) ? Next::kClose : Next::kRead;
 }
 
 asio::awaitable<void> Connection::linger() {

@@ -15,11 +15,13 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 
 #include "gatehouse/result.h"
 #include "http/message.h"
 #include "http/router.h"
+#include "http/trusted_proxies.h"
 
 namespace gatehouse::http {
 
@@ -51,6 +53,13 @@ class Connection {
   boost::asio::any_io_executor executor() { return stream_.get_executor(); }
 
  private:
+  // What run() does after one request: read the next, close, or close after a lingering
+  // read (a request that could not be read was refused).
+  enum class Next { kRead, kClose, kLinger };
+  // Parses and answers the request whose first bytes are in buffer_. Its own coroutine,
+  // so that the parser, the request and the response take memory only while a request is
+  // served, not while the connection waits for the next one.
+  boost::asio::awaitable<Next> serve_one(const TrustedProxies* proxies);
   boost::asio::awaitable<Response> dispatch(Request& req);
   boost::asio::awaitable<void> linger();
   // Runs the chain's on_response, then writes status line, headers and body; false when
@@ -64,8 +73,9 @@ class Connection {
   boost::beast::tcp_stream stream_;
   std::atomic<bool> busy_{false};
   std::string remote_;
-  std::string head_;   // the serialized response head, reused by each request
-  std::string extra_;  // header lines from the middleware, reused
+  boost::beast::flat_buffer buffer_;  // read, not yet parsed
+  std::string head_;                  // the serialized response head, reused by each request
+  std::string extra_;                 // header lines from the middleware, reused
 };
 
 }  // namespace gatehouse::http

@@ -117,8 +117,8 @@ struct Server::Impl {
   std::size_t fd_limit = 0;
   std::size_t fd_wanted = 0;
 
-  asio::awaitable<void> serve(std::shared_ptr<Connection> conn, asio::ip::address counted) {
-    co_await conn->run();
+  // A connection's end: its place is free again.
+  void forget(const std::shared_ptr<Connection>& conn, const asio::ip::address& counted) {
     std::lock_guard lock(conns_mu);
     conns.erase(conn);
     if (!counted.is_unspecified()) {
@@ -188,8 +188,13 @@ struct Server::Impl {
         conn = std::make_shared<Connection>(std::move(socket), conn_ctx);
         conns.insert(conn);
       }
+      // run() straight, with the bookkeeping in its completion handler: a coroutine
+      // wrapped around it would be one more frame per open connection.
       auto ex = conn->executor();
-      asio::co_spawn(ex, serve(std::move(conn), counted), asio::detached);
+      auto* c = conn.get();
+      asio::co_spawn(ex, c->run(), [this, conn = std::move(conn), counted](std::exception_ptr) {
+        forget(conn, counted);
+      });
     }
   }
 
