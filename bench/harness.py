@@ -1105,7 +1105,8 @@ class Bench:
         def load():
             box["send"] = run_wrk(gh.port, "/v1/auth/otp/signup-in/email", 4,
                                   a.duration + int(2 * lead + 0.99), scripts=["send_codes.lua"],
-                                  env={"GH_BENCH_AUTH": f"Bearer {gh.project_id}"})
+                                  env={"GH_BENCH_AUTH": f"Bearer {gh.project_id}",
+                                       "GH_BENCH_RUN": f"{conns}x{rep}x{time.time_ns()}"})
 
         t = threading.Thread(target=load)
         t.start()
