@@ -90,8 +90,8 @@ Result<KeyEncryptionKey> load_key_encryption_key(const Config& c) {
     auto key = crypto::parse_key_encryption_key(c.key_encryption_key);
     if (!key) return bad("GATEHOUSE_KEY_ENCRYPTION_KEY: " + key.error().message);
     out.key = std::move(*key);
-    out.source = "GATEHOUSE_KEY_ENCRYPTION_KEY";
-    out.hint = "This process's key is GATEHOUSE_KEY_ENCRYPTION_KEY. " + same;
+    out.source = "GATEHOUSE_KEY_ENCRYPTION_KEY (--key-encryption-key)";
+    out.hint = "This process's key is " + out.source + ". " + same;
     return out;
   }
   std::string path = c.key_encryption_key_file;
