@@ -16,7 +16,10 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "gatehouse/crypto/secret_box.h"
+#include "gatehouse/jose/signing_key.h"
 #include "support/api.h"
 
 namespace gatehouse::test {
@@ -219,6 +222,49 @@ TEST_F(PostgresServerTest, ANodeWithAnotherKeyEncryptionKeyRefusesToStartSayingW
   // The store was not touched: the first node keeps serving.
   EXPECT_EQ(api().http.get("/readyz").status, 200);
   api().must_sign_up("pg-still-serving@example.com");
+}
+
+// A PostgreSQL installation of the build that kept the private halves in <data>/keys/:
+// at the next start they are sealed into the store and the files removed.
+TEST_F(PostgresServerTest, KeyFilesOfAnOlderBuildAreSealedIntoTheStore) {
+  const std::string kek_file = write_kek(dir_, "kek", kKekHex);
+  const std::string data = dir_.file("data");
+  const std::vector<std::string> args = {"--database-url", url_, "--key-encryption-key-file",
+                                         kek_file};
+  ASSERT_NO_FATAL_FAILURE(Start(args, data));
+  auto login = api().must_sign_up("pg-upgrade@example.com");
+  const std::string jwks = api().http.get("/v2/keys/" + server().project_id()).body;
+  ASSERT_EQ(server().stop(), 0);
+
+  auto kek = crypto::parse_key_encryption_key(kKekHex);
+  ASSERT_TRUE(kek.ok());
+  std::vector<std::string> kids;
+  for (const std::string state : {"current", "next"}) {
+    const std::string kid =
+        scalar(url_, "SELECT kid FROM signing_keys WHERE state = '" + state + "'");
+    auto pem = crypto::open_secret(
+        *kek, scalar(url_, "SELECT private_key FROM signing_keys WHERE kid = '" + kid + "'"), kid);
+    ASSERT_TRUE(pem.ok()) << state;
+    auto key = jose::SigningKey::from_pem(*pem);
+    ASSERT_TRUE(key.ok());
+    ASSERT_TRUE(jose::save_signing_key(*key, data + "/keys/" + kid + ".pem").ok());
+    kids.push_back(kid);
+  }
+  ASSERT_EQ(run_sql(url_, "UPDATE signing_keys SET private_key = ''"), "");
+
+  ASSERT_NO_FATAL_FAILURE(Start(args, data));
+  EXPECT_EQ(api().http.get("/v2/keys/" + server().project_id()).body, jwks);
+  EXPECT_EQ(api().app_get("/get_roles", login.session).status, 200);
+  api().must_refresh(login.refresh);
+  for (const auto& kid : kids) {
+    EXPECT_FALSE(std::filesystem::exists(data + "/keys/" + kid + ".pem")) << kid;
+    EXPECT_TRUE(crypto::open_secret(
+                    *kek,
+                    scalar(url_, "SELECT private_key FROM signing_keys WHERE kid = '" + kid + "'"),
+                    kid)
+                    .ok())
+        << kid;
+  }
 }
 
 TEST_F(PostgresServerTest, AnUnreachableDatabaseStopsTheStartWithAClearError) {
