@@ -344,6 +344,31 @@ TEST_F(SqliteStoreTest, LoginIdCaseFoldingIsAsciiOnly) {
   EXPECT_THAT(store->users->get_by_login_id("\xC3\xA4nn"), ErrcIs(Errc::kUserNotFound));  // "änn"
 }
 
+TEST_F(SqliteStoreTest, LinksAreLookedUpThroughTheHashIndex) {
+  // Without statistics SQLite's planner picks the primary key's `purpose` prefix over the
+  // (purpose, secret_hash) index and reads every live link of the purpose per lookup, so
+  // the query names the index: with the index gone the lookup fails rather than scans.
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  store::OneTimeSecret s;
+  s.purpose = "magiclink";
+  s.login_id = "a@x.io";
+  s.secret_hash = "aa";
+  s.created_at = 1000;
+  s.expires_at = 2000;
+  ASSERT_THAT(store->one_time->put(s), IsOk());
+  s.login_id = "b@x.io";
+  s.secret_hash = "bb";
+  ASSERT_THAT(store->one_time->put(s), IsOk());
+  auto found = store->one_time->consume_by_hash("magiclink", "aa", 1500);
+  ASSERT_THAT(found, IsOk());
+  EXPECT_EQ(found->outcome, store::ConsumeOutcome::kConsumed);
+  EXPECT_EQ(found->secret.login_id, "a@x.io");
+  RawDb raw(db_path());
+  raw.exec("DROP INDEX one_time_secrets_hash");
+  EXPECT_THAT(store->one_time->consume_by_hash("magiclink", "bb", 1500), ::testing::Not(IsOk()));
+}
+
 TEST_F(SqliteStoreTest, WriteLockHeldPastTheBusyTimeoutIsUnavailable) {
   auto store = open();
   ASSERT_NE(store, nullptr);
