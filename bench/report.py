@@ -256,7 +256,7 @@ def targets(results):
                     "connections, no database per request",
                     f"{r:.2f} × ({med([e['get_roles_rps'] for e in pg]):.0f} vs "
                     f"{med([e['nginx_rps'] for e in pg]):.0f} req/s); PostgreSQL used "
-                    f"{100 * db:.1f} % of a core meanwhile (most of "
+                    f"{100 * db:.1f} % of a core meanwhile (highest of "
                     f"{len(pg)} rounds)", r >= 1.0 and db < 0.02))
     # 8. Two nodes behind HAProxy on the same cores: no errors, total within 15 % of one.
     two = results.get("twonode", [])
