@@ -1449,18 +1449,22 @@ class Bench:
         (signin_pair, target ≥ 0.90), /get_roles with a valid session against nginx static
         (target ≥ 1.0) while PostgreSQL's CPU shows no query per request."""
         a, pg = self.args, self.pg_server()
-        runs = {}
+        runs, cpu = {}, {}
         order = [("sqlite", self.gh), ("postgresql", pg)]
         for engine, server in order if rep % 2 == 0 else reversed(order):
-            d = self.refresh_run(conns, rep, server, scenario="pg")
+            d, cpu[engine] = self.refresh_run(
+                conns, rep, server, scenario="pg",
+                cpu={"node": server.proc.pid, "postgresql": self.cluster.postmaster})
             check(d["status_errors"] == 0,
                   f"refresh on {engine} at {conns} connections: {d['status_errors']} non-2xx")
             runs[engine] = d
         entry = {"conns": conns, "rep": rep, "sqlite_refresh_rps": runs["sqlite"]["rps"],
-                 "pg_refresh_rps": runs["postgresql"]["rps"]}
+                 "pg_refresh_rps": runs["postgresql"]["rps"], "refresh_cpu": cpu}
         entry["refresh_ratio"] = (entry["pg_refresh_rps"] / entry["sqlite_refresh_rps"]
                                   if entry["sqlite_refresh_rps"] else 0.0)
-        log(f"pg        refresh {entry['refresh_ratio']:.2f} of SQLite's")
+        log(f"pg        refresh {entry['refresh_ratio']:.2f} of SQLite's; cores: " +
+            "; ".join(f"{e}: " + ", ".join(f"{n} {v:.2f}" for n, v in c.items())
+                      for e, c in cpu.items()))
         pair = self.signin_pair(conns, rep, pg)
         entry.update(signin_rps=pair["signin_rps"], raw_rate=pair["raw_rate"],
                      signin_ratio=pair["ratio"], hashers=pair["threads"])

@@ -483,6 +483,18 @@ def markdown(results, smoke=False):
                      f"{e['get_roles_rps']:.0f} | {e['nginx_rps']:.0f} | "
                      f"{e['get_roles_ratio']:.2f} | {100 * (e['pg_cores'] or 0):.1f} % of a core |")
         L.append("")
+        if all(e.get("refresh_cpu") for e in results["pg"]):
+            names = ["node", "postgresql", "wrk", "other", "machine"]
+            L.append(f"Cores used during the refresh runs (median over rounds; the machine "
+                     f"has {m['cpus']}; *other* is the rest of the machine's work, the "
+                     "harness included):\n")
+            L.append("| refresh on | " + " | ".join(names) + " |")
+            L.append("|---|" + "---:|" * len(names))
+            for engine in ("sqlite", "postgresql"):
+                row = [fmt(med([e["refresh_cpu"][engine].get(n) for e in results["pg"]]),
+                           ".2f") for n in names]
+                L.append(f"| {engine} | " + " | ".join(row) + " |")
+            L.append("")
 
     if results.get("twonode"):
         cores = m["cpus"]
