@@ -904,18 +904,20 @@ class Bench:
 
         self.baseline = None
         if a.baseline:
-            # Its own database (an older build may not read a newer schema), the same
-            # project id and signing key, so the same tokens verify on both.
+            # Its own database (an older build may not read a newer schema) and so its own
+            # signing keys (where a build keeps them has changed: key files, then sealed in
+            # the store): the same project id, and tokens it signed itself.
             self.baseline = Gatehouse(a.baseline, workdir, a, name="baseline")
             self.baseline.data = os.path.join(workdir, "baseline-data")
             os.makedirs(self.baseline.data, mode=0o700)
-            shutil.copytree(os.path.join(self.gh.data, "keys"),
-                            os.path.join(self.baseline.data, "keys"))
             self.baseline.project_id = self.gh.project_id
             self.baseline.login_id, self.baseline.password = self.gh.login_id, self.gh.password
             self.baseline.create_users()
             self.baseline.start()
             self.baseline.sign_up_accounts(a.accounts, workdir)
+            session, _ = self.baseline.signin()
+            self.baseline_tokens = {"session": session, "forged": forge(session),
+                                    "forged_kid": forge_kid(session)}
 
         # A validator node beside it, when the build has them (a --baseline may not).
         self.validator = None
@@ -940,10 +942,14 @@ class Bench:
         t.append(("flask", self.flask.port))
         return t
 
-    def variant_headers(self, variant):
-        return {"valid": [f"Authorization: Bearer {self.session}"], "none": [],
-                "forged": [f"Authorization: Bearer {self.forged}"],
-                "forged-kid": [f"Authorization: Bearer {self.forged_kid}"]}[variant]
+    def variant_headers(self, variant, target="gatehouse"):
+        """The request headers of a /get_roles variant; a --baseline build checks tokens it
+        signed itself (everyone else, the gatehouse node's)."""
+        t = (self.baseline_tokens if target == "baseline" else
+             {"session": self.session, "forged": self.forged, "forged_kid": self.forged_kid})
+        return {"valid": [f"Authorization: Bearer {t['session']}"], "none": [],
+                "forged": [f"Authorization: Bearer {t['forged']}"],
+                "forged-kid": [f"Authorization: Bearer {t['forged_kid']}"]}[variant]
 
     def preflight(self):
         """Every peer answers the same thing before anything is timed."""
@@ -955,7 +961,7 @@ class Bench:
                                  ("/get_role_data", {"valid_teacher": True,
                                                      "valid_student": False})):
                 for variant in variants_for(name):
-                    hdrs = dict(h.split(": ", 1) for h in self.variant_headers(variant))
+                    hdrs = dict(h.split(": ", 1) for h in self.variant_headers(variant, name))
                     s, body = http_request(port, "GET", path, headers=hdrs)
                     if variant == "valid":
                         check(s == 200 and json.loads(body) == expect,
@@ -969,7 +975,7 @@ class Bench:
 
     def get_roles(self, target, port, variant, conns, rep, duration=None):
         d = run_wrk(port, "/get_roles", conns, duration or self.args.duration,
-                    headers=self.variant_headers(variant))
+                    headers=self.variant_headers(variant, target))
         return self.record("get_roles", target, variant, d, rep)
 
     def static(self, conns, rep):
@@ -1196,7 +1202,7 @@ class Bench:
         a = self.args
         idle = self.record("mixed", server_name, "idle",
                            run_wrk(server.port, "/get_roles", conns, a.duration,
-                                   headers=self.variant_headers("valid")), rep)
+                                   headers=self.variant_headers("valid", server_name)), rep)
         box = {}
 
         lead = 0.3 if a.smoke else 1.5  # let the sign-in queue fill and the workers hash
@@ -1209,7 +1215,7 @@ class Bench:
         t.start()
         time.sleep(lead)
         d = run_wrk(server.port, "/get_roles", conns, a.duration,
-                    headers=self.variant_headers("valid"))
+                    headers=self.variant_headers("valid", server_name))
         t.join(timeout=a.duration + 90)
         wait_idle(server.proc.pid)  # the next scenario gets an idle server
         loaded = self.record("mixed", server_name, "loaded", d, rep)
@@ -1270,7 +1276,8 @@ class Bench:
         def load():
             box["send"] = run_wrk(gh.port, "/v1/auth/otp/signup-in/email", 4,
                                   a.duration + int(2 * lead + 0.99), scripts=["send_codes.lua"],
-                                  env={"GH_BENCH_AUTH": f"Bearer {gh.project_id}"})
+                                  env={"GH_BENCH_AUTH": f"Bearer {gh.project_id}",
+                                       "GH_BENCH_RUN": f"{conns}x{rep}x{time.time_ns()}"})
 
         t = threading.Thread(target=load)
         t.start()
@@ -1558,7 +1565,7 @@ class Bench:
         a = self.args
         log("warm-up: 1 s per server")
         for name, port in self.targets():
-            run_wrk(port, "/get_roles", 32, 1, headers=self.variant_headers("valid"))
+            run_wrk(port, "/get_roles", 32, 1, headers=self.variant_headers("valid", name))
         run_wrk(self.nginx.port, "/get_roles", 32, 1)
         only = set(a.only.split(",")) if a.only else None
         want = lambda s: only is None or s in only  # noqa: E731

@@ -12,6 +12,8 @@
 
 #include <boost/json.hpp>
 
+#include "gatehouse/crypto/secret_box.h"
+
 namespace gatehouse::auth {
 
 namespace json = boost::json;
@@ -36,15 +38,6 @@ bool safe_kid(std::string_view kid) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '_';
   });
-}
-
-SigningKeyRecord record_of(const jose::SigningKey& key, int64_t now) {
-  SigningKeyRecord r;
-  r.kid = key.kid();
-  r.alg = key.alg();
-  r.public_jwk = json::serialize(key.public_jwk());
-  r.created_at = now;
-  return r;
 }
 
 const SigningKeyRecord* find_state(const std::vector<SigningKeyRecord>& records, KeyState s) {
@@ -92,9 +85,13 @@ Result<std::shared_ptr<KeyRing>> KeyRing::open(const std::string& data_dir,
   }
   if (!options.clock) options.clock = system_clock();
   if (!options.on_error) options.on_error = default_on_error;
+  if (options.kek.size() != crypto::kKeyEncryptionKeyBytes) {
+    return make_error(Errc::kInvalidArgument, "the signing keys need a 32-byte key-encryption key");
+  }
   std::shared_ptr<KeyRing> ring(new KeyRing(dir, store, std::move(options)));
   std::lock_guard lock(ring->refresh_mu_);
   if (auto st = ring->initialize(); !st) return st.error();
+  if (auto st = ring->import_key_files(); !st) return st.error();
   if (auto st = ring->refresh_locked(); !st) return st.error();
   ring->remove_legacy_key(ring->snapshot_.load()->records);
   return ring;
@@ -123,13 +120,45 @@ std::string KeyRing::alg_for(const std::vector<SigningKeyRecord>& records) const
   return "RS256";
 }
 
-Result<SigningKeyRecord> KeyRing::create_key(int64_t now, std::string_view alg,
-                                             std::string* pem_file) {
+Result<SigningKeyRecord> KeyRing::record_of(const jose::SigningKey& key, int64_t now) const {
+  SigningKeyRecord r;
+  r.kid = key.kid();
+  r.alg = key.alg();
+  r.public_jwk = json::serialize(key.public_jwk());
+  r.created_at = now;
+  auto sealed = crypto::seal_secret(options_.kek, key.to_pem(), r.kid);
+  if (!sealed) return sealed.error();
+  r.private_key = std::move(*sealed);
+  return r;
+}
+
+Result<SigningKeyRecord> KeyRing::create_key(int64_t now, std::string_view alg) const {
   auto key = jose::SigningKey::generate(alg);
   if (!key) return key.error();
-  *pem_file = pem_path(key->kid());
-  if (auto st = jose::save_signing_key(*key, *pem_file); !st) return st.error();
   return record_of(*key, now);
+}
+
+Result<jose::SigningKey> KeyRing::private_key(const SigningKeyRecord& r) const {
+  if (r.private_key.empty()) {
+    return make_error(Errc::kInternal, "signing key " + r.kid +
+                                           " has no private half in the store (nor a " +
+                                           pem_path(r.kid) + " to import)");
+  }
+  auto pem = crypto::open_secret(options_.kek, r.private_key, r.kid);
+  if (!pem) {
+    std::string hint = options_.kek_hint.empty() ? "" : " " + options_.kek_hint;
+    return make_error(Errc::kInvalidArgument,
+                      "signing key " + r.kid +
+                          " in the store does not open with this key-encryption key: the "
+                          "store's keys were sealed with another one." +
+                          hint);
+  }
+  auto key = jose::SigningKey::from_pem(*pem);
+  if (!key) return make_error(Errc::kInternal, "signing key " + r.kid + ": " + key.error().message);
+  if (key->kid() != r.kid) {
+    return make_error(Errc::kInternal, "the store's private half of " + r.kid + " is another key");
+  }
+  return key;
 }
 
 // A data directory's first open: the store has no key yet. Imports keys/signing.pem (a
@@ -140,39 +169,55 @@ Status KeyRing::initialize() {
   if (!records->empty()) return ok_status();
 
   const int64_t now = options_.clock();
-  SigningKeyRecord current;
-  std::string created_current;  // the file to remove if another process wins
+  Result<SigningKeyRecord> current = make_error(Errc::kInternal, "no current key");
   auto legacy = jose::load_signing_key(keys_dir_ + "/" + kLegacyFile);
   if (legacy) {
     current = record_of(*legacy, now);
-    // Same key, same kid: a second importer finds the file there (kConflict) and that is
-    // fine; a file of that name can only hold this key.
-    if (auto st = jose::save_signing_key(*legacy, pem_path(current.kid));
-        !st && st.code() != Errc::kConflict) {
-      return st.error();
-    }
   } else if (legacy.code() == Errc::kNotFound) {
-    auto created = create_key(now, alg_for(*records), &created_current);
-    if (!created) return created.error();
-    current = std::move(*created);
+    current = create_key(now, alg_for(*records));
   } else {
     return legacy.error();  // unreadable, or readable by others: never use it
   }
-  current.activated_at = now;
-  current.token_ttl = options_.token_ttl;
+  if (!current) return current.error();
+  current->activated_at = now;
+  current->token_ttl = options_.token_ttl;
 
-  std::string created_next;
-  auto next = create_key(now, alg_for(*records), &created_next);
-  if (!next) {
-    if (!created_current.empty()) ::unlink(created_current.c_str());
-    return next.error();
+  auto next = create_key(now, alg_for(*records));
+  if (!next) return next.error();
+  // false: another process initialised the store first; its keys count.
+  auto done = store_.initialize(*current, *next);
+  if (!done) return done.error();
+  return ok_status();
+}
+
+Status KeyRing::import_key_files() {
+  auto records = store_.list();
+  if (!records) return records.error();
+  for (const auto& r : *records) {
+    if (r.state == KeyState::kRetired || !r.private_key.empty() || !safe_kid(r.kid)) continue;
+    auto key = jose::load_signing_key(pem_path(r.kid));
+    if (!key) {
+      // No file: the key stays without a private half, which is an error only where it
+      // must sign (build, rotate).
+      if (key.code() == Errc::kNotFound) continue;
+      return key.error();
+    }
+    if (key->kid() != r.kid) {
+      return make_error(Errc::kInternal, pem_path(r.kid) + " holds another key");
+    }
+    auto sealed = record_of(*key, r.created_at);
+    if (!sealed) return sealed.error();
+    // false: another process stored it first; checked below like any other.
+    auto stored = store_.set_private_key(r.kid, sealed->private_key);
+    if (!stored) return stored.error();
   }
-  auto done = store_.initialize(current, *next);
-  if (!done || !*done) {
-    // Another process initialised the store first (or the write failed): its keys count.
-    ::unlink(created_next.c_str());
-    if (!created_current.empty()) ::unlink(created_current.c_str());
-    if (!done) return done.error();
+  records = store_.list();
+  if (!records) return records.error();
+  for (const auto& r : *records) {
+    if (r.state == KeyState::kRetired || r.private_key.empty()) continue;
+    if (auto key = private_key(r); !key) return key.error();
+    // The store holds this key now: the file would be a second, unsealed copy.
+    ::unlink(pem_path(r.kid).c_str());
   }
   return ok_status();
 }
@@ -237,11 +282,9 @@ Status KeyRing::housekeeping(std::vector<SigningKeyRecord>& records, int64_t now
     changed = true;
   }
   if (!find_state(records, KeyState::kNext)) {
-    std::string file;
-    auto next = create_key(now, alg_for(records), &file);
+    auto next = create_key(now, alg_for(records));
     if (!next) return next.error();
     auto added = store_.add_next(*next);
-    if (!added || !*added) ::unlink(file.c_str());
     if (!added) return added.error();
     changed = true;
   }
@@ -282,13 +325,9 @@ Result<std::shared_ptr<const KeyRing::Snapshot>> KeyRing::build(
   if (old && old->signer && old->signer->kid() == current->kid) {
     snap->signer = old->signer;
   } else {
-    auto key = jose::load_signing_key(pem_path(current->kid));
+    auto key = private_key(*current);
     if (!key) {
-      return make_error(key.code() == Errc::kNotFound ? Errc::kInternal : key.code(),
-                        "the current signing key's private half: " + key.error().message);
-    }
-    if (key->kid() != current->kid) {
-      return make_error(Errc::kInternal, pem_path(current->kid) + " holds another key");
+      return make_error(key.code(), "the current signing key: " + key.error().message);
     }
     snap->signer = std::make_shared<const jose::SigningKey>(std::move(*key));
   }
@@ -336,9 +375,9 @@ Result<std::shared_ptr<const KeyRing::Snapshot>> KeyRing::build(
   snap->published = std::move(published);
   snap->jwks_body = json::serialize(jwks);
   snap->jwk_array_body = json::serialize(keys);
-  // A retired key's private half goes; also after a crash or when another process retired it.
+  // A retired key's file from before the private halves moved into the store goes too.
   for (const auto& r : records) {
-    if (r.state == KeyState::kRetired) ::unlink(pem_path(r.kid).c_str());
+    if (r.state == KeyState::kRetired && safe_kid(r.kid)) ::unlink(pem_path(r.kid).c_str());
   }
   snap->records = std::move(records);
   snap->generation = ++g_generations;
@@ -404,18 +443,13 @@ Result<KeyRing::Rotated> KeyRing::rotate(bool force) {
             when(ready) +
             ", or add --force if every validator re-fetches the keys on an unknown kid");
   }
-  // The private half must be there before the store makes it the signing key.
-  auto promoted = jose::load_signing_key(pem_path(next->kid));
+  // The private half must open before the store makes it the signing key.
+  auto promoted = private_key(*next);
   if (!promoted) return make_error(promoted.code(), "the next key: " + promoted.error().message);
-  if (promoted->kid() != next->kid) {
-    return make_error(Errc::kInternal, pem_path(next->kid) + " holds another key");
-  }
-  std::string file;
   // Made in the algorithm of the key it will follow, unless this process has its own.
-  auto new_next = create_key(now, options_.alg.empty() ? next->alg : options_.alg, &file);
+  auto new_next = create_key(now, options_.alg.empty() ? next->alg : options_.alg);
   if (!new_next) return new_next.error();
   if (auto st = store_.rotate(current->kid, next->kid, *new_next, now); !st) {
-    ::unlink(file.c_str());
     if (st.code() == Errc::kConflict) {
       return make_error(Errc::kConflict,
                         "another process changed the signing keys at the same moment; nothing "

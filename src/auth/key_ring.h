@@ -15,7 +15,7 @@
 //             keep verifying until deactivated_at + token_ttl + kSkew (token_ttl: the
 //             longest lifetime of a token signed with it, raised by every process that
 //             opens the ring with its own lifetimes). Then it retires by itself.
-//   retired   neither published nor accepted; its private key file is deleted.
+//   retired   neither published nor accepted; its private half is erased from the store.
 //
 // rotate() promotes the next key only once it has been published for kPublishLead, the
 // time every cache between us and a validator needs to have fetched it (the JWKS is
@@ -24,11 +24,18 @@
 // a previous key within its window is refused, the current key always (rotate first), a
 // next key is replaced at once (it has signed nothing).
 //
-// Where things live: each key's public half, state and times in store::SigningKeyStore;
-// its private half in <data>/keys/<kid>.pem (0600, directory 0700), written before the
-// store names the key and deleted when it retires. A directory from before key rotation
-// (one keys/signing.pem) is imported at the first open as the current key with the same
-// kid, so every token it signed stays valid; signing.pem is removed once imported.
+// Where things live: everything in store::SigningKeyStore — each key's public half, state
+// and times, and its private half sealed under the key-encryption key (KeyRingOptions::kek;
+// crypto/secret_box.h, the kid as associated data), written in the same step that names
+// the key and erased when it retires. So every process on one store (N nodes on one
+// PostgreSQL) signs with the same keys without sharing a directory; they share the KEK.
+// open() refuses a store whose keys do not open with this process's KEK.
+//
+// Upgrades. A directory from before key rotation (one keys/signing.pem) is imported at the
+// first open as the current key with the same kid, so every token it signed stays valid;
+// a directory from before the private halves moved into the store has one
+// keys/<kid>.pem per key: open() seals each into the store. Either file is removed once
+// the store holds its key.
 //
 // Processes: every change is a compare-and-set in the store, so racing processes cannot
 // make two current keys. Each process reads the store into an immutable Snapshot; the
@@ -62,6 +69,12 @@ namespace gatehouse::auth {
 
 struct KeyRingOptions {
   Clock clock = system_clock();
+  // The key-encryption key (crypto::kKeyEncryptionKeyBytes) that seals the private halves
+  // in the store. Required: open() fails without one.
+  std::string kek;
+  // Appended to the error when the store's keys do not open with `kek`: where this
+  // process's KEK came from and how to give it the right one.
+  std::string kek_hint;
   // Longest lifetime of a token this process signs (the larger of the session and
   // refresh lifetimes); raised onto the current key. Also the lifetime assumed for tokens
   // an imported keys/signing.pem signed before the upgrade.
@@ -119,8 +132,10 @@ class KeyRing : public std::enable_shared_from_this<KeyRing> {
     std::string replacement;     // a next key: the new next key
   };
 
-  // Loads the keys of `data_dir` (whose keys/ subdirectory is created 0700), importing a
-  // legacy keys/signing.pem or creating the first current and next keys as needed.
+  // Loads the keys of `data_dir`'s store (its keys/ subdirectory is created 0700),
+  // importing a legacy keys/signing.pem or keys/<kid>.pem files, or creating the first
+  // current and next keys, as needed. kInvalidArgument when a key in the store does not
+  // open with options.kek.
   static Result<std::shared_ptr<KeyRing>> open(const std::string& data_dir,
                                                store::SigningKeyStore& store,
                                                KeyRingOptions options = {});
@@ -154,8 +169,11 @@ class KeyRing : public std::enable_shared_from_this<KeyRing> {
 
   std::string pem_path(std::string_view kid) const;
   int64_t verifies_until(const store::SigningKeyRecord& r) const;
-  Result<store::SigningKeyRecord> create_key(int64_t now, std::string_view alg,
-                                             std::string* pem_file);
+  // A record for `key` with its private half sealed.
+  Result<store::SigningKeyRecord> record_of(const jose::SigningKey& key, int64_t now) const;
+  Result<store::SigningKeyRecord> create_key(int64_t now, std::string_view alg) const;
+  // The private half of `r`, opened and checked against its kid.
+  Result<jose::SigningKey> private_key(const store::SigningKeyRecord& r) const;
   // The algorithm of a key made now: options_.alg, else the current key's, else RS256.
   std::string alg_for(const std::vector<store::SigningKeyRecord>& records) const;
   Status initialize();
@@ -165,6 +183,9 @@ class KeyRing : public std::enable_shared_from_this<KeyRing> {
                                                 int64_t now,
                                                 const std::shared_ptr<const Snapshot>& old);
   void remove_legacy_key(const std::vector<store::SigningKeyRecord>& records);
+  // Seals keys/<kid>.pem files into the store where a key has no private half, checks that
+  // every private half in the store opens with the KEK, and removes the files.
+  Status import_key_files();
 
   const std::string keys_dir_;
   store::SigningKeyStore& store_;

@@ -27,9 +27,12 @@ int fail(const std::string& command, const std::string& message, int code = 1) {
 
 std::string db_path(const std::string& data_dir) { return data_dir + "/gatehouse.db"; }
 
-// keys/<kid>.pem: the only files a backup carries. A name from a backup is checked
+// The only files a backup carries: keys/kek, the default key-encryption key that opens the
+// signing keys sealed in the database, and keys/<kid>.pem, private keys an older build left
+// that the server seals into the store at its next start. A name from a backup is checked
 // against this before anything is written under its name.
 bool is_key_file(const std::string& name) {
+  if (name == "keys/kek") return true;
   if (!name.starts_with("keys/") || !name.ends_with(".pem")) return false;
   std::string base = name.substr(5);
   return base.size() > 4 && base.find('/') == std::string::npos && !base.starts_with('.');
@@ -45,7 +48,7 @@ Result<std::vector<store::sqlite::BackupFile>> read_key_files(const std::string&
   }
   while (dirent* e = ::readdir(d)) {
     std::string name = std::string("keys/") + e->d_name;
-    if (!is_key_file(name)) continue;
+    if (!is_key_file(name) || e->d_type == DT_DIR) continue;
     std::ifstream in(data_dir + "/" + name, std::ios::binary);
     if (!in) {
       ::closedir(d);
@@ -117,11 +120,29 @@ int backup_main(const std::vector<std::string>& args) {
     return fail("backup", a.error().message, 2);
   }
   const std::string& data = a->config.data_dir;
-  auto st =
-      store::sqlite::backup_database(db_path(data), a->file, [&] { return read_key_files(data); });
+  bool has_kek = false;
+  auto st = store::sqlite::backup_database(db_path(data), a->file, [&] {
+    auto files = read_key_files(data);
+    if (files) {
+      for (const auto& f : *files) has_kek = has_kek || f.name == "keys/kek";
+    }
+    return files;
+  });
   if (!st) return fail("backup", st.error().message);
-  std::cout << "backed up " << data << " to " << a->file
-            << " (holds the signing keys: keep it as private as the data directory)\n";
+  std::cout << "backed up " << data << " to " << a->file;
+  const bool configured =
+      !a->config.key_encryption_key_file.empty() || !a->config.key_encryption_key.empty();
+  if (configured || !has_kek) {
+    // The signing keys in the copy are sealed under a key the copy does not hold.
+    std::cout << "\nThe signing keys in it are sealed with the key-encryption key "
+              << (a->config.key_encryption_key_file.empty() ? std::string("the servers use")
+                                                            : a->config.key_encryption_key_file)
+              << ", which the backup does not carry: keep that key too (and apart from the "
+                 "backup), a restore is of no use without it.\n";
+  } else {
+    std::cout << " (holds the signing keys and keys/kek, the key that opens them: keep it as "
+                 "private as the data directory)\n";
+  }
   return 0;
 }
 
@@ -185,8 +206,12 @@ int restore_main(const std::vector<std::string>& args) {
     }
   }
   ::close(lock);
-  std::cout << "restored " << a->file << " into " << data << " (" << files->size()
-            << " signing key files)\n";
+  bool has_kek = false;
+  for (const auto& f : *files) has_kek = has_kek || f.name == "keys/kek";
+  std::cout << "restored " << a->file << " into " << data
+            << (has_kek ? " (with keys/kek, the key-encryption key of its signing keys)\n"
+                        : " (start the server with the key-encryption key its signing keys were "
+                          "sealed with: --key-encryption-key-file)\n");
   return 0;
 }
 

@@ -299,8 +299,8 @@ int key_command(const std::string& verb, const std::vector<std::string>& args) {
   audit.record(cli, "key.retire", true, "", "",
                kid + " (was " + store::key_state_name(r->was) + ")" +
                    (r->cut_off ? ", forced: tokens it signed are refused" : ""));
-  std::cout << "retired " << kid << ": no longer published or accepted; its private key file "
-            << "is deleted\n";
+  std::cout << "retired " << kid << ": no longer published or accepted; its private key is "
+            << "erased from the store\n";
   if (r->cut_off) {
     std::cout << "tokens it signed are refused from now on (they would have been valid until "
               << when_utc(r->verified_until)

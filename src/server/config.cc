@@ -101,7 +101,8 @@ const std::vector<Option>& options() {
        show_num(&Config::port), set_int(&Config::port, 0, 65535)},
       {"address", "GATEHOUSE_ADDRESS", "address to listen on", false, show_str("0.0.0.0"),
        set_str(&Config::address)},
-      {"data", "GATEHOUSE_DATA", "data directory: database and signing keys", false,
+      {"data", "GATEHOUSE_DATA",
+       "data directory: the SQLite database (with the signing keys) and keys/kek", false,
        show_str("./data"), set_str(&Config::data_dir)},
       {"database-url", "GATEHOUSE_DATABASE_URL",
        "PostgreSQL to store everything in, postgres://user:password@host:port/db (see "
@@ -150,6 +151,16 @@ const std::vector<Option>& options() {
          c.signing_alg = v;
          return ok_status();
        }},
+      {"key-encryption-key-file", "GATEHOUSE_KEY_ENCRYPTION_KEY_FILE",
+       "file holding the key that seals the signing keys' private halves in the store: 32 "
+       "bytes, raw, as 64 hex digits or as base64 (openssl rand -hex 32 > FILE; mode 0600). "
+       "Every node on one database needs the same key (docs/security.md, \"Key encryption\")",
+       false, show_str("<data>/keys/kek, made at the first start"),
+       set_str(&Config::key_encryption_key_file)},
+      {"key-encryption-key", "GATEHOUSE_KEY_ENCRYPTION_KEY",
+       "that key itself, as 64 hex digits or base64, instead of a file (prefer the "
+       "environment variable: flags show in ps)",
+       false, show_str("(none)"), set_str(&Config::key_encryption_key)},
       {"password-min-length", "GATEHOUSE_PASSWORD_MIN_LENGTH", "minimum password length", false,
        show_num(&Config::password_min_length), set_int(&Config::password_min_length, 8, 128)},
       {"argon2-memory-kib", "GATEHOUSE_ARGON2_MEMORY_KIB",

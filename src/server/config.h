@@ -24,7 +24,7 @@ struct Config {
   int port = 8080;
   std::string data_dir = "./data";
   // Empty: SQLite in data_dir. postgres://... (or postgresql://): the PostgreSQL engine
-  // (docs/postgres.md); the data directory still holds the signing keys.
+  // (docs/postgres.md).
   std::string database_url;
   int database_pool = 8;   // PostgreSQL connections per process
   std::string project_id;  // empty: generated once and kept in the data dir
@@ -39,6 +39,10 @@ struct Config {
   int64_t refresh_grace = 10;
   // RS256 | ES256 for the keys made from now on; empty: as the current key (RS256 at first).
   std::string signing_alg;
+  // The key-encryption key that seals the signing keys in the store
+  // (server/key_encryption.h): a file, or the key as text; both empty: <data>/keys/kek.
+  std::string key_encryption_key_file;
+  std::string key_encryption_key;  // secret: never logged
   int password_min_length = 8;
   int64_t argon2_memory_kib = 19 * 1024;
   int64_t argon2_iterations = 2;

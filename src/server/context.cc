@@ -12,6 +12,7 @@
 #include "auth/password_strength.h"
 #include "gatehouse/crypto/random.h"
 #include "http/cors.h"
+#include "server/key_encryption.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -123,8 +124,12 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
   if (auto st = crypto::validate(a.argon2); !st) return st.error();
   if (auto st = crypto::validate(a.password_policy); !st) return st.error();
 
+  auto kek = load_key_encryption_key(c);
+  if (!kek) return kek.error();
   auto keys = auth::KeyRing::open(c.data_dir, *st.signing_keys,
                                   {.clock = ctx->clock,
+                                   .kek = std::move(kek->key),
+                                   .kek_hint = std::move(kek->hint),
                                    .token_ttl = std::max(c.session_ttl, c.refresh_ttl),
                                    .alg = c.signing_alg});
   if (!keys) return keys.error();

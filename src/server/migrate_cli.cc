@@ -18,13 +18,16 @@
 #include <string>
 #include <vector>
 
+#include "auth/key_ring.h"
 #include "server/backup_cli.h"
 #include "server/config.h"
+#include "server/key_encryption.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/query.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace gatehouse::server {
 
@@ -331,6 +334,22 @@ int migrate_main(const std::vector<std::string>& args) {
     return fail("a server is running on " + data + "; stop it first");
   }
 
+  // The signing keys' private halves must be in the database before it is copied (nodes on
+  // PostgreSQL read them nowhere else): opening the keys as `serve` would seals any
+  // keys/<kid>.pem an older gatehouse left, and checks that they open with this KEK.
+  auto kek = load_key_encryption_key(*cfg);
+  if (!kek) return fail(kek.error().message);
+  {
+    auto stores = store::open_sqlite(db_path);
+    if (!stores) return fail(stores.error().message);
+    auto ring = auth::KeyRing::open(data, *stores->signing_keys,
+                                    {.kek = kek->key,
+                                     .kek_hint = kek->hint,
+                                     .token_ttl = std::max(cfg->session_ttl, cfg->refresh_ttl),
+                                     .alg = cfg->signing_alg});
+    if (!ring) return fail("signing keys: " + ring.error().message);
+  }
+
   auto lite_conn = lite::Connection::open(db_path);
   if (!lite_conn) return fail(lite_conn.error().message);
   sqlite3* db = (*lite_conn)->db();
@@ -388,8 +407,9 @@ int migrate_main(const std::vector<std::string>& args) {
   }
   std::cout << "copied " << total << " rows in " << counts.size() << " tables from " << db_path
             << " to PostgreSQL.\n"
-            << "The signing keys stay in " << data
-            << "/keys: every PostgreSQL node reads them there (copy that directory to each).\n"
+            << "The signing keys moved with the data, sealed with the key-encryption key "
+            << kek->source << ": give every node that key (--key-encryption-key-file, "
+            << "docs/postgres.md).\n"
             << "Start the server with: gatehouse serve --data " << data
             << " --database-url <the same URL>\n"
             << db_path << " is left as it was (keep it until the PostgreSQL setup is proven).\n";

@@ -1,7 +1,8 @@
-// SigningKeyStore: the signing keys' public halves and where each is in its lifecycle
-// (next → current → previous → retired; auth/key_ring.h has the rules). The private
-// keys are not here: they are 0600 PEM files under <data>/keys/, one per kid. See
-// stores.h for the conventions every store follows.
+// SigningKeyStore: the signing keys — public halves, private halves sealed under the
+// key-encryption key (crypto/secret_box.h; the store never sees them in clear), and where
+// each is in its lifecycle (next → current → previous → retired; auth/key_ring.h has the
+// rules). Every node on one database reads its keys here. See stores.h for the
+// conventions every store follows.
 //
 // Every change is one compare-and-set step, so processes that act at once (the server's
 // poll, two CLI commands) cannot leave two current keys or two next keys: the loser gets
@@ -40,7 +41,7 @@ inline const char* key_state_name(KeyState s) {
 }
 
 struct SigningKeyRecord {
-  std::string kid;         // RFC 7638 thumbprint; also names keys/<kid>.pem
+  std::string kid;         // RFC 7638 thumbprint
   std::string alg;         // "RS256"
   std::string public_jwk;  // the public JWK as JSON text, as /v2/keys publishes it
   KeyState state = KeyState::kNext;
@@ -51,6 +52,11 @@ struct SigningKeyRecord {
   // Longest lifetime (seconds) of a token signed with this key, raised by every process
   // that signs with it: a previous key must verify for this long after deactivated_at.
   int64_t token_ttl = 0;
+  // The private key's PEM sealed under the key-encryption key with the kid as associated
+  // data ("v1:…", crypto::seal_secret). Required on insert; emptied when the key retires,
+  // and empty for a key written by a build that kept it in <data>/keys/<kid>.pem until
+  // set_private_key() stores it.
+  std::string private_key;
 
   bool operator==(const SigningKeyRecord&) const = default;
 };
@@ -79,9 +85,16 @@ class SigningKeyStore {
   virtual Status rotate(std::string_view from, std::string_view to,
                         const SigningKeyRecord& new_next, int64_t at) = 0;
 
-  // `kid` becomes retired (retired_at = at) if it is in state `expected`; kConflict when
-  // it is in another state, kNotFound for an unknown kid. A current key is never retired.
+  // `kid` becomes retired (retired_at = at, its private_key emptied, so no secret outlives
+  // it) if it is in state `expected`; kConflict when it is in another state, kNotFound for
+  // an unknown kid. A current key is never retired.
   virtual Status retire(std::string_view kid, KeyState expected, int64_t at) = 0;
+
+  // Stores the sealed private half of a key that has none (one from before the private
+  // halves lived here): true when written; false (nothing written) when the key already
+  // has one or is retired. kNotFound for an unknown kid, kInvalidArgument for an empty
+  // `sealed`.
+  virtual Result<bool> set_private_key(std::string_view kid, std::string_view sealed) = 0;
 
   // token_ttl = max(token_ttl, ttl); kNotFound for an unknown kid.
   virtual Status raise_token_ttl(std::string_view kid, int64_t ttl) = 0;

@@ -1,6 +1,8 @@
 // gatehouse backup / restore (docs/operations.md): a running server with users is backed
 // up, the backup restored into a fresh data directory, and a server there signs the same
 // users in with the same project and keys — tokens issued before the backup still verify.
+// The signing keys travel sealed in the database; the default key-encryption key
+// (keys/kek) travels with them, a configured one does not.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -48,6 +50,7 @@ TEST_F(BackupTest, BackupOfARunningServerRestoresIntoAFreshDirectory) {
   traffic.join();
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_THAT(b.out, HasSubstr("backed up"));
+  EXPECT_THAT(b.out, HasSubstr("keys/kek"));
   struct stat st {};
   ASSERT_EQ(::stat(file("gh.backup").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 077, 0u) << "the backup holds private keys";
@@ -65,6 +68,9 @@ TEST_F(BackupTest, BackupOfARunningServerRestoresIntoAFreshDirectory) {
   auto r = run_gatehouse({"restore", file("gh.backup"), "--data", fresh});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("restored"));
+  struct stat kek {};
+  ASSERT_EQ(::stat((fresh + "/keys/kek").c_str(), &kek), 0);
+  EXPECT_EQ(kek.st_mode & 0777, 0600u);
 
   ServerProcess restored({}, fresh);
   ASSERT_TRUE(restored.start()) << restored.error();
@@ -79,6 +85,35 @@ TEST_F(BackupTest, BackupOfARunningServerRestoresIntoAFreshDirectory) {
   EXPECT_EQ(api2.app_get("/get_roles", logins[0].session).status, 200);
   api2.must_refresh(logins[1].refresh);
   EXPECT_EQ(restored.stop(), 0);
+}
+
+TEST_F(BackupTest, AConfiguredKeyEncryptionKeyIsNotInTheBackupAndARestoreNeedsIt) {
+  const std::string kek = file("kek");
+  std::ofstream(kek) << "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f\n";
+  fs::permissions(kek, fs::perms::owner_read | fs::perms::owner_write);
+  ASSERT_NO_FATAL_FAILURE(Start({"--key-encryption-key-file", kek}));
+  auto login = api().must_sign_up(unique_email("kek"));
+  auto b = run_gatehouse(
+      {"backup", file("b"), "--data", server().data_dir(), "--key-encryption-key-file", kek});
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_THAT(b.out, HasSubstr("does not carry"));
+  EXPECT_THAT(b.out, HasSubstr(kek));
+  ASSERT_EQ(server().stop(), 0);
+
+  const std::string fresh = tmp_.file("restored");
+  auto r = run_gatehouse({"restore", file("b"), "--data", fresh});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("--key-encryption-key-file"));
+  EXPECT_FALSE(fs::exists(fresh + "/keys/kek"));
+  {
+    ServerProcess without({}, fresh);
+    EXPECT_FALSE(without.start()) << "the keys do not open with a new default key";
+    EXPECT_THAT(without.error(), HasSubstr("another one"));
+  }
+  ServerProcess with({"--key-encryption-key-file", kek}, fresh);
+  ASSERT_TRUE(with.start()) << with.error();
+  EXPECT_EQ(Api(with).app_get("/get_roles", login.session).status, 200);
+  EXPECT_EQ(with.stop(), 0);
 }
 
 TEST_F(BackupTest, RestoreRefusesALiveServerExistingDataAndDamagedBackups) {

@@ -1,13 +1,12 @@
 // The JWT attack corpus (tests/jwt_corpus) against the real server: every crafted token,
-// signed where a recipe signs with the server's own key (read from its data directory, as
-// a thief of signing.pem would not need to), is refused by the tutorial's /get_roles, the
-// management API (as a forged admin session), /v1/auth/refresh and /v1/auth/me.
-#include <fstream>
-#include <sstream>
-
+// signed where a recipe signs with the server's own key (opened from its data directory,
+// as a thief of the database and its key-encryption key would not need to), is refused by the
+// tutorial's /get_roles, the management API (as a forged admin session), /v1/auth/refresh and
+// /v1/auth/me.
 #include "gatehouse/jose/signing_key.h"
 #include "jwt_corpus/corpus.h"
 #include "mgmt_fixture.h"
+#include "stored_keys.h"
 
 namespace gatehouse::test {
 namespace {
@@ -21,12 +20,9 @@ class JwtCorpusTest : public MgmtFixture<JwtCorpusTest> {
     if (HasFatalFailure()) return;
     auto [user, login] = signed_in_user("corpusadmin", {{"roleNames", json::array{"admin"}}});
     admin_ = login;
-    // The key that signed the admin's session: keys/<kid>.pem (auth/key_ring.h).
+    // The key that signed the admin's session, sealed in the store (auth/key_ring.h).
     const std::string kid(jwt_header(admin_.session).at("kid").as_string());
-    std::ifstream in(server().data_dir() + "/keys/" + kid + ".pem");
-    std::stringstream pem;
-    pem << in.rdbuf();
-    auto key = jose::SigningKey::from_pem(pem.str());
+    auto key = jose::SigningKey::from_pem(private_pem(server().data_dir(), kid));
     ASSERT_TRUE(key.ok()) << "cannot load the server's signing key";
     keys_ = std::make_unique<corpus::Keys>(corpus::Keys::make(*key));
     claims_.project = pid();

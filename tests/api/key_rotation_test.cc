@@ -1,7 +1,8 @@
 // Signing-key rotation on a running server (docs/security.md "Signing keys",
 // docs/descope-wire.md §2.1): `gatehouse key rotate|retire|list` from another process,
 // what GET /v2/keys publishes at each stage, which tokens keep working, the upgrade of a
-// data directory from before rotation, two servers on one directory, and the C++ SDK
+// data directory from before rotation and of one whose private keys were files, two
+// servers on one directory, and the C++ SDK
 // validating fresh tokens while the keys rotate underneath it.
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -22,7 +23,9 @@
 #include <gatehouse/session.h>
 
 #include "gatehouse/crypto/base64url.h"
+#include "gatehouse/jose/signing_key.h"
 
+#include "stored_keys.h"
 #include "support/api.h"
 
 namespace gatehouse::test {
@@ -104,10 +107,6 @@ class KeyRotationTest : public OwnServerTest {
     return kids;
   }
   std::vector<std::string> published() { return published(server()); }
-
-  std::string key_file(const std::string& kid) {
-    return server().data_dir() + "/keys/" + kid + ".pem";
-  }
 
   std::unique_ptr<KeyCli> cli_;
 };
@@ -194,7 +193,9 @@ TEST_F(KeyRotationTest, RetireRefusesToCutOffLiveTokensUntilForced) {
   ASSERT_TRUE(eventually([&] {
     return published() == std::vector{n1, n2};
   })) << ::testing::PrintToString(published());
-  EXPECT_FALSE(fs::exists(key_file(k1))) << "a retired key's private half is deleted";
+  EXPECT_EQ(stored_private_key(server().data_dir(), k1), "")
+      << "a retired key's private half is erased";
+  EXPECT_NE(stored_private_key(server().data_dir(), n1), "");
   auto dead_session = api().app_get("/get_roles", old_login.session);
   EXPECT_EQ(dead_session.status, 401) << dead_session.body;
   auto dead_refresh = api().refresh(old_login.refresh);
@@ -232,8 +233,16 @@ TEST_F(KeyRotationTest, UsageErrorsExitTwo) {
   EXPECT_THAT(list.out, ::testing::StartsWith("KID\tSTATE\t"));
 }
 
+// Writes `pem` as a 0600 private key file, as older builds kept the keys.
+void write_key_file(const std::string& pem, const std::string& path) {
+  auto key = jose::SigningKey::from_pem(pem);
+  ASSERT_TRUE(key.ok()) << "cannot read the stored private key";
+  ASSERT_TRUE(jose::save_signing_key(*key, path).ok()) << path;
+}
+
 // A data directory written before key rotation existed: keys/signing.pem and a database
-// without the signing_keys table. Made here from a current one by undoing migration 0004.
+// without the signing_keys table. Made here from a current one by undoing migrations 0004
+// and 0011.
 TEST_F(KeyRotationTest, AnExistingDataDirectoryUpgradesWithoutSigningAnyoneOut) {
   TempDir dir;
   const std::string data = dir.file("data");
@@ -244,16 +253,15 @@ TEST_F(KeyRotationTest, AnExistingDataDirectoryUpgradesWithoutSigningAnyoneOut) 
   const std::string kid = kid_of(login.session);
   ASSERT_EQ(server().stop(), 0);
 
-  for (const auto& e : fs::directory_iterator(data + "/keys")) {
-    if (e.path().stem() != kid) fs::remove(e.path());
-  }
-  fs::rename(data + "/keys/" + kid + ".pem", data + "/keys/signing.pem");
+  ASSERT_NO_FATAL_FAILURE(write_key_file(private_pem(data, kid), data + "/keys/signing.pem"));
+  fs::remove(data + "/keys/kek");  // an older build had none
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open((data + "/gatehouse.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(
-      sqlite3_exec(db, "DROP TABLE signing_keys; DELETE FROM schema_migrations WHERE version = 4",
-                   nullptr, nullptr, nullptr),
-      SQLITE_OK)
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE signing_keys; "
+                         "DELETE FROM schema_migrations WHERE version IN (4, 11)",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
       << sqlite3_errmsg(db);
   sqlite3_close(db);
 
@@ -267,10 +275,55 @@ TEST_F(KeyRotationTest, AnExistingDataDirectoryUpgradesWithoutSigningAnyoneOut) 
   ASSERT_EQ(refreshed.status, 200) << refreshed.body;
   EXPECT_EQ(kid_of(str(refreshed.obj().at("sessionJwt"))), kid);
   EXPECT_FALSE(fs::exists(data + "/keys/signing.pem")) << "one copy of a private key";
-  struct stat st {};
-  ASSERT_EQ(::stat((data + "/keys/" + kid + ".pem").c_str(), &st), 0);
-  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_FALSE(fs::exists(data + "/keys/" + kid + ".pem"));
+  EXPECT_NE(private_pem(data, kid), "") << "sealed in the store under the new keys/kek";
   EXPECT_EQ(cli().kid("current"), kid);
+}
+
+// A data directory of the build before the private halves moved into the store: one
+// keys/<kid>.pem per key, no keys/kek, no private_key column. Made here from a current
+// one by undoing migration 0011.
+TEST_F(KeyRotationTest, KeyFilesOfAnOlderBuildAreSealedIntoTheStoreAndRemoved) {
+  TempDir dir;
+  const std::string data = dir.file("data");
+  ASSERT_NO_FATAL_FAILURE(Start({}, data));
+  auto login = api().must_sign_up(unique_email("sealing"));
+  const std::string current = cli().kid("current"), next = cli().kid("next");
+  const auto kids = published();
+  ASSERT_EQ(server().stop(), 0);
+
+  for (const auto& kid : {current, next}) {
+    ASSERT_NO_FATAL_FAILURE(write_key_file(private_pem(data, kid), data + "/keys/" + kid + ".pem"));
+  }
+  fs::remove(data + "/keys/kek");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data + "/gatehouse.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "ALTER TABLE signing_keys DROP COLUMN private_key; "
+                         "DELETE FROM schema_migrations WHERE version = 11",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+
+  ASSERT_NO_FATAL_FAILURE(Start({}, data));
+  EXPECT_EQ(published(), kids) << "the same keys";
+  EXPECT_EQ(api().app_get("/get_roles", login.session).status, 200);
+  auto refreshed = api().refresh(login.refresh);
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  EXPECT_EQ(kid_of(str(refreshed.obj().at("sessionJwt"))), current);
+  login.refresh = str(refreshed.obj().at("refreshJwt"));
+  for (const auto& kid : {current, next}) {
+    EXPECT_FALSE(fs::exists(data + "/keys/" + kid + ".pem")) << "sealed, then removed";
+    EXPECT_NE(private_pem(data, kid), "") << kid;
+  }
+  // The next key signs after a rotation: its private half came through too.
+  ASSERT_EQ(cli().run({"rotate", "--force"}).exit_code, 0);
+  ASSERT_TRUE(eventually([&] {
+    auto r = api().refresh(login.refresh);
+    if (r.status == 200) login.refresh = str(r.obj().at("refreshJwt"));
+    return r.status == 200 && kid_of(str(r.obj().at("sessionJwt"))) == next;
+  }));
 }
 
 // The published key set as (kid, kty, alg), in order.

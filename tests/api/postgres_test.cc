@@ -1,18 +1,25 @@
 // `gatehouse serve --database-url postgres://…` against the throwaway PostgreSQL 15 test
 // cluster (tests/store_contract/pg_cluster.sh, CTest fixture pg_cluster): the whole
 // sign-up / sign-in / refresh / logout round trip over real HTTP with every row in
-// PostgreSQL, kept across a restart; an unreachable database stops the start with a clear
-// error. docs/postgres.md.
+// PostgreSQL, kept across a restart; two nodes with their own data directories sharing the
+// signing keys through the store (and one with another key-encryption key refused); an
+// unreachable database stops the start with a clear error. docs/postgres.md.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "gatehouse/crypto/secret_box.h"
+#include "gatehouse/jose/signing_key.h"
 #include "support/api.h"
 
 namespace gatehouse::test {
@@ -134,6 +141,130 @@ TEST_F(PostgresServerTest, TheCliActsOnTheSameDatabase) {
   EXPECT_EQ(scalar(url_, "SELECT name FROM users WHERE login_id = 'cli-pg@example.com'"),
             "CLI User");
   EXPECT_EQ(api().sign_in("cli-pg@example.com").status, 200);
+}
+
+// Writes a key-encryption key file (mode 0600) and returns its path.
+std::string write_kek(const TempDir& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir.file(name);
+  std::ofstream(path) << text;
+  ::chmod(path.c_str(), 0600);
+  return path;
+}
+
+constexpr char kKekHex[] = "5f0e8c1d2b3a49687766554433221100ffeeddccbbaa99887766554433221100";
+
+TEST_F(PostgresServerTest, NodesWithTheirOwnDataDirectoriesShareTheKeysThroughTheStore) {
+  const std::string kek = write_kek(dir_, "kek", std::string(kKekHex) + "\n");
+  const std::string data_a = dir_.file("a"), data_b = dir_.file("b");
+  ASSERT_NO_FATAL_FAILURE(
+      Start({"--database-url", url_, "--key-encryption-key-file", kek}, data_a));
+  const std::string pid = server().project_id();
+  auto login = api().must_sign_up("pg-two-nodes@example.com");
+  const std::string jwks = api().http.get("/v2/keys/" + pid).body;
+
+  // B shares nothing with A but the database and the key-encryption key.
+  ServerProcess b({"--database-url", url_, "--key-encryption-key-file", kek}, data_b);
+  ASSERT_TRUE(b.start()) << b.error();
+  Api api_b(b);
+  EXPECT_EQ(b.project_id(), pid);
+  EXPECT_EQ(api_b.http.get("/v2/keys/" + pid).body, jwks) << "the same keys";
+  EXPECT_EQ(api_b.app_get("/get_roles", login.session).status, 200) << "A's session on B";
+  auto on_b = api_b.must_refresh(login.refresh);  // signed by B
+  EXPECT_EQ(str(jwt_header(on_b.session).at("kid")), str(jwt_header(login.session).at("kid")));
+  EXPECT_EQ(api().app_get("/get_roles", on_b.session).status, 200) << "B's session on A";
+  api().must_refresh(on_b.refresh);
+  for (const auto& d : {data_a, data_b}) {
+    for (const auto& e : std::filesystem::directory_iterator(d + "/keys")) {
+      ADD_FAILURE() << "no key lies in a file: " << e.path();
+    }
+  }
+  EXPECT_NE(scalar(url_, "SELECT count(*) FROM signing_keys WHERE private_key LIKE 'v1:%'"), "0");
+  EXPECT_EQ(scalar(url_,
+                   "SELECT count(*) FROM signing_keys WHERE private_key LIKE '%PRIVATE%' OR "
+                   "private_key LIKE '%" +
+                       std::string(kKekHex).substr(0, 16) + "%'"),
+            "0");
+  const std::string logs = server().out() + server().err() + b.out() + b.err();
+  EXPECT_THAT(logs, Not(HasSubstr(std::string(kKekHex).substr(0, 16))))
+      << "the key is never logged";
+  EXPECT_EQ(b.stop(), 0);
+}
+
+TEST_F(PostgresServerTest, ANodeWithAnotherKeyEncryptionKeyRefusesToStartSayingWhatToSet) {
+  const std::string kek = write_kek(dir_, "kek", kKekHex);
+  ASSERT_NO_FATAL_FAILURE(
+      Start({"--database-url", url_, "--key-encryption-key-file", kek}, dir_.file("a")));
+
+  std::string other_hex = kKekHex;
+  other_hex[0] = '6';
+  const std::string other = write_kek(dir_, "other", other_hex);
+  ServerProcess wrong({"--database-url", url_, "--key-encryption-key-file", other},
+                      dir_.file("wrong"));
+  EXPECT_FALSE(wrong.start());
+  EXPECT_THAT(wrong.error(), HasSubstr("sealed with another one"));
+  EXPECT_THAT(wrong.error(), HasSubstr("--key-encryption-key-file " + other));
+  EXPECT_THAT(wrong.error(), HasSubstr("GATEHOUSE_KEY_ENCRYPTION_KEY"));
+  EXPECT_THAT(wrong.error(), Not(HasSubstr(other_hex.substr(0, 16))));
+
+  // None configured: the node makes its own keys/kek, which is not the store's either.
+  ServerProcess unset({"--database-url", url_}, dir_.file("unset"));
+  EXPECT_FALSE(unset.start());
+  EXPECT_THAT(unset.error(), HasSubstr("keys/kek (the default"));
+  EXPECT_THAT(unset.error(), HasSubstr("--key-encryption-key-file"));
+
+  // A key file others may read is refused before anything else.
+  ::chmod(other.c_str(), 0644);
+  ServerProcess open_file({"--database-url", url_, "--key-encryption-key-file", other},
+                          dir_.file("open"));
+  EXPECT_FALSE(open_file.start());
+  EXPECT_THAT(open_file.error(), HasSubstr("chmod 600 " + other));
+
+  // The store was not touched: the first node keeps serving.
+  EXPECT_EQ(api().http.get("/readyz").status, 200);
+  api().must_sign_up("pg-still-serving@example.com");
+}
+
+// A PostgreSQL installation of the build that kept the private halves in <data>/keys/:
+// at the next start they are sealed into the store and the files removed.
+TEST_F(PostgresServerTest, KeyFilesOfAnOlderBuildAreSealedIntoTheStore) {
+  const std::string kek_file = write_kek(dir_, "kek", kKekHex);
+  const std::string data = dir_.file("data");
+  const std::vector<std::string> args = {"--database-url", url_, "--key-encryption-key-file",
+                                         kek_file};
+  ASSERT_NO_FATAL_FAILURE(Start(args, data));
+  auto login = api().must_sign_up("pg-upgrade@example.com");
+  const std::string jwks = api().http.get("/v2/keys/" + server().project_id()).body;
+  ASSERT_EQ(server().stop(), 0);
+
+  auto kek = crypto::parse_key_encryption_key(kKekHex);
+  ASSERT_TRUE(kek.ok());
+  std::vector<std::string> kids;
+  for (const std::string state : {"current", "next"}) {
+    const std::string kid =
+        scalar(url_, "SELECT kid FROM signing_keys WHERE state = '" + state + "'");
+    auto pem = crypto::open_secret(
+        *kek, scalar(url_, "SELECT private_key FROM signing_keys WHERE kid = '" + kid + "'"), kid);
+    ASSERT_TRUE(pem.ok()) << state;
+    auto key = jose::SigningKey::from_pem(*pem);
+    ASSERT_TRUE(key.ok());
+    ASSERT_TRUE(jose::save_signing_key(*key, data + "/keys/" + kid + ".pem").ok());
+    kids.push_back(kid);
+  }
+  ASSERT_EQ(run_sql(url_, "UPDATE signing_keys SET private_key = ''"), "");
+
+  ASSERT_NO_FATAL_FAILURE(Start(args, data));
+  EXPECT_EQ(api().http.get("/v2/keys/" + server().project_id()).body, jwks);
+  EXPECT_EQ(api().app_get("/get_roles", login.session).status, 200);
+  api().must_refresh(login.refresh);
+  for (const auto& kid : kids) {
+    EXPECT_FALSE(std::filesystem::exists(data + "/keys/" + kid + ".pem")) << kid;
+    EXPECT_TRUE(crypto::open_secret(
+                    *kek,
+                    scalar(url_, "SELECT private_key FROM signing_keys WHERE kid = '" + kid + "'"),
+                    kid)
+                    .ok())
+        << kid;
+  }
 }
 
 TEST_F(PostgresServerTest, AnUnreachableDatabaseStopsTheStartWithAClearError) {

@@ -7,10 +7,10 @@ URL_FILE holds the URL of the throwaway PostgreSQL cluster (CTest fixture pg_clu
 tests/store_contract/pg_cluster.sh). The test makes its own schema there, then starts:
 
 - node A and node B: `gatehouse serve --database-url <cluster>?options=-csearch_path=<schema>`
-  on free loopback ports, with ONE shared --data directory. Everything shared lives in
-  PostgreSQL except the private halves of the signing keys (and the project id file), which
-  are still files in the data directory: the nodes must share it until those move into the
-  store (issue 15, item 2). A starts first and creates the keys; B starts on them.
+  on free loopback ports, each with its OWN --data directory and one shared
+  --key-encryption-key-file. Everything shared lives in PostgreSQL, the signing keys'
+  private halves too (sealed under that key, issue 15 item 2): A starts first and creates
+  the keys; B, whose data directory is empty, signs and verifies with them from the store.
 - HAProxy (Debian's `haproxy`) on a free loopback port, config generated here: roundrobin
   over A and B, health check GET /readyz every 200 ms.
 
@@ -68,11 +68,11 @@ def psql(url, sql):
 class Node:
     """One `gatehouse serve` child process."""
 
-    def __init__(self, name, binary, data_dir, db_url):
+    def __init__(self, name, binary, data_dir, db_url, kek):
         self.name, self.binary, self.data_dir, self.db_url = name, binary, data_dir, db_url
         self.proc = subprocess.Popen(
             [binary, "serve", "--port", "0", "--address", "127.0.0.1", "--data", data_dir,
-             "--database-url", db_url, "--database-pool", "6",
+             "--database-url", db_url, "--database-pool", "6", "--key-encryption-key-file", kek,
              "--web-dir", os.path.join(data_dir, "no-web-app"), "--hash-in", "threads",
              "--limit-login", LIMIT_LOGIN, "--limit-signup", "100000/100000/60",
              "--limit-address", "100000/100000/60"],
@@ -231,19 +231,27 @@ def main():
 
     begun = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="gh-multinode-")
-    data = os.path.join(tmp, "data")
+    # One key-encryption key for both nodes (docs/postgres.md, "Several nodes").
+    kek = os.path.join(tmp, "kek")
+    with open(os.open(kek, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+        f.write(os.urandom(32).hex() + "\n")
+    data = os.path.join(tmp, "data-a")
     nodes, lb = [], None
     try:
-        a = Node("a", binary, data, db_url)  # creates the signing keys in the shared data dir
+        a = Node("a", binary, data, db_url, kek)  # creates the signing keys in the store
         nodes.append(a)
-        b = Node("b", binary, data, db_url)
+        b = Node("b", binary, os.path.join(tmp, "data-b"), db_url, kek)
         nodes.append(b)
+        for n in (a, b):
+            files = os.listdir(os.path.join(n.data_dir, "keys"))
+            assert files == [], (n.name, "no private key lies in a file", files)
         assert a.project_id == b.project_id, (a.project_id, b.project_id)
         pid = a.project_id
         lb = Balancer(tmp, nodes)
 
         def cli(*args):
-            r = subprocess.run([binary, *args, "--data", data, "--database-url", db_url],
+            r = subprocess.run([binary, *args, "--data", data, "--database-url", db_url,
+                                "--key-encryption-key-file", kek],
                                capture_output=True, text=True, env=clean_env(), timeout=30)
             assert r.returncode == 0, f"gatehouse {' '.join(args)}: exit {r.returncode}: {r.stderr}"
             return r.stdout
@@ -335,7 +343,7 @@ def main():
 
         def key_rotated_on_a_used_by_b():
             old_kid = jwt_part(state["session"], 0)["kid"]
-            # The CLI acts on A's database and data directory (the shared ones).
+            # The CLI acts on the shared database, with A's data directory.
             cli("key", "rotate", "--force")
             rotated = time.monotonic()
             listing = cli("key", "list").strip().splitlines()[1:]

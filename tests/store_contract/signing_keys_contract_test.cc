@@ -25,6 +25,8 @@ class SigningKeyContractTest : public StoreContractFixture {
     r.public_jwk =
         R"({"kty":"RSA","alg":"RS256","use":"sig","kid":")" + kid + R"(","n":"n","e":"AQAB"})";
     r.created_at = created_at;
+    // Opaque to the store (auth/key_ring.cc seals the real ones).
+    r.private_key = "v1:sealed-private-half-of-" + kid;
     return r;
   }
 
@@ -74,7 +76,9 @@ TEST_P(SigningKeyContractTest, InitializeOnceThenListOldestFirst) {
   EXPECT_EQ(k1.deactivated_at, 0);
   EXPECT_EQ(k1.retired_at, 0);
   EXPECT_EQ(k1.token_ttl, 600);
+  EXPECT_EQ(k1.private_key, "v1:sealed-private-half-of-K1");
   EXPECT_EQ(get("K2").activated_at, 0);
+  EXPECT_EQ(get("K2").private_key, "v1:sealed-private-half-of-K2");
 
   // A second process starting on the same store keeps the first one's keys.
   auto again = keys().initialize(key("K8", 200), key("K9", 200));
@@ -91,6 +95,10 @@ TEST_P(SigningKeyContractTest, RotateMovesEveryKeyOneStep) {
   EXPECT_EQ(get("K1").activated_at, 100);
   EXPECT_EQ(get("K2").activated_at, 500);
   EXPECT_EQ(get("K3").created_at, 500);
+  // The private halves move with their keys, written in the same step as the new next key.
+  EXPECT_EQ(get("K1").private_key, "v1:sealed-private-half-of-K1");
+  EXPECT_EQ(get("K2").private_key, "v1:sealed-private-half-of-K2");
+  EXPECT_EQ(get("K3").private_key, "v1:sealed-private-half-of-K3");
 
   ASSERT_THAT(keys().rotate("K2", "K3", key("K4", 900), 900), IsOk());
   EXPECT_EQ(states(),
@@ -154,8 +162,10 @@ TEST_P(SigningKeyContractTest, RetireIsACompareAndSet) {
   EXPECT_THAT(keys().retire("K2", KeyState::kCurrent, 600), ErrcIs(Errc::kInvalidArgument));
   EXPECT_EQ(states(), (Pairs{{"K1", "previous"}, {"K2", "current"}, {"K3", "next"}}));
 
+  EXPECT_EQ(get("K1").private_key, "v1:sealed-private-half-of-K1") << "a refused retire";
   ASSERT_THAT(keys().retire("K1", KeyState::kPrevious, 600), IsOk());
   EXPECT_EQ(get("K1").retired_at, 600);
+  EXPECT_EQ(get("K1").private_key, "") << "a retired key leaves no secret behind";
   EXPECT_EQ(get("K1").deactivated_at, 500);
   EXPECT_THAT(keys().retire("K1", KeyState::kPrevious, 700), ErrcIs(Errc::kConflict));
   EXPECT_EQ(get("K1").retired_at, 600);
@@ -163,6 +173,27 @@ TEST_P(SigningKeyContractTest, RetireIsACompareAndSet) {
   // A next key may be retired; the slot is then free for a new one.
   ASSERT_THAT(keys().retire("K3", KeyState::kNext, 800), IsOk());
   EXPECT_EQ(states(), (Pairs{{"K1", "retired"}, {"K2", "current"}, {"K3", "retired"}}));
+  EXPECT_EQ(get("K3").private_key, "");
+  EXPECT_EQ(get("K2").private_key, "v1:sealed-private-half-of-K2");
+}
+
+TEST_P(SigningKeyContractTest, APrivateHalfIsStoredOnlyWhereNoneIs) {
+  ASSERT_NO_FATAL_FAILURE(initialize());
+  ASSERT_THAT(keys().rotate("K1", "K2", key("K3", 500), 500), IsOk());
+  ASSERT_THAT(keys().retire("K1", KeyState::kPrevious, 600), IsOk());
+  // A key that has its private half keeps it: another process cannot replace it.
+  auto set = keys().set_private_key("K2", "v1:another");
+  ASSERT_THAT(set, IsOk());
+  EXPECT_FALSE(*set);
+  EXPECT_EQ(get("K2").private_key, "v1:sealed-private-half-of-K2");
+  // A retired key gets none back.
+  set = keys().set_private_key("K1", "v1:another");
+  ASSERT_THAT(set, IsOk());
+  EXPECT_FALSE(*set);
+  EXPECT_EQ(get("K1").private_key, "");
+  EXPECT_THAT(keys().set_private_key("K404", "v1:x"), ErrcIs(Errc::kNotFound));
+  EXPECT_THAT(keys().set_private_key("K3", ""), ErrcIs(Errc::kInvalidArgument));
+  EXPECT_EQ(get("K3").private_key, "v1:sealed-private-half-of-K3");
 }
 
 TEST_P(SigningKeyContractTest, AtMostOneNextKey) {
@@ -199,7 +230,18 @@ TEST_P(SigningKeyContractTest, BadRecordsAreRefused) {
   SigningKeyRecord not_json = key("K1", 100);
   not_json.public_jwk = "[1,2]";
   EXPECT_THAT(keys().initialize(not_json, key("K2", 100)), ErrcIs(Errc::kInvalidArgument));
+  // Every key is written with its private half.
+  SigningKeyRecord no_private = key("K2", 100);
+  no_private.private_key.clear();
+  EXPECT_THAT(keys().initialize(key("K1", 100), no_private), ErrcIs(Errc::kInvalidArgument));
   EXPECT_THAT(all(), IsEmpty());
+  ASSERT_NO_FATAL_FAILURE(initialize());
+  no_private.kid = "K3";
+  EXPECT_THAT(keys().rotate("K1", "K2", no_private, 500), ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(keys().add_next(no_private), IsOk());  // false: K2 is the next key
+  ASSERT_THAT(keys().retire("K2", KeyState::kNext, 600), IsOk());
+  EXPECT_THAT(keys().add_next(no_private), ErrcIs(Errc::kInvalidArgument));
+  EXPECT_EQ(states(), (Pairs{{"K1", "current"}, {"K2", "retired"}}));
 }
 
 GH_INSTANTIATE_STORE_CONTRACT(SigningKeyContractTest);

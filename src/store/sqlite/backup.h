@@ -4,8 +4,9 @@
 // A backup is itself a SQLite database: the live database copied with SQLite's online
 // backup API (sqlite3_backup_*: one consistent snapshot, taken while the server keeps
 // reading and writing), plus a table gatehouse_backup_files holding the files that live
-// beside the database and belong with it (the signing keys' private halves). It holds
-// secrets: it is written 0600, and should be kept like the data directory.
+// beside the database and belong with it (the default key-encryption key that opens the
+// signing keys sealed in the database). It holds secrets: it is written 0600, and should be
+// kept like the data directory.
 #pragma once
 
 #include <functional>
@@ -17,15 +18,14 @@
 namespace gatehouse::store::sqlite {
 
 struct BackupFile {
-  std::string name;  // relative to the data directory, e.g. "keys/K2abc.pem"
+  std::string name;  // relative to the data directory, e.g. "keys/kek"
   std::string content;
 };
 
 // Copies the database at `db_path` into a new file `dest` (refused when it exists) and
-// stores the files `collect` returns in the copy; it is called after the snapshot was
-// taken, so every key the snapshot names already has its file (keys are written to a
-// file before the store learns of them). Safe while servers use the database. Written to a
-// temporary name and renamed once complete: a failed backup leaves nothing at `dest`.
+// stores the files `collect` returns in the copy (called after the snapshot was taken).
+// Safe while servers use the database. Written to a temporary name and renamed once
+// complete: a failed backup leaves nothing at `dest`.
 Status backup_database(const std::string& db_path, const std::string& dest,
                        const std::function<Result<std::vector<BackupFile>>()>& collect);
 

@@ -11,15 +11,18 @@ namespace {
 
 #define GH_SIGNING_KEY_COLUMNS                                                          \
   "kid, alg, public_jwk, state, created_at, activated_at, deactivated_at, retired_at, " \
-  "token_ttl"
+  "token_ttl, private_key"
 constexpr std::string_view kListKeys =
     "SELECT " GH_SIGNING_KEY_COLUMNS " FROM signing_keys ORDER BY created_at, rowid";
 constexpr std::string_view kInsertKey =
-    "INSERT INTO signing_keys (" GH_SIGNING_KEY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO signing_keys (" GH_SIGNING_KEY_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 #undef GH_SIGNING_KEY_COLUMNS
 constexpr std::string_view kAnyKey = "SELECT 1 FROM signing_keys LIMIT 1";
 constexpr std::string_view kNextExists = "SELECT 1 FROM signing_keys WHERE state = 'next'";
 constexpr std::string_view kStateOf = "SELECT state FROM signing_keys WHERE kid = ?";
+constexpr std::string_view kSetPrivateKey =
+    "UPDATE signing_keys SET private_key = ?1 "
+    "WHERE kid = ?2 AND private_key = '' AND state <> 'retired'";
 constexpr std::string_view kDeactivate =
     "UPDATE signing_keys SET state = 'previous', deactivated_at = ?1 "
     "WHERE kid = ?2 AND state = 'current'";
@@ -27,7 +30,7 @@ constexpr std::string_view kActivate =
     "UPDATE signing_keys SET state = 'current', activated_at = ?1 "
     "WHERE kid = ?2 AND state = 'next'";
 constexpr std::string_view kRetire =
-    "UPDATE signing_keys SET state = 'retired', retired_at = ?1 WHERE kid = ?2";
+    "UPDATE signing_keys SET state = 'retired', retired_at = ?1, private_key = '' WHERE kid = ?2";
 constexpr std::string_view kRaiseTtl =
     "UPDATE signing_keys SET token_ttl = max(token_ttl, ?1) WHERE kid = ?2";
 
@@ -51,14 +54,16 @@ SigningKeyRecord read_key_row(const Statement& s) {
   r.deactivated_at = s.column_int64(6);
   r.retired_at = s.column_int64(7);
   r.token_ttl = s.column_int64(8);
+  r.private_key = s.column_text(9);
   return r;
 }
 
 Error key_not_found() { return make_error(Errc::kNotFound, "signing key not found"); }
 
 Status check_record(const SigningKeyRecord& r) {
-  if (r.kid.empty() || r.alg.empty() || r.public_jwk.empty()) {
-    return make_error(Errc::kInvalidArgument, "signing key needs a kid, an alg and a public JWK");
+  if (r.kid.empty() || r.alg.empty() || r.public_jwk.empty() || r.private_key.empty()) {
+    return make_error(Errc::kInvalidArgument,
+                      "signing key needs a kid, an alg, a public JWK and its sealed private half");
   }
   return ok_status();
 }
@@ -68,7 +73,7 @@ Status insert_key(Connection& c, const SigningKeyRecord& r, KeyState state) {
   if (auto st = check_record(r); !st) return st;
   auto w = write(c, kInsertKey, "insert signing key", r.kid, r.alg, r.public_jwk,
                  key_state_name(state), r.created_at, or_null(r.activated_at),
-                 or_null(r.deactivated_at), or_null(r.retired_at), r.token_ttl);
+                 or_null(r.deactivated_at), or_null(r.retired_at), r.token_ttl, r.private_key);
   if (!w) return w.error();
   if (w->constraint == SQLITE_CONSTRAINT_PRIMARYKEY) {
     return make_error(Errc::kConflict, "signing key id already exists");
@@ -140,6 +145,23 @@ class SqliteSigningKeyStore final : public SigningKeyStore {
                           "the signing key is " + **state + ", not " + key_state_name(expected));
       }
       return exec(c, kRetire, "retire signing key", at, kid);
+    });
+  }
+
+  Result<bool> set_private_key(std::string_view kid, std::string_view sealed) override {
+    if (sealed.empty()) {
+      return make_error(Errc::kInvalidArgument, "a signing key's sealed private half is empty");
+    }
+    return transaction(*pool_, [&](Connection& c) -> Result<bool> {
+      auto w = write(c, kSetPrivateKey, "store signing key private half", sealed, kid);
+      if (!w) return w.error();
+      if (w->constraint)
+        return sqlite_error(c.db(), w->constraint, "store signing key private half");
+      if (w->changes == 1) return true;
+      auto known = exists(c, kStateOf, "read signing key state", kid);
+      if (!known) return known.error();
+      if (!*known) return key_not_found();
+      return false;  // it has one already, or it retired
     });
   }
 

@@ -1,6 +1,6 @@
 // KeyRing: the signing-key lifecycle (next → current → previous → retired) with a fake
-// clock, real key files and a real SQLite store; two KeyRings on one data directory stand
-// for two processes (the server and the CLI).
+// clock and a real SQLite store holding the sealed private halves; two KeyRings on one
+// data directory stand for two processes (the server and the CLI).
 #include "auth/key_ring.h"
 
 #include <sys/stat.h>
@@ -14,10 +14,13 @@
 #include <set>
 #include <thread>
 
+#include <sqlite3.h>
+
 #include <boost/json/parse.hpp>
 
 #include <gatehouse/session.h>
 
+#include "gatehouse/crypto/secret_box.h"
 #include "gatehouse/jose/verify.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/matchers.h"
@@ -35,7 +38,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr char kProject[] = "P2keyringkeyringkeyringkeyri";
-constexpr int64_t kTtl = 3600;  // longest token lifetime in these tests
+constexpr int64_t kTtl = 3600;       // longest token lifetime in these tests
+const std::string kKek(32, '\x4b');  // the key-encryption key of these tests
 
 mode_t mode_of(const std::string& path) {
   struct stat st {};
@@ -63,7 +67,8 @@ class KeyRingTest : public ::testing::Test {
       if (!stores) return stores.error();
       p.stores = std::move(*stores);
     }
-    auto ring = KeyRing::open(data(), *p.stores.signing_keys, {.clock = clock(), .token_ttl = ttl});
+    auto ring = KeyRing::open(data(), *p.stores.signing_keys,
+                              {.clock = clock(), .kek = kKek, .token_ttl = ttl});
     if (ring) p.ring = *ring;
     return ring;
   }
@@ -107,24 +112,24 @@ class KeyRingTest : public ::testing::Test {
                             nullptr);
   }
 
-  // The private key files present under keys/, by kid.
-  std::set<std::string> pem_files() {
-    std::set<std::string> kids;
+  // Every key that is not retired has its private half in the store, sealed under the KEK
+  // for its own kid; a retired key has none; no private key lies in a file.
+  void expect_private_halves_match_records() {
+    auto records = server_.stores.signing_keys->list();
+    ASSERT_THAT(records, IsOk());
+    for (const auto& r : *records) {
+      if (r.state == KeyState::kRetired) {
+        EXPECT_EQ(r.private_key, "") << r.kid;
+        continue;
+      }
+      auto pem = crypto::open_secret(kKek, r.private_key, r.kid);
+      ASSERT_THAT(pem, IsOk()) << r.kid;
+      auto key = jose::SigningKey::from_pem(*pem);
+      ASSERT_THAT(key, IsOk()) << r.kid;
+      EXPECT_EQ(key->kid(), r.kid);
+    }
     for (const auto& e : fs::directory_iterator(keys_dir())) {
-      kids.insert(e.path().stem().string());
-    }
-    return kids;
-  }
-
-  // Every key that is not retired has its private file, and nothing else does.
-  void expect_files_match_records() {
-    std::set<std::string> live;
-    for (const auto& r : ring().snapshot()->records) {
-      if (r.state != KeyState::kRetired) live.insert(r.kid);
-    }
-    EXPECT_EQ(pem_files(), live);
-    for (const auto& kid : live) {
-      EXPECT_EQ(mode_of(keys_dir() + "/" + kid + ".pem"), 0600u) << kid;
+      ADD_FAILURE() << "a file in keys/: " << e.path().filename();
     }
   }
 
@@ -143,7 +148,7 @@ TEST_F(KeyRingTest, AFreshDirectoryGetsACurrentAndANextKey) {
   // The signing key is listed first, and the next key is published before it ever signs.
   EXPECT_THAT(published(ring()), ElementsAre(current, next));
   EXPECT_EQ(mode_of(keys_dir()), 0700u);
-  expect_files_match_records();
+  expect_private_halves_match_records();
   EXPECT_EQ(record(current).token_ttl, kTtl);
 
   auto body = boost::json::parse(ring().snapshot()->jwks_body);
@@ -158,7 +163,7 @@ TEST_F(KeyRingTest, ASecondOpenKeepsTheKeys) {
   ASSERT_THAT(open(cli), IsOk());
   EXPECT_EQ(cli.ring->signing_key()->kid(), ring().signing_key()->kid());
   EXPECT_EQ(published(*cli.ring), published(ring()));
-  expect_files_match_records();
+  expect_private_halves_match_records();
 }
 
 TEST_F(KeyRingTest, RotateWaitsUntilTheNextKeyHasBeenPublishedLongEnough) {
@@ -182,7 +187,7 @@ TEST_F(KeyRingTest, RotateWaitsUntilTheNextKeyHasBeenPublishedLongEnough) {
   EXPECT_THAT(published(ring()), ElementsAre(k2, k3, k1));
   EXPECT_EQ(rotated->previous_verifies_until, now_.load() + kTtl + KeyRing::kSkew);
   EXPECT_EQ(rotated->next_promotable_at, now_.load() + KeyRing::kPublishLead);
-  expect_files_match_records();
+  expect_private_halves_match_records();
 
   // Forced, the fresh next key signs at once.
   auto forced = ring().rotate(true);
@@ -212,7 +217,7 @@ TEST_F(KeyRingTest, APreviousKeyVerifiesUntilItsLastTokenExpiresThenRetires) {
   EXPECT_EQ(record(k1).retired_at, now_.load());
   // Refused for its kid (it has expired by now as well).
   EXPECT_EQ(verify(ring(), old_token), JwtStatus::kJwksKidNotFound);
-  expect_files_match_records();
+  expect_private_halves_match_records();
 }
 
 TEST_F(KeyRingTest, RetireRefusesToCutOffValidTokensUnlessForced) {
@@ -237,7 +242,7 @@ TEST_F(KeyRingTest, RetireRefusesToCutOffValidTokensUnlessForced) {
   // Refused at once, although the client had verified (and cached) it before.
   EXPECT_THAT(client.validate_session(old_token), JwtIs(JwtStatus::kJwksKidNotFound));
   EXPECT_THAT(client.validate_session(token()), IsOk());
-  expect_files_match_records();
+  expect_private_halves_match_records();
 
   // Again: nothing to do, and said so.
   auto again = ring().retire(k1, false);
@@ -270,7 +275,7 @@ TEST_F(KeyRingTest, TheCurrentKeyIsNeverRetiredAndANextKeyIsReplaced) {
   EXPECT_NE(replaced->replacement, k2);
   EXPECT_EQ(kid_in(KeyState::kNext), replaced->replacement);
   EXPECT_THAT(published(ring()), ElementsAre(k1, replaced->replacement));
-  expect_files_match_records();
+  expect_private_halves_match_records();
 
   EXPECT_THAT(ring().retire("no-such-kid", false), ErrcIs(Errc::kNotFound));
 }
@@ -324,7 +329,7 @@ TEST_F(KeyRingTest, ProcessesRotatingAtOnceLeaveOneCurrentAndOneNextKey) {
   EXPECT_EQ(next, 1);
   EXPECT_EQ(previous, ok.load());  // every rotation that succeeded, and no other
   EXPECT_GE(ok.load(), 1);
-  expect_files_match_records();  // losers removed the keys they had made
+  expect_private_halves_match_records();  // losers removed the keys they had made
   ASSERT_THAT(cli1.ring->refresh(), IsOk());
   EXPECT_EQ(cli1.ring->signing_key()->kid(), ring().signing_key()->kid());
 }
@@ -361,27 +366,32 @@ TEST_F(LegacyKeyRingTest, ADirectoryWithSigningPemUpgradesKeepingItsKidAndTokens
 
   auto stores = store::open_sqlite(dir_.file("gatehouse.db"));
   ASSERT_THAT(stores, IsOk());
-  auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys,
-                            {.clock = [this] { return now_.load(); }, .token_ttl = kTtl});
+  auto ring =
+      KeyRing::open(dir_.path().string(), *stores->signing_keys,
+                    {.clock = [this] { return now_.load(); }, .kek = kKek, .token_ttl = kTtl});
   ASSERT_THAT(ring, IsOk());
   EXPECT_EQ((*ring)->signing_key()->kid(), legacy->kid());
   EXPECT_EQ(jose::verify_jwt(old_token, *(*ring)->jwks(), {.now = now, .expected_issuer = kProject},
                              nullptr),
             JwtStatus::kOk);
-  // One copy of the private key, under its kid; and a next key beside it.
+  // One copy of the private key, sealed in the store; and a next key beside it.
   EXPECT_FALSE(fs::exists(legacy_path));
-  EXPECT_EQ(mode_of(dir_.file("keys/" + legacy->kid() + ".pem")), 0600u);
+  EXPECT_TRUE(fs::is_empty(dir_.path() / "keys"));
   EXPECT_EQ((*ring)->jwks()->keys.size(), 2u);
   for (const auto& r : (*ring)->snapshot()->records) {
     if (r.kid == legacy->kid()) {
       EXPECT_EQ(r.state, KeyState::kCurrent);
       EXPECT_EQ(r.token_ttl, kTtl);  // its old tokens are assumed to live as long as ours
+      auto pem = crypto::open_secret(kKek, r.private_key, r.kid);
+      ASSERT_THAT(pem, IsOk());
+      EXPECT_EQ(jose::SigningKey::from_pem(*pem)->kid(), legacy->kid());
     }
   }
 
   // Opening again (the next start) changes nothing.
-  auto again = KeyRing::open(dir_.path().string(), *stores->signing_keys,
-                             {.clock = [this] { return now_.load(); }, .token_ttl = kTtl});
+  auto again =
+      KeyRing::open(dir_.path().string(), *stores->signing_keys,
+                    {.clock = [this] { return now_.load(); }, .kek = kKek, .token_ttl = kTtl});
   ASSERT_THAT(again, IsOk());
   EXPECT_EQ((*again)->snapshot()->jwks_body, (*ring)->snapshot()->jwks_body);
 }
@@ -394,7 +404,7 @@ TEST_F(LegacyKeyRingTest, ALegacyKeyOthersCanReadIsRefused) {
                                    fs::perms::group_read | fs::perms::others_read);
   auto stores = store::open_sqlite(dir_.file("gatehouse.db"));
   ASSERT_THAT(stores, IsOk());
-  auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys, {});
+  auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys, {.kek = kKek});
   ASSERT_THAT(ring, ErrcIs(Errc::kInvalidArgument));
   EXPECT_THAT(ring.error().message, HasSubstr("chmod 600"));
   auto keys = stores->signing_keys->list();
@@ -402,19 +412,86 @@ TEST_F(LegacyKeyRingTest, ALegacyKeyOthersCanReadIsRefused) {
   EXPECT_TRUE(keys->empty());  // nothing half-imported
 }
 
-TEST_F(LegacyKeyRingTest, AMissingCurrentKeyFileIsAClearError) {
+// What the build before this one left: every key's private half in keys/<kid>.pem (0600)
+// and a store without them. Made here from a current store by writing the keys out.
+TEST_F(LegacyKeyRingTest, KeyFilesOfTheLastBuildAreSealedIntoTheStore) {
+  auto stores = store::open_sqlite(dir_.file("gatehouse.db"));
+  ASSERT_THAT(stores, IsOk());
+  std::string current, jwks;
+  {
+    auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys, {.kek = kKek});
+    ASSERT_THAT(ring, IsOk());
+    current = (*ring)->signing_key()->kid();
+    jwks = (*ring)->snapshot()->jwks_body;
+    for (const auto& r : (*ring)->snapshot()->records) {
+      auto pem = crypto::open_secret(kKek, r.private_key, r.kid);
+      ASSERT_THAT(pem, IsOk());
+      ASSERT_THAT(jose::save_signing_key(*jose::SigningKey::from_pem(*pem),
+                                         dir_.file("keys/" + r.kid + ".pem")),
+                  IsOk());
+    }
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.file("gatehouse.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE signing_keys SET private_key = ''", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+
+  // Another KEK than the files were sealed with does not matter: the files are clear text.
+  const std::string kek2(32, '\x32');
+  auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys, {.kek = kek2});
+  ASSERT_THAT(ring, IsOk());
+  EXPECT_EQ((*ring)->signing_key()->kid(), current);
+  EXPECT_EQ((*ring)->snapshot()->jwks_body, jwks);
+  EXPECT_TRUE(fs::is_empty(dir_.path() / "keys")) << "the files go once sealed";
+  auto records = stores->signing_keys->list();
+  ASSERT_THAT(records, IsOk());
+  ASSERT_EQ(records->size(), 2u);
+  for (const auto& r : *records)
+    EXPECT_THAT(crypto::open_secret(kek2, r.private_key, r.kid), IsOk());
+}
+
+TEST_F(LegacyKeyRingTest, AMissingCurrentKeyIsAClearError) {
   auto stores = store::open_sqlite(dir_.file("gatehouse.db"));
   ASSERT_THAT(stores, IsOk());
   std::string current;
   {
-    auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys, {});
+    auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys, {.kek = kKek});
     ASSERT_THAT(ring, IsOk());
     current = (*ring)->signing_key()->kid();
   }
-  fs::remove(dir_.file("keys/" + current + ".pem"));
-  auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys, {});
+  // Neither in the store nor in a file.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.file("gatehouse.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE signing_keys SET private_key = ''", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys, {.kek = kKek});
   ASSERT_FALSE(ring.ok());
   EXPECT_THAT(ring.error().message, HasSubstr(current));
+}
+
+TEST_F(LegacyKeyRingTest, AStoreSealedWithAnotherKekIsRefusedSayingWhatToDo) {
+  auto stores = store::open_sqlite(dir_.file("gatehouse.db"));
+  ASSERT_THAT(stores, IsOk());
+  ASSERT_THAT(KeyRing::open(dir_.path().string(), *stores->signing_keys, {.kek = kKek}), IsOk());
+  auto before = stores->signing_keys->list();
+  ASSERT_THAT(before, IsOk());
+
+  std::string other = kKek;
+  other[0] ^= 1;
+  auto ring = KeyRing::open(dir_.path().string(), *stores->signing_keys,
+                            {.kek = other, .kek_hint = "Use --the-right-key."});
+  ASSERT_THAT(ring, ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(ring.error().message, HasSubstr("another one"));
+  EXPECT_THAT(ring.error().message, HasSubstr("Use --the-right-key."));
+  // Nothing was changed by the refused process.
+  EXPECT_EQ(*stores->signing_keys->list(), *before);
+
+  EXPECT_THAT(KeyRing::open(dir_.path().string(), *stores->signing_keys, {}),
+              ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(KeyRing::open(dir_.path().string(), *stores->signing_keys, {.kek = kKek + "x"}),
+              ErrcIs(Errc::kInvalidArgument));
 }
 
 }  // namespace

@@ -49,7 +49,8 @@ class PasswordlessTest : public ::testing::Test {
     config_.product_name = "Acme";
     config_.redirect_origins = {"https://app.example.com"};
     Clock clock = [this] { return now_; };
-    auto keys = KeyRing::open(dir_.path().string(), *stores_.signing_keys, {.clock = clock});
+    auto keys = KeyRing::open(dir_.path().string(), *stores_.signing_keys,
+                              {.clock = clock, .kek = std::string(32, 'k')});
     ASSERT_THAT(keys, IsOk());
     audit_ = std::make_unique<Audit>(*stores_.audit, clock);
     revocations_ = std::make_unique<Revocations>(*stores_.sessions, config_, clock);

@@ -28,7 +28,8 @@ class SessionServiceTest : public ::testing::Test {
     config_.project_id = "P2testtesttesttesttesttestte";
     config_.refresh_grace = 10;
     Clock clock = [this] { return now_; };
-    auto keys = KeyRing::open(dir_.path().string(), *stores_.signing_keys, {.clock = clock});
+    auto keys = KeyRing::open(dir_.path().string(), *stores_.signing_keys,
+                              {.clock = clock, .kek = std::string(32, 'k')});
     ASSERT_THAT(keys, IsOk());
     audit_ = std::make_unique<Audit>(*stores_.audit, clock);
     revocations_ = std::make_unique<Revocations>(*stores_.sessions, config_, clock);

@@ -37,7 +37,8 @@ class TotpStrategyTest : public ::testing::Test {
     stores_ = std::move(*stores);
     config_.project_id = "P2testtesttesttesttesttestte";
     Clock clock = [this] { return now_; };
-    auto keys = KeyRing::open(dir_.path().string(), *stores_.signing_keys, {.clock = clock});
+    auto keys = KeyRing::open(dir_.path().string(), *stores_.signing_keys,
+                              {.clock = clock, .kek = std::string(32, 'k')});
     ASSERT_THAT(keys, IsOk());
     audit_ = std::make_unique<Audit>(*stores_.audit, clock);
     revocations_ = std::make_unique<Revocations>(*stores_.sessions, config_, clock);
