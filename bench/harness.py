@@ -1426,9 +1426,9 @@ class Bench:
     def twonode_servers(self):
         """A second node on the PostgreSQL node's database and project, and HAProxy in
         front of both; started once. The second node has its own data directory and the
-        same key-encryption key file when the build seals its keys in the store, else it
-        shares the first node's data directory (the private halves of the keys are files
-        there), as tests/multinode/multinode_test.py does."""
+        same key-encryption key file when the build seals its keys in the store (as
+        tests/multinode/multinode_test.py starts its nodes); with an older build it shares
+        the first node's data directory, where the private halves of the keys are files."""
         with self.pg_lock:
             if self.nodes:
                 return self.nodes
