@@ -61,7 +61,14 @@ class BenchError(Exception):
 class Procs:
     def __init__(self):
         self.live = []  # (name, Popen, own process group)
+        self.cleanups = []  # (name, callable): undone after the processes, latest first
         self.lock = threading.Lock()
+
+    def defer(self, name, fn):
+        """Runs fn in stop_all, after every process is stopped: what a helper script
+        started and stops itself (the PostgreSQL cluster)."""
+        with self.lock:
+            self.cleanups.append((name, fn))
 
     def start(self, name, cmd, group=False, **kw):
         p = subprocess.Popen(cmd, start_new_session=group, **kw)
@@ -103,6 +110,15 @@ class Procs:
             procs = [e[1] for e in reversed(self.live)]
         for p in procs:
             self.stop(p)
+        while True:
+            with self.lock:
+                if not self.cleanups:
+                    break
+                name, fn = self.cleanups.pop()
+            try:
+                fn()
+            except Exception as e:  # noqa: BLE001 -- the others must still run
+                log(f"cleanup of {name} failed: {e}")
 
 
 PROCS = Procs()
@@ -227,6 +243,53 @@ class RssSampler:
     def __exit__(self, *exc):
         self._stop.set()
         self._t.join(timeout=2)
+
+
+def machine_jiffies():
+    """(busy, all) clock ticks of every core since boot (/proc/stat, guest time being
+    inside user time already)."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:9]]
+    return sum(v) - v[3] - v[4], sum(v)  # idle and iowait are not busy
+
+
+class CpuSplit:
+    """Cores each process used while a block ran: `pids` maps a name to a pid, counted
+    with its children (cpu_seconds: a server's hashing helpers, PostgreSQL's backends);
+    "wrk" is what the harness's own finished children used meanwhile (getrusage; wrk, when
+    nothing else runs beside it), "machine" the busy cores of the whole machine
+    (/proc/stat) and "other" the rest of it: the harness, and anything else on the
+    machine."""
+
+    def __init__(self, pids):
+        self.pids, self.cores = pids, {}
+
+    @staticmethod
+    def _children_s():
+        import resource
+        r = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return r.ru_utime + r.ru_stime
+
+    def __enter__(self):
+        self.t0, self.m0, self.c0 = time.monotonic(), machine_jiffies(), self._children_s()
+        self.p0 = {n: cpu_seconds(p) for n, p in self.pids.items()}
+        return self
+
+    def __exit__(self, *exc):
+        wall = time.monotonic() - self.t0
+        p1 = {n: cpu_seconds(p) for n, p in self.pids.items()}
+        m1, c1 = machine_jiffies(), self._children_s()
+        if not wall:
+            return
+        for n in self.pids:
+            if self.p0[n] is not None and p1[n] is not None:
+                self.cores[n] = (p1[n] - self.p0[n]) / wall
+        self.cores["wrk"] = (c1 - self.c0) / wall
+        busy, total = m1[0] - self.m0[0], m1[1] - self.m0[1]
+        ncpu = os.cpu_count() or 1
+        self.cores["machine"] = ncpu * busy / total if total else 0.0
+        self.cores["other"] = max(0.0, self.cores["machine"] - sum(
+            v for k, v in self.cores.items() if k != "machine"))
 
 
 class IdleConnections:
@@ -554,6 +617,98 @@ class Validator:
         self.proc, self.port = proc, port
 
 
+PG_BIN = os.environ.get("GATEHOUSE_PG_BIN", "/usr/lib/postgresql/15/bin")
+PG_CLUSTER = os.path.join(ROOT, "tests", "store_contract", "pg_cluster.sh")
+
+
+def pg_missing():
+    """Why no PostgreSQL scenario can run here, or None."""
+    if not os.access(os.path.join(PG_BIN, "initdb"), os.X_OK):
+        return f"no PostgreSQL server in {PG_BIN} (apt-get install postgresql)"
+    if not os.path.exists(PG_CLUSTER):
+        return f"no {PG_CLUSTER}"
+    return None
+
+
+def haproxy_binary():
+    return shutil.which("haproxy") or next(
+        (p for p in ("/usr/sbin/haproxy",) if os.access(p, os.X_OK)), None)
+
+
+class PgCluster:
+    """A throwaway PostgreSQL cluster (tests/store_contract/pg_cluster.sh: initdb, fsync
+    off, a free loopback port), stopped and removed by PROCS.stop_all."""
+
+    def __init__(self, workdir):
+        self.state = os.path.join(workdir, "pg")
+        self.url, self.postmaster = None, None
+
+    def start(self):
+        def stop():
+            subprocess.run(["bash", PG_CLUSTER, "stop", self.state], capture_output=True,
+                           timeout=60)
+            log("postgresql: cluster stopped and removed")
+
+        # Registered first: a start interrupted half-way is stopped too (stop does nothing
+        # when there is nothing to stop).
+        PROCS.defer("postgresql", stop)
+        t0 = time.monotonic()
+        r = subprocess.run(["bash", PG_CLUSTER, "start", self.state], capture_output=True,
+                           text=True, timeout=120)
+        if r.returncode != 0:
+            raise BenchError(f"pg_cluster.sh start failed: {r.stderr.strip()[-500:]}")
+        with open(os.path.join(self.state, "url")) as f:
+            self.url = f.read().strip()
+        with open(os.path.join(self.state, "cluster")) as f:
+            with open(os.path.join(f.read().strip(), "data", "postmaster.pid")) as pidf:
+                self.postmaster = int(pidf.readline())
+        # The URL's password is the throwaway cluster's, but a log line needs only where.
+        log(f"postgresql: throwaway cluster on {self.url.rsplit('@', 1)[-1]} "
+            f"(started in {time.monotonic() - t0:.1f} s)")
+
+
+class Haproxy:
+    """HAProxy in front of gatehouse nodes on loopback: round robin, keep-alive and
+    connection reuse towards the nodes, health check GET /readyz (as
+    tests/multinode/multinode_test.py starts it)."""
+
+    def __init__(self, workdir, ports):
+        self.port, self.proc = free_port(), None
+        self.config = os.path.join(workdir, "haproxy.cfg")
+        self.errlog = os.path.join(workdir, "haproxy.stderr")
+        servers = "\n".join(f"  server node{i} {HOST}:{p} check" for i, p in enumerate(ports))
+        with open(self.config, "w") as f:
+            f.write(f"""global
+  maxconn 4096
+defaults
+  mode http
+  option http-keep-alive
+  timeout connect 2s
+  timeout client 60s
+  timeout server 60s
+  timeout http-keep-alive 60s
+frontend gatehouse
+  bind {HOST}:{self.port}
+  default_backend nodes
+backend nodes
+  balance roundrobin
+  http-reuse always
+  option httpchk GET /readyz
+  default-server inter 1s fall 3 rise 1
+{servers}
+""")
+
+    def start(self):
+        with open(self.errlog, "ab") as err:
+            self.proc = PROCS.start("haproxy", [haproxy_binary(), "-f", self.config, "-db"],
+                                    stdout=subprocess.DEVNULL, stderr=err)
+        try:
+            wait_ready(self.port, "/healthz", self.proc, 10.0, poll_s=0.01)
+        except BenchError as e:
+            with open(self.errlog, errors="replace") as f:
+                raise BenchError(f"haproxy: {e}: {f.read()[-500:].strip()}") from e
+
+
 class Nginx:
     def __init__(self, workdir):
         self.prefix = os.path.join(workdir, "nginx")
@@ -704,8 +859,12 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.results = {"scenarios": [], "startup": {}, "rss": {}, "argon2": [], "mixed": [],
-                        "micro": None, "failures": []}
+                        "micro": None, "failures": [], "skipped": []}
         self.lock = threading.Lock()
+        # The PostgreSQL cluster and the nodes on it, started once by the first scenario
+        # that needs them.
+        self.pg_lock = threading.RLock()
+        self.cluster, self.pg, self.nodes = None, None, None
 
     def record(self, scenario, target, variant, d, rep):
         d = dict(d, scenario=scenario, target=target, variant=variant, rep=rep)
@@ -823,16 +982,23 @@ class Bench:
         d = run_wrk(self.nginx.port, "/get_roles", conns, self.args.duration)
         return self.record("get_roles", "nginx", "static", d, rep)
 
-    def refresh_run(self, conns, rep, server=None):
+    def refresh_run(self, conns, rep, server=None, scenario="refresh", port=None,
+                    target=None, cpu=None):
+        """Refreshes at `conns` for a run: one session signed in per connection on
+        `server`, refreshed through `port` (default: the server's own; HAProxy in front of
+        two nodes for the twonode scenario). With cpu={name: pid}, returns the run and its
+        CpuSplit."""
         gh = server or self.gh
         tokens = [r for _, r in gh.signins(conns)]
-        path = os.path.join(self.workdir, f"refresh-{gh.name}-{conns}-{rep}.txt")
+        path = os.path.join(self.workdir, f"refresh-{target or gh.name}-{conns}-{rep}.txt")
         with open(path, "w") as f:
             f.write("\n".join(tokens) + "\n")
-        d = run_wrk(gh.port, "/v1/auth/refresh", conns, self.args.duration,
-                    scripts=["refresh.lua"],
-                    env={"GH_BENCH_TOKENS": path, "GH_BENCH_PROJECT": gh.project_id})
-        return self.record("refresh", gh.name, "rotate", d, rep)
+        with CpuSplit(cpu or {}) as split:
+            d = run_wrk(port or gh.port, "/v1/auth/refresh", conns, self.args.duration,
+                        scripts=["refresh.lua"],
+                        env={"GH_BENCH_TOKENS": path, "GH_BENCH_PROJECT": gh.project_id})
+        d = self.record(scenario, target or gh.name, "rotate", d, rep)
+        return (d, split.cores) if cpu else d
 
     def idle_run(self, conns, rep, idle):
         """/get_roles at `conns` alone, then again while `idle` other keep-alive connections
@@ -982,14 +1148,16 @@ class Bench:
                             "GH_BENCH_AUTH": f"Bearer {server.project_id}",
                             "GH_BENCH_FORWARDED": forwarded})
 
-    def signin_run(self, conns, rep):
-        d = self.signin_wrk(conns, self.args.signin_duration)
+    def signin_run(self, conns, rep, server=None):
+        server = server or self.gh
+        d = self.signin_wrk(conns, self.args.signin_duration, server)
         check(d["status_errors"] == 0,
-              f"sign-in at {conns} connections: {d['status_errors']} non-2xx answers")
-        wait_idle(self.gh.proc.pid)  # the raw rate after it must have the cores to itself
-        return self.record("signin", "gatehouse", "argon2id", d, rep)
+              f"sign-in on {server.name} at {conns} connections: {d['status_errors']} "
+              "non-2xx answers")
+        wait_idle(server.proc.pid)  # the raw rate after it must have the cores to itself
+        return self.record("signin", server.name, "argon2id", d, rep)
 
-    def signin_pair(self, conns, rep):
+    def signin_pair(self, conns, rep, server=None):
         """Sign-ins at `conns` between raw-rate measurements hashing the way the server
         does (--hash-in: processes or threads), as many at once as it does (1 for one
         connection): the ratio of a pair survives the machine's load changing from one
@@ -997,16 +1165,19 @@ class Bench:
         else, gives the floor Descope's format sets."""
         threads = 1 if conns == 1 else self.args.hash_concurrency
         before = [self.hash_rate(threads, rep, 0), self.hash_rate(threads, rep, 2)]
-        d = self.signin_run(conns, rep)
+        d = self.signin_run(conns, rep, server)
         after = [self.hash_rate(threads, rep, 2), self.hash_rate(threads, rep, 0)]
         raw = (before[0]["rate"] + after[1]["rate"]) / 2
         signed = (before[1]["rate"] + after[0]["rate"]) / 2
         pair = {"conns": conns, "rep": rep, "threads": threads, "signin_rps": d["rps"],
                 "raw_rate": raw, "ratio": d["rps"] / raw if raw else 0.0,
                 "signed_rate": signed, "signed_ratio": signed / raw if raw else 0.0}
+        # The PostgreSQL node's pairs are kept apart: the sign-in tables are the SQLite
+        # node's.
+        key = "signin_pairs" if server is None else f"signin_pairs_{server.name}"
         with self.lock:
-            self.results.setdefault("signin_pairs", []).append(pair)
-        log(f"signin    {pair['ratio']:.2f} of the raw rate ({self.hashers(threads)}, "
+            self.results.setdefault(key, []).append(pair)
+        log(f"signin    {d['target']}: {pair['ratio']:.2f} of the raw rate ({self.hashers(threads)}, "
             f"{raw:.1f}/s); hash + 2 RS256 signatures "
             f"{pair['signed_ratio']:.2f}")
         return pair
@@ -1220,6 +1391,151 @@ class Bench:
         log(f"micro-benchmarks: {len(rows)} results")
         return rows
 
+    # -- PostgreSQL and two nodes (issue 15) -------------------------------------------
+
+    def pg_server(self):
+        """A gatehouse on a throwaway PostgreSQL cluster, beside the SQLite one: its own
+        data directory, project and accounts, the same flags; started once. When the build
+        seals its signing keys in the store (--key-encryption-key-file), the key-encryption
+        key is a file of the run's, so a second node with its own data directory can open
+        them (twonode_servers)."""
+        with self.pg_lock:
+            if self.pg:
+                return self.pg
+            self.cluster = PgCluster(self.workdir)
+            self.cluster.start()
+            gh = Gatehouse(self.gh.binary, self.workdir, self.args, name="gatehouse-pg")
+            gh.data = os.path.join(self.workdir, "gh-pg-data")
+            gh.env["GATEHOUSE_DATABASE_URL"] = self.cluster.url
+            gh.kek = gh.supports("--key-encryption-key-file")
+            if gh.kek:
+                path = os.path.join(self.workdir, "kek")
+                with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600),
+                          "w") as f:
+                    f.write(secrets.token_hex(32) + "\n")
+                gh.env["GATEHOUSE_KEY_ENCRYPTION_KEY_FILE"] = path
+            gh.trusts_proxies, gh.caps_connections = self.gh.trusts_proxies, \
+                self.gh.caps_connections
+            gh.create_users()
+            gh.start()
+            gh.sign_up_accounts(self.args.accounts, self.workdir)
+            gh.session, _ = gh.signin()
+            self.pg = gh
+            return gh
+
+    def twonode_servers(self):
+        """A second node on the PostgreSQL node's database and project, and HAProxy in
+        front of both; started once. The second node has its own data directory and the
+        same key-encryption key file when the build seals its keys in the store (as
+        tests/multinode/multinode_test.py starts its nodes); with an older build it shares
+        the first node's data directory, where the private halves of the keys are files."""
+        with self.pg_lock:
+            if self.nodes:
+                return self.nodes
+            a = self.pg_server()
+            b = Gatehouse(a.binary, self.workdir, self.args, name="gatehouse-pg-b")
+            b.env, b.project_id = dict(a.env), a.project_id
+            b.login_id, b.password, b.bodies = a.login_id, a.password, a.bodies
+            b.data = os.path.join(self.workdir, "gh-pg-b-data") if a.kek else a.data
+            b.trusts_proxies, b.caps_connections = a.trusts_proxies, a.caps_connections
+            b.start()
+            # A's session verifies on B: both sign with the keys in one place.
+            s, body = http_request(b.port, "GET", "/get_roles",
+                                   headers={"Authorization": f"Bearer {a.session}"})
+            check(s == 200, f"node B refused node A's session: {s} {body[:200]!r}")
+            lb = Haproxy(self.workdir, [a.port, b.port])
+            lb.start()
+            log(f"twonode: nodes on :{a.port} and :{b.port} behind HAProxy on :{lb.port} "
+                f"({'own data directories, one KEK file' if a.kek else 'one data directory'})")
+            self.nodes = (a, b, lb)
+            return self.nodes
+
+    def pg_run(self, conns, rep):
+        """The PostgreSQL node against its peers in one round: refresh against the SQLite
+        node's (target ≥ 0.70), password sign-in against the raw Argon2id rate
+        (signin_pair, target ≥ 0.90), /get_roles with a valid session against nginx static
+        (target ≥ 1.0) while PostgreSQL's CPU shows no query per request."""
+        a, pg = self.args, self.pg_server()
+        runs, cpu = {}, {}
+        order = [("sqlite", self.gh), ("postgresql", pg)]
+        for engine, server in order if rep % 2 == 0 else reversed(order):
+            d, cpu[engine] = self.refresh_run(
+                conns, rep, server, scenario="pg",
+                cpu={"node": server.proc.pid, "postgresql": self.cluster.postmaster})
+            check(d["status_errors"] == 0,
+                  f"refresh on {engine} at {conns} connections: {d['status_errors']} non-2xx")
+            runs[engine] = d
+        entry = {"conns": conns, "rep": rep, "sqlite_refresh_rps": runs["sqlite"]["rps"],
+                 "pg_refresh_rps": runs["postgresql"]["rps"], "refresh_cpu": cpu}
+        entry["refresh_ratio"] = (entry["pg_refresh_rps"] / entry["sqlite_refresh_rps"]
+                                  if entry["sqlite_refresh_rps"] else 0.0)
+        log(f"pg        refresh {entry['refresh_ratio']:.2f} of SQLite's; cores: " +
+            "; ".join(f"{e}: " + ", ".join(f"{n} {v:.2f}" for n, v in c.items())
+                      for e, c in cpu.items()))
+        pair = self.signin_pair(conns, rep, pg)
+        entry.update(signin_rps=pair["signin_rps"], raw_rate=pair["raw_rate"],
+                     signin_ratio=pair["ratio"], hashers=pair["threads"])
+        static = run_wrk(self.nginx.port, "/get_roles", conns, a.duration)
+        self.record("pg", "nginx", "static", static, rep)
+        with CpuSplit({"postgresql": self.cluster.postmaster}) as cpu:
+            d = run_wrk(pg.port, "/get_roles", conns, a.duration,
+                        headers=[f"Authorization: Bearer {pg.session}"])
+        check(d["status_errors"] == 0,
+              f"/get_roles on the PostgreSQL node: {d['status_errors']} non-2xx")
+        self.record("pg", "gatehouse-pg", "get_roles", d, rep)
+        entry.update(get_roles_rps=d["rps"], nginx_rps=static["rps"],
+                     get_roles_ratio=d["rps"] / static["rps"] if static["rps"] else 0.0,
+                     get_roles_requests=d["requests"],
+                     pg_cores=cpu.cores.get("postgresql"))
+        with self.lock:
+            self.results.setdefault("pg", []).append(entry)
+        log(f"pg        /get_roles {entry['get_roles_ratio']:.2f} × nginx static; PostgreSQL "
+            f"meanwhile {100 * (entry['pg_cores'] or 0):.1f} % of a core")
+        return entry
+
+    def twonode_run(self, conns, rep):
+        """Two PostgreSQL nodes behind HAProxy against one of them alone, in one round:
+        refresh and /get_roles at `conns`, each alone first or through HAProxy first in
+        turn, with the cores each process used meanwhile (CpuSplit): on one machine the
+        two nodes share its cores, so their total can only match one node's, and the
+        split shows where the cores went. Any non-2xx fails the run."""
+        a, b, lb = self.twonode_servers()
+        pids = {"node A": a.proc.pid, "node B": b.proc.pid, "haproxy": lb.proc.pid,
+                "postgresql": self.cluster.postmaster}
+        entry = {"conns": conns, "rep": rep, "cpu": {}}
+        order = [("one", a.port), ("two", lb.port)]
+        for label, port in order if rep % 2 == 0 else reversed(order):
+            target = "one-node" if label == "one" else "haproxy"
+            d, cores = self.refresh_run(conns, rep, a, scenario="twonode", port=port,
+                                        target=target, cpu=pids)
+            entry[f"refresh_{label}"], entry["cpu"][f"refresh_{label}"] = d["rps"], cores
+            entry[f"refresh_{label}_errors"] = d["status_errors"] + d["socket_errors"]
+            check(d["status_errors"] == 0,
+                  f"refresh through {target} at {conns} connections: {d['status_errors']} "
+                  "non-2xx")
+        for label, port in order if rep % 2 == 0 else reversed(order):
+            target = "one-node" if label == "one" else "haproxy"
+            with CpuSplit(pids) as cpu:
+                d = run_wrk(port, "/get_roles", conns, self.args.duration,
+                            headers=[f"Authorization: Bearer {a.session}"])
+            self.record("twonode", target, "get_roles", d, rep)
+            entry[f"get_roles_{label}"], entry["cpu"][f"get_roles_{label}"] = d["rps"], \
+                cpu.cores
+            entry[f"get_roles_{label}_errors"] = d["status_errors"] + d["socket_errors"]
+            check(d["status_errors"] == 0,
+                  f"/get_roles through {target} at {conns} connections: "
+                  f"{d['status_errors']} non-2xx")
+        for k in ("refresh", "get_roles"):
+            entry[f"{k}_ratio"] = entry[f"{k}_two"] / entry[f"{k}_one"] if entry[
+                f"{k}_one"] else 0.0
+        with self.lock:
+            self.results.setdefault("twonode", []).append(entry)
+        for k in ("refresh", "get_roles"):
+            c = entry["cpu"][f"{k}_two"]
+            log(f"twonode   {k}: {entry[f'{k}_ratio']:.2f} of one node; cores: " +
+                ", ".join(f"{n} {v:.2f}" for n, v in c.items()))
+        return entry
+
     # -- drivers -----------------------------------------------------------------------
 
     def run(self):
@@ -1253,6 +1569,8 @@ class Bench:
         run_wrk(self.nginx.port, "/get_roles", 32, 1)
         only = set(a.only.split(",")) if a.only else None
         want = lambda s: only is None or s in only  # noqa: E731
+        c32 = 32 if 32 in a.conns else max(a.conns)  # issue 15's figures are at 32
+        want_pg, want_twonode = self.engines_available(want("pg"), want("twonode"))
         for rep in range(a.repeat):
             log(f"round {rep + 1} of {a.repeat}")
             if want("get_roles"):
@@ -1301,8 +1619,29 @@ class Bench:
                 self.flood("account", rep)
                 if self.gh.trusts_proxies:
                     self.flood("spray", rep)
+            if want_pg:
+                self.pg_run(c32, rep)
+            if want_twonode:
+                self.twonode_run(c32, rep)
         if want("micro"):
             self.micro()
+
+    def engines_available(self, pg, twonode):
+        """Whether the pg and twonode scenarios asked for can run here; a line for each
+        that cannot (and a note in RESULTS.md)."""
+        why = pg_missing()
+        if self.args.database_url:
+            why = "the measured node runs on --database-url: no SQLite node to compare with"
+        out = []
+        for name, wanted, reason in (
+                ("pg", pg, why),
+                ("twonode", twonode, why or (None if haproxy_binary() else
+                                             "no haproxy (apt-get install haproxy)"))):
+            if wanted and reason:
+                log(f"{name}: skipped: {reason}")
+                self.results["skipped"].append(f"{name}: {reason}")
+            out.append(wanted and not reason)
+        return out
 
     def run_smoke(self):
         """Every scenario once, 1 s each, side by side: checks the plumbing, not speed."""
@@ -1321,6 +1660,18 @@ class Bench:
         jobs.append(("magic-link verify", lambda: self.one_time_run("magiclink", 2, 0), ok_2xx))
         jobs.append(("passkey sign-in", lambda: self.passkey_run(2, 0), ok_2xx))
         jobs.append(("protected while codes are mailed", lambda: self.sending(2, 0), ok_2xx))
+        # The PostgreSQL scenarios start a cluster (2-5 s) and their nodes while the others
+        # run; a machine without PostgreSQL (or haproxy) skips them with a line.
+        want_pg, want_twonode = self.engines_available(True, True)
+        if want_pg:
+            jobs.append(("PostgreSQL node: refresh, sign-in, protected",
+                         lambda: self.pg_run(2, 0),
+                         lambda d: min(d["pg_refresh_rps"], d["sqlite_refresh_rps"],
+                                       d["signin_rps"], d["get_roles_rps"]) > 0))
+        if want_twonode:
+            jobs.append(("two PostgreSQL nodes behind HAProxy", lambda: self.twonode_run(2, 0),
+                         lambda d: min(d["refresh_one"], d["refresh_two"], d["get_roles_one"],
+                                       d["get_roles_two"]) > 0))
         # The sign-in scenarios run after the others, one at a time: side by side with
         # the request floods, the low-priority workers (nice 10) may not finish a single
         # hash inside a smoke's short window.
@@ -1409,7 +1760,9 @@ def main():
                    help="every scenario once, 1 s, in parallel; writes nothing in the tree")
     p.add_argument("--out", help="directory for RESULTS.md, results.json and the chart "
                                  "(default: bench/ for a full run, a temporary one for --smoke)")
-    p.add_argument("--only", help="comma-separated subset: get_roles,refresh,passwordless,signin,es256,idle,mixed,flood,micro")
+    p.add_argument("--only", help="comma-separated subset: get_roles,refresh,passwordless,"
+                   "signin,es256,idle,mixed,flood,pg,twonode,micro (pg and twonode need "
+                   "PostgreSQL 15's server binaries; twonode also haproxy)")
     p.add_argument("--idle-connections", type=int, default=10000,
                    help="idle keep-alive connections held open in the idle scenario")
     p.add_argument("--database-url", default="",

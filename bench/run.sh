@@ -2,7 +2,7 @@
 # Gatehouse benchmarks. See bench/README.md.
 #
 #   bench/run.sh                 full run (make bench): builds build/bench, measures for
-#                                about 12 minutes, writes bench/RESULTS.md,
+#                                about 12 minutes (4 more with PostgreSQL), writes bench/RESULTS.md,
 #                                bench/results.json and bench/throughput.svg
 #   bench/run.sh --smoke         every scenario once, 1 s, in parallel (make test): about
 #                                13 s, writes nothing in the tree, ends with "N passed, N
