@@ -116,17 +116,18 @@ Response flow_response(const Result<auth::flow::FlowReply>& r, const FlowApiDeps
 
 }  // namespace
 
-void PackageFiles::add(std::string name, std::string body, std::string content_type) {
-  File f;
-  f.body = std::move(body);
-  f.content_type = std::move(content_type);
-  f.etag = "\"" + crypto::sha256_hex(f.body).substr(0, 32) + "\"";
-  if (f.content_type.starts_with("text/") || f.content_type == "application/json" ||
-      f.content_type == "image/svg+xml") {
-    f.gzipped = gzip(f.body);
-    if (f.gzipped.size() >= f.body.size()) f.gzipped.clear();
+std::shared_ptr<const PackageFiles::File> PackageFiles::make_file(std::string body,
+                                                                  std::string content_type) {
+  auto f = std::make_shared<File>();
+  f->body = std::move(body);
+  f->content_type = std::move(content_type);
+  f->etag = "\"" + crypto::sha256_hex(f->body).substr(0, 32) + "\"";
+  if (f->content_type.starts_with("text/") || f->content_type == "application/json" ||
+      f->content_type == "image/svg+xml") {
+    f->gzipped = gzip(f->body);
+    if (f->gzipped.size() >= f->body.size()) f->gzipped.clear();
   }
-  files_.emplace(std::move(name), std::move(f));
+  return f;
 }
 
 std::shared_ptr<const PackageFiles> PackageFiles::load(const std::string& dir,
@@ -141,11 +142,10 @@ std::shared_ptr<const PackageFiles> PackageFiles::load(const std::string& dir,
     if (ec) break;
     // Source maps (16 MB of the package) are for the library's own developers.
     if (!it->is_regular_file() || it->path().extension() == ".map") continue;
-    std::ifstream in(it->path(), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    p->add(fs::relative(it->path(), dir).generic_string(), ss.str(),
-           content_type_of(it->path().string()));
+    auto e = std::make_unique<Entry>();
+    e->disk_path = it->path().string();
+    e->content_type = content_type_of(e->disk_path);
+    p->files_.emplace(fs::relative(it->path(), dir).generic_string(), std::move(e));
   }
   return p;
 }
@@ -155,14 +155,35 @@ std::shared_ptr<const PackageFiles> PackageFiles::of(
     std::string cache_control) {
   auto p = std::make_shared<PackageFiles>();
   p->cache_control_ = std::move(cache_control);
-  for (const auto& [name, file] : files) p->add(name, file.first, file.second);
+  for (const auto& [name, file] : files) {
+    auto e = std::make_unique<Entry>();
+    e->content_type = file.second;
+    e->file = make_file(file.first, file.second);
+    p->files_.emplace(name, std::move(e));
+  }
   return p;
 }
 
-std::optional<Response> PackageFiles::serve(const Request& req, const std::string& path) const {
+const PackageFiles::File* PackageFiles::file_of(const std::string& path) const {
   auto it = files_.find(path);
-  if (it == files_.end()) return std::nullopt;
-  const File& f = it->second;
+  if (it == files_.end()) return nullptr;
+  Entry& e = *it->second;
+  if (!e.disk_path.empty()) {
+    std::call_once(e.once, [&e] {
+      std::ifstream in(e.disk_path, std::ios::binary);
+      if (!in) return;  // removed since the start: served as missing
+      std::stringstream ss;
+      ss << in.rdbuf();
+      e.file = make_file(ss.str(), e.content_type);
+    });
+  }
+  return e.file.get();
+}
+
+std::optional<Response> PackageFiles::serve(const Request& req, const std::string& path) const {
+  const File* found = file_of(path);
+  if (!found) return std::nullopt;
+  const File& f = *found;
   if (req.header("if-none-match") == f.etag) {
     Response r = static_file("", f.content_type, cache_control_.c_str());
     r.status = 304;
@@ -254,8 +275,9 @@ void register_flow_routes(http::Router& router, FlowApiDeps d) {
   };
   const std::string umd =
       std::string("/npm/@descope/web-components-ui@") + kComponentsVersion + "/dist/umd/";
-  router.add("GET", umd + "{file}", ui, {.inline_on_io = true});
-  router.add("GET", umd + "{dir}/{file}", ui, {.inline_on_io = true});
+  // On the workers: the first request of each file reads and gzips it (PackageFiles::load).
+  router.add("GET", umd + "{file}", ui);
+  router.add("GET", umd + "{dir}/{file}", ui);
 
   // node-sdk: management.flow.list() POSTs {}; GET answers too.
   auto list = [d](Request& req) {

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "api/auth_api.h"
@@ -26,7 +27,10 @@ inline constexpr const char* kComponentsVersion = "3.14.1";
 // version), or the flow component's files (revalidated).
 class PackageFiles {
  public:
-  // Every regular file under `dir` but source maps (absent: none).
+  // Every regular file under `dir` but source maps (absent: none). Only the names are read
+  // here: each file is read, hashed and gzipped at its first request and kept from then
+  // on, so a server whose flows nobody opens neither starts later nor holds the 7 MB of
+  // the UI library (it did: 0.4 s more to start, 15 MB more resident).
   static std::shared_ptr<const PackageFiles> load(const std::string& dir,
                                                   std::string cache_control);
   // name -> {body, content type}.
@@ -44,9 +48,16 @@ class PackageFiles {
     std::string content_type;
     std::string etag;
   };
-  void add(std::string name, std::string body, std::string content_type);
+  struct Entry {
+    std::string disk_path;  // read at the first request; empty: `file` was given
+    std::string content_type;
+    std::once_flag once;
+    std::shared_ptr<const File> file;  // null when the file could not be read
+  };
+  static std::shared_ptr<const File> make_file(std::string body, std::string content_type);
+  const File* file_of(const std::string& path) const;
   std::string cache_control_;
-  std::map<std::string, File, std::less<>> files_;
+  std::map<std::string, std::unique_ptr<Entry>, std::less<>> files_;
 };
 
 struct FlowApiDeps {
