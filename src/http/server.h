@@ -1,11 +1,11 @@
 // gatehouse::http::Server — the HTTP/1.1 listener on Boost.Beast and C++20 coroutines.
 //
 // Accepts connections and serves each with one coroutine (http/connection.h: read →
-// route → write, keep-alive, timeouts and limits), on one of io_threads event loops (one
-// io_context and one thread each; connections dealt to them in turn). Routes marked inline run on the I/O
-// thread; those that wait on another server (mail) on a network pool; all others on the
-// worker pool (http/worker_pool.h) so that password hashing and blocking database calls
-// never stall the event loop.
+// route → write, keep-alive, timeouts and limits), on one of io_threads event loops (an
+// io_context and a thread each; connections dealt to them in turn). Routes marked inline
+// run on the I/O thread; those that wait on another server (mail) on a network pool; all
+// others on the worker pool (http/worker_pool.h) so that password hashing and blocking
+// database calls never stall the event loop.
 //
 // Cross-cutting jobs are middleware (http/middleware.h), chained once in server.cc —
 // request ids, the access log, CORS (with credentials and preflight) — with the places for

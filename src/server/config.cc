@@ -169,8 +169,9 @@ const std::vector<Option>& options() {
        set_int<int64_t>(&Config::argon2_memory_kib, 19 * 1024, 4 * 1024 * 1024)},
       {"argon2-iterations", "GATEHOUSE_ARGON2_ITERATIONS", "Argon2id passes (minimum 2)", false,
        show_num(&Config::argon2_iterations), set_int<int64_t>(&Config::argon2_iterations, 2, 100)},
-      {"io-threads", "GATEHOUSE_IO_THREADS", "event-loop threads, each serving its own share of the connections (default: one per core)", false,
-       show_num(&Config::io_threads), set_int(&Config::io_threads, 1, 64)},
+      {"io-threads", "GATEHOUSE_IO_THREADS",
+       "event-loop threads, each serving its own share of the connections (default: one per core)",
+       false, show_num(&Config::io_threads), set_int(&Config::io_threads, 1, 64)},
       {"workers", "GATEHOUSE_WORKERS",
        "worker threads for token signing, database calls and password hashing (run by the "
        "helpers with --hash-in processes)",
