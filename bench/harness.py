@@ -1000,20 +1000,36 @@ class Bench:
         d = self.record(scenario, target or gh.name, "rotate", d, rep)
         return (d, split.cores) if cpu else d
 
+    def idle_server(self):
+        """A second gatehouse on the first one's data directory (its keys, accounts and
+        sessions), started once, for the idle-connection scenario."""
+        if getattr(self, "idle_node", None):
+            return self.idle_node
+        gh = Gatehouse(self.gh.binary, self.workdir, self.args, name="gatehouse-idle")
+        gh.data, gh.project_id = self.gh.data, self.gh.project_id
+        gh.trusts_proxies, gh.caps_connections = self.gh.trusts_proxies, \
+            self.gh.caps_connections
+        gh.start()
+        self.idle_node = gh
+        return gh
+
     def idle_run(self, conns, rep, idle):
         """/get_roles at `conns` alone, then again while `idle` other keep-alive connections
         are open (10,000 by default): throughput, the server's memory, and that none of
-        the idle ones was dropped."""
+        the idle ones was dropped. On a node of its own (idle_server): the memory the idle
+        connections leave behind would otherwise count in the first node's RSS figures of
+        the rounds after."""
         a = self.args
+        gh = self.idle_server()
         alone = self.record("idle", "gatehouse", "alone",
-                            run_wrk(self.gh.port, "/get_roles", conns, a.duration,
+                            run_wrk(gh.port, "/get_roles", conns, a.duration,
                                     headers=self.variant_headers("valid")), rep)
-        rss_before = rss_kib(self.gh.proc.pid)
+        rss_before = rss_kib(gh.proc.pid)
         t0 = time.monotonic()
-        with IdleConnections(self.gh.port, idle) as held:
+        with IdleConnections(gh.port, idle) as held:
             opened_s = time.monotonic() - t0
-            with RssSampler(self.gh.proc.pid) as rss:
-                d = run_wrk(self.gh.port, "/get_roles", conns, a.duration,
+            with RssSampler(gh.proc.pid) as rss:
+                d = run_wrk(gh.port, "/get_roles", conns, a.duration,
                             headers=self.variant_headers("valid"))
         loaded = self.record("idle", "gatehouse", "with-idle", d, rep)
         entry = {"conns": conns, "rep": rep, "idle": idle, "opened": len(held.socks),
