@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <memory>
@@ -112,6 +113,21 @@ std::string smtp_payload(const std::string& from, const MailMessage& m, int64_t 
   return out;
 }
 
+struct SmtpMailer::Handle {
+  CURL* curl = nullptr;
+  int64_t idle_since = 0;  // steady seconds
+};
+
+namespace {
+
+int64_t steady_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
 SmtpMailer::SmtpMailer(SmtpConfig config, std::function<void(const std::string&)> log)
     : config_(std::move(config)), log_(std::move(log)) {
   if (!log_) log_ = [](const std::string& line) { std::cerr << line << "\n"; };
@@ -119,10 +135,47 @@ SmtpMailer::SmtpMailer(SmtpConfig config, std::function<void(const std::string&)
   if (config_.attempts < 1) config_.attempts = 1;
 }
 
-std::string SmtpMailer::attempt(const std::string& payload, const std::string& to) const {
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) return "curl_easy_init failed";
-  CURL* h = curl.get();
+SmtpMailer::~SmtpMailer() = default;
+
+SmtpMailer::HandlePtr SmtpMailer::take(bool reuse, bool* reused) {
+  *reused = false;
+  std::vector<HandlePtr> stale;  // closed outside the lock: QUIT waits on the relay
+  HandlePtr h(nullptr, &free_handle);
+  {
+    std::lock_guard lock(mu_);
+    if (reuse && !idle_.empty() && steady_seconds() - idle_.back()->idle_since <= kIdleSeconds) {
+      h = std::move(idle_.back());
+      idle_.pop_back();
+      *reused = true;
+    } else {
+      // Too old (the ones below the last are older still), or suspect after a kept
+      // connection failed: all of them go.
+      stale.swap(idle_);
+    }
+  }
+  if (h) return h;
+  CURL* curl = curl_easy_init();
+  if (!curl) return h;
+  h.reset(new Handle{curl, 0});
+  return h;
+}
+
+void SmtpMailer::give_back(HandlePtr h) {
+  h->idle_since = steady_seconds();
+  std::lock_guard lock(mu_);
+  if (idle_.size() < kMaxIdle) idle_.push_back(std::move(h));
+  // else: freed here, which closes its connection
+}
+
+void SmtpMailer::free_handle(Handle* h) {
+  if (h == nullptr) return;
+  curl_easy_cleanup(h->curl);
+  delete h;
+}
+
+std::string SmtpMailer::attempt(Handle& handle, const std::string& payload,
+                                const std::string& to) const {
+  CURL* h = handle.curl;
   const std::string scheme = config_.tls == "tls" ? "smtps://" : "smtp://";
   const std::string url = scheme + config_.host + ":" + std::to_string(config_.port) + "/gatehouse";
   curl_easy_setopt(h, CURLOPT_URL, url.c_str());
@@ -147,6 +200,10 @@ std::string SmtpMailer::attempt(const std::string& payload, const std::string& t
   char err[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, err);
   CURLcode rc = curl_easy_perform(h);
+  // The handle outlives this frame: nothing of it may point here any more.
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(h, CURLOPT_READDATA, nullptr);
+  curl_easy_setopt(h, CURLOPT_MAIL_RCPT, nullptr);
   if (rc == CURLE_OK) return "";
   return err[0] ? std::string(err) : std::string(curl_easy_strerror(rc));
 }
@@ -155,8 +212,22 @@ Status SmtpMailer::send(const MailMessage& m) {
   const std::string payload = smtp_payload(config_.from, m, system_now());
   std::string error;
   for (int i = 1; i <= config_.attempts; ++i) {
-    error = attempt(payload, m.to);
-    if (error.empty()) return ok_status();
+    bool reused = false;
+    HandlePtr h = take(true, &reused);
+    if (!h) {
+      error = "curl_easy_init failed";
+    } else {
+      error = attempt(*h, payload, m.to);
+      if (!error.empty() && reused) {
+        // Most likely the relay closed the kept connection; that is not a failed attempt.
+        h = take(false, &reused);
+        error = h ? attempt(*h, payload, m.to) : "curl_easy_init failed";
+      }
+      if (error.empty()) {
+        give_back(std::move(h));
+        return ok_status();
+      }
+    }
     log_(boost::json::serialize(boost::json::object{{"level", "warn"},
                                                     {"event", "mail.failed"},
                                                     {"to", masked(m.to)},

@@ -1,8 +1,14 @@
 // Email one-time codes and magic links with a fake clock and a fake mailer: expiry,
 // single use, the 5-try limit, replacement, the unknown-address answer, resend limits,
 // redirect origins — no sleeps, no mail server. The mail engines' own pieces too.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -560,6 +566,136 @@ TEST(SmtpMailerTest, PayloadIsMultipartWithCrlfAndNoInjectedHeaders) {
   EXPECT_THAT(p, HasSubstr("Acme &lt;&amp;&gt;"));
   EXPECT_EQ(p.find("\n\n"), std::string::npos) << "every line ends in CRLF";
   EXPECT_EQ(p.find("Date: Thu, 01 Jan 1970 00:00:00 +0000\r\n"), 0u);
+}
+
+// A minimal SMTP relay on 127.0.0.1 that serves one connection at a time and counts
+// connections and messages. kTimesOutBetweenMessages answers the second MAIL on a connection
+// with 421 and closes it, as a relay whose idle timeout ran out between two sends does.
+class FakeRelay {
+ public:
+  enum Mode { kKeepsConnections, kTimesOutBetweenMessages };
+  explicit FakeRelay(Mode mode) : mode_(mode) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), len) != 0 ||
+        ::listen(listen_fd_, 8) != 0 ||
+        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+      ADD_FAILURE() << "fake relay: cannot listen";
+    }
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~FakeRelay() {
+    ::shutdown(listen_fd_, SHUT_RDWR);
+    if (int fd = client_fd_.load(); fd >= 0) ::shutdown(fd, SHUT_RDWR);
+    thread_.join();
+    ::close(listen_fd_);
+  }
+  int port() const { return port_; }
+  int connections() const { return connections_; }
+  int messages() const { return messages_; }
+
+ private:
+  void run() {
+    for (;;) {
+      int fd = ::accept(listen_fd_, nullptr, nullptr);
+      if (fd < 0) return;
+      ++connections_;
+      client_fd_ = fd;
+      serve(fd);
+      client_fd_ = -1;
+      ::close(fd);
+    }
+  }
+  static void say(int fd, std::string_view text) {
+    (void)::send(fd, text.data(), text.size(), MSG_NOSIGNAL);
+  }
+  void serve(int fd) {
+    say(fd, "220 fake ESMTP\r\n");
+    std::string buffer;
+    bool in_data = false;
+    int here = 0;  // messages on this connection
+    char chunk[4096];
+    for (;;) {
+      size_t eol;
+      while ((eol = buffer.find("\r\n")) == std::string::npos) {
+        ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+        if (n <= 0) return;
+        buffer.append(chunk, static_cast<size_t>(n));
+      }
+      std::string line = buffer.substr(0, eol);
+      buffer.erase(0, eol + 2);
+      if (in_data) {
+        if (line != ".") continue;
+        in_data = false;
+        ++messages_;
+        ++here;
+        say(fd, "250 OK queued\r\n");
+        continue;
+      }
+      std::string verb = line.substr(0, 4);
+      if (verb == "EHLO") {
+        say(fd, "250-fake\r\n250 8BITMIME\r\n");
+      } else if (verb == "DATA") {
+        in_data = true;
+        say(fd, "354 end with .\r\n");
+      } else if (verb == "MAIL" && here > 0 && mode_ == kTimesOutBetweenMessages) {
+        say(fd, "421 4.4.2 idle too long, closing\r\n");
+        return;
+      } else if (verb == "QUIT") {
+        say(fd, "221 bye\r\n");
+        return;
+      } else {
+        say(fd, "250 OK\r\n");  // HELO, MAIL, RCPT, RSET, NOOP
+      }
+    }
+  }
+
+  const Mode mode_;
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<int> client_fd_{-1};
+  std::atomic<int> connections_{0};
+  std::atomic<int> messages_{0};
+  std::thread thread_;
+};
+
+SmtpConfig relay_config(int port) {
+  return {.host = "127.0.0.1",
+          .port = port,
+          .tls = "none",
+          .from = "noreply@example.com",
+          .timeout_seconds = 5,
+          .attempts = 2};
+}
+
+TEST(SmtpMailerTest, MessagesInARowShareOneConnectionToTheRelay) {
+  FakeRelay relay(FakeRelay::kKeepsConnections);
+  std::vector<std::string> lines;
+  {
+    SmtpMailer smtp(relay_config(relay.port()), [&](const std::string& l) { lines.push_back(l); });
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_THAT(smtp.send(code_mail("Acme", "ann@example.com", "123456", 300)), IsOk());
+    }
+  }  // the mailer ends its session (QUIT), or the relay's destructor would wait on it
+  EXPECT_EQ(relay.messages(), 3);
+  EXPECT_EQ(relay.connections(), 1);
+  EXPECT_THAT(lines, IsEmpty());
+}
+
+TEST(SmtpMailerTest, AConnectionTheRelayClosedIsReplacedWithoutAFailure) {
+  FakeRelay relay(FakeRelay::kTimesOutBetweenMessages);
+  std::vector<std::string> lines;
+  SmtpMailer smtp(relay_config(relay.port()), [&](const std::string& l) { lines.push_back(l); });
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_THAT(smtp.send(code_mail("Acme", "ann@example.com", "123456", 300)), IsOk());
+  }
+  EXPECT_EQ(relay.messages(), 3);
+  EXPECT_EQ(relay.connections(), 3);
+  EXPECT_THAT(lines, IsEmpty()) << "a closed kept connection is not a failed attempt";
 }
 
 TEST(SmtpMailerTest, AnUnreachableServerFailsAfterTheBoundedAttempts) {
