@@ -30,14 +30,61 @@ constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 }  // namespace
 
-Connection::Connection(tcp::socket socket, const ConnectionContext& ctx)
-    : ctx_(ctx), stream_(std::move(socket)) {}
+std::size_t DeadlineSweeper::add(Connection* c) {
+  slots_.push_back({c, Clock::time_point::max()});
+  if (!armed_) arm();
+  return slots_.size() - 1;
+}
+
+void DeadlineSweeper::remove(std::size_t slot) {
+  if (slot + 1 != slots_.size()) {
+    slots_[slot] = slots_.back();
+    slots_[slot].conn->slot_ = slot;
+  }
+  slots_.pop_back();
+}
+
+void DeadlineSweeper::arm() {
+  armed_ = true;
+  timer_.expires_after(kTick);
+  timer_.async_wait([this](const beast::error_code& ec) {
+    armed_ = false;
+    if (ec) return;  // the loop is going away
+    sweep();
+    if (!slots_.empty()) arm();
+  });
+}
+
+void DeadlineSweeper::sweep() {
+  const auto now = Clock::now();
+  // expire() only posts the cancelled operations' completions: no slot moves meanwhile.
+  for (auto& s : slots_) {
+    if (s.deadline <= now) {
+      s.deadline = Clock::time_point::max();
+      s.conn->expire();
+    }
+  }
+}
+
+Connection::Connection(tcp::socket socket, const ConnectionContext& ctx, DeadlineSweeper& sweeper)
+    : ctx_(ctx), sweeper_(sweeper), socket_(std::move(socket)) {}
+
+void Connection::expires_after(std::chrono::steady_clock::duration d) {
+  sweeper_.set(slot_, std::chrono::steady_clock::now() + d);
+}
+
+void Connection::settle() { sweeper_.set(slot_, DeadlineSweeper::Clock::time_point::max()); }
+
+void Connection::expire() {
+  beast::error_code ignored;
+  socket_.cancel(ignored);
+}
 
 void Connection::cancel_if_idle() {
   // By now run() may have closed the socket: the error_code overload, because the
   // throwing one ended the process.
   beast::error_code ignored;
-  if (!busy_) stream_.socket().cancel(ignored);
+  if (!busy_) socket_.cancel(ignored);
 }
 
 Response Connection::error(Errc code, std::string message) const {
@@ -107,17 +154,24 @@ asio::awaitable<bool> Connection::write(Request& req, Response& res, unsigned ve
   head_.append("\r\n");
   std::string_view body = (bodiless || req.method == "HEAD") ? std::string_view{} : res.body;
   std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body)};
-  stream_.expires_after(ctx_.config.read_timeout);
-  auto [ec, n] = co_await asio::async_write(stream_, buffers, kUseTuple);
+  expires_after(ctx_.config.read_timeout);
+  auto [ec, n] = co_await asio::async_write(socket_, buffers, kUseTuple);
+  settle();
   (void)n;
   co_return !ec;
 }
 
 asio::awaitable<void> Connection::run() {
   const auto& cfg = ctx_.config;
+  // Out of the sweeper however run() ends, before the connection can be freed.
+  slot_ = sweeper_.add(this);
+  struct Unregister {
+    Connection* c;
+    ~Unregister() { c->sweeper_.remove(c->slot_); }
+  } unregister{this};
   {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = socket_.remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string();
   }
   // Decided once per connection: most peers are not proxies, and their requests then pay
@@ -131,9 +185,10 @@ asio::awaitable<void> Connection::run() {
     // the whole of it. One deadline for both let a client that trickles a byte now and then
     // hold the connection for the idle timeout, again and again (slowloris).
     if (buffer_.size() == 0) {
-      stream_.expires_after(cfg.idle_timeout);
-      auto [ec, n] = co_await stream_.async_read_some(
+      expires_after(cfg.idle_timeout);
+      auto [ec, n] = co_await socket_.async_read_some(
           buffer_.prepare(beast::read_size(buffer_, 65536)), kUseTuple);
+      settle();
       if (ec) break;  // closed, reset, idle too long, or stop
       buffer_.commit(n);
     }
@@ -141,9 +196,9 @@ asio::awaitable<void> Connection::run() {
     if (next != Next::kRead) break;
   }
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  socket_.shutdown(tcp::socket::shutdown_send, ignored);
   if (next == Next::kLinger) co_await linger();
-  stream_.close();
+  socket_.close(ignored);
 }
 
 asio::awaitable<Connection::Next> Connection::serve_one(const TrustedProxies* proxies) {
@@ -163,8 +218,9 @@ asio::awaitable<Connection::Next> Connection::serve_one(const TrustedProxies* pr
   }
   if (ec == bhttp::error::need_more) ec = {};
   if (!ec && !parser.is_done()) {
-    stream_.expires_after(cfg.read_timeout);
-    auto [read_ec, n] = co_await bhttp::async_read(stream_, buffer_, parser, kUseTuple);
+    expires_after(cfg.read_timeout);
+    auto [read_ec, n] = co_await bhttp::async_read(socket_, buffer_, parser, kUseTuple);
+    settle();
     (void)n;
     ec = read_ec;
   }
@@ -217,12 +273,13 @@ asio::awaitable<void> Connection::linger() {
   constexpr std::size_t kLingerBytes = 16 * 1024 * 1024;
   std::array<char, 16384> sink;
   std::size_t total = 0;
-  stream_.expires_after(kLingerTime);
+  expires_after(kLingerTime);  // for the whole of it
   while (total < kLingerBytes && !ctx_.stopping) {
-    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kUseTuple);
+    auto [ec, n] = co_await socket_.async_read_some(asio::buffer(sink), kUseTuple);
     if (ec) break;  // the client closed, reset, or the time is up
     total += n;
   }
+  settle();
 }
 
 }  // namespace gatehouse::http

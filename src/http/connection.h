@@ -10,13 +10,16 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include "gatehouse/result.h"
 #include "http/message.h"
@@ -41,18 +44,57 @@ struct ConnectionContext {
   const std::atomic<bool>& stopping;
 };
 
+class Connection;
+
+// The read and write deadlines of one event loop's connections, enforced by one timer that
+// ticks every kTick while the loop has connections: a wait whose deadline has passed is
+// cancelled (it completes with operation_aborted). A timer per operation, as
+// beast::tcp_stream keeps, cost each request two timer insertions and cancellations, the
+// handlers those cancellations post, and a timerfd_settime system call every other request
+// (bench/README.md); a deadline here is a store into a vector. Timeouts fire up to kTick
+// late. Used by the loop's thread only.
+class DeadlineSweeper {
+ public:
+  using Clock = std::chrono::steady_clock;
+  static constexpr auto kTick = std::chrono::milliseconds(250);
+
+  explicit DeadlineSweeper(boost::asio::any_io_executor ex) : timer_(std::move(ex)) {}
+  DeadlineSweeper(const DeadlineSweeper&) = delete;
+  DeadlineSweeper& operator=(const DeadlineSweeper&) = delete;
+
+  // A slot for `c`, without a deadline; the timer starts with the first connection.
+  std::size_t add(Connection* c);
+  void remove(std::size_t slot);
+  void set(std::size_t slot, Clock::time_point deadline) { slots_[slot].deadline = deadline; }
+
+ private:
+  struct Slot {
+    Connection* conn;
+    Clock::time_point deadline;
+  };
+  void arm();
+  void sweep();
+
+  boost::asio::steady_timer timer_;
+  bool armed_ = false;
+  std::vector<Slot> slots_;
+};
+
 class Connection {
  public:
-  Connection(boost::asio::ip::tcp::socket socket, const ConnectionContext& ctx);
+  // `sweeper` belongs to the event loop whose executor `socket` uses.
+  Connection(boost::asio::ip::tcp::socket socket, const ConnectionContext& ctx,
+             DeadlineSweeper& sweeper);
 
   // Serves requests until the connection ends, then closes the socket.
   boost::asio::awaitable<void> run();
   // At stop, on the connection's executor: ends a wait for the next request; a request
   // being served is answered first (run() then sees `stopping` and closes).
   void cancel_if_idle();
-  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+  boost::asio::any_io_executor executor() { return socket_.get_executor(); }
 
  private:
+  friend class DeadlineSweeper;
   // What run() does after one request: read the next, close, or close after a lingering
   // read (a request that could not be read was refused).
   enum class Next { kRead, kClose, kLinger };
@@ -68,9 +110,15 @@ class Connection {
                                      bool keep_alive);
   Response call_handler(const Handler& h, Request& req);
   Response error(Errc code, std::string message) const;
+  // The next operations on the socket must end within `d` (until settle()).
+  void expires_after(std::chrono::steady_clock::duration d);
+  void settle();  // no deadline
+  void expire();  // the sweeper's: the deadline passed
 
   const ConnectionContext& ctx_;
-  boost::beast::tcp_stream stream_;
+  DeadlineSweeper& sweeper_;
+  std::size_t slot_ = 0;  // in sweeper_, while run() runs
+  boost::asio::ip::tcp::socket socket_;
   std::atomic<bool> busy_{false};
   std::string remote_;
   boost::beast::flat_buffer buffer_;  // read, not yet parsed

@@ -87,7 +87,8 @@ struct Server::Impl {
   // the worker pools. The first loop also accepts (dealing connections out in turn),
   // handles signals and stop, and flushes the log.
   struct Loop {
-    asio::io_context ioc{1};  // concurrency hint: one thread runs it
+    asio::io_context ioc{1};                        // concurrency hint: one thread runs it
+    DeadlineSweeper deadlines{ioc.get_executor()};  // after ioc: goes first
   };
   static std::vector<std::unique_ptr<Loop>> make_loops(int n) {
     std::vector<std::unique_ptr<Loop>> v;
@@ -185,7 +186,7 @@ struct Server::Impl {
           continue;
         }
         socket.set_option(tcp::no_delay(true), ep_ec);
-        conn = std::make_shared<Connection>(std::move(socket), conn_ctx);
+        conn = std::make_shared<Connection>(std::move(socket), conn_ctx, loop.deadlines);
         conns.insert(conn);
       }
       // run() straight, with the bookkeeping in its completion handler: a coroutine
