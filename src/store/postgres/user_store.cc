@@ -158,18 +158,8 @@ Status replace_user_tenants(Connection& c, const std::string& user_id, const Ten
   return ok_status();
 }
 
-// The strings of a JSON array of strings; anything else (json_agg's NULL for no rows)
-// is an empty list.
-std::vector<std::string> json_strings(const boost::json::value& v) {
-  std::vector<std::string> out;
-  if (!v.is_array()) return out;
-  for (const auto& item : v.get_array()) {
-    if (item.is_string()) out.emplace_back(item.get_string());
-  }
-  return out;
-}
-
-// [[tenant id, tenant name, [role, ...] or null], ...] as built by GH_USER_COLUMNS.
+// The tenants column: [[tenant id, tenant name, [role, ...] or null], ...] as built by
+// GH_USER_COLUMNS (json_strings in query.h reads the flat roles column).
 std::vector<UserTenant> json_tenants(std::string_view text) {
   std::vector<UserTenant> out;
   if (text.empty()) return out;
@@ -181,19 +171,16 @@ std::vector<UserTenant> json_tenants(std::string_view text) {
     if (!fields || fields->size() != 3) continue;
     const auto* id = fields->at(0).if_string();
     const auto* name = fields->at(1).if_string();
-    out.push_back(UserTenant{id ? std::string(*id) : std::string(),
-                             name ? std::string(*name) : std::string(),
-                             json_strings(fields->at(2))});
+    UserTenant tenant{
+        id ? std::string(*id) : std::string(), name ? std::string(*name) : std::string(), {}};
+    if (const auto* roles = fields->at(2).if_array()) {
+      for (const auto& role : *roles) {
+        if (role.is_string()) tenant.roles.emplace_back(role.get_string());
+      }
+    }
+    out.push_back(std::move(tenant));
   }
   return out;
-}
-
-std::vector<std::string> json_roles(std::string_view text) {
-  if (text.empty()) return {};
-  boost::system::error_code ec;
-  const auto parsed = boost::json::parse(text, ec);
-  if (ec) return {};
-  return json_strings(parsed);
 }
 
 User read_user_row(const Statement& s) {
@@ -213,7 +200,7 @@ User read_user_row(const Statement& s) {
   u.has_totp = s.column_bool(12);
   u.has_webauthn = s.column_bool(13);
   u.test = s.column_bool(14);
-  u.roles = json_roles(s.column_text(15));
+  u.roles = json_strings(s.column_text(15));
   u.tenants = json_tenants(s.column_text(16));
   return u;
 }
