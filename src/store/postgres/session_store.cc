@@ -44,10 +44,11 @@ constexpr std::string_view kPruneRevocations = "DELETE FROM revocations WHERE at
 // - A family revoked concurrently (end_family: family row, then its tokens, then the log,
 //   in one SERIALIZABLE transaction): if it committed before this statement's snapshot,
 //   the old token reads as revoked; if it touched the old row first and commits while this
-//   statement waits for the lock, the re-check sees revoked_at set. If this statement wins
-//   the lock and commits first, end_family's update of the old row (live in its snapshot,
-//   changed since) fails with 40001 and transaction() runs it again on a snapshot that has
-//   the replacement, which it then revokes. Either way no live token of the family stays.
+//   statement waits for the lock, the re-check sees revoked_at set. If this statement
+//   commits first, end_family either sees the replacement (its snapshot is later) and
+//   revokes it, or updates the old row that is live in its snapshot but changed since: a
+//   40001, and transaction() runs it again on a snapshot that has the replacement. Either
+//   way no live token of the family stays.
 // - The statement is atomic: a replacement that breaks a constraint undoes the mark.
 constexpr std::string_view kRotate =
     "WITH old AS ("
