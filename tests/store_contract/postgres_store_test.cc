@@ -130,6 +130,44 @@ TEST_F(PostgresStoreTest, TwoNodesRotatingOneRefreshTokenHaveExactlyOneWinner) {
   EXPECT_EQ(scalar("SELECT count(*) FROM refresh_tokens WHERE rotated_at IS NULL"), "1");
 }
 
+// The interleaving a logout must survive now that a rotation is one READ COMMITTED
+// statement: the logout's transaction has its snapshot while the rotation still holds the
+// old token's row lock, and the rotation commits a replacement that snapshot cannot see.
+// A row lock held from a third connection lines the two up in that order.
+TEST_F(PostgresStoreTest, ALogoutRacingARotationRevokesTheReplacementToo) {
+  Stores a = open();
+  ASSERT_THAT(a.users->create(user("u1")), IsOk());
+  ASSERT_THAT(a.sessions->insert(token("t0", "f1")), IsOk());
+  auto watcher = postgres::Connection::open(base_url_);
+  ASSERT_THAT(watcher, IsOk());
+  // Until a backend waits for a lock in a statement starting with `prefix`.
+  auto wait_for_lock = [&](const std::string& prefix) {
+    for (int i = 0; i < 2000; ++i) {
+      auto rows = (*watcher)->run(
+          "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+          "AND starts_with(query, ?)",
+          {postgres::Param{prefix, 25}}, "watch locks");
+      if (rows && rows->next() && rows->column_int64(0) > 0) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  };
+  ASSERT_THAT(raw().exec("BEGIN", "begin"), IsOk());
+  ASSERT_THAT(raw().exec("SELECT 1 FROM refresh_tokens WHERE id = 't0' FOR UPDATE", "lock"),
+              IsOk());
+  Status rotated = ok_status();
+  Status revoked = ok_status();
+  std::thread rotation([&] { rotated = a.sessions->rotate("t0", token("t1", "f1"), 500); });
+  wait_for_lock("WITH old AS");
+  std::thread logout([&] { revoked = a.sessions->revoke_family("f1", 600); });
+  wait_for_lock("UPDATE refresh_tokens SET revoked_at");
+  ASSERT_THAT(raw().exec("COMMIT", "commit"), IsOk());
+  rotation.join();
+  logout.join();
+  EXPECT_THAT(revoked, IsOk());
+  EXPECT_THAT(rotated, ::testing::AnyOf(IsOk(), ErrcIs(Errc::kTokenRevoked)));
+  EXPECT_EQ(scalar("SELECT count(*) FROM refresh_tokens WHERE revoked_at IS NULL"), "0");
+}
+
 TEST_F(PostgresStoreTest, RateLimitAttemptsFromTwoNodesAreAllCounted) {
   Stores a = open();
   Stores b = open();

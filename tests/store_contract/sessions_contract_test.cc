@@ -187,6 +187,35 @@ TEST_P(SessionContractTest, ConcurrentRotationsOfOneTokenHaveOneWinner) {
 
 // --- sign-ins that were ended ---
 
+// A refresh racing a logout of the same sign-in: whichever runs first, no token of the
+// family is left live (a replacement the rotation inserted is revoked with the family).
+TEST_P(SessionContractTest, ARotationRacingAFamilyRevocationLeavesNoLiveToken) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  constexpr int kRounds = 20;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string n = std::to_string(round);
+    ASSERT_THAT(sessions().insert(token("T" + n, "U1", "F" + n)), IsOk());
+  }
+  std::atomic<int> unexpected = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    const std::string n = std::to_string(round);
+    std::thread rotation([&] {
+      auto st = sessions().rotate("T" + n, token("R" + n, "U1", "F" + n), 500);
+      if (!st && st.code() != Errc::kTokenRevoked) ++unexpected;
+    });
+    std::thread logout([&] {
+      if (!sessions().revoke_family("F" + n, 600)) ++unexpected;
+    });
+    rotation.join();
+    logout.join();
+    EXPECT_NE(get_token("T" + n).revoked_at, 0) << "round " << n;
+    if (auto replacement = sessions().get("R" + n)) {
+      EXPECT_NE(replacement->revoked_at, 0) << "round " << n;
+    }
+  }
+  EXPECT_EQ(unexpected.load(), 0);
+}
+
 TEST_P(SessionContractTest, ARevokedFamilyAcceptsNoNewToken) {
   ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
   ASSERT_THAT(sessions().insert(token("T1", "U1", "F1")), IsOk());

@@ -20,18 +20,19 @@ constexpr std::string_view kUpdateRole =
     "UPDATE roles SET name = ?, description = ? WHERE name = ?";
 // Cascades to user_roles, user_tenant_roles and role_permissions.
 constexpr std::string_view kDeleteRole = "DELETE FROM roles WHERE name = ?";
-constexpr std::string_view kSelectRole =
-    "SELECT name, description, created_at FROM roles WHERE name = ?";
-constexpr std::string_view kListRoles =
-    "SELECT name, description, created_at FROM roles ORDER BY name";
+// A role row carries its permissions (sorted) as a JSON array: one statement, one
+// snapshot.
+#define GH_ROLE_COLUMNS                                               \
+  "name, description, created_at, "                                   \
+  "(SELECT json_agg(rp.permission_name ORDER BY rp.permission_name) " \
+  " FROM role_permissions rp WHERE rp.role_name = roles.name)"
+constexpr std::string_view kSelectRole = "SELECT " GH_ROLE_COLUMNS " FROM roles WHERE name = ?";
+constexpr std::string_view kListRoles = "SELECT " GH_ROLE_COLUMNS " FROM roles ORDER BY name";
+#undef GH_ROLE_COLUMNS
 constexpr std::string_view kInsertRolePermission =
     "INSERT INTO role_permissions (role_name, permission_name) VALUES (?, ?)";
 constexpr std::string_view kDeleteRolePermissions =
     "DELETE FROM role_permissions WHERE role_name = ?";
-constexpr std::string_view kSelectRolePermissions =
-    "SELECT permission_name FROM role_permissions WHERE role_name = ? ORDER BY permission_name";
-constexpr std::string_view kListRolePermissions =
-    "SELECT role_name, permission_name FROM role_permissions ORDER BY role_name, permission_name";
 
 constexpr std::string_view kPermissionExists = "SELECT 1 FROM permissions WHERE name = ?";
 constexpr std::string_view kInsertPermission =
@@ -64,7 +65,8 @@ constexpr std::string_view kListTenantDomains =
 // --- helpers ---
 
 Role read_role_row(const Statement& s) {
-  return Role{s.column_text(0), s.column_text(1), {}, s.column_int64(2)};
+  return Role{s.column_text(0), s.column_text(1), json_strings(s.column_text(3)),
+              s.column_int64(2)};
 }
 
 Permission read_permission_row(const Statement& s) {
@@ -198,33 +200,17 @@ class PostgresAccessStore final : public AccessStore {
   }
 
   Result<std::vector<Role>> list_roles() override {
-    return snapshot(*pool_, [&](Connection& c) -> Result<std::vector<Role>> {
-      auto roles = all(c, kListRoles, "list roles", read_role_row);
-      if (!roles) return roles.error();
-      auto pairs = all(c, kListRolePermissions, "list role permissions", read_pair);
-      if (!pairs) return pairs.error();
-      // Both lists are ordered by role name: merge them in one pass.
-      auto role = roles->begin();
-      for (auto& [role_name, permission] : *pairs) {
-        while (role != roles->end() && role->name < role_name) ++role;
-        if (role != roles->end() && role->name == role_name) {
-          role->permissions.push_back(std::move(permission));
-        }
-      }
-      return roles;
-    });
+    return leased(*pool_,
+                  [&](Connection& c) { return all(c, kListRoles, "list roles", read_role_row); });
   }
 
   Result<Role> get_role(const std::string& name) override {
-    return snapshot(*pool_, [&](Connection& c) -> Result<Role> {
-      auto role = one(c, kSelectRole, "read role", read_role_row, name);
-      if (!role) return role.error();
-      if (!*role) return make_error(Errc::kNotFound, "role not found: " + name);
-      auto permissions = all(c, kSelectRolePermissions, "read role permissions", text0, name);
-      if (!permissions) return permissions.error();
-      (*role)->permissions = std::move(*permissions);
-      return std::move(**role);
+    auto role = leased(*pool_, [&](Connection& c) {
+      return one(c, kSelectRole, "read role", read_role_row, name);
     });
+    if (!role) return role.error();
+    if (!*role) return make_error(Errc::kNotFound, "role not found: " + name);
+    return std::move(**role);
   }
 
   Status update_role(const std::string& name, const Role& updated) override {

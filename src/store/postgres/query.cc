@@ -5,6 +5,9 @@
 #include <random>
 #include <thread>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
 namespace gatehouse::store::postgres {
 
 std::set<std::string> unique_names(const std::vector<std::string>& names) {
@@ -33,6 +36,18 @@ std::string json_string_array(const std::vector<std::string>& values) {
     out += '"';
   }
   out += ']';
+  return out;
+}
+
+std::vector<std::string> json_strings(std::string_view json) {
+  std::vector<std::string> out;
+  if (json.empty()) return out;
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(json, ec);
+  if (ec || !parsed.is_array()) return out;
+  for (const auto& item : parsed.get_array()) {
+    if (item.is_string()) out.emplace_back(item.get_string());
+  }
   return out;
 }
 

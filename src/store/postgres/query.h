@@ -245,6 +245,11 @@ std::set<std::string> unique_names(const std::vector<std::string>& names);
 // length, so the statement text depends only on which filters are present.
 std::string json_string_array(const std::vector<std::string>& values);
 
+// The strings of `json`, a JSON array of strings as json_agg builds it: one column carries
+// a row's list (its roles, a role's permissions), so one statement reads rows whole. NULL
+// (json_agg over no rows) and anything that is not an array read as an empty list.
+std::vector<std::string> json_strings(std::string_view json);
+
 void add_condition(std::string& where, std::string_view clause);
 
 }  // namespace gatehouse::store::postgres

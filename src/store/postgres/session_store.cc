@@ -30,10 +30,37 @@ constexpr std::string_view kLogRevocation = "INSERT INTO revocations (family_id,
 constexpr std::string_view kSelectRevocations =
     "SELECT seq, family_id, at FROM revocations WHERE seq > ? AND at >= ? ORDER BY seq";
 constexpr std::string_view kPruneRevocations = "DELETE FROM revocations WHERE at < ?";
-// Only a live token can be rotated: of two concurrent rotations one wins.
-constexpr std::string_view kMarkRotated =
-    "UPDATE refresh_tokens SET rotated_at = ?, replaced_by = ? "
-    "WHERE id = ? AND rotated_at IS NULL AND revoked_at IS NULL";
+// A rotation in one autocommit statement (READ COMMITTED): mark the old token rotated if
+// it is live, of the replacement's user and family, and its family is not revoked; insert
+// the replacement from what the mark returned, so no mark means no insert. Parameters:
+// at, replacement id, old id, user id, family id, then the replacement's hash, issued_at,
+// expires_at, revoked_at, rotated_at, replaced_by.
+//
+// Why this is safe without SERIALIZABLE:
+// - Two rotations of one token: the UPDATE locks the old row; the second waits, and when
+//   the first commits PostgreSQL re-checks the WHERE clause on the row's new version
+//   (rotated_at is set), so it marks nothing and inserts nothing. If the first rolls back
+//   (say, its replacement id was taken) the second goes ahead. Exactly one wins.
+// - A family revoked concurrently (end_family: family row, then its tokens, then the log,
+//   in one SERIALIZABLE transaction): if it committed before this statement's snapshot,
+//   the old token reads as revoked; if it touched the old row first and commits while this
+//   statement waits for the lock, the re-check sees revoked_at set. If this statement
+//   commits first, end_family either sees the replacement (its snapshot is later) and
+//   revokes it, or updates the old row that is live in its snapshot but changed since: a
+//   40001, and transaction() runs it again on a snapshot that has the replacement. Either
+//   way no live token of the family stays.
+// - The statement is atomic: a replacement that breaks a constraint undoes the mark.
+constexpr std::string_view kRotate =
+    "WITH old AS ("
+    " UPDATE refresh_tokens t SET rotated_at = ?1, replaced_by = ?2"
+    " WHERE t.id = ?3 AND t.rotated_at IS NULL AND t.revoked_at IS NULL"
+    " AND t.user_id = ?4 AND t.family_id = ?5"
+    " AND NOT EXISTS (SELECT 1 FROM refresh_families f"
+    "                 WHERE f.id = t.family_id AND f.revoked_at IS NOT NULL)"
+    " RETURNING t.user_id, t.family_id) "
+    "INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, issued_at, expires_at, "
+    "revoked_at, rotated_at, replaced_by) "
+    "SELECT ?2, old.user_id, old.family_id, ?6, ?7, ?8, ?9, ?10, ?11 FROM old";
 // A second revocation keeps the first time.
 constexpr std::string_view kRevokeToken =
     "UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?";
@@ -132,6 +159,24 @@ Status insert_token(Connection& c, const RefreshToken& t) {
   return insert_token_row(c, t);
 }
 
+// Why the old token cannot be rotated into `replacement` (the rare path after a rotation
+// that changed nothing), in the order the checks have on every engine: unknown, revoked
+// (its family included), already rotated, another user or family. OK when it could be.
+Status why_not_rotated(Connection& c, const std::string& old_id, const RefreshToken& replacement) {
+  auto old = one(c, kSelectRefreshToken, "read refresh token", read_token_row, old_id);
+  if (!old) return old.error();
+  if (!*old) return token_not_found();
+  if ((*old)->revoked_at != 0) return make_error(Errc::kTokenRevoked, "refresh token revoked");
+  if ((*old)->rotated_at != 0) {
+    return make_error(Errc::kTokenRevoked, "refresh token already rotated");
+  }
+  if (replacement.user_id != (*old)->user_id || replacement.family_id != (*old)->family_id) {
+    return make_error(Errc::kInvalidArgument,
+                      "replacement token must keep the user and family of the old one");
+  }
+  return ok_status();
+}
+
 class PostgresSessionStore final : public SessionStore {
  public:
   explicit PostgresSessionStore(Pool pool) : pool_(std::move(pool)) {}
@@ -150,32 +195,31 @@ class PostgresSessionStore final : public SessionStore {
   }
 
   Status rotate(const std::string& old_id, const RefreshToken& replacement, int64_t at) override {
-    return transaction(*pool_, [&](Connection& c) -> Status {
-      auto old = one(c, kSelectRefreshToken, "read refresh token", read_token_row, old_id);
-      if (!old) return old.error();
-      if (!*old) return token_not_found();
-      if ((*old)->revoked_at != 0) return make_error(Errc::kTokenRevoked, "refresh token revoked");
-      if ((*old)->rotated_at != 0) {
-        return make_error(Errc::kTokenRevoked, "refresh token already rotated");
-      }
-      if (replacement.user_id != (*old)->user_id || replacement.family_id != (*old)->family_id) {
-        return make_error(Errc::kInvalidArgument,
-                          "replacement token must keep the user and family of the old one");
-      }
-      // Checked under the write lock above, so this cannot race; kept as a guard.
-      if (auto st = exec_one(c, kMarkRotated, "mark refresh token rotated",
-                             make_error(Errc::kTokenRevoked, "refresh token already rotated"), at,
-                             replacement.id, old_id);
-          !st) {
-        return st;
-      }
+    return leased(*pool_, [&](Connection& c) -> Status {
       if (replacement.id.empty() || replacement.token_hash.empty()) {
+        if (auto st = why_not_rotated(c, old_id, replacement); !st) return st;
         return make_error(Errc::kInvalidArgument, "refresh token needs id and hash");
       }
-      // The old token's row (read above, family revocation included) shows the family
-      // exists, is live and is this user's: the replacement needs only its own row. Two
-      // round trips fewer than insert_token() on the path every refresh takes.
-      return insert_token_row(c, replacement);
+      for (int attempt = 1; attempt <= 2; ++attempt) {
+        auto w =
+            write(c, kRotate, "rotate refresh token", at, replacement.id, old_id,
+                  replacement.user_id, replacement.family_id, replacement.token_hash,
+                  replacement.issued_at, replacement.expires_at, or_null(replacement.revoked_at),
+                  or_null(replacement.rotated_at), or_null(replacement.replaced_by));
+        if (!w) return w.error();
+        if (w->constraint == kConstraintPrimaryKey) {
+          return make_error(Errc::kConflict, "refresh token id already exists");
+        }
+        if (w->constraint == kConstraintForeignKey) {
+          return make_error(Errc::kUserNotFound, "user not found");
+        }
+        if (w->constraint) return constraint_error(w->constraint, "rotate refresh token");
+        if (w->changes == 1) return ok_status();
+        if (auto st = why_not_rotated(c, old_id, replacement); !st) return st;
+        // Rotatable now, yet the statement changed nothing: the state moved in between
+        // (the statement's snapshot is older than the read's); try once more.
+      }
+      return make_error(Errc::kTokenRevoked, "refresh token could not be rotated");
     });
   }
 

@@ -2,6 +2,9 @@
 // user_tenant_roles.
 #include <map>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
 #include "gatehouse/clock.h"
 #include "store/postgres/engine.h"
 #include "store/postgres/query.h"
@@ -11,12 +14,23 @@ namespace {
 
 // --- SQL ---
 
+// A user row carries its roles and tenants (with their roles) as JSON arrays, so one
+// statement reads a user whole: one round trip and one snapshot, no transaction. Same
+// orders as separate queries would give: roles by name, tenants by id.
 #define GH_USER_COLUMNS                                                                 \
   "id, login_id, email, phone, name, picture, status, verified_email, verified_phone, " \
   "created_at, last_login_at, "                                                         \
   "EXISTS (SELECT 1 FROM password_credentials p WHERE p.user_id = users.id), "          \
   "EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = users.id), "              \
-  "EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id), test"
+  "EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id), test, "    \
+  "(SELECT json_agg(r.role_name ORDER BY r.role_name) FROM user_roles r "               \
+  " WHERE r.user_id = users.id), "                                                      \
+  "(SELECT json_agg(json_build_array(ut.tenant_id, tn.name, "                           \
+  "   (SELECT json_agg(tr.role_name ORDER BY tr.role_name) FROM user_tenant_roles tr "  \
+  "    WHERE tr.user_id = ut.user_id AND tr.tenant_id = ut.tenant_id)) "                \
+  "   ORDER BY ut.tenant_id) "                                                          \
+  " FROM user_tenants ut JOIN tenants tn ON tn.id = ut.tenant_id "                      \
+  " WHERE ut.user_id = users.id)"
 
 constexpr std::string_view kSelectUserById = "SELECT " GH_USER_COLUMNS " FROM users WHERE id = ?";
 // `login_id` is declared COLLATE NOCASE, so `=` ignores ASCII case.
@@ -40,14 +54,6 @@ constexpr std::string_view kPatchUser =
     "verified_phone = coalesce(?, verified_phone) WHERE id = ?";
 constexpr std::string_view kDeleteUser = "DELETE FROM users WHERE id = ?";
 constexpr std::string_view kUserExists = "SELECT 1 FROM users WHERE id = ?";
-constexpr std::string_view kSelectUserRoles =
-    "SELECT role_name FROM user_roles WHERE user_id = ? ORDER BY role_name";
-constexpr std::string_view kSelectUserTenants =
-    "SELECT ut.tenant_id, t.name FROM user_tenants ut JOIN tenants t ON t.id = ut.tenant_id "
-    "WHERE ut.user_id = ? ORDER BY ut.tenant_id";
-constexpr std::string_view kSelectUserTenantRoles =
-    "SELECT role_name FROM user_tenant_roles WHERE user_id = ? AND tenant_id = ? "
-    "ORDER BY role_name";
 constexpr std::string_view kInsertUserRole =
     "INSERT INTO user_roles (user_id, role_name) VALUES (?, ?)";
 constexpr std::string_view kDeleteUserRoles = "DELETE FROM user_roles WHERE user_id = ?";
@@ -152,6 +158,31 @@ Status replace_user_tenants(Connection& c, const std::string& user_id, const Ten
   return ok_status();
 }
 
+// The tenants column: [[tenant id, tenant name, [role, ...] or null], ...] as built by
+// GH_USER_COLUMNS (json_strings in query.h reads the flat roles column).
+std::vector<UserTenant> json_tenants(std::string_view text) {
+  std::vector<UserTenant> out;
+  if (text.empty()) return out;
+  boost::system::error_code ec;
+  const auto parsed = boost::json::parse(text, ec);
+  if (ec || !parsed.is_array()) return out;
+  for (const auto& item : parsed.get_array()) {
+    const auto* fields = item.if_array();
+    if (!fields || fields->size() != 3) continue;
+    const auto* id = fields->at(0).if_string();
+    const auto* name = fields->at(1).if_string();
+    UserTenant tenant{
+        id ? std::string(*id) : std::string(), name ? std::string(*name) : std::string(), {}};
+    if (const auto* roles = fields->at(2).if_array()) {
+      for (const auto& role : *roles) {
+        if (role.is_string()) tenant.roles.emplace_back(role.get_string());
+      }
+    }
+    out.push_back(std::move(tenant));
+  }
+  return out;
+}
+
 User read_user_row(const Statement& s) {
   User u;
   u.id = s.column_text(0);
@@ -169,44 +200,16 @@ User read_user_row(const Statement& s) {
   u.has_totp = s.column_bool(12);
   u.has_webauthn = s.column_bool(13);
   u.test = s.column_bool(14);
+  u.roles = json_strings(s.column_text(15));
+  u.tenants = json_tenants(s.column_text(16));
   return u;
 }
 
-UserTenant read_user_tenant_row(const Statement& s) {
-  return UserTenant{s.column_text(0), s.column_text(1), {}};
-}
-
-// Fills roles and tenants of a user whose row has been read.
-Status load_user_relations(Connection& c, User& user) {
-  auto roles = all(c, kSelectUserRoles, "read user roles", text0, user.id);
-  if (!roles) return roles.error();
-  user.roles = std::move(*roles);
-  auto tenants = all(c, kSelectUserTenants, "read user tenants", read_user_tenant_row, user.id);
-  if (!tenants) return tenants.error();
-  user.tenants = std::move(*tenants);
-  for (auto& tenant : user.tenants) {
-    auto tenant_roles =
-        all(c, kSelectUserTenantRoles, "read user tenant roles", text0, user.id, tenant.tenant_id);
-    if (!tenant_roles) return tenant_roles.error();
-    tenant.roles = std::move(*tenant_roles);
-  }
-  return ok_status();
-}
-
-Status load_relations(Connection& c, std::vector<User>& users) {
-  for (auto& user : users) {
-    if (auto st = load_user_relations(c, user); !st) return st;
-  }
-  return ok_status();
-}
-
-// One user (row + relations) by `sql` with one key parameter, inside the caller's
-// transaction.
+// One user (row and relations) by `sql` with one key parameter.
 Result<User> load_user(Connection& c, std::string_view sql, std::string_view key) {
   auto row = one(c, sql, "read user", read_user_row, key);
   if (!row) return row.error();
   if (!*row) return user_not_found();
-  if (auto st = load_user_relations(c, **row); !st) return st.error();
   return std::move(**row);
 }
 
@@ -342,23 +345,20 @@ class PostgresUserStore final : public UserStore {
   }
 
   Result<User> get_by_id(const std::string& user_id) override {
-    return snapshot(*pool_, [&](Connection& c) { return load_user(c, kSelectUserById, user_id); });
+    return leased(*pool_, [&](Connection& c) { return load_user(c, kSelectUserById, user_id); });
   }
 
   Result<User> get_by_login_id(const std::string& login_id) override {
-    return snapshot(*pool_,
-                    [&](Connection& c) { return load_user(c, kSelectUserByLoginId, login_id); });
+    return leased(*pool_,
+                  [&](Connection& c) { return load_user(c, kSelectUserByLoginId, login_id); });
   }
 
   Result<std::vector<User>> list(int limit, int offset) override {
     if (limit < 0 || offset < 0) {
       return make_error(Errc::kInvalidArgument, "limit and offset must not be negative");
     }
-    return snapshot(*pool_, [&](Connection& c) -> Result<std::vector<User>> {
-      auto users = all(c, kListUsers, "list users", read_user_row, limit, offset);
-      if (!users) return users.error();
-      if (auto st = load_relations(c, *users); !st) return st.error();
-      return users;
+    return leased(*pool_, [&](Connection& c) {
+      return all(c, kListUsers, "list users", read_user_row, limit, offset);
     });
   }
 
@@ -388,7 +388,6 @@ class PostgresUserStore final : public UserStore {
         if (!total) return total.error();
         page.total = total->value_or(0);
       }
-      if (auto st = load_relations(c, page.users); !st) return st.error();
       return page;
     });
   }
