@@ -16,6 +16,21 @@
 
 namespace gatehouse::store {
 
+// Whether `old` (a token as get() reads it, its family's revocation included) may be
+// rotated into `replacement`: the checks and their order every engine's rotate() answers
+// with — kNotFound (no such token), kTokenRevoked (revoked, or already rotated),
+// kInvalidArgument (another user or family).
+inline Status rotation_allowed(const RefreshToken* old, const RefreshToken& replacement) {
+  if (old == nullptr) return make_error(Errc::kNotFound, "refresh token not found");
+  if (old->revoked_at != 0) return make_error(Errc::kTokenRevoked, "refresh token revoked");
+  if (old->rotated_at != 0) return make_error(Errc::kTokenRevoked, "refresh token already rotated");
+  if (replacement.user_id != old->user_id || replacement.family_id != old->family_id) {
+    return make_error(Errc::kInvalidArgument,
+                      "replacement token must keep the user and family of the old one");
+  }
+  return ok_status();
+}
+
 class SessionStore {
  public:
   virtual ~SessionStore() = default;

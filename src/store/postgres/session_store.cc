@@ -165,16 +165,7 @@ Status insert_token(Connection& c, const RefreshToken& t) {
 Status why_not_rotated(Connection& c, const std::string& old_id, const RefreshToken& replacement) {
   auto old = one(c, kSelectRefreshToken, "read refresh token", read_token_row, old_id);
   if (!old) return old.error();
-  if (!*old) return token_not_found();
-  if ((*old)->revoked_at != 0) return make_error(Errc::kTokenRevoked, "refresh token revoked");
-  if ((*old)->rotated_at != 0) {
-    return make_error(Errc::kTokenRevoked, "refresh token already rotated");
-  }
-  if (replacement.user_id != (*old)->user_id || replacement.family_id != (*old)->family_id) {
-    return make_error(Errc::kInvalidArgument,
-                      "replacement token must keep the user and family of the old one");
-  }
-  return ok_status();
+  return rotation_allowed(*old ? &**old : nullptr, replacement);
 }
 
 class PostgresSessionStore final : public SessionStore {

@@ -148,15 +148,7 @@ class SqliteSessionStore final : public SessionStore {
     return transaction(*pool_, [&](Connection& c) -> Status {
       auto old = one(c, kSelectRefreshToken, "read refresh token", read_token_row, old_id);
       if (!old) return old.error();
-      if (!*old) return token_not_found();
-      if ((*old)->revoked_at != 0) return make_error(Errc::kTokenRevoked, "refresh token revoked");
-      if ((*old)->rotated_at != 0) {
-        return make_error(Errc::kTokenRevoked, "refresh token already rotated");
-      }
-      if (replacement.user_id != (*old)->user_id || replacement.family_id != (*old)->family_id) {
-        return make_error(Errc::kInvalidArgument,
-                          "replacement token must keep the user and family of the old one");
-      }
+      if (auto st = rotation_allowed(*old ? &**old : nullptr, replacement); !st) return st;
       // Checked under the write lock above, so this cannot race; kept as a guard.
       if (auto st = exec_one(c, kMarkRotated, "mark refresh token rotated",
                              make_error(Errc::kTokenRevoked, "refresh token already rotated"), at,
