@@ -120,20 +120,25 @@ Status end_family(Connection& c, const std::string& family_id, int64_t at) {
   return exec(c, kLogRevocation, "log revocation", family_id, at);
 }
 
+// What a write of a token row (insert, or rotate's insert) broke, as the store's errors.
+Status token_row_status(const Written& w, std::string_view what) {
+  if (w.constraint == kConstraintPrimaryKey) {
+    return make_error(Errc::kConflict, "refresh token id already exists");
+  }
+  if (w.constraint == kConstraintForeignKey) {
+    return make_error(Errc::kUserNotFound, "user not found");
+  }
+  if (w.constraint) return constraint_error(w.constraint, what);
+  return ok_status();
+}
+
 // The token row alone, for a family known to exist, be live and be the user's.
 Status insert_token_row(Connection& c, const RefreshToken& t) {
   auto w = write(c, kInsertRefreshToken, "insert refresh token", t.id, t.user_id, t.family_id,
                  t.token_hash, t.issued_at, t.expires_at, or_null(t.revoked_at),
                  or_null(t.rotated_at), or_null(t.replaced_by));
   if (!w) return w.error();
-  if (w->constraint == kConstraintPrimaryKey) {
-    return make_error(Errc::kConflict, "refresh token id already exists");
-  }
-  if (w->constraint == kConstraintForeignKey) {
-    return make_error(Errc::kUserNotFound, "user not found");
-  }
-  if (w->constraint) return constraint_error(w->constraint, "insert refresh token");
-  return ok_status();
+  return token_row_status(*w, "insert refresh token");
 }
 
 Status insert_token(Connection& c, const RefreshToken& t) {
@@ -198,13 +203,7 @@ class PostgresSessionStore final : public SessionStore {
                   replacement.issued_at, replacement.expires_at, or_null(replacement.revoked_at),
                   or_null(replacement.rotated_at), or_null(replacement.replaced_by));
         if (!w) return w.error();
-        if (w->constraint == kConstraintPrimaryKey) {
-          return make_error(Errc::kConflict, "refresh token id already exists");
-        }
-        if (w->constraint == kConstraintForeignKey) {
-          return make_error(Errc::kUserNotFound, "user not found");
-        }
-        if (w->constraint) return constraint_error(w->constraint, "rotate refresh token");
+        if (auto st = token_row_status(*w, "rotate refresh token"); !st) return st;
         if (w->changes == 1) return ok_status();
         if (auto st = why_not_rotated(c, old_id, replacement); !st) return st;
         // Rotatable now, yet the statement changed nothing: the state moved in between
