@@ -225,9 +225,9 @@ asio::awaitable<Connection::Next> Connection::serve_one(const TrustedProxies* pr
     ec = read_ec;
   }
   auto start = std::chrono::steady_clock::now();
+  // A passed deadline reads as operation_aborted (the sweeper cancelled the read).
   if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-      ec == beast::error::timeout || ec == asio::error::connection_reset ||
-      ec == asio::error::eof) {
+      ec == asio::error::connection_reset || ec == asio::error::eof) {
     co_return Next::kClose;
   }
   if (ec) {
