@@ -4,6 +4,7 @@
 // (cascades, audit ids).
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,6 +16,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "store/sqlite/connection_pool.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store_harness.h"
@@ -110,6 +112,48 @@ TEST_F(SqliteStoreTest, FileIsInWalModeWithEveryMigrationRecorded) {
             std::to_string(sqlite::embedded_migrations().size()));
   EXPECT_EQ(raw.scalar("SELECT max(version) FROM schema_migrations"),
             std::to_string(sqlite::embedded_migrations().back().version));
+}
+
+// Commits go to the write-ahead log; the pool's checkpoint thread copies them into
+// the database file once the log passes kCheckpointPages, with nobody else
+// checkpointing (the writes stay below the size at which a committer would). The
+// database file is copied alone, without its log, and the copy must hold the rows.
+TEST_F(SqliteStoreTest, TheCheckpointThreadCopiesCommitsIntoTheDatabaseFile) {
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  const auto wal = std::filesystem::path(db_path() + "-wal");
+  int written = 0;
+  while (std::filesystem::file_size(wal) < 2 * sqlite::kCheckpointPages * 4096 && written < 20000) {
+    ASSERT_THAT(store->users->create(new_user("U" + std::to_string(written),
+                                              "u" + std::to_string(written) + "@x.io")),
+                IsOk());
+    ++written;
+  }
+  ASSERT_LT(std::filesystem::file_size(wal), sqlite::kSelfCheckpointPages * 4096ULL);
+
+  // Rows in the database file alone (0 while not even the tables are there).
+  const auto copy = (dir_.path() / "file-only.db").string();
+  auto rows_in_file = [&] {
+    std::filesystem::copy_file(db_path(), copy, std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::remove(copy + "-wal");
+    sqlite3* db = nullptr;
+    int64_t rows = 0;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_open(copy.c_str(), &db) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "SELECT count(*) FROM users", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      rows = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return rows;
+  };
+  int64_t rows = rows_in_file();
+  for (int i = 0; i < 200 && rows < written / 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    rows = rows_in_file();
+  }
+  EXPECT_GE(rows, written / 2) << written << " users written";
 }
 
 TEST_F(SqliteStoreTest, ReopeningAppliesNothingTwiceAndKeepsData) {

@@ -2,13 +2,62 @@
 
 #include <utility>
 
+#include <sqlite3.h>
+
 namespace gatehouse::store::sqlite {
 
 ConnectionPool::ConnectionPool(std::string path, size_t max_size, std::unique_ptr<Connection> first)
     : path_(std::move(path)), max_size_(max_size == 0 ? 1 : max_size) {
   if (first) {
+    watch(*first);
     idle_.push_back(std::move(first));
     open_count_ = 1;
+  }
+  checkpointer_ = std::thread([this] { checkpoint_loop(); });
+}
+
+ConnectionPool::~ConnectionPool() {
+  {
+    std::lock_guard lock(checkpoint_mu_);
+    stopping_ = true;
+  }
+  checkpoint_cv_.notify_one();
+  checkpointer_.join();
+}
+
+void ConnectionPool::watch(Connection& conn) { sqlite3_wal_hook(conn.db(), &on_commit, this); }
+
+// Called by SQLite on the committing thread, after the commit.
+int ConnectionPool::on_commit(void* arg, sqlite3* db, const char* schema, int pages) {
+  auto* pool = static_cast<ConnectionPool*>(arg);
+  if (pages >= kSelfCheckpointPages) {
+    sqlite3_wal_checkpoint_v2(db, schema, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  } else if (pages >= kCheckpointPages && !pool->checkpoint_wanted_.exchange(true)) {
+    // Taking the mutex orders this wake-up after the thread's check of the flag.
+    std::lock_guard lock(pool->checkpoint_mu_);
+    pool->checkpoint_cv_.notify_one();
+  }
+  return SQLITE_OK;
+}
+
+void ConnectionPool::checkpoint_loop() {
+  std::unique_ptr<Connection> conn;  // opened at the first checkpoint
+  std::unique_lock lock(checkpoint_mu_);
+  for (;;) {
+    checkpoint_cv_.wait(lock, [&] { return stopping_ || checkpoint_wanted_.load(); });
+    if (stopping_) return;
+    lock.unlock();
+    // Cleared first, so that commits during this checkpoint ask for the next one.
+    checkpoint_wanted_ = false;
+    if (!conn) {
+      if (auto opened = Connection::open(path_)) conn = std::move(*opened);
+    }
+    // A failure (SQLITE_BUSY while another connection checkpoints, or no
+    // connection) leaves the log to the next request or to the committers.
+    if (conn) {
+      sqlite3_wal_checkpoint_v2(conn->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+    }
+    lock.lock();
   }
 }
 
@@ -28,6 +77,7 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
     ++open_count_;  // reserve the slot; open outside the lock
   }
   auto conn = Connection::open(path_);
+  if (conn) watch(**conn);
   if (!conn) {
     {
       std::lock_guard lock(mu_);

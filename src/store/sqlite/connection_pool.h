@@ -7,13 +7,26 @@
 // parallel (WAL). Writers of this process queue on `writer()` before BEGIN
 // IMMEDIATE, so they wait on a mutex instead of in SQLite's busy handler, which
 // sleeps 1 to 100 ms between tries; other processes still meet the busy timeout.
+//
+// Checkpoints (copying the write-ahead log back into the database file) run on a
+// thread of the pool's own. SQLite's default runs one inside the COMMIT that takes
+// the log past 1,000 pages, on the committing thread and so, here, under
+// `writer()`: every writer queued behind it waits for the copy and its fsync.
+// Instead, each pooled connection reports the log size after its commits
+// (sqlite3_wal_hook, which replaces the automatic checkpoint) and the checkpoint
+// thread runs a PASSIVE checkpoint, which takes no write lock, once the log
+// passes kCheckpointPages. Should the log still reach ten times that (the thread
+// cannot keep up, or a long read pins old pages), the committing connection
+// checkpoints itself, as SQLite would.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gatehouse/result.h"
@@ -24,12 +37,18 @@ namespace gatehouse::store::sqlite {
 
 inline constexpr size_t kMaxConnections = 8;
 
+// The log size (in pages) that wakes the checkpoint thread: SQLite's own default.
+inline constexpr int kCheckpointPages = 1000;
+// The log size at which a committing connection checkpoints itself.
+inline constexpr int kSelfCheckpointPages = 10 * kCheckpointPages;
+
 class ConnectionPool {
  public:
   // `first` is an already opened connection (the one migrations ran on).
   ConnectionPool(std::string path, size_t max_size, std::unique_ptr<Connection> first);
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
+  ~ConnectionPool();  // stops and joins the checkpoint thread
 
   // A connection on loan; returned to the pool when the lease is destroyed.
   class Lease {
@@ -60,6 +79,10 @@ class ConnectionPool {
 
  private:
   void release(std::unique_ptr<Connection> conn);
+  // Installs on_commit as `conn`'s WAL hook.
+  void watch(Connection& conn);
+  static int on_commit(void* pool, sqlite3* db, const char* schema, int pages);
+  void checkpoint_loop();
 
   const std::string path_;
   const size_t max_size_;
@@ -68,6 +91,12 @@ class ConnectionPool {
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
   size_t open_count_ = 0;                          // idle + leased + being opened; mu_
+
+  std::atomic<bool> checkpoint_wanted_{false};  // set by on_commit, cleared by the thread
+  std::mutex checkpoint_mu_;
+  std::condition_variable checkpoint_cv_;
+  bool stopping_ = false;  // checkpoint_mu_
+  std::thread checkpointer_;
 };
 
 }  // namespace gatehouse::store::sqlite
