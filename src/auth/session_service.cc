@@ -122,32 +122,31 @@ Result<json::object> SessionService::verify_refresh(std::string_view refresh_jwt
 Result<SessionService::Live> SessionService::live_token(std::string_view refresh_jwt) {
   auto claims = verify_refresh(refresh_jwt);
   if (!claims) return claims.error();
-  auto rec = stores_.sessions.get(std::string(claims->at("jti").as_string()));
-  if (!rec) {
-    if (rec.code() == Errc::kNotFound)
+  // The token and its user in one read: the session JWT carries the roles as they are now.
+  auto found = stores_.sessions.get_with_user(std::string(claims->at("jti").as_string()));
+  if (!found) {
+    if (found.code() == Errc::kNotFound)
       return make_error(Errc::kInvalidToken, "Unknown refresh token");
-    return rec.error();
+    if (found.code() == Errc::kUserNotFound) return make_error(Errc::kInvalidToken, "Unknown user");
+    return found.error();
   }
-  if (!crypto::constant_time_equal(rec->token_hash, crypto::sha256_hex(refresh_jwt))) {
+  const store::RefreshToken& rec = found->token;
+  if (!crypto::constant_time_equal(rec.token_hash, crypto::sha256_hex(refresh_jwt))) {
     return make_error(Errc::kInvalidToken, "Unknown refresh token");
   }
   int64_t now = clock_();
-  if (rec->revoked_at != 0) return make_error(Errc::kTokenRevoked, "Refresh token was revoked");
-  if (rec->rotated_at != 0 && now > rec->rotated_at + config_.refresh_grace) {
+  if (rec.revoked_at != 0) return make_error(Errc::kTokenRevoked, "Refresh token was revoked");
+  if (rec.rotated_at != 0 && now > rec.rotated_at + config_.refresh_grace) {
     // A replaced token used after the grace window: someone else holds the
     // family. End it for everyone.
-    (void)revocations_.end_sign_in(rec->family_id);
-    audit_.record({}, "session.revoked", false, rec->user_id, "",
+    (void)revocations_.end_sign_in(rec.family_id);
+    audit_.record({}, "session.revoked", false, rec.user_id, "",
                   "a replaced refresh token was used again; the sign-in was ended");
     return make_error(Errc::kTokenRevoked, "Refresh token was already used");
   }
-  auto user = stores_.users.get_by_id(rec->user_id);
-  if (!user) {
-    if (user.code() == Errc::kUserNotFound) return make_error(Errc::kInvalidToken, "Unknown user");
-    return user.error();
-  }
-  if (user->status != "enabled") {
-    (void)revocations_.end_user(user->id);
+  const store::User& user = found->user;
+  if (user.status != "enabled") {
+    (void)revocations_.end_user(user.id);
     return make_error(Errc::kUserDisabled, "User is disabled");
   }
   // amr travels in the refresh JWT so a refreshed session keeps its methods.
@@ -159,11 +158,11 @@ Result<SessionService::Live> SessionService::live_token(std::string_view refresh
   }
   // The selected tenant stays only while the user is still a member.
   if (auto* d = claims->if_contains("dct"); d && d->is_string()) {
-    for (const auto& t : user->tenants) {
+    for (const auto& t : user.tenants) {
       if (t.tenant_id == d->as_string()) facts.dct = t.tenant_id;
     }
   }
-  return Live{std::move(*rec), std::move(*user), std::move(facts)};
+  return Live{std::move(found->token), std::move(found->user), std::move(facts)};
 }
 
 Result<Authenticated> SessionService::refresh(std::string_view refresh_jwt) {

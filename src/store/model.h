@@ -67,6 +67,12 @@ struct RefreshToken {
   std::string replaced_by;  // id of the token that replaced this one
 };
 
+// A refresh token with its user (SessionStore::get_with_user).
+struct TokenAndUser {
+  RefreshToken token;
+  User user;
+};
+
 // An ended sign-in, as the revocation log records it.
 struct Revocation {
   int64_t seq = 0;  // assigned by the store, increasing

@@ -43,6 +43,9 @@ class SessionStore {
   virtual Status insert(const RefreshToken& token) = 0;
   // revoked_at is the token's own revocation or, if earlier or alone, its family's.
   virtual Result<RefreshToken> get(const std::string& id) = 0;
+  // get() and the token's user (roles and tenants included) in one read, as a refresh
+  // needs both: kNotFound for an unknown token, kUserNotFound when its user is gone.
+  virtual Result<TokenAndUser> get_with_user(const std::string& id) = 0;
   // Atomically marks `old_id` as replaced by `replacement.id` at `at` and inserts
   // `replacement`. Only a live token of a live family rotates: kTokenRevoked if it was
   // already rotated or revoked, so of two concurrent rotations exactly one wins.

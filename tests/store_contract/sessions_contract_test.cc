@@ -35,6 +35,58 @@ TEST_P(SessionContractTest, RefreshTokenInsertAndGet) {
   EXPECT_THAT(sessions().insert(token("T2", "U404", "F2")), ErrcIs(Errc::kUserNotFound));
 }
 
+// A refresh reads its token and the token's user together: both as get() and
+// get_by_id() read them, roles and tenant roles included.
+TEST_P(SessionContractTest, ATokenIsReadWithItsUser) {
+  create_roles({"admin", "teacher"});
+  Tenant tenant;
+  tenant.id = "TN1";
+  tenant.name = "First";
+  ASSERT_THAT(access().create_tenant(tenant), IsOk());
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io", {"teacher", "admin"})), IsOk());
+  UserUpdate up;
+  up.tenants = std::vector<UserTenant>{UserTenant{"TN1", "", {"teacher"}}};
+  ASSERT_THAT(users().update("U1", up), IsOk());
+  ASSERT_THAT(users().create(new_user("U2", "b@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T1", "U1", "F1")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T2", "U2", "F2")), IsOk());
+
+  auto both = sessions().get_with_user("T1");
+  ASSERT_THAT(both, IsOk());
+  EXPECT_EQ(both->token.id, "T1");
+  EXPECT_EQ(both->token.family_id, "F1");
+  EXPECT_EQ(both->token.token_hash, "hash-of-T1");
+  EXPECT_EQ(both->token.revoked_at, 0);
+  EXPECT_EQ(both->user.id, "U1");
+  EXPECT_EQ(both->user.login_id, "a@x.io");
+  EXPECT_EQ(both->user.name, "Name of U1");
+  EXPECT_EQ(both->user.status, "enabled");
+  EXPECT_THAT(both->user.roles, ::testing::ElementsAre("admin", "teacher"));
+  ASSERT_THAT(both->user.tenants, ::testing::SizeIs(1));
+  EXPECT_EQ(both->user.tenants[0].tenant_id, "TN1");
+  EXPECT_EQ(both->user.tenants[0].tenant_name, "First");
+  EXPECT_THAT(both->user.tenants[0].roles, ::testing::ElementsAre("teacher"));
+  EXPECT_EQ(both->user.last_login_at, get_user("U1").last_login_at);
+
+  auto other = sessions().get_with_user("T2");
+  ASSERT_THAT(other, IsOk());
+  EXPECT_EQ(other->user.id, "U2");
+  EXPECT_TRUE(other->user.roles.empty());
+  EXPECT_TRUE(other->user.tenants.empty());
+
+  // A token of an ended sign-in reads as revoked, as get() reads it.
+  ASSERT_THAT(sessions().revoke_family("F1", 900), IsOk());
+  auto revoked = sessions().get_with_user("T1");
+  ASSERT_THAT(revoked, IsOk());
+  EXPECT_EQ(revoked->token.revoked_at, 900);
+  EXPECT_EQ(revoked->user.id, "U1");
+
+  EXPECT_THAT(sessions().get_with_user("T404"), ErrcIs(Errc::kNotFound));
+  // Deleting a user takes its tokens with it.
+  ASSERT_THAT(users().remove("U2"), IsOk());
+  EXPECT_THAT(sessions().get_with_user("T2"), ErrcIs(Errc::kNotFound));
+}
+
 TEST_P(SessionContractTest, TheFirstTokenOfAFamilyIsTheUsersLastLogin) {
   ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
   EXPECT_EQ(users().get_by_id("U1")->last_login_at, 0);

@@ -8,29 +8,12 @@
 #include "gatehouse/clock.h"
 #include "store/postgres/engine.h"
 #include "store/postgres/query.h"
+#include "store/postgres/user_columns.h"
 
 namespace gatehouse::store::postgres {
 namespace {
 
 // --- SQL ---
-
-// A user row carries its roles and tenants (with their roles) as JSON arrays, so one
-// statement reads a user whole: one round trip and one snapshot, no transaction. Same
-// orders as separate queries would give: roles by name, tenants by id.
-#define GH_USER_COLUMNS                                                                 \
-  "id, login_id, email, phone, name, picture, status, verified_email, verified_phone, " \
-  "created_at, last_login_at, "                                                         \
-  "EXISTS (SELECT 1 FROM password_credentials p WHERE p.user_id = users.id), "          \
-  "EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = users.id), "              \
-  "EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id), test, "    \
-  "(SELECT json_agg(r.role_name ORDER BY r.role_name) FROM user_roles r "               \
-  " WHERE r.user_id = users.id), "                                                      \
-  "(SELECT json_agg(json_build_array(ut.tenant_id, tn.name, "                           \
-  "   (SELECT json_agg(tr.role_name ORDER BY tr.role_name) FROM user_tenant_roles tr "  \
-  "    WHERE tr.user_id = ut.user_id AND tr.tenant_id = ut.tenant_id)) "                \
-  "   ORDER BY ut.tenant_id) "                                                          \
-  " FROM user_tenants ut JOIN tenants tn ON tn.id = ut.tenant_id "                      \
-  " WHERE ut.user_id = users.id)"
 
 constexpr std::string_view kSelectUserById = "SELECT " GH_USER_COLUMNS " FROM users WHERE id = ?";
 // `login_id` is declared COLLATE NOCASE, so `=` ignores ASCII case.
@@ -183,27 +166,7 @@ std::vector<UserTenant> json_tenants(std::string_view text) {
   return out;
 }
 
-User read_user_row(const Statement& s) {
-  User u;
-  u.id = s.column_text(0);
-  u.login_id = s.column_text(1);
-  u.email = s.column_text(2);
-  u.phone = s.column_text(3);
-  u.name = s.column_text(4);
-  u.picture = s.column_text(5);
-  u.status = s.column_text(6);
-  u.verified_email = s.column_bool(7);
-  u.verified_phone = s.column_bool(8);
-  u.created_at = s.column_int64(9);
-  u.last_login_at = s.column_int64(10);
-  u.has_password = s.column_bool(11);
-  u.has_totp = s.column_bool(12);
-  u.has_webauthn = s.column_bool(13);
-  u.test = s.column_bool(14);
-  u.roles = json_strings(s.column_text(15));
-  u.tenants = json_tenants(s.column_text(16));
-  return u;
-}
+User read_user_row(const Statement& s) { return read_user_columns(s, 0); }
 
 // One user (row and relations) by `sql` with one key parameter.
 Result<User> load_user(Connection& c, std::string_view sql, std::string_view key) {
@@ -442,6 +405,28 @@ class PostgresUserStore final : public UserStore {
 };
 
 }  // namespace
+
+User read_user_columns(const Statement& s, int first) {
+  User u;
+  u.id = s.column_text(first + 0);
+  u.login_id = s.column_text(first + 1);
+  u.email = s.column_text(first + 2);
+  u.phone = s.column_text(first + 3);
+  u.name = s.column_text(first + 4);
+  u.picture = s.column_text(first + 5);
+  u.status = s.column_text(first + 6);
+  u.verified_email = s.column_bool(first + 7);
+  u.verified_phone = s.column_bool(first + 8);
+  u.created_at = s.column_int64(first + 9);
+  u.last_login_at = s.column_int64(first + 10);
+  u.has_password = s.column_bool(first + 11);
+  u.has_totp = s.column_bool(first + 12);
+  u.has_webauthn = s.column_bool(first + 13);
+  u.test = s.column_bool(first + 14);
+  u.roles = json_strings(s.column_text(first + 15));
+  u.tenants = json_tenants(s.column_text(first + 16));
+  return u;
+}
 
 std::unique_ptr<UserStore> make_user_store(Pool pool) {
   return std::make_unique<PostgresUserStore>(std::move(pool));

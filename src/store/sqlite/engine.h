@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string_view>
 
 #include "store/sqlite/connection_pool.h"
 #include "store/stores.h"
@@ -10,6 +11,13 @@
 namespace gatehouse::store::sqlite {
 
 using Pool = std::shared_ptr<ConnectionPool>;
+
+class Connection;
+
+// The user `id` (row, roles and tenants) inside the caller's transaction or snapshot, for
+// the stores that read a user together with something else (SessionStore::get_with_user);
+// kUserNotFound when there is none. Defined with the user store.
+Result<User> load_user_by_id(Connection& c, std::string_view id);
 
 std::unique_ptr<MetaStore> make_meta_store(Pool pool);
 std::unique_ptr<UserStore> make_user_store(Pool pool);

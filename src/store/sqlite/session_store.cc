@@ -144,6 +144,17 @@ class SqliteSessionStore final : public SessionStore {
     return std::move(**row);
   }
 
+  Result<TokenAndUser> get_with_user(const std::string& id) override {
+    return snapshot(*pool_, [&](Connection& c) -> Result<TokenAndUser> {
+      auto row = one(c, kSelectRefreshToken, "read refresh token", read_token_row, id);
+      if (!row) return row.error();
+      if (!*row) return token_not_found();
+      auto user = load_user_by_id(c, (*row)->user_id);
+      if (!user) return user.error();
+      return TokenAndUser{std::move(**row), std::move(*user)};
+    });
+  }
+
   Status rotate(const std::string& old_id, const RefreshToken& replacement, int64_t at) override {
     return transaction(*pool_, [&](Connection& c) -> Status {
       auto old = one(c, kSelectRefreshToken, "read refresh token", read_token_row, old_id);

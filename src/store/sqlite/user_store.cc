@@ -444,6 +444,10 @@ class SqliteUserStore final : public UserStore {
 
 }  // namespace
 
+Result<User> load_user_by_id(Connection& c, std::string_view id) {
+  return load_user(c, kSelectUserById, id);
+}
+
 std::unique_ptr<UserStore> make_user_store(Pool pool) {
   return std::make_unique<SqliteUserStore>(std::move(pool));
 }
