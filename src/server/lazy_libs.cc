@@ -256,6 +256,15 @@ CURL* curl_easy_init(void) {
   return f != nullptr ? f->curl_easy_init() : nullptr;
 }
 
+// va_start after an enum parameter: clang warns (-Wvarargs) because an enum argument
+// would be promoted to int. The declarations in curl/easy.h fix these parameters' types,
+// and va_start only needs where the named parameters end (libcurl's own definitions, in
+// C, do the same).
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wvarargs"
+#endif
+
 // The one argument after `option` is read as the type curl's numbering of the option
 // gives it (option / 10000: long, object pointer, function pointer, curl_off_t, blob
 // pointer), as libcurl itself reads it, and passed on with that type.
@@ -304,6 +313,10 @@ CURLcode curl_easy_getinfo(CURL* curl, CURLINFO info, ...) {
   va_end(ap);
   return f->curl_easy_getinfo(curl, info, out);
 }
+
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 void curl_easy_cleanup(CURL* curl) {
   if (auto* f = libcurl()) f->curl_easy_cleanup(curl);
