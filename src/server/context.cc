@@ -90,6 +90,11 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
       return make_error(st.code(), "--database-url: " + st.error().message);
     }
   }
+  if (!c.smtp.host.empty()) {
+    if (auto st = require_libcurl(); !st) {
+      return make_error(st.code(), "--smtp-host: " + st.error().message);
+    }
+  }
   auto stores = c.database_url.empty()
                     ? store::open_sqlite(c.data_dir + "/gatehouse.db")
                     : store::open_postgres(c.database_url, {static_cast<size_t>(c.database_pool),
@@ -185,9 +190,6 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
     ctx->dev_mailer = dev.get();
     ctx->mailer = std::move(dev);
   } else {
-    if (auto st = require_libcurl(); !st) {
-      return make_error(st.code(), "--smtp-host: " + st.error().message);
-    }
     ctx->mailer = std::make_unique<auth::SmtpMailer>(c.smtp);
   }
   auth::OneTimeDeps one_time{
