@@ -13,6 +13,7 @@
 #include "gatehouse/crypto/random.h"
 #include "http/cors.h"
 #include "server/key_encryption.h"
+#include "server/lazy_libs.h"
 #include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -84,6 +85,16 @@ Result<std::unique_ptr<Context>> open_context(Config config) {
 
   if (auto st = private_data_dir(c.data_dir); !st) return st.error();
   if (auto st = auth::check_strength_dictionary(); !st) return st.error();
+  if (!c.database_url.empty()) {
+    if (auto st = require_libpq(); !st) {
+      return make_error(st.code(), "--database-url: " + st.error().message);
+    }
+  }
+  if (!c.smtp.host.empty()) {
+    if (auto st = require_libcurl(); !st) {
+      return make_error(st.code(), "--smtp-host: " + st.error().message);
+    }
+  }
   auto stores = c.database_url.empty()
                     ? store::open_sqlite(c.data_dir + "/gatehouse.db")
                     : store::open_postgres(c.database_url, {static_cast<size_t>(c.database_pool),

@@ -22,6 +22,7 @@
 #include "server/backup_cli.h"
 #include "server/config.h"
 #include "server/key_encryption.h"
+#include "server/lazy_libs.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/query.h"
@@ -314,6 +315,7 @@ int migrate_main(const std::vector<std::string>& args) {
   auto cfg = load_config(rest, &positional);
   if (!cfg) return fail(cfg.error().message, 2);
   if (!positional.empty() || cfg->database_url.empty()) return fail(kUsage, 2);
+  if (auto st = require_libpq(); !st) return fail("postgres: " + st.error().message);
   const std::string& data = cfg->data_dir;
   const std::string db_path = data + "/gatehouse.db";
 

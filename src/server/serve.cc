@@ -22,6 +22,7 @@
 #include "http/server.h"
 #include "server/backup_cli.h"
 #include "server/context.h"
+#include "server/lazy_libs.h"
 #include "server/routes.h"
 
 namespace gatehouse::server {
@@ -140,6 +141,7 @@ Result<std::string> issuer_project_id(gatehouse::HttpClient& http, const std::st
 int serve_validator(Config c) {
   if (c.issuer_url.empty()) return fail("--validator needs --issuer-url (the issuing Gatehouse)");
   while (c.issuer_url.ends_with('/')) c.issuer_url.pop_back();
+  if (auto st = require_libcurl(); !st) return fail("--validator: " + st.error().message);
   auto http_client = gatehouse::make_curl_http_client();
   std::string project_id = c.project_id;
   if (project_id.empty()) {
