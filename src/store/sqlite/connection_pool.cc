@@ -47,14 +47,25 @@ void ConnectionPool::checkpoint_loop() {
     checkpoint_cv_.wait(lock, [&] { return stopping_ || checkpoint_wanted_.load(); });
     if (stopping_) return;
     lock.unlock();
-    // Cleared first, so that commits during this checkpoint ask for the next one.
-    checkpoint_wanted_ = false;
     if (!conn) {
       if (auto opened = Connection::open(path_)) conn = std::move(*opened);
     }
-    // A failure (SQLITE_BUSY while another connection checkpoints, or no
-    // connection) leaves the log to the next request or to the committers.
-    if (conn) {
+    if (!conn) {
+      // Left to the committers (kSelfCheckpointPages); asked again by the next commit.
+      checkpoint_wanted_ = false;
+    } else {
+      // The bulk of the log, while writers go on.
+      sqlite3_wal_checkpoint_v2(conn->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      // Then what was committed meanwhile, with this process's writers held back, so the
+      // log is wholly in the database file when the next writer begins, and that writer
+      // starts the log again from its first page. SQLite restarts the log only then;
+      // without this step, under steady writes a commit would nearly always fall inside
+      // the checkpoint, and the log would grow until the committers checkpoint it.
+      // The flag is cleared here: commits during the first step are covered by the
+      // second. A failure (SQLITE_BUSY while another connection checkpoints) leaves the
+      // log to the next request or to the committers.
+      std::lock_guard writers(writer_);
+      checkpoint_wanted_ = false;
       sqlite3_wal_checkpoint_v2(conn->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     }
     lock.lock();

@@ -11,13 +11,14 @@
 // Checkpoints (copying the write-ahead log back into the database file) run on a
 // thread of the pool's own. SQLite's default runs one inside the COMMIT that takes
 // the log past 1,000 pages, on the committing thread and so, here, under
-// `writer()`: every writer queued behind it waits for the copy and its fsync.
+// `writer()`: every writer queued behind it waits for the copy and its fsyncs.
 // Instead, each pooled connection reports the log size after its commits
 // (sqlite3_wal_hook, which replaces the automatic checkpoint) and the checkpoint
-// thread runs a PASSIVE checkpoint, which takes no write lock, once the log
-// passes kCheckpointPages. Should the log still reach ten times that (the thread
-// cannot keep up, or a long read pins old pages), the committing connection
-// checkpoints itself, as SQLite would.
+// thread, once the log passes kCheckpointPages, copies it in two PASSIVE steps: the
+// bulk while writers go on, then the few pages committed meanwhile under `writer()`,
+// so that the next writer can start the log again from its beginning. Should the log
+// still reach ten times that (a long read pins old pages, say), the committing
+// connection checkpoints itself, as SQLite would.
 #pragma once
 
 #include <atomic>
