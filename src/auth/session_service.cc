@@ -1,7 +1,6 @@
 #include "auth/session_service.h"
 
 #include <algorithm>
-#include <set>
 
 #include <boost/json.hpp>
 
@@ -28,23 +27,12 @@ SessionService::SessionService(const AuthConfig& config, Stores stores,
 Result<json::object> SessionService::session_claims(const store::User& user,
                                                     const std::string& family, const Facts& facts,
                                                     int64_t now, int64_t refresh_exp) {
-  auto roles = stores_.access.list_roles();
-  if (!roles) return roles.error();
-  // Permissions are the union of the permissions of the roles held, at project
-  // level and separately inside each tenant.
-  auto permissions_of = [&](const std::vector<std::string>& held) {
-    std::set<std::string> perms;
-    for (const auto& r : *roles) {
-      if (std::find(held.begin(), held.end(), r.name) != held.end()) {
-        perms.insert(r.permissions.begin(), r.permissions.end());
-      }
-    }
-    return std::vector<std::string>(perms.begin(), perms.end());
-  };
+  // Permissions (the union of those of the roles held, at project level and separately
+  // inside each tenant) come with the user from the store.
   json::object tenants;
   for (const auto& t : user.tenants) {
     tenants[t.tenant_id] = json::object{{"roles", to_json_array(t.roles)},
-                                        {"permissions", to_json_array(permissions_of(t.roles))}};
+                                        {"permissions", to_json_array(t.permissions)}};
   }
   json::object claims{{"sub", user.id},
                       {"iss", config_.project_id},
@@ -53,7 +41,7 @@ Result<json::object> SessionService::session_claims(const store::User& user,
                       {"drn", "DS"},
                       {"amr", to_json_array(facts.amr)},
                       {"roles", to_json_array(user.roles)},
-                      {"permissions", to_json_array(permissions_of(user.roles))},
+                      {"permissions", to_json_array(user.permissions)},
                       {"tenants", std::move(tenants)},
                       {"rexp", format_utc(refresh_exp, "%Y-%m-%dT%H:%M:%SZ")},
                       // The sign-in, so that ending it refuses this token at once (OIDC's

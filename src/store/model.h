@@ -12,6 +12,9 @@ struct UserTenant {
   std::string tenant_id;
   std::string tenant_name;
   std::vector<std::string> roles;
+  // The permissions of those roles, sorted and without repeats: read with the user, for the
+  // session JWT's claims (written by no store call).
+  std::vector<std::string> permissions = {};
 };
 
 struct User {
@@ -32,6 +35,9 @@ struct User {
   int64_t last_login_at = 0;       // 0 = never
   std::vector<std::string> roles;  // project-level role names, sorted
   std::vector<UserTenant> tenants;
+  // The permissions of the project-level roles, sorted and without repeats: read with the
+  // user (no separate read of the roles when a session is issued); ignored on writes.
+  std::vector<std::string> permissions = {};
 };
 
 struct NewUser {

@@ -507,6 +507,41 @@ TEST_P(UserContractTest, UpdateUserWithUnknownRoleLeavesTheUserUnchanged) {
   EXPECT_THAT(users().get_by_login_id("new@x.io"), ErrcIs(Errc::kUserNotFound));
 }
 
+// A user is read with the permissions of the roles it holds (what its session JWT
+// claims): the union, sorted, without repeats; inside each tenant those of its roles
+// there. They follow the roles' permissions as they are at the read.
+TEST_P(UserContractTest, AUserIsReadWithThePermissionsOfItsRoles) {
+  for (const auto* name : {"read", "write", "grade", "admin:all"}) {
+    ASSERT_THAT(access().create_permission(Permission{name, ""}), IsOk());
+  }
+  ASSERT_THAT(access().create_role(Role{"teacher", "", {"write", "grade", "read"}, 10}), IsOk());
+  ASSERT_THAT(access().create_role(Role{"student", "", {"read"}, 10}), IsOk());
+  ASSERT_THAT(access().create_role(Role{"empty", "", {}, 10}), IsOk());
+  create_tenants({"T1", "T2"});
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io", {"student", "teacher"})), IsOk());
+  UserUpdate up;
+  up.tenants =
+      std::vector<UserTenant>{UserTenant{"T1", "", {"student"}}, UserTenant{"T2", "", {"empty"}}};
+  ASSERT_THAT(users().update("U1", up), IsOk());
+  ASSERT_THAT(users().create(new_user("U2", "b@x.io", {"empty"})), IsOk());
+
+  User u = get_user("U1");
+  EXPECT_THAT(u.permissions, ElementsAre("grade", "read", "write"));
+  ASSERT_THAT(u.tenants, SizeIs(2));
+  EXPECT_THAT(u.tenants[0].permissions, ElementsAre("read"));
+  EXPECT_THAT(u.tenants[1].permissions, IsEmpty());
+  EXPECT_THAT(get_user("U2").permissions, IsEmpty());
+  auto by_login = users().get_by_login_id("a@x.io");
+  ASSERT_THAT(by_login, IsOk());
+  EXPECT_EQ(by_login->permissions, u.permissions);
+
+  ASSERT_THAT(access().update_role("student", Role{"student", "", {"read", "admin:all"}, 10}),
+              IsOk());
+  u = get_user("U1");
+  EXPECT_THAT(u.permissions, ElementsAre("admin:all", "grade", "read", "write"));
+  EXPECT_THAT(u.tenants[0].permissions, ElementsAre("admin:all", "read"));
+}
+
 TEST_P(UserContractTest, UpdateUserTenantsReplaceMembershipsAndTenantRoles) {
   create_roles({"teacher", "admin", "student"});
   create_tenants({"T2", "T1"});

@@ -1,5 +1,6 @@
 // UserStore on PostgreSQL: users, password_credentials, user_roles, user_tenants and
 // user_tenant_roles.
+#include <algorithm>
 #include <map>
 
 #include <boost/json/parse.hpp>
@@ -141,8 +142,9 @@ Status replace_user_tenants(Connection& c, const std::string& user_id, const Ten
   return ok_status();
 }
 
-// The tenants column: [[tenant id, tenant name, [role, ...] or null], ...] as built by
-// GH_USER_COLUMNS (json_strings in query.h reads the flat roles column).
+// The tenants column: [[tenant id, tenant name, [role, ...] or null, [permission, ...] or
+// null], ...] as built by GH_USER_COLUMNS (json_strings in query.h reads the flat roles
+// and permissions columns).
 std::vector<UserTenant> json_tenants(std::string_view text) {
   std::vector<UserTenant> out;
   if (text.empty()) return out;
@@ -151,7 +153,7 @@ std::vector<UserTenant> json_tenants(std::string_view text) {
   if (ec || !parsed.is_array()) return out;
   for (const auto& item : parsed.get_array()) {
     const auto* fields = item.if_array();
-    if (!fields || fields->size() != 3) continue;
+    if (!fields || fields->size() != 4) continue;
     const auto* id = fields->at(0).if_string();
     const auto* name = fields->at(1).if_string();
     UserTenant tenant{
@@ -160,6 +162,12 @@ std::vector<UserTenant> json_tenants(std::string_view text) {
       for (const auto& role : *roles) {
         if (role.is_string()) tenant.roles.emplace_back(role.get_string());
       }
+    }
+    if (const auto* permissions = fields->at(3).if_array()) {
+      for (const auto& permission : *permissions) {
+        if (permission.is_string()) tenant.permissions.emplace_back(permission.get_string());
+      }
+      std::sort(tenant.permissions.begin(), tenant.permissions.end());
     }
     out.push_back(std::move(tenant));
   }
@@ -425,6 +433,8 @@ User read_user_columns(const Statement& s, int first) {
   u.test = s.column_bool(first + 14);
   u.roles = json_strings(s.column_text(first + 15));
   u.tenants = json_tenants(s.column_text(first + 16));
+  u.permissions = json_strings(s.column_text(first + 17));
+  std::sort(u.permissions.begin(), u.permissions.end());
   return u;
 }
 

@@ -27,6 +27,13 @@ ConnectionPool::~ConnectionPool() {
 
 void ConnectionPool::watch(Connection& conn) { sqlite3_wal_hook(conn.db(), &on_commit, this); }
 
+namespace {
+// Unlocked checkpoint steps before the locked one, and the pages left behind that are
+// worth another unlocked step.
+constexpr int kCheckpointSteps = 4;
+constexpr int kCheckpointTail = 100;
+}  // namespace
+
 // Called by SQLite on the committing thread, after the commit.
 int ConnectionPool::on_commit(void* arg, sqlite3* db, const char* schema, int pages) {
   auto* pool = static_cast<ConnectionPool*>(arg);
@@ -54,8 +61,16 @@ void ConnectionPool::checkpoint_loop() {
       // Left to the committers (kSelfCheckpointPages); asked again by the next commit.
       checkpoint_wanted_ = false;
     } else {
-      // The bulk of the log, while writers go on.
-      sqlite3_wal_checkpoint_v2(conn->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      // The bulk of the log, while writers go on: again while a step leaves much behind.
+      for (int step = 0; step < kCheckpointSteps; ++step) {
+        int log = 0;
+        int copied = 0;
+        if (sqlite3_wal_checkpoint_v2(conn->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                      &copied) != SQLITE_OK ||
+            log - copied < kCheckpointTail) {
+          break;
+        }
+      }
       // Then what was committed meanwhile, with this process's writers held back, so the
       // log is wholly in the database file when the next writer begins, and that writer
       // starts the log again from its first page. SQLite restarts the log only then;

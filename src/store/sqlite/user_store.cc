@@ -48,6 +48,14 @@ constexpr std::string_view kSelectUserTenants =
 constexpr std::string_view kSelectUserTenantRoles =
     "SELECT role_name FROM user_tenant_roles WHERE user_id = ? AND tenant_id = ? "
     "ORDER BY role_name";
+constexpr std::string_view kSelectUserPermissions =
+    "SELECT DISTINCT rp.permission_name FROM user_roles ur "
+    "JOIN role_permissions rp ON rp.role_name = ur.role_name WHERE ur.user_id = ? "
+    "ORDER BY rp.permission_name";
+constexpr std::string_view kSelectUserTenantPermissions =
+    "SELECT DISTINCT rp.permission_name FROM user_tenant_roles tr "
+    "JOIN role_permissions rp ON rp.role_name = tr.role_name "
+    "WHERE tr.user_id = ? AND tr.tenant_id = ? ORDER BY rp.permission_name";
 constexpr std::string_view kInsertUserRole =
     "INSERT INTO user_roles (user_id, role_name) VALUES (?, ?)";
 constexpr std::string_view kDeleteUserRoles = "DELETE FROM user_roles WHERE user_id = ?";
@@ -176,11 +184,14 @@ UserTenant read_user_tenant_row(const Statement& s) {
   return UserTenant{s.column_text(0), s.column_text(1), {}};
 }
 
-// Fills roles and tenants of a user whose row has been read.
+// Fills roles, permissions and tenants of a user whose row has been read.
 Status load_user_relations(Connection& c, User& user) {
   auto roles = all(c, kSelectUserRoles, "read user roles", text0, user.id);
   if (!roles) return roles.error();
   user.roles = std::move(*roles);
+  auto permissions = all(c, kSelectUserPermissions, "read user permissions", text0, user.id);
+  if (!permissions) return permissions.error();
+  user.permissions = std::move(*permissions);
   auto tenants = all(c, kSelectUserTenants, "read user tenants", read_user_tenant_row, user.id);
   if (!tenants) return tenants.error();
   user.tenants = std::move(*tenants);
@@ -189,6 +200,10 @@ Status load_user_relations(Connection& c, User& user) {
         all(c, kSelectUserTenantRoles, "read user tenant roles", text0, user.id, tenant.tenant_id);
     if (!tenant_roles) return tenant_roles.error();
     tenant.roles = std::move(*tenant_roles);
+    auto tenant_permissions = all(c, kSelectUserTenantPermissions, "read user tenant permissions",
+                                  text0, user.id, tenant.tenant_id);
+    if (!tenant_permissions) return tenant_permissions.error();
+    tenant.permissions = std::move(*tenant_permissions);
   }
   return ok_status();
 }
