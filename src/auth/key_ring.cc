@@ -65,7 +65,11 @@ class RingKeySource final : public KeySource {
 }  // namespace
 
 KeyRing::KeyRing(std::string keys_dir, store::SigningKeyStore& store, KeyRingOptions options)
-    : keys_dir_(std::move(keys_dir)), store_(store), options_(std::move(options)) {}
+    : keys_dir_(std::move(keys_dir)),
+      store_(store),
+      options_(std::move(options)),
+      kek_(options_.kek),
+      kek_hint_(options_.kek_hint) {}
 
 KeyRing::~KeyRing() {
   {
@@ -126,7 +130,7 @@ Result<SigningKeyRecord> KeyRing::record_of(const jose::SigningKey& key, int64_t
   r.alg = key.alg();
   r.public_jwk = json::serialize(key.public_jwk());
   r.created_at = now;
-  auto sealed = crypto::seal_secret(options_.kek, key.to_pem(), r.kid);
+  auto sealed = crypto::seal_secret(kek_, key.to_pem(), r.kid);
   if (!sealed) return sealed.error();
   r.private_key = std::move(*sealed);
   return r;
@@ -144,9 +148,9 @@ Result<jose::SigningKey> KeyRing::private_key(const SigningKeyRecord& r) const {
                                            " has no private half in the store (nor a " +
                                            pem_path(r.kid) + " to import)");
   }
-  auto pem = crypto::open_secret(options_.kek, r.private_key, r.kid);
+  auto pem = crypto::open_secret(kek_, r.private_key, r.kid);
   if (!pem) {
-    std::string hint = options_.kek_hint.empty() ? "" : " " + options_.kek_hint;
+    std::string hint = kek_hint_.empty() ? "" : " " + kek_hint_;
     return make_error(Errc::kInvalidArgument,
                       "signing key " + r.kid +
                           " in the store does not open with this key-encryption key: the "
@@ -463,6 +467,52 @@ Result<KeyRing::Rotated> KeyRing::rotate(bool force) {
   demoted.deactivated_at = now;
   out.previous_verifies_until = verifies_until(demoted);
   if (auto st = refresh_locked(); !st) return st.error();
+  return out;
+}
+
+Result<KeyRing::Rekeyed> KeyRing::rekey(std::string_view new_kek, std::string new_kek_hint) {
+  if (new_kek.size() != crypto::kKeyEncryptionKeyBytes) {
+    return make_error(Errc::kInvalidArgument, "the new key-encryption key must be " +
+                                                  std::to_string(crypto::kKeyEncryptionKeyBytes) +
+                                                  " bytes");
+  }
+  std::lock_guard lock(refresh_mu_);
+  if (new_kek == kek_) {
+    return make_error(Errc::kInvalidArgument,
+                      "the new key-encryption key is the one the signing keys are sealed with "
+                      "already");
+  }
+  // Housekeeping first, so a key whose window has passed retires (and loses its private
+  // half) rather than being sealed again.
+  if (auto st = refresh_locked(); !st) return st.error();
+  auto records = store_.list();
+  if (!records) return records.error();
+  Rekeyed out;
+  std::vector<store::ResealedKey> resealed;
+  for (const auto& r : *records) {
+    // Retired keys have none (the store empties it); any key that still holds one is
+    // sealed again, whatever its state, so nothing stays under the old KEK.
+    if (r.private_key.empty()) continue;
+    auto key = private_key(r);  // every one must open first: all or nothing
+    if (!key) return key.error();
+    auto sealed = crypto::seal_secret(new_kek, key->to_pem(), r.kid);
+    if (!sealed) return sealed.error();
+    resealed.push_back({r.kid, r.private_key, std::move(*sealed)});
+    out.kids.push_back(r.kid);
+  }
+  if (resealed.empty()) {
+    return make_error(Errc::kInternal, "no signing key in the store holds a private half");
+  }
+  if (auto st = store_.reseal_private_keys(resealed); !st) {
+    if (st.code() == Errc::kConflict) {
+      return make_error(Errc::kConflict,
+                        "another process changed the signing keys at the same moment; nothing "
+                        "was done (stop every server on this store and run it again)");
+    }
+    return st.error();
+  }
+  kek_.assign(new_kek);
+  kek_hint_ = std::move(new_kek_hint);
   return out;
 }
 

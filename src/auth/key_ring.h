@@ -156,6 +156,18 @@ class KeyRing : public std::enable_shared_from_this<KeyRing> {
   // the keys at the same moment (nothing was done), kNotFound for an unknown kid.
   Result<Rotated> rotate(bool force);
   Result<Retired> retire(std::string_view kid, bool force);
+
+  struct Rekeyed {
+    std::vector<std::string> kids;  // the keys whose private halves were sealed again
+  };
+  // Seals every private half in the store again under `new_kek` (a new random nonce, the
+  // kid as associated data), in one store step: all of them or none. kInvalidArgument
+  // when a key does not open with this ring's KEK (the message says which option to set)
+  // or `new_kek` is not 32 bytes or is the current KEK; kConflict when another process
+  // changed the keys meanwhile. Afterwards this ring seals and opens with `new_kek`
+  // (`new_kek_hint` replaces KeyRingOptions::kek_hint). Other processes still hold the old
+  // KEK: docs/security.md ("Changing the key-encryption key") says when to run it.
+  Result<Rekeyed> rekey(std::string_view new_kek, std::string new_kek_hint);
   Result<std::vector<KeyInfo>> list();
 
   // Re-reads the store: retires previous keys whose window has passed, makes sure there
@@ -190,6 +202,9 @@ class KeyRing : public std::enable_shared_from_this<KeyRing> {
   const std::string keys_dir_;
   store::SigningKeyStore& store_;
   const KeyRingOptions options_;
+  // The KEK and its hint: options_'s until rekey(). Guarded by refresh_mu_.
+  std::string kek_;
+  std::string kek_hint_;
 
   std::mutex refresh_mu_;  // one refresh or lifecycle step at a time in this process
   SharedSnapshot<Snapshot> snapshot_;

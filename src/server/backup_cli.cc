@@ -112,6 +112,18 @@ Status hold_serve_lock(const std::string& data_dir) {
   return ok_status();  // fd stays open: the lock lasts until the process exits
 }
 
+Result<int> lock_out_servers(const std::string& data_dir) {
+  const std::string path = data_dir + "/" + kServeLockFile;
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return make_error(Errc::kInternal, "cannot open " + path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return make_error(Errc::kUnavailable, "a server is running on " + data_dir + "; stop it first");
+  }
+  return fd;
+}
+
 int backup_main(const std::vector<std::string>& args) {
   auto a = parse(args, /*allow_force=*/false);
   if (!a) {

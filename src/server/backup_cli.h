@@ -18,6 +18,11 @@ inline constexpr const char* kServeLockFile = "serve.lock";
 // kUnavailable while a restore holds the directory.
 Status hold_serve_lock(const std::string& data_dir);
 
+// Takes the lock exclusively, for a command no server may run under (migrate, key rekey):
+// the open descriptor, which holds it until closed. kUnavailable ("a server is running on
+// DIR; stop it first") while a server or a restore holds the directory.
+Result<int> lock_out_servers(const std::string& data_dir);
+
 int backup_main(const std::vector<std::string>& args);
 int restore_main(const std::vector<std::string>& args);
 

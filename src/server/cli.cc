@@ -1,12 +1,19 @@
 #include "server/cli.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <set>
 
 #include "auth/login_id.h"
 #include "gatehouse/crypto/password_policy.h"
+#include "server/backup_cli.h"
 #include "server/context.h"
+#include "server/key_encryption.h"
 
 namespace gatehouse::server {
 
@@ -224,18 +231,105 @@ int mgmt_key_command(const std::string& verb, const std::vector<std::string>& ar
 
 std::string when_utc(int64_t t) { return format_utc(t, "%Y-%m-%d %H:%M:%S"); }
 
+// `gatehouse key rekey --new-key-encryption-key-file PATH`: seals every signing key's
+// private half again under a new key-encryption key, in one store transaction
+// (auth::KeyRing::rekey). No server may run meanwhile: servers keep the old KEK, so a
+// rotation they made afterwards would seal its key under it (docs/security.md, "Changing
+// the key-encryption key").
+int rekey_command(Parsed& p) {
+  constexpr const char* kUsage =
+      "usage: gatehouse key rekey --new-key-encryption-key-file PATH (or "
+      "GATEHOUSE_NEW_KEY_ENCRYPTION_KEY)";
+  if (!p.positional.empty() || p.flags.count("force")) return fail(kUsage, 2);
+  const char* env = std::getenv("GATEHOUSE_NEW_KEY_ENCRYPTION_KEY");
+  // Absolute, as the servers are to be started with it (from another directory, maybe).
+  std::string file = p.flags.count("new-key-encryption-key-file")
+                         ? p.flags["new-key-encryption-key-file"]
+                         : std::string();
+  if (!file.empty()) {
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(file, ec);
+    if (!ec) file = abs.lexically_normal().string();
+  }
+  if (file.empty() && (env == nullptr || *env == '\0')) return fail(kUsage, 2);
+  const Config& c = p.config;
+  auto new_kek = load_new_key_encryption_key(file, env ? env : "", c.data_dir);
+  if (!new_kek) return fail(new_kek.error().message);
+
+  const bool sqlite = c.database_url.empty();
+  struct stat sb {};
+  if (sqlite && ::stat((c.data_dir + "/gatehouse.db").c_str(), &sb) != 0) {
+    return fail("no database at " + c.data_dir + "/gatehouse.db (is --data the right directory?)");
+  }
+  // The current key must exist: rekey makes no default key of its own.
+  if (c.key_encryption_key_file.empty() && c.key_encryption_key.empty() &&
+      ::stat(default_kek_path(c.data_dir).c_str(), &sb) != 0) {
+    return fail("no current key-encryption key: " + default_kek_path(c.data_dir) +
+                " does not exist; give the one the signing keys are sealed with: "
+                "--key-encryption-key-file PATH (GATEHOUSE_KEY_ENCRYPTION_KEY_FILE) or "
+                "GATEHOUSE_KEY_ENCRYPTION_KEY");
+  }
+  // A server on this data directory holds its lock: on SQLite that is every server; on
+  // PostgreSQL only those on this machine's directory, so the others must be stopped by
+  // hand (docs/operations.md).
+  int lock = -1;
+  if (::stat(c.data_dir.c_str(), &sb) == 0) {
+    auto locked = lock_out_servers(c.data_dir);
+    if (!locked) return fail(locked.error().message + " (servers keep the old key-encryption key)");
+    lock = *locked;
+  }
+  struct Unlock {
+    int fd;
+    ~Unlock() {
+      if (fd >= 0) ::close(fd);
+    }
+  } unlock{lock};
+
+  auto ctx = open_context(c);
+  if (!ctx) return fail(ctx.error().message);
+  auto r = (*ctx)->keys->rekey(new_kek->key, new_kek->hint);
+  if (!r) return fail(r.error().message);
+  (*ctx)->audit->record(auth::Origin{.actor = "cli"}, "key.rekey", true, "", "",
+                        std::to_string(r->kids.size()) + " signing keys re-sealed (" +
+                            join(r->kids) + "), new key-encryption key from " +
+                            (file.empty() ? "GATEHOUSE_NEW_KEY_ENCRYPTION_KEY"
+                                          : "--new-key-encryption-key-file " + file));
+  std::cout << "re-sealed the private halves of " << r->kids.size()
+            << " signing keys under the new key-encryption key:\n";
+  for (const auto& kid : r->kids) std::cout << "  " << kid << "\n";
+  std::cout << "From now on start every server on this store with "
+            << (file.empty()
+                    ? "GATEHOUSE_KEY_ENCRYPTION_KEY set to the new key"
+                    : "--key-encryption-key-file " + file + " (GATEHOUSE_KEY_ENCRYPTION_KEY_FILE)")
+            << "; with the old key they refuse to start.\n";
+  if (c.key_encryption_key_file.empty() && c.key_encryption_key.empty()) {
+    std::cout << default_kek_path(c.data_dir)
+              << " still holds the old key, which opens nothing in the store now: delete it once "
+                 "the servers run with the new one (keep a copy only for backups made before "
+                 "now, which are sealed under it).\n";
+  } else {
+    std::cout << "The old key opens nothing in the store now: destroy it once the servers run "
+                 "with the new one (keep a copy only for backups made before now).\n";
+  }
+  return 0;
+}
+
 // `gatehouse key …`: the signing-key lifecycle of auth/key_ring.h. Safe while servers run
 // on the same data directory: they pick the change up within a second.
 int key_command(const std::string& verb, const std::vector<std::string>& args) {
-  auto p = parse(args, {}, {"force"});
+  auto p = parse(args, {"new-key-encryption-key-file"}, {"force"});
   if (!p) return fail(p.error().message, 2);
   const bool force = p->flags.count("force") != 0;
+  if (verb == "rekey") return rekey_command(*p);
+  if (p->flags.count("new-key-encryption-key-file")) {
+    return fail("--new-key-encryption-key-file belongs to gatehouse key rekey", 2);
+  }
   if (verb == "list" || verb == "rotate") {
     if (!p->positional.empty()) return fail("usage: gatehouse key " + verb, 2);
   } else if (verb == "retire") {
     if (p->positional.size() != 1) return fail("usage: gatehouse key retire KID [--force]", 2);
   } else {
-    return fail("unknown command 'key " + verb + "' (list, rotate, retire)", 2);
+    return fail("unknown command 'key " + verb + "' (list, rotate, retire, rekey)", 2);
   }
   auto ctx = open_context(p->config);
   if (!ctx) return fail(ctx.error().message);

@@ -121,4 +121,42 @@ Result<KeyEncryptionKey> load_key_encryption_key(const Config& c) {
   return out;
 }
 
+Result<KeyEncryptionKey> load_new_key_encryption_key(const std::string& file,
+                                                     const std::string& text,
+                                                     const std::string& data_dir) {
+  if (file.empty() == text.empty()) {
+    return bad(
+        "give the new key-encryption key once: --new-key-encryption-key-file PATH or "
+        "GATEHOUSE_NEW_KEY_ENCRYPTION_KEY");
+  }
+  KeyEncryptionKey out;
+  if (!text.empty()) {
+    auto key = crypto::parse_key_encryption_key(text);
+    if (!key) return bad("GATEHOUSE_NEW_KEY_ENCRYPTION_KEY: " + key.error().message);
+    out.key = std::move(*key);
+    out.source = "GATEHOUSE_KEY_ENCRYPTION_KEY";
+    out.hint = "This process's key is GATEHOUSE_KEY_ENCRYPTION_KEY.";
+    return out;
+  }
+  // The same file, whatever the path says (./data/keys/kek, a symlink to it, …).
+  const std::string default_path = default_kek_path(data_dir);
+  struct stat given {
+  }, def{};
+  if (::stat(file.c_str(), &given) == 0 && ::stat(default_path.c_str(), &def) == 0 &&
+      given.st_dev == def.st_dev && given.st_ino == def.st_ino) {
+    return bad("the new key-encryption key cannot go in " + default_path +
+               ", the default key's file: put it in a file of its own (chmod 600) and start "
+               "the servers with --key-encryption-key-file PATH (docs/security.md, \"Changing "
+               "the key-encryption key\")");
+  }
+  auto read = read_private_file(file);
+  if (!read) return bad("new key-encryption key: " + read.error().message);
+  auto key = crypto::parse_key_encryption_key(*read);
+  if (!key) return bad(file + ": " + key.error().message);
+  out.key = std::move(*key);
+  out.source = "--key-encryption-key-file " + file;
+  out.hint = "This process's key is " + out.source + ".";
+  return out;
+}
+
 }  // namespace gatehouse::server

@@ -26,4 +26,13 @@ std::string default_kek_path(const std::string& data_dir);
 // unreadable or malformed key, a file that group or others may read, or both options set.
 Result<KeyEncryptionKey> load_key_encryption_key(const Config& config);
 
+// The new KEK for `gatehouse key rekey`: from `file` (--new-key-encryption-key-file; it
+// must exist and be private, like the current one) or `text`
+// (GATEHOUSE_NEW_KEY_ENCRYPTION_KEY), in the forms load_key_encryption_key reads.
+// kInvalidArgument when neither or both are given, for a malformed key, and for the default
+// file <data>/keys/kek (`data_dir`): rekey never rewrites it (docs/security.md).
+Result<KeyEncryptionKey> load_new_key_encryption_key(const std::string& file,
+                                                     const std::string& text,
+                                                     const std::string& data_dir);
+
 }  // namespace gatehouse::server

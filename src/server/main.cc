@@ -8,6 +8,7 @@
 //   gatehouse role list
 //   gatehouse mgmt-key create --name N [--expires-in DAYS] | list | revoke ID
 //   gatehouse key list | rotate [--force] | retire KID [--force]
+//                 | rekey --new-key-encryption-key-file PATH
 //   gatehouse backup FILE | restore FILE [--force]
 //   gatehouse migrate sqlite-to-postgres --database-url postgres://…
 #include <sys/stat.h>
@@ -40,6 +41,10 @@ commands:
   key list                                signing keys: next, current, previous, retired
   key rotate [--force]                    next key signs, current key becomes previous
   key retire KID [--force]                stop publishing and accepting a key
+  key rekey --new-key-encryption-key-file PATH
+                                          seal the signing keys under a new key-encryption
+                                          key (or GATEHOUSE_NEW_KEY_ENCRYPTION_KEY); stop the
+                                          servers first, start them with the new key after
   backup FILE                             copy the database and signing keys into FILE,
                                           while the server runs (SQLite online backup)
   restore FILE [--force]                  check FILE and restore it into the data directory

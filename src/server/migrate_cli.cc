@@ -325,16 +325,12 @@ int migrate_main(const std::vector<std::string>& args) {
   }
   // No server may write the SQLite database while it is copied (serve holds the lock
   // shared; restore and migrate take it exclusively).
-  const std::string lock_path = data + "/" + kServeLockFile;
-  int lock = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (lock < 0) return fail("cannot open " + lock_path + ": " + std::strerror(errno));
+  auto lock = lock_out_servers(data);
+  if (!lock) return fail(lock.error().message);
   struct Unlock {
     int fd;
     ~Unlock() { ::close(fd); }
-  } unlock{lock};
-  if (::flock(lock, LOCK_EX | LOCK_NB) != 0) {
-    return fail("a server is running on " + data + "; stop it first");
-  }
+  } unlock{*lock};
 
   // The signing keys' private halves must be in the database before it is copied (nodes on
   // PostgreSQL read them nowhere else): opening the keys as `serve` would seals any

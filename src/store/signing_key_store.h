@@ -61,6 +61,13 @@ struct SigningKeyRecord {
   bool operator==(const SigningKeyRecord&) const = default;
 };
 
+// One private half sealed again under a new key-encryption key (`gatehouse key rekey`).
+struct ResealedKey {
+  std::string kid;
+  std::string from;  // the sealed value the store holds now
+  std::string to;    // what replaces it
+};
+
 class SigningKeyStore {
  public:
   virtual ~SigningKeyStore() = default;
@@ -95,6 +102,13 @@ class SigningKeyStore {
   // has one or is retired. kNotFound for an unknown kid, kInvalidArgument for an empty
   // `sealed`.
   virtual Result<bool> set_private_key(std::string_view kid, std::string_view sealed) = 0;
+
+  // Replaces the sealed private halves of `keys` in one step, for a new key-encryption
+  // key: each kid must still hold `from`, and `keys` must name every key that holds a
+  // private half (so none stays sealed under the old KEK). kConflict otherwise (another
+  // process rotated, retired or re-sealed meanwhile) and nothing is written;
+  // kInvalidArgument for an empty `to` or a kid named twice.
+  virtual Status reseal_private_keys(const std::vector<ResealedKey>& keys) = 0;
 
   // token_ttl = max(token_ttl, ttl); kNotFound for an unknown kid.
   virtual Status raise_token_ttl(std::string_view kid, int64_t ttl) = 0;

@@ -224,6 +224,70 @@ TEST_F(PostgresServerTest, ANodeWithAnotherKeyEncryptionKeyRefusesToStartSayingW
   api().must_sign_up("pg-still-serving@example.com");
 }
 
+// `gatehouse key rekey` on PostgreSQL with every node stopped: the keys in the database
+// are sealed anew in one transaction; a node with the old key refuses to start, one with
+// the new key signs and verifies with the same keys.
+TEST_F(PostgresServerTest, RekeySealsTheKeysInTheDatabaseUnderTheNewKey) {
+  const std::string old_kek = write_kek(dir_, "kek", kKekHex);
+  const std::string data = dir_.file("data");
+  ASSERT_NO_FATAL_FAILURE(
+      Start({"--database-url", url_, "--key-encryption-key-file", old_kek}, data));
+  const std::string pid = server().project_id();
+  auto login = api().must_sign_up("pg-rekey@example.com");
+  const std::string jwks = api().http.get("/v2/keys/" + pid).body;
+  ASSERT_EQ(server().stop(), 0);
+  const std::string kSealed = "SELECT string_agg(private_key, ',' ORDER BY kid) FROM signing_keys";
+  const std::string before = scalar(url_, kSealed);
+  ASSERT_THAT(before, HasSubstr("v1:"));
+
+  std::string new_hex = kKekHex;
+  new_hex[0] = 'a';
+  const std::string new_kek = write_kek(dir_, "new-kek", new_hex);
+  const std::vector<std::string> base = {
+      "key",  "rekey", "--database-url", url_, "--data", data, "--new-key-encryption-key-file",
+      new_kek};
+  // Without the current key, or with another one: nothing changes.
+  auto none = run_gatehouse(base);
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_THAT(none.err, HasSubstr("--key-encryption-key-file"));
+  EXPECT_FALSE(std::filesystem::exists(data + "/keys/kek")) << "rekey makes no key of its own";
+  std::string other_hex = kKekHex;
+  other_hex[0] = 'b';
+  auto wrong_args = base;
+  wrong_args.insert(wrong_args.end(),
+                    {"--key-encryption-key-file", write_kek(dir_, "other", other_hex)});
+  auto wrong = run_gatehouse(wrong_args);
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_THAT(wrong.err, HasSubstr("sealed with another one"));
+  EXPECT_EQ(scalar(url_, kSealed), before);
+
+  auto args = base;
+  args.insert(args.end(), {"--key-encryption-key-file", old_kek});
+  auto r = run_gatehouse(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("--key-encryption-key-file " + new_kek));
+  EXPECT_THAT(r.out + r.err, Not(HasSubstr(new_hex.substr(0, 16))));
+  const std::string after = scalar(url_, kSealed);
+  EXPECT_NE(after, before);
+  EXPECT_EQ(scalar(url_,
+                   "SELECT count(*) FROM signing_keys WHERE private_key <> '' AND "
+                   "private_key NOT LIKE 'v1:%'"),
+            "0");
+  EXPECT_EQ(scalar(url_, "SELECT count(*) FROM audit_events WHERE action = 'key.rekey'"), "1");
+
+  ServerProcess old_node({"--database-url", url_, "--key-encryption-key-file", old_kek},
+                         dir_.file("old-node"));
+  EXPECT_FALSE(old_node.start());
+  EXPECT_THAT(old_node.error(), HasSubstr("sealed with another one"));
+  EXPECT_THAT(old_node.error(), HasSubstr("--key-encryption-key-file " + old_kek));
+
+  ASSERT_NO_FATAL_FAILURE(
+      Start({"--database-url", url_, "--key-encryption-key-file", new_kek}, data));
+  EXPECT_EQ(api().http.get("/v2/keys/" + pid).body, jwks);
+  EXPECT_EQ(api().app_get("/get_roles", login.session).status, 200);
+  api().must_refresh(login.refresh);
+}
+
 // A PostgreSQL installation of the build that kept the private halves in <data>/keys/:
 // at the next start they are sealed into the store and the files removed.
 TEST_F(PostgresServerTest, KeyFilesOfAnOlderBuildAreSealedIntoTheStore) {

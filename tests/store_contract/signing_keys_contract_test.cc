@@ -196,6 +196,54 @@ TEST_P(SigningKeyContractTest, APrivateHalfIsStoredOnlyWhereNoneIs) {
   EXPECT_EQ(get("K3").private_key, "v1:sealed-private-half-of-K3");
 }
 
+TEST_P(SigningKeyContractTest, ResealReplacesEveryPrivateHalfAtOnce) {
+  ASSERT_NO_FATAL_FAILURE(initialize());
+  ASSERT_THAT(keys().rotate("K1", "K2", key("K3", 500), 500), IsOk());
+  ASSERT_THAT(keys().rotate("K2", "K3", key("K4", 600), 600), IsOk());
+  ASSERT_THAT(keys().retire("K1", KeyState::kPrevious, 700), IsOk());
+  const std::string old2 = get("K2").private_key, old3 = get("K3").private_key,
+                    old4 = get("K4").private_key;
+  ASSERT_THAT(keys().reseal_private_keys(
+                  {{"K2", old2, "v1:new-2"}, {"K3", old3, "v1:new-3"}, {"K4", old4, "v1:new-4"}}),
+              IsOk());
+  EXPECT_EQ(get("K2").private_key, "v1:new-2");
+  EXPECT_EQ(get("K3").private_key, "v1:new-3");
+  EXPECT_EQ(get("K4").private_key, "v1:new-4");
+  EXPECT_EQ(get("K1").private_key, "") << "a retired key gets no secret back";
+  // Nothing else about the keys changes.
+  EXPECT_EQ(states(),
+            (Pairs{{"K1", "retired"}, {"K2", "previous"}, {"K3", "current"}, {"K4", "next"}}));
+  EXPECT_EQ(get("K3").activated_at, 600);
+}
+
+TEST_P(SigningKeyContractTest, AResealThatMissesAKeyOrLostARaceWritesNothing) {
+  ASSERT_NO_FATAL_FAILURE(initialize());
+  const auto before = all();
+  const std::string old1 = get("K1").private_key, old2 = get("K2").private_key;
+  // K2 left out: it would stay sealed under the old key.
+  EXPECT_THAT(keys().reseal_private_keys({{"K1", old1, "v1:new-1"}}), ErrcIs(Errc::kConflict));
+  // K2 holds another value than the caller read (re-sealed or replaced meanwhile).
+  EXPECT_THAT(
+      keys().reseal_private_keys({{"K1", old1, "v1:new-1"}, {"K2", "v1:stale", "v1:new-2"}}),
+      ErrcIs(Errc::kConflict));
+  // An unknown kid, a retired one, or an empty value.
+  EXPECT_THAT(keys().reseal_private_keys(
+                  {{"K1", old1, "v1:new-1"}, {"K2", old2, "v1:new-2"}, {"K404", "v1:x", "v1:y"}}),
+              ErrcIs(Errc::kConflict));
+  EXPECT_THAT(keys().reseal_private_keys({{"K1", old1, ""}, {"K2", old2, "v1:new-2"}}),
+              ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(keys().reseal_private_keys({{"K1", old1, "v1:new-1"}, {"K1", old1, "v1:new-1"}}),
+              ErrcIs(Errc::kInvalidArgument));
+  EXPECT_EQ(all(), before);
+
+  // A key added after the caller read the keys (a rotation on another node) fails it too.
+  ASSERT_THAT(keys().rotate("K1", "K2", key("K3", 500), 500), IsOk());
+  const auto rotated = all();
+  EXPECT_THAT(keys().reseal_private_keys({{"K1", old1, "v1:new-1"}, {"K2", old2, "v1:new-2"}}),
+              ErrcIs(Errc::kConflict));
+  EXPECT_EQ(all(), rotated);
+}
+
 TEST_P(SigningKeyContractTest, AtMostOneNextKey) {
   ASSERT_NO_FATAL_FAILURE(initialize());
   auto added = keys().add_next(key("K3", 300));

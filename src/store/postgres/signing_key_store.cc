@@ -1,6 +1,7 @@
 // SigningKeyStore on PostgreSQL: the signing_keys table. Each change is one BEGIN IMMEDIATE
 // transaction that re-reads the states it depends on, so concurrent processes serialise.
 #include <optional>
+#include <set>
 
 #include "store/postgres/engine.h"
 #include "store/postgres/query.h"
@@ -31,6 +32,10 @@ constexpr std::string_view kActivate =
     "WHERE kid = ?2 AND state = 'next'";
 constexpr std::string_view kRetire =
     "UPDATE signing_keys SET state = 'retired', retired_at = ?1, private_key = '' WHERE kid = ?2";
+constexpr std::string_view kReseal =
+    "UPDATE signing_keys SET private_key = ?1 WHERE kid = ?2 AND private_key = ?3";
+constexpr std::string_view kCountSealed =
+    "SELECT count(*) FROM signing_keys WHERE private_key <> ''";
 constexpr std::string_view kRaiseTtl =
     "UPDATE signing_keys SET token_ttl = GREATEST(token_ttl, ?1) WHERE kid = ?2";
 
@@ -86,6 +91,19 @@ Status insert_key(Connection& c, const SigningKeyRecord& r, KeyState state) {
     return make_error(Errc::kInvalidArgument, "signing key's public JWK is not a JSON object");
   }
   if (w->constraint) return constraint_error(w->constraint, "insert signing key");
+  return ok_status();
+}
+
+Status check_resealed(const std::vector<ResealedKey>& keys) {
+  std::set<std::string_view> kids;
+  for (const auto& k : keys) {
+    if (k.from.empty() || k.to.empty()) {
+      return make_error(Errc::kInvalidArgument, "a signing key's sealed private half is empty");
+    }
+    if (!kids.insert(k.kid).second) {
+      return make_error(Errc::kInvalidArgument, "a signing key is re-sealed twice");
+    }
+  }
   return ok_status();
 }
 
@@ -161,6 +179,24 @@ class PostgresSigningKeyStore final : public SigningKeyStore {
       if (!known) return known.error();
       if (!*known) return key_not_found();
       return false;  // it has one already, or it retired
+    });
+  }
+
+  Status reseal_private_keys(const std::vector<ResealedKey>& keys) override {
+    if (auto st = check_resealed(keys); !st) return st;
+    Error moved = make_error(Errc::kConflict, "the signing keys changed meanwhile");
+    return transaction(*pool_, [&](Connection& c) -> Status {
+      for (const auto& k : keys) {
+        if (auto st = exec_one(c, kReseal, "re-seal signing key", moved, k.to, k.kid, k.from);
+            !st) {
+          return st;
+        }
+      }
+      // A key added meanwhile (sealed under the old KEK) would be left behind.
+      auto sealed = one(c, kCountSealed, "count sealed signing keys", int0);
+      if (!sealed) return sealed.error();
+      if (sealed->value_or(0) != static_cast<int64_t>(keys.size())) return moved;
+      return ok_status();
     });
   }
 

@@ -334,6 +334,51 @@ TEST_F(KeyRingTest, ProcessesRotatingAtOnceLeaveOneCurrentAndOneNextKey) {
   EXPECT_EQ(cli1.ring->signing_key()->kid(), ring().signing_key()->kid());
 }
 
+TEST_F(KeyRingTest, RekeySealsEveryKeyUnderTheNewKekAndKeepsTheKeys) {
+  now_ += KeyRing::kPublishLead;
+  ASSERT_THAT(ring().rotate(false), IsOk());  // a previous key too
+  const std::string before_token = token();
+  auto before = server_.stores.signing_keys->list();
+  ASSERT_THAT(before, IsOk());
+  const std::string new_kek(32, '\x6e');
+
+  EXPECT_THAT(ring().rekey(kKek, ""), ErrcIs(Errc::kInvalidArgument)) << "the same key";
+  EXPECT_THAT(ring().rekey("short", ""), ErrcIs(Errc::kInvalidArgument));
+  auto rekeyed = ring().rekey(new_kek, "Use --the-new-key.");
+  ASSERT_THAT(rekeyed, IsOk());
+  EXPECT_EQ(rekeyed->kids.size(), 3u);
+  auto after = server_.stores.signing_keys->list();
+  ASSERT_THAT(after, IsOk());
+  ASSERT_EQ(after->size(), before->size());
+  for (size_t i = 0; i < after->size(); ++i) {
+    const auto& r = (*after)[i];
+    EXPECT_NE(r.private_key, (*before)[i].private_key) << r.kid;
+    EXPECT_THAT(crypto::open_secret(kKek, r.private_key, r.kid), ErrcIs(Errc::kInvalidArgument));
+    auto pem = crypto::open_secret(new_kek, r.private_key, r.kid);
+    ASSERT_THAT(pem, IsOk()) << r.kid;
+    EXPECT_EQ(jose::SigningKey::from_pem(*pem)->kid(), r.kid);
+    EXPECT_EQ(r.state, (*before)[i].state);
+  }
+
+  // Another process with the old KEK is refused; one with the new KEK has the same keys.
+  auto stores = store::open_sqlite(dir_.file("gatehouse.db"));
+  ASSERT_THAT(stores, IsOk());
+  auto refused = KeyRing::open(data(), *stores->signing_keys, {.clock = clock(), .kek = kKek});
+  EXPECT_THAT(refused, ErrcIs(Errc::kInvalidArgument));
+  auto reopened = KeyRing::open(data(), *stores->signing_keys, {.clock = clock(), .kek = new_kek});
+  ASSERT_THAT(reopened, IsOk());
+  EXPECT_EQ(verify(**reopened, before_token), JwtStatus::kOk);
+
+  // The ring that rekeyed seals what it makes from now on under the new KEK.
+  now_ += KeyRing::kPublishLead;
+  ASSERT_THAT(ring().rotate(false), IsOk());
+  ASSERT_THAT((*reopened)->refresh(), IsOk());
+  for (const auto& r : (*reopened)->snapshot()->records) {
+    if (r.private_key.empty()) continue;
+    EXPECT_THAT(crypto::open_secret(new_kek, r.private_key, r.kid), IsOk()) << r.kid;
+  }
+}
+
 TEST_F(KeyRingTest, TheLongestTokenLifetimeOfAnyOpenerCounts) {
   const std::string k1 = kid_in(KeyState::kCurrent);
   Process longer, shorter;
