@@ -114,6 +114,9 @@ Result<std::string> MagicLinkStrategy::generate_for_test(std::string_view login_
 Result<Authenticated> MagicLinkStrategy::verify(std::string_view token, const Origin& origin) {
   if (token.empty()) return make_error(Errc::kInvalidArgument, "The token field is required");
   const std::string hash = crypto::sha256_hex(token);
+  auto found = d_.secrets.find_by_hash(kPurpose, hash);
+  if (!found) return found.error();
+  if (auto done = sign_in_spending(*found, hash, origin, "magiclink")) return std::move(*done);
   auto c = d_.secrets.consume_by_hash(kPurpose, hash, d_.clock());
   if (!c) return c.error();
   const char* method = "magiclink";

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "auth/login_id.h"
+#include "gatehouse/crypto/digest.h"
 
 namespace gatehouse::auth {
 
@@ -13,6 +14,12 @@ namespace {
 std::string field(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+// The plan kept with a secret (plan_json); empty when unreadable.
+json::object plan_of(const store::OneTimeSecret& secret) {
+  json::value parsed = json::parse(secret.data, {});
+  return parsed.is_object() ? std::move(parsed.as_object()) : json::object();
 }
 
 }  // namespace
@@ -111,12 +118,38 @@ Result<std::string> OneTimeSignIn::deliver(const Plan& p, const MailMessage& mes
   return masked_for(p);
 }
 
+std::optional<Result<Authenticated>> OneTimeSignIn::sign_in_spending(
+    const std::optional<store::OneTimeSecret>& found, const std::string& secret_hash,
+    const Origin& origin, const char* method) {
+  const int64_t now = d_.clock();
+  if (!found || found->expires_at <= now ||
+      !crypto::constant_time_equal(found->secret_hash, secret_hash)) {
+    return std::nullopt;
+  }
+  const json::object data = plan_of(*found);
+  if (field(data, "intent") != "signin") return std::nullopt;
+  auto user = d_.users.by_id(found->user_id);
+  if (!user || user->status != "enabled") return std::nullopt;
+  const std::string to = field(data, "to");
+  if (!user->verified_email && !to.empty() && to == user->email) return std::nullopt;
+  auto session = d_.sessions.start_spending(std::move(*user), {"email"},
+                                            {.purpose = found->purpose,
+                                             .login_id = found->login_id,
+                                             .secret_hash = secret_hash,
+                                             .now = now});
+  if (!session) {
+    const Errc code = session.code();
+    if (code == Errc::kCodeInvalid || code == Errc::kUserNotFound) return std::nullopt;
+    return session.error();
+  }
+  d_.audit.record(origin, "user.signin", true, session->user.id, session->user.login_id, method);
+  return session;
+}
+
 Result<Authenticated> OneTimeSignIn::complete(const store::OneTimeSecret& secret,
                                               const Error& invalid, const Origin& origin,
                                               const char* method) {
-  json::value parsed = json::parse(secret.data, {});
-  const json::object empty;
-  const json::object& data = parsed.is_object() ? parsed.as_object() : empty;
+  const json::object data = plan_of(secret);
   const std::string intent = field(data, "intent");
   const std::string to = field(data, "to");
   bool first_seen = false;

@@ -8,6 +8,7 @@
 // and the secret kept for it can never succeed. Blocking: call from a worker thread.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,15 @@ class OneTimeSignIn {
   // the error for a secret that can never succeed (intent "none", account gone).
   Result<Authenticated> complete(const store::OneTimeSecret& secret, const Error& invalid,
                                  const Origin& origin, const char* method);
+
+  // The common case in one store write: `found` (OneTimeStore::find) is alive, holds
+  // `secret_hash` and signs an enabled account in with nothing to change on it, so the
+  // secret is spent by the write that starts the session (SessionService::start_spending).
+  // nullopt whenever that does not hold, or the secret went meanwhile (nothing written):
+  // the caller then takes the general path, consume() and complete().
+  std::optional<Result<Authenticated>> sign_in_spending(
+      const std::optional<store::OneTimeSecret>& found, const std::string& secret_hash,
+      const Origin& origin, const char* method);
 
   static std::string plan_json(const Plan& plan);
   // The answer's address: what the mail went to, or would have.

@@ -72,8 +72,11 @@ Result<Authenticated> OtpStrategy::verify(std::string_view raw_login_id, std::st
   auto login_id = normalize_login_id(raw_login_id);
   if (!login_id) return login_id.error();
   if (code.empty()) return make_error(Errc::kInvalidArgument, "The code field is required");
-  auto c = d_.secrets.consume(kPurpose, *login_id, code_hash(*login_id, code), d_.clock(),
-                              d_.config.otp_max_attempts);
+  const std::string hash = code_hash(*login_id, code);
+  auto found = d_.secrets.find(kPurpose, *login_id);
+  if (!found) return found.error();
+  if (auto done = sign_in_spending(*found, hash, origin, "otp")) return std::move(*done);
+  auto c = d_.secrets.consume(kPurpose, *login_id, hash, d_.clock(), d_.config.otp_max_attempts);
   if (!c) return c.error();
   switch (c->outcome) {
     case store::ConsumeOutcome::kConsumed:

@@ -78,13 +78,25 @@ Result<IssuedSession> SessionService::issue(const store::User& user, const std::
 
 Result<Authenticated> SessionService::start(store::User user, std::vector<std::string> amr,
                                             bool first_seen) {
+  return begin(std::move(user), std::move(amr), first_seen, nullptr);
+}
+
+Result<Authenticated> SessionService::start_spending(store::User user, std::vector<std::string> amr,
+                                                     const store::SecretSpend& spend) {
+  return begin(std::move(user), std::move(amr), false, &spend);
+}
+
+Result<Authenticated> SessionService::begin(store::User user, std::vector<std::string> amr,
+                                            bool first_seen, const store::SecretSpend* spend) {
   std::string family = crypto::random_token(16);
+  // Signed before the store write, so no lock is held while signing.
   auto s = issue(user, family, Facts{std::move(amr), ""});
   if (!s) return s.error();
   store::RefreshToken rec{s->refresh_id, user.id,       family, crypto::sha256_hex(s->refresh_jwt),
                           clock_(),      s->refresh_exp};
   // The store records the new sign-in as the user's last login in the same transaction.
-  if (auto st = stores_.sessions.insert(rec); !st) return st.error();
+  Status st = spend ? stores_.sessions.insert_spending(rec, *spend) : stores_.sessions.insert(rec);
+  if (!st) return st.error();
   user.last_login_at = rec.issued_at;
   return Authenticated{std::move(user), std::move(*s), first_seen};
 }

@@ -60,6 +60,10 @@ class SessionService {
 
   // A fresh session for `user`, authenticated by the methods in `amr`.
   Result<Authenticated> start(store::User user, std::vector<std::string> amr, bool first_seen);
+  // start() for a sign-in proven by a one-time secret, spending it in the same store write
+  // (SessionStore::insert_spending): kCodeInvalid when it went meanwhile.
+  Result<Authenticated> start_spending(store::User user, std::vector<std::string> amr,
+                                       const store::SecretSpend& spend);
   Result<Authenticated> refresh(std::string_view refresh_jwt);
   // The user a live refresh token belongs to (GET /v1/auth/me).
   Result<store::User> user_of(std::string_view refresh_jwt);
@@ -95,6 +99,8 @@ class SessionService {
                               const Facts& facts);
   Result<boost::json::object> session_claims(const store::User& user, const std::string& family,
                                              const Facts& facts, int64_t now, int64_t refresh_exp);
+  Result<Authenticated> begin(store::User user, std::vector<std::string> amr, bool first_seen,
+                              const store::SecretSpend* spend);
   // Rotates (or, inside the grace window, adds a sibling to) the live token.
   Result<Authenticated> renew(Live live, const Facts& facts);
 

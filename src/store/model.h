@@ -79,6 +79,16 @@ struct TokenAndUser {
   User user;
 };
 
+// A one-time secret (OneTimeStore) spent by the sign-in it proves, in the same write as
+// the sign-in's first token (SessionStore::insert_spending): the row of purpose + login_id
+// must still hold secret_hash and be alive at `now`.
+struct SecretSpend {
+  std::string purpose;
+  std::string login_id;
+  std::string secret_hash;
+  int64_t now = 0;
+};
+
 // An ended sign-in, as the revocation log records it.
 struct Revocation {
   int64_t seq = 0;  // assigned by the store, increasing

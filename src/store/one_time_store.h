@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "gatehouse/result.h"
@@ -61,6 +62,13 @@ class OneTimeStore {
   // row; there is no wrong guess to count). kConsumed, kExpired or kMissing.
   virtual Result<Consumed> consume_by_hash(const std::string& purpose,
                                            const std::string& secret_hash, int64_t now) = 0;
+  // The secret of purpose + login_id / of purpose and hash, as it is (nullopt: none),
+  // changing nothing: a caller that finds the right secret spends it with the session it
+  // starts (SessionStore::insert_spending); any other answer goes through consume().
+  virtual Result<std::optional<OneTimeSecret>> find(const std::string& purpose,
+                                                    const std::string& login_id) = 0;
+  virtual Result<std::optional<OneTimeSecret>> find_by_hash(const std::string& purpose,
+                                                            const std::string& secret_hash) = 0;
   // Deletes every row expired at `now`; returns how many.
   virtual Result<int64_t> purge(int64_t now) = 0;
   // Rows of `purpose` alive at `now` (tests and the console; hashes only).

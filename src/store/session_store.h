@@ -41,6 +41,12 @@ class SessionStore {
   // token.user_id does not exist; kConflict for a taken id; kTokenRevoked when the family
   // was revoked; kInvalidArgument when the family belongs to another user.
   virtual Status insert(const RefreshToken& token) = 0;
+  // insert() of a sign-in's first token that also deletes the one-time secret proving it,
+  // in one transaction: an email code or link signs in with one write. kCodeInvalid, and
+  // nothing written, when the secret is no longer there with that hash and alive at
+  // spend.now (used, replaced, killed by wrong guesses or expired meanwhile): of two
+  // sign-ins spending one secret, exactly one starts.
+  virtual Status insert_spending(const RefreshToken& token, const SecretSpend& spend) = 0;
   // revoked_at is the token's own revocation or, if earlier or alone, its family's.
   virtual Result<RefreshToken> get(const std::string& id) = 0;
   // get() and the token's user (roles and tenants included) in one read, as a refresh

@@ -47,6 +47,29 @@ TEST_P(OneTimeContractTest, TheRightSecretIsConsumedOnce) {
   EXPECT_EQ(consume("ann@x.io", "h1"), ConsumeOutcome::kMissing);
 }
 
+// find() and find_by_hash() read a secret as it is and change nothing.
+TEST_P(OneTimeContractTest, FindingASecretChangesNothing) {
+  ASSERT_THAT(one_time().put(secret("ann@x.io", "h1")), IsOk());
+  EXPECT_EQ(consume("ann@x.io", "bad"), ConsumeOutcome::kMismatch);
+  auto by_login = one_time().find("otp", "ANN@x.io");
+  ASSERT_THAT(by_login, IsOk());
+  ASSERT_TRUE(by_login->has_value());
+  EXPECT_EQ((*by_login)->secret_hash, "h1");
+  EXPECT_EQ((*by_login)->user_id, "U1");
+  EXPECT_EQ((*by_login)->expires_at, 1300);
+  EXPECT_EQ((*by_login)->attempts, 1);
+  auto by_hash = one_time().find_by_hash("otp", "h1");
+  ASSERT_THAT(by_hash, IsOk());
+  ASSERT_TRUE(by_hash->has_value());
+  EXPECT_EQ((*by_hash)->login_id, "ann@x.io");
+  EXPECT_FALSE(one_time().find("magiclink", "ann@x.io")->has_value());
+  EXPECT_FALSE(one_time().find_by_hash("otp", "h2")->has_value());
+  // Found past its expiry too (the caller decides); still there afterwards.
+  ASSERT_THAT(one_time().put(secret("bob@x.io", "h3", 1000, 1050)), IsOk());
+  EXPECT_TRUE(one_time().find("otp", "bob@x.io")->has_value());
+  EXPECT_EQ(consume("ann@x.io", "h1"), ConsumeOutcome::kConsumed);
+}
+
 TEST_P(OneTimeContractTest, LoginIdsMatchWithoutCaseAndPurposesAreApart) {
   ASSERT_THAT(one_time().put(secret("ann@x.io", "h1")), IsOk());
   ASSERT_THAT(one_time().put(secret("ann@x.io", "h2", 1000, 1300, "magiclink")), IsOk());

@@ -205,6 +205,96 @@ TEST_P(SessionContractTest, RevokeAllTokensOfAUser) {
   EXPECT_THAT(sessions().revoke_user("U404", 800), IsOk());
 }
 
+// --- sign-ins proven by a one-time secret (an email code or link) ---
+
+class SpendingContractTest : public StoreContractFixture {
+ protected:
+  void SetUp() override {
+    StoreContractFixture::SetUp();
+    ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+    OneTimeSecret s;
+    s.purpose = "otp";
+    s.login_id = "a@x.io";
+    s.user_id = "U1";
+    s.secret_hash = "h1";
+    s.data = R"({"intent":"signin"})";
+    s.created_at = 1000;
+    s.expires_at = 1300;
+    ASSERT_THAT(one_time().put(s), IsOk());
+  }
+  static SecretSpend spend(const std::string& hash = "h1", int64_t now = 1100) {
+    return SecretSpend{.purpose = "otp", .login_id = "a@x.io", .secret_hash = hash, .now = now};
+  }
+  bool secret_is_there() {
+    auto found = one_time().find("otp", "a@x.io");
+    EXPECT_THAT(found, IsOk());
+    return found && found->has_value();
+  }
+};
+
+TEST_P(SpendingContractTest, TheSignInAndTheSpentSecretAreOneWrite) {
+  RefreshToken first = token("T1", "U1", "F1");
+  first.issued_at = 1100;
+  ASSERT_THAT(sessions().insert_spending(first, spend()), IsOk());
+  EXPECT_EQ(get_token("T1").family_id, "F1");
+  EXPECT_EQ(users().get_by_id("U1")->last_login_at, 1100);
+  EXPECT_FALSE(secret_is_there()) << "spent";
+  // The same secret cannot start a second sign-in; nothing of it is written.
+  EXPECT_THAT(sessions().insert_spending(token("T2", "U1", "F2"), spend()),
+              ErrcIs(Errc::kCodeInvalid));
+  EXPECT_THAT(sessions().get("T2"), ErrcIs(Errc::kNotFound));
+  EXPECT_EQ(one_time().consume("otp", "a@x.io", "h1", 1100, 5)->outcome, ConsumeOutcome::kMissing);
+}
+
+TEST_P(SpendingContractTest, AWrongExpiredOrReplacedSecretStartsNothing) {
+  EXPECT_THAT(sessions().insert_spending(token("T1", "U1", "F1"), spend("h2")),
+              ErrcIs(Errc::kCodeInvalid));
+  EXPECT_THAT(sessions().insert_spending(token("T2", "U1", "F2"), spend("h1", 1300)),
+              ErrcIs(Errc::kCodeInvalid))
+      << "dead at its expiry";
+  EXPECT_THAT(sessions().get("T1"), ErrcIs(Errc::kNotFound));
+  EXPECT_THAT(sessions().get("T2"), ErrcIs(Errc::kNotFound));
+  EXPECT_EQ(users().get_by_id("U1")->last_login_at, 0);
+  EXPECT_TRUE(secret_is_there()) << "a failed spend changes nothing";
+}
+
+// The secret's delete is undone with the rest when the sign-in cannot be written.
+TEST_P(SpendingContractTest, ASignInThatFailsKeepsTheSecret) {
+  EXPECT_THAT(sessions().insert_spending(token("T1", "U404", "F1"), spend()),
+              ErrcIs(Errc::kUserNotFound));
+  ASSERT_THAT(sessions().insert(token("T0", "U1", "F0")), IsOk());
+  EXPECT_THAT(sessions().insert_spending(token("T0", "U1", "F9"), spend()),
+              ErrcIs(Errc::kConflict));
+  EXPECT_TRUE(secret_is_there());
+  EXPECT_THAT(sessions().insert_spending(token("T1", "U1", "F1"), spend()), IsOk());
+}
+
+TEST_P(SpendingContractTest, OfConcurrentSpendsOfOneSecretExactlyOneStarts) {
+  constexpr int kThreads = 6;
+  std::atomic<int> won = 0;
+  std::atomic<int> refused = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      const std::string n = std::to_string(t);
+      auto st = sessions().insert_spending(token("T" + n, "U1", "F" + n), spend());
+      if (st) {
+        ++won;
+      } else if (st.code() == Errc::kCodeInvalid) {
+        ++refused;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(refused.load(), kThreads - 1);
+  int present = 0;
+  for (int t = 0; t < kThreads; ++t) present += sessions().get("T" + std::to_string(t)) ? 1 : 0;
+  EXPECT_EQ(present, 1);
+}
+
+GH_INSTANTIATE_STORE_CONTRACT(SpendingContractTest);
+
 TEST_P(SessionContractTest, ConcurrentRotationsOfOneTokenHaveOneWinner) {
   ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
   ASSERT_THAT(sessions().insert(token("T0", "U1", "F1")), IsOk());

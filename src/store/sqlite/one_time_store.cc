@@ -109,6 +109,20 @@ class SqliteOneTimeStore final : public OneTimeStore {
     });
   }
 
+  Result<std::optional<OneTimeSecret>> find(const std::string& purpose,
+                                            const std::string& login_id) override {
+    return leased(*pool_, [&](Connection& c) {
+      return one(c, kSelectByLogin, "read one-time secret", read_secret, purpose, login_id);
+    });
+  }
+
+  Result<std::optional<OneTimeSecret>> find_by_hash(const std::string& purpose,
+                                                    const std::string& secret_hash) override {
+    return leased(*pool_, [&](Connection& c) {
+      return one(c, kSelectByHash, "read one-time secret", read_secret, purpose, secret_hash);
+    });
+  }
+
   Result<int64_t> purge(int64_t now) override {
     return transaction(*pool_, [&](Connection& c) -> Result<int64_t> {
       auto w = write(c, kPurge, "purge one-time secrets", now);

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
+#include <optional>
 #include <regex>
 #include <set>
 #include <thread>
@@ -206,6 +208,99 @@ TEST_F(PasswordlessTest, ANewCodeReplacesTheOld) {
   EXPECT_THAT(otp_->verify("ann@example.com", second, {}), IsOk());
 }
 
+// The OneTimeStore, with something done right after each find(): what another request
+// could do between a verify's check of the secret and its spending of it.
+class RacingSecrets final : public store::OneTimeStore {
+ public:
+  RacingSecrets(store::OneTimeStore& real, std::function<void()> meanwhile)
+      : real_(real), meanwhile_(std::move(meanwhile)) {}
+  Status put(const store::OneTimeSecret& s) override { return real_.put(s); }
+  Result<store::Consumed> consume(const std::string& purpose, const std::string& login_id,
+                                  const std::string& hash, int64_t now, int64_t max) override {
+    return real_.consume(purpose, login_id, hash, now, max);
+  }
+  Result<store::Consumed> consume_by_hash(const std::string& purpose, const std::string& hash,
+                                          int64_t now) override {
+    return real_.consume_by_hash(purpose, hash, now);
+  }
+  Result<std::optional<store::OneTimeSecret>> find(const std::string& purpose,
+                                                   const std::string& login_id) override {
+    auto found = real_.find(purpose, login_id);
+    meanwhile_();
+    return found;
+  }
+  Result<std::optional<store::OneTimeSecret>> find_by_hash(const std::string& purpose,
+                                                           const std::string& hash) override {
+    auto found = real_.find_by_hash(purpose, hash);
+    meanwhile_();
+    return found;
+  }
+  Result<int64_t> purge(int64_t now) override { return real_.purge(now); }
+  Result<int64_t> count_live(const std::string& purpose, int64_t now) override {
+    return real_.count_live(purpose, now);
+  }
+
+ private:
+  store::OneTimeStore& real_;
+  std::function<void()> meanwhile_;
+};
+
+// A signed-in, verified account signs in again with one store write; a new code mailed
+// between the check of the old one and its spending wins: the old one signs nothing in.
+TEST_F(PasswordlessTest, ACodeReplacedWhileItIsCheckedSignsNothingIn) {
+  existing("ann@example.com");
+  ASSERT_THAT(otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {}), IsOk());
+  auto first = otp_->verify("ann@example.com", mailed_code(), {});
+  ASSERT_THAT(first, IsOk());
+  ASSERT_TRUE(first->user.verified_email);
+  const int64_t signed_in_at = now_;
+
+  now_ += 100;
+  ASSERT_THAT(otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {}), IsOk());
+  const std::string old_code = mailed_code();
+  RacingSecrets racing(*stores_.one_time, [&] {
+    ASSERT_THAT(otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {}), IsOk());
+  });
+  OtpStrategy raced({config_, *users_, *stores_.users, racing, *sessions_, *limiter_, mailer_,
+                     *audit_, [this] { return now_; }});
+  auto a = raced.verify("ann@example.com", old_code, {});
+  const std::string replacement = mailed_code();
+  if (replacement == old_code) GTEST_SKIP() << "the two draws coincided (one in a million)";
+  EXPECT_THAT(a, ErrcIs(Errc::kCodeInvalid));
+  EXPECT_EQ(users_->by_login_id("ann@example.com")->last_login_at, signed_in_at)
+      << "no sign-in was started";
+  now_ += 10;
+  auto b = otp_->verify("ann@example.com", replacement, {});
+  ASSERT_THAT(b, IsOk());
+  EXPECT_EQ(b->user.last_login_at, now_);
+}
+
+TEST_F(PasswordlessTest, OneCodeSentByManyAtOnceSignsInOnce) {
+  existing("ann@example.com");
+  ASSERT_THAT(otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {}), IsOk());
+  ASSERT_THAT(otp_->verify("ann@example.com", mailed_code(), {}), IsOk());  // verifies the email
+  now_ += 100;
+  ASSERT_THAT(otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {}), IsOk());
+  const std::string code = mailed_code();
+  constexpr int kThreads = 6;
+  std::atomic<int> ok = 0;
+  std::atomic<int> invalid = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&] {
+      auto a = otp_->verify("ann@example.com", code, {});
+      if (a) {
+        ++ok;
+      } else if (a.code() == Errc::kCodeInvalid) {
+        ++invalid;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(invalid.load(), kThreads - 1);
+}
+
 TEST_F(PasswordlessTest, SignInOfAnUnknownAddressAnswersAlikeAndMailsNothing) {
   existing("ann@example.com");
   auto known = otp_->start(OneTimeFlow::kSignIn, "ann@example.com", {}, {});
@@ -297,6 +392,19 @@ TEST_F(PasswordlessTest, ALinkSignsInOnceFromAnywhere) {
   EXPECT_TRUE(a->user.verified_email);
   EXPECT_EQ(a->user.name, "Ann");
   EXPECT_THAT(links_->verify(token, {}), ErrcIs(Errc::kLinkInvalid));
+
+  // The next link of the verified account signs in (the one-write path), once.
+  now_ += 60;
+  ASSERT_THAT(links_->start(OneTimeFlow::kSignIn, "ann@example.com",
+                            "https://app.example.com/verify", {}, {}),
+              IsOk());
+  const std::string next = mailed_token();
+  auto b = links_->verify(next, {});
+  ASSERT_THAT(b, IsOk());
+  EXPECT_FALSE(b->first_seen);
+  EXPECT_EQ(b->user.id, a->user.id);
+  EXPECT_EQ(b->user.last_login_at, now_);
+  EXPECT_THAT(links_->verify(next, {}), ErrcIs(Errc::kLinkInvalid));
 }
 
 TEST_F(PasswordlessTest, ALinkKeepsItsQueryAndFragment) {
