@@ -5,6 +5,7 @@
 #include "store/postgres/engine.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/query.h"
+#include "store/sql/shared_stores.h"
 
 namespace gatehouse::store {
 namespace {
@@ -48,18 +49,12 @@ Result<Stores> open_postgres(const std::string& url, const PostgresOptions& opti
   auto pool = std::make_shared<postgres::ConnectionPool>(url, options.pool_size,
                                                          options.acquire_wait, std::move(*first));
   Stores stores;
-  stores.meta = postgres::make_meta_store(pool);
+  sql::add_shared_stores(stores, pool, sql::kOneTimeSelectByHash);
   stores.users = postgres::make_user_store(pool);
   stores.sessions = postgres::make_session_store(pool);
   stores.access = postgres::make_access_store(pool);
-  stores.mgmt_keys = postgres::make_mgmt_key_store(pool);
   stores.audit = postgres::make_audit_store(pool);
-  stores.rate_limits = postgres::make_rate_limit_store(pool);
   stores.signing_keys = postgres::make_signing_key_store(pool);
-  stores.one_time = postgres::make_one_time_store(pool);
-  stores.totp = postgres::make_totp_store(pool);
-  stores.webauthn = postgres::make_webauthn_store(pool);
-  stores.flows = postgres::make_flow_store(pool);
   stores.status = std::make_shared<PostgresStatus>(pool);
   return stores;
 }

@@ -30,6 +30,7 @@
 #include "gatehouse/result.h"
 #include "store/postgres/connection.h"
 #include "store/postgres/connection_pool.h"
+#include "store/sql/constraint.h"
 
 namespace gatehouse::store::postgres {
 
@@ -176,6 +177,28 @@ struct Written {
   int64_t changes = 0;
   int constraint = 0;
 };
+
+// The kind of constraint `w` broke, and the error for one the caller does not expect
+// (store/sql/constraint.h).
+inline sql::Broke broke(const Written& w) {
+  switch (w.constraint) {
+    case 0:
+      return sql::Broke::kNone;
+    case kConstraintPrimaryKey:
+      return sql::Broke::kPrimaryKey;
+    case kConstraintUnique:
+      return sql::Broke::kUnique;
+    case kConstraintForeignKey:
+      return sql::Broke::kForeignKey;
+    case kConstraintCheck:
+      return sql::Broke::kCheck;
+    default:
+      return sql::Broke::kOther;
+  }
+}
+inline Error constraint_failure(Connection&, const Written& w, std::string_view what) {
+  return constraint_error(w.constraint, what);
+}
 
 template <class... Args>
 Result<Written> write(Connection& c, std::string_view sql, std::string_view what,

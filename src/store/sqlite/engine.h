@@ -19,17 +19,11 @@ class Connection;
 // kUserNotFound when there is none. Defined with the user store.
 Result<User> load_user_by_id(Connection& c, std::string_view id);
 
-std::unique_ptr<MetaStore> make_meta_store(Pool pool);
+// The other stores are written once for both engines: store/sql/shared_stores.h.
 std::unique_ptr<UserStore> make_user_store(Pool pool);
 std::unique_ptr<SessionStore> make_session_store(Pool pool);
 std::unique_ptr<AccessStore> make_access_store(Pool pool);
-std::unique_ptr<MgmtKeyStore> make_mgmt_key_store(Pool pool);
 std::unique_ptr<AuditStore> make_audit_store(Pool pool);
-std::unique_ptr<RateLimitStore> make_rate_limit_store(Pool pool);
 std::unique_ptr<SigningKeyStore> make_signing_key_store(Pool pool);
-std::unique_ptr<OneTimeStore> make_one_time_store(Pool pool);
-std::unique_ptr<TotpStore> make_totp_store(Pool pool);
-std::unique_ptr<WebAuthnStore> make_webauthn_store(Pool pool);
-std::unique_ptr<FlowStore> make_flow_store(Pool pool);
 
 }  // namespace gatehouse::store::sqlite

@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "gatehouse/result.h"
+#include "store/sql/constraint.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/connection_pool.h"
 
@@ -130,6 +131,28 @@ struct Written {
   int64_t changes = 0;
   int constraint = 0;  // 0 = none
 };
+
+// The kind of constraint `w` broke, and the error for one the caller does not expect
+// (store/sql/constraint.h).
+inline sql::Broke broke(const Written& w) {
+  switch (w.constraint) {
+    case 0:
+      return sql::Broke::kNone;
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return sql::Broke::kPrimaryKey;
+    case SQLITE_CONSTRAINT_UNIQUE:
+      return sql::Broke::kUnique;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return sql::Broke::kForeignKey;
+    case SQLITE_CONSTRAINT_CHECK:
+      return sql::Broke::kCheck;
+    default:
+      return sql::Broke::kOther;
+  }
+}
+inline Error constraint_failure(Connection& c, const Written& w, std::string_view what) {
+  return sqlite_error(c.db(), w.constraint, what);
+}
 
 // Runs a statement without result rows. A broken constraint is reported in the value;
 // any other failure is an Error.

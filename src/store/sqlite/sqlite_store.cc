@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "store/sql/shared_stores.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/connection_pool.h"
 #include "store/sqlite/engine.h"
@@ -72,19 +73,13 @@ Result<Stores> open_sqlite(const std::string& path) {
   auto pool =
       std::make_shared<sqlite::ConnectionPool>(path, sqlite::kMaxConnections, std::move(*first));
   Stores stores;
-  stores.meta = sqlite::make_meta_store(pool);
+  sql::add_shared_stores(stores, pool, sql::kOneTimeSelectByHashSqlite);
   stores.users = sqlite::make_user_store(pool);
   stores.sessions = sqlite::make_session_store(pool);
   stores.access = sqlite::make_access_store(pool);
-  stores.mgmt_keys = sqlite::make_mgmt_key_store(pool);
   stores.audit = sqlite::make_audit_store(pool);
-  stores.rate_limits = sqlite::make_rate_limit_store(pool);
   stores.signing_keys = sqlite::make_signing_key_store(pool);
-  stores.one_time = sqlite::make_one_time_store(pool);
-  stores.totp = sqlite::make_totp_store(pool);
-  stores.webauthn = sqlite::make_webauthn_store(pool);
   stores.status = std::make_shared<SqliteStatus>(path, pool);
-  stores.flows = sqlite::make_flow_store(pool);
   return stores;
 }
 

@@ -1,44 +1,24 @@
-// TotpStore on PostgreSQL: the totp_credentials and mfa_tickets tables.
+// TotpStore in SQL both engines run (see README.md): the totp_credentials and mfa_tickets
+// tables.
+#pragma once
 
-#include "store/postgres/engine.h"
-#include "store/postgres/query.h"
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
 
-namespace gatehouse::store::postgres {
-namespace {
+#include "gatehouse/result.h"
+#include "store/totp_store.h"
 
-constexpr std::string_view kUserExists = "SELECT 1 FROM users WHERE id = ?";
-constexpr std::string_view kUpsertSecret =
-    "INSERT INTO totp_credentials (user_id, secret, last_step, created_at) VALUES (?, ?, -1, ?) "
-    "ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, last_step = -1, "
-    "created_at = excluded.created_at";
-constexpr std::string_view kSelectSecret =
-    "SELECT user_id, secret, last_step, created_at FROM totp_credentials WHERE user_id = ?";
-// The compare-and-set: moves last_step forward only, and only for the secret the code
-// was checked against.
-constexpr std::string_view kAdvanceStep =
-    "UPDATE totp_credentials SET last_step = ? WHERE user_id = ? AND secret = ? AND last_step < ?";
-constexpr std::string_view kDeleteSecret = "DELETE FROM totp_credentials WHERE user_id = ?";
+namespace gatehouse::store::sql {
 
-constexpr std::string_view kPurgeTickets = "DELETE FROM mfa_tickets WHERE expires_at <= ?";
-constexpr std::string_view kInsertTicket =
-    "INSERT INTO mfa_tickets (ticket_hash, user_id, expires_at) VALUES (?, ?, ?)";
-constexpr std::string_view kSelectTicket =
-    "SELECT ticket_hash, user_id, expires_at FROM mfa_tickets WHERE ticket_hash = ?";
-constexpr std::string_view kDeleteTicket = "DELETE FROM mfa_tickets WHERE ticket_hash = ?";
-
-Error no_secret() { return make_error(Errc::kNotFound, "no TOTP secret for this user"); }
-Error no_user() { return make_error(Errc::kUserNotFound, "user not found"); }
-
-TotpCredential read_credential(const Statement& s) {
-  return TotpCredential{s.column_text(0), s.column_text(1), s.column_int64(2), s.column_int64(3)};
-}
-
-class PostgresTotpStore final : public TotpStore {
+template <class Pool>
+class SqlTotpStore final : public TotpStore {
  public:
-  explicit PostgresTotpStore(Pool pool) : pool_(std::move(pool)) {}
+  explicit SqlTotpStore(Pool pool) : pool_(std::move(pool)) {}
 
   Status put(const std::string& user_id, const std::string& secret, int64_t at) override {
-    return transaction(*pool_, [&](Connection& c) -> Status {
+    return transaction(*pool_, [&](auto& c) -> Status {
       auto user = exists(c, kUserExists, "check user", user_id);
       if (!user) return user.error();
       if (!*user) return no_user();
@@ -47,7 +27,7 @@ class PostgresTotpStore final : public TotpStore {
   }
 
   Result<TotpCredential> get(const std::string& user_id) override {
-    return leased(*pool_, [&](Connection& c) -> Result<TotpCredential> {
+    return leased(*pool_, [&](auto& c) -> Result<TotpCredential> {
       auto row = one(c, kSelectSecret, "read totp secret", read_credential, user_id);
       if (!row) return row.error();
       if (!*row) return no_secret();
@@ -57,7 +37,7 @@ class PostgresTotpStore final : public TotpStore {
 
   Result<bool> accept_step(const std::string& user_id, const std::string& secret,
                            int64_t step) override {
-    return transaction(*pool_, [&](Connection& c) -> Result<bool> {
+    return transaction(*pool_, [&](auto& c) -> Result<bool> {
       auto w = write(c, kAdvanceStep, "accept totp step", step, user_id, secret, step);
       if (!w) return w.error();
       if (w->constraint != 0) return make_error(Errc::kInternal, "accept totp step: constraint");
@@ -71,13 +51,13 @@ class PostgresTotpStore final : public TotpStore {
   }
 
   Status remove(const std::string& user_id) override {
-    return leased(*pool_, [&](Connection& c) {
+    return leased(*pool_, [&](auto& c) {
       return exec_one(c, kDeleteSecret, "delete totp secret", no_secret(), user_id);
     });
   }
 
   Status put_ticket(const MfaTicket& ticket, int64_t now) override {
-    return transaction(*pool_, [&](Connection& c) -> Status {
+    return transaction(*pool_, [&](auto& c) -> Status {
       if (auto st = exec(c, kPurgeTickets, "purge mfa tickets", now); !st) return st;
       auto user = exists(c, kUserExists, "check user", ticket.user_id);
       if (!user) return user.error();
@@ -91,10 +71,10 @@ class PostgresTotpStore final : public TotpStore {
   }
 
   Result<MfaTicket> take_ticket(const std::string& ticket_hash, int64_t now) override {
-    return transaction(*pool_, [&](Connection& c) -> Result<MfaTicket> {
+    return transaction(*pool_, [&](auto& c) -> Result<MfaTicket> {
       auto row = one(
           c, kSelectTicket, "read mfa ticket",
-          [](const Statement& s) {
+          [](const auto& s) {
             return MfaTicket{s.column_text(0), s.column_text(1), s.column_int64(2)};
           },
           ticket_hash);
@@ -110,13 +90,35 @@ class PostgresTotpStore final : public TotpStore {
   }
 
  private:
+  static constexpr std::string_view kUserExists = "SELECT 1 FROM users WHERE id = ?";
+  static constexpr std::string_view kUpsertSecret =
+      "INSERT INTO totp_credentials (user_id, secret, last_step, created_at) VALUES (?, ?, -1, ?) "
+      "ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, last_step = -1, "
+      "created_at = excluded.created_at";
+  static constexpr std::string_view kSelectSecret =
+      "SELECT user_id, secret, last_step, created_at FROM totp_credentials WHERE user_id = ?";
+  // The compare-and-set: moves last_step forward only, and only for the secret the code
+  // was checked against.
+  static constexpr std::string_view kAdvanceStep =
+      "UPDATE totp_credentials SET last_step = ? WHERE user_id = ? AND secret = ? AND last_step < "
+      "?";
+  static constexpr std::string_view kDeleteSecret =
+      "DELETE FROM totp_credentials WHERE user_id = ?";
+
+  static constexpr std::string_view kPurgeTickets = "DELETE FROM mfa_tickets WHERE expires_at <= ?";
+  static constexpr std::string_view kInsertTicket =
+      "INSERT INTO mfa_tickets (ticket_hash, user_id, expires_at) VALUES (?, ?, ?)";
+  static constexpr std::string_view kSelectTicket =
+      "SELECT ticket_hash, user_id, expires_at FROM mfa_tickets WHERE ticket_hash = ?";
+  static constexpr std::string_view kDeleteTicket = "DELETE FROM mfa_tickets WHERE ticket_hash = ?";
+
+  static Error no_secret() { return make_error(Errc::kNotFound, "no TOTP secret for this user"); }
+  static Error no_user() { return make_error(Errc::kUserNotFound, "user not found"); }
+  static constexpr auto read_credential = [](const auto& s) {
+    return TotpCredential{s.column_text(0), s.column_text(1), s.column_int64(2), s.column_int64(3)};
+  };
+
   Pool pool_;
 };
 
-}  // namespace
-
-std::unique_ptr<TotpStore> make_totp_store(Pool pool) {
-  return std::make_unique<PostgresTotpStore>(std::move(pool));
-}
-
-}  // namespace gatehouse::store::postgres
+}  // namespace gatehouse::store::sql

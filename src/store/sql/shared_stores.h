@@ -1,0 +1,32 @@
+// The stores written once for both engines (see README.md), added to an engine's Stores.
+// Call it where the engine's query.h is included: the templates find its functions there.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "store/sql/flow_store.h"
+#include "store/sql/meta_store.h"
+#include "store/sql/mgmt_key_store.h"
+#include "store/sql/one_time_store.h"
+#include "store/sql/rate_limit_store.h"
+#include "store/sql/totp_store.h"
+#include "store/sql/webauthn_store.h"
+#include "store/stores.h"
+
+namespace gatehouse::store::sql {
+
+// Fills the meta, management-key, rate-limit, one-time, TOTP, WebAuthn and flow stores of
+// `stores` on `pool`; `one_time_select_by_hash` is the engine's kOneTimeSelectByHash*.
+template <class Pool>
+void add_shared_stores(Stores& stores, const Pool& pool, std::string_view one_time_select_by_hash) {
+  stores.meta = std::make_unique<SqlMetaStore<Pool>>(pool);
+  stores.mgmt_keys = std::make_unique<SqlMgmtKeyStore<Pool>>(pool);
+  stores.rate_limits = std::make_unique<SqlRateLimitStore<Pool>>(pool);
+  stores.one_time = std::make_unique<SqlOneTimeStore<Pool>>(pool, one_time_select_by_hash);
+  stores.totp = std::make_unique<SqlTotpStore<Pool>>(pool);
+  stores.webauthn = std::make_unique<SqlWebAuthnStore<Pool>>(pool);
+  stores.flows = std::make_unique<SqlFlowStore<Pool>>(pool);
+}
+
+}  // namespace gatehouse::store::sql
