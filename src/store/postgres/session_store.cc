@@ -2,6 +2,7 @@
 #include "store/postgres/engine.h"
 #include "store/postgres/query.h"
 #include "store/postgres/user_columns.h"
+#include "store/sql/one_time_store.h"
 
 namespace gatehouse::store::postgres {
 namespace {
@@ -30,10 +31,6 @@ constexpr std::string_view kSelectRefreshTokenWithUser =
     " FROM users WHERE users.id = t.user_id) u "
     "ON true WHERE t.id = ?";
 constexpr std::string_view kSetLastLogin = "UPDATE users SET last_login_at = ? WHERE id = ?";
-// The one-time secret a sign-in spends (SessionStore::insert_spending).
-constexpr std::string_view kSpendSecret =
-    "DELETE FROM one_time_secrets WHERE purpose = ? AND login_id = ? AND secret_hash = ? "
-    "AND expires_at > ?";
 constexpr std::string_view kInsertFamily =
     "INSERT INTO refresh_families (id, user_id, created_at) VALUES (?, ?, ?) "
     "ON CONFLICT (id) DO NOTHING";
@@ -200,12 +197,7 @@ class PostgresSessionStore final : public SessionStore {
 
   Status insert_spending(const RefreshToken& token, const SecretSpend& spend) override {
     return transaction(*pool_, [&](Connection& c) -> Status {
-      auto spent = write(c, kSpendSecret, "spend one-time secret", spend.purpose, spend.login_id,
-                         spend.secret_hash, spend.now);
-      if (!spent) return spent.error();
-      if (spent->changes != 1) {
-        return make_error(Errc::kCodeInvalid, "one-time secret used, replaced or expired");
-      }
+      if (auto st = sql::spend_secret(c, spend); !st) return st;
       return insert_token(c, token);
     });
   }

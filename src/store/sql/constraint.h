@@ -1,5 +1,6 @@
-// Which constraint a write broke, by kind, under names both engines share, so store/sql/
-// code can tell a taken key from a taken unique value without the engine's own codes:
+// What store/sql/ code needs beside the engines' query.h: which constraint a write broke,
+// by kind, under names both engines share, so it can tell a taken key from a taken unique
+// value without the engine's own codes, and NULL parameters for "not happened yet":
 //
 //   auto w = write(c, kInsert, "insert key", ...);
 //   if (!w) return w.error();
@@ -10,8 +11,16 @@
 // Written&, what) in its query.h, found by argument-dependent lookup.
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 namespace gatehouse::store::sql {
 
 enum class Broke { kNone, kPrimaryKey, kUnique, kForeignKey, kCheck, kOther };
+
+// NULL for 0 ("not happened yet" columns), as a parameter both engines bind.
+inline std::optional<int64_t> null_if_zero(int64_t v) {
+  return v == 0 ? std::nullopt : std::optional<int64_t>(v);
+}
 
 }  // namespace gatehouse::store::sql

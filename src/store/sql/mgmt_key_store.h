@@ -84,10 +84,6 @@ class SqlMgmtKeyStore final : public MgmtKeyStore {
       "THEN ?1 ELSE last_used_at END WHERE id = ?2";
 
   static Error not_found() { return make_error(Errc::kNotFound, "management key not found"); }
-  // NULL for "not happened yet".
-  static std::optional<int64_t> null_if_zero(int64_t v) {
-    return v == 0 ? std::nullopt : std::optional<int64_t>(v);
-  }
   static constexpr auto read_key = [](const auto& s) {
     MgmtKey k;
     k.id = s.column_text(0);

@@ -10,6 +10,7 @@
 
 #include "gatehouse/crypto/digest.h"
 #include "gatehouse/result.h"
+#include "store/model.h"
 #include "store/one_time_store.h"
 
 namespace gatehouse::store::sql {
@@ -26,6 +27,22 @@ inline constexpr std::string_view kOneTimeSelectByHash =
 // magic-link verify cost as much as the links outstanding (sqlite_store_test).
 inline constexpr std::string_view kOneTimeSelectByHashSqlite = GH_ONE_TIME_COLUMNS
     "FROM one_time_secrets INDEXED BY one_time_secrets_hash WHERE purpose = ? AND secret_hash = ?";
+
+// Deletes the secret a sign-in spends (SessionStore::insert_spending), inside the caller's
+// transaction on `c`: kCodeInvalid when it is no longer there with that hash and alive.
+template <class Connection>
+Status spend_secret(Connection& c, const SecretSpend& spend) {
+  constexpr std::string_view kSpend =
+      "DELETE FROM one_time_secrets WHERE purpose = ? AND login_id = ? AND secret_hash = ? "
+      "AND expires_at > ?";
+  auto spent = write(c, kSpend, "spend one-time secret", spend.purpose, spend.login_id,
+                     spend.secret_hash, spend.now);
+  if (!spent) return spent.error();
+  if (spent->changes != 1) {
+    return make_error(Errc::kCodeInvalid, "one-time secret used, replaced or expired");
+  }
+  return ok_status();
+}
 
 template <class Pool>
 class SqlOneTimeStore final : public OneTimeStore {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "gatehouse/result.h"
+#include "store/sql/constraint.h"
 #include "store/webauthn_store.h"
 
 namespace gatehouse::store::sql {
@@ -172,10 +173,6 @@ class SqlWebAuthnStore final : public WebAuthnStore {
   }
   static Error no_credential() {
     return make_error(Errc::kNotFound, "no such webauthn credential");
-  }
-  // NULL for a credential never used.
-  static std::optional<int64_t> null_if_zero(int64_t v) {
-    return v == 0 ? std::nullopt : std::optional<int64_t>(v);
   }
 
   Pool pool_;
