@@ -49,12 +49,10 @@ Result<Stores> open_postgres(const std::string& url, const PostgresOptions& opti
   auto pool = std::make_shared<postgres::ConnectionPool>(url, options.pool_size,
                                                          options.acquire_wait, std::move(*first));
   Stores stores;
-  sql::add_shared_stores(stores, pool, sql::kOneTimeSelectByHash);
+  sql::add_shared_stores(stores, pool, sql::kPostgresDialect);
   stores.users = postgres::make_user_store(pool);
   stores.sessions = postgres::make_session_store(pool);
   stores.access = postgres::make_access_store(pool);
-  stores.audit = postgres::make_audit_store(pool);
-  stores.signing_keys = postgres::make_signing_key_store(pool);
   stores.status = std::make_shared<PostgresStatus>(pool);
   return stores;
 }

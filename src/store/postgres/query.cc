@@ -10,35 +10,6 @@
 
 namespace gatehouse::store::postgres {
 
-std::set<std::string> unique_names(const std::vector<std::string>& names) {
-  return {names.begin(), names.end()};
-}
-
-std::string json_string_array(const std::vector<std::string>& values) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out = "[";
-  for (const auto& value : values) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (const char ch : value) {
-      const auto byte = static_cast<unsigned char>(ch);
-      if (ch == '"' || ch == '\\') {
-        out += '\\';
-        out += ch;
-      } else if (byte < 0x20) {
-        out += "\\u00";
-        out += kHex[byte >> 4];
-        out += kHex[byte & 0xf];
-      } else {
-        out += ch;  // other bytes, UTF-8 included, stand for themselves
-      }
-    }
-    out += '"';
-  }
-  out += ']';
-  return out;
-}
-
 std::vector<std::string> json_strings(std::string_view json) {
   std::vector<std::string> out;
   if (json.empty()) return out;
@@ -49,11 +20,6 @@ std::vector<std::string> json_strings(std::string_view json) {
     if (item.is_string()) out.emplace_back(item.get_string());
   }
   return out;
-}
-
-void add_condition(std::string& where, std::string_view clause) {
-  where += where.empty() ? " WHERE " : " AND ";
-  where += clause;
 }
 
 }  // namespace gatehouse::store::postgres

@@ -31,6 +31,7 @@
 #include "store/postgres/connection.h"
 #include "store/postgres/connection_pool.h"
 #include "store/sql/constraint.h"
+#include "store/sql/text.h"
 
 namespace gatehouse::store::postgres {
 
@@ -105,7 +106,7 @@ struct OrNull {
 inline OrNull or_null(int64_t v) { return {v}; }
 inline OrNull or_null(std::string_view v) { return {v}; }
 
-using Params = std::vector<std::variant<int64_t, std::string>>;
+using sql::Params;  // store/sql/text.h
 
 namespace detail {
 
@@ -261,18 +262,14 @@ Result<bool> exists(Connection& c, std::string_view sql, std::string_view what,
 inline std::string text0(const Statement& s) { return s.column_text(0); }
 inline int64_t int0(const Statement& s) { return s.column_int64(0); }
 
-std::set<std::string> unique_names(const std::vector<std::string>& names);
-
-// `values` as a JSON array of strings, for
-// `x IN (SELECT json_array_elements_text(?::json))`: one placeholder for a list of any
-// length, so the statement text depends only on which filters are present.
-std::string json_string_array(const std::vector<std::string>& values);
+// Statement assembly, shared with the SQLite engine (store/sql/text.h).
+using sql::add_condition;
+using sql::json_string_array;
+using sql::unique_names;
 
 // The strings of `json`, a JSON array of strings as json_agg builds it: one column carries
 // a row's list (its roles, a role's permissions), so one statement reads rows whole. NULL
 // (json_agg over no rows) and anything that is not an array read as an empty list.
 std::vector<std::string> json_strings(std::string_view json);
-
-void add_condition(std::string& where, std::string_view clause);
 
 }  // namespace gatehouse::store::postgres

@@ -5,28 +5,43 @@
 #include <memory>
 #include <string_view>
 
+#include "store/sql/audit_store.h"
 #include "store/sql/flow_store.h"
 #include "store/sql/meta_store.h"
 #include "store/sql/mgmt_key_store.h"
 #include "store/sql/one_time_store.h"
 #include "store/sql/rate_limit_store.h"
+#include "store/sql/signing_key_store.h"
 #include "store/sql/totp_store.h"
 #include "store/sql/webauthn_store.h"
 #include "store/stores.h"
 
 namespace gatehouse::store::sql {
 
-// Fills the meta, management-key, rate-limit, one-time, TOTP, WebAuthn and flow stores of
-// `stores` on `pool`; `one_time_select_by_hash` is the engine's kOneTimeSelectByHash*.
+// Where the statements of the stores below differ between the engines.
+struct Dialect {
+  std::string_view one_time_select_by_hash;  // finds a one-time secret by its hash
+  std::string_view json_list;  // a subquery: the strings of a JSON array bound to one `?`
+};
+
+inline constexpr Dialect kSqliteDialect{kOneTimeSelectByHashSqlite,
+                                        "(SELECT value FROM json_each(?))"};
+inline constexpr Dialect kPostgresDialect{kOneTimeSelectByHash,
+                                          "(SELECT json_array_elements_text(?::json))"};
+
+// Fills the meta, management-key, rate-limit, one-time, TOTP, WebAuthn, flow, audit and
+// signing-key stores of `stores` on `pool`.
 template <class Pool>
-void add_shared_stores(Stores& stores, const Pool& pool, std::string_view one_time_select_by_hash) {
+void add_shared_stores(Stores& stores, const Pool& pool, const Dialect& dialect) {
   stores.meta = std::make_unique<SqlMetaStore<Pool>>(pool);
   stores.mgmt_keys = std::make_unique<SqlMgmtKeyStore<Pool>>(pool);
   stores.rate_limits = std::make_unique<SqlRateLimitStore<Pool>>(pool);
-  stores.one_time = std::make_unique<SqlOneTimeStore<Pool>>(pool, one_time_select_by_hash);
+  stores.one_time = std::make_unique<SqlOneTimeStore<Pool>>(pool, dialect.one_time_select_by_hash);
   stores.totp = std::make_unique<SqlTotpStore<Pool>>(pool);
   stores.webauthn = std::make_unique<SqlWebAuthnStore<Pool>>(pool);
   stores.flows = std::make_unique<SqlFlowStore<Pool>>(pool);
+  stores.audit = std::make_unique<SqlAuditStore<Pool>>(pool, dialect.json_list);
+  stores.signing_keys = std::make_unique<SqlSigningKeyStore<Pool>>(pool);
 }
 
 }  // namespace gatehouse::store::sql

@@ -23,7 +23,5 @@ Result<User> load_user_by_id(Connection& c, std::string_view id);
 std::unique_ptr<UserStore> make_user_store(Pool pool);
 std::unique_ptr<SessionStore> make_session_store(Pool pool);
 std::unique_ptr<AccessStore> make_access_store(Pool pool);
-std::unique_ptr<AuditStore> make_audit_store(Pool pool);
-std::unique_ptr<SigningKeyStore> make_signing_key_store(Pool pool);
 
 }  // namespace gatehouse::store::sqlite

@@ -38,6 +38,7 @@
 
 #include "gatehouse/result.h"
 #include "store/sql/constraint.h"
+#include "store/sql/text.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/connection_pool.h"
 
@@ -85,8 +86,7 @@ struct OrNull {
 inline OrNull or_null(int64_t v) { return {v}; }
 inline OrNull or_null(std::string_view v) { return {v}; }
 
-// Parameters of a query whose text is assembled at run time, in placeholder order.
-using Params = std::vector<std::variant<int64_t, std::string>>;
+using sql::Params;  // store/sql/text.h
 
 namespace detail {
 
@@ -233,16 +233,9 @@ Result<bool> exists(Connection& c, std::string_view sql, std::string_view what,
 inline std::string text0(const Statement& s) { return s.column_text(0); }
 inline int64_t int0(const Statement& s) { return s.column_int64(0); }
 
-// Sorted and without duplicates.
-std::set<std::string> unique_names(const std::vector<std::string>& names);
-
-// `values` as a JSON array of strings, for `x IN (SELECT value FROM json_each(?))`: one
-// placeholder for a list of any length, so a query's text (and with it the statement
-// cache entry) depends only on which filters are present, never on how many values
-// they hold.
-std::string json_string_array(const std::vector<std::string>& values);
-
-// Appends " WHERE clause" or " AND clause" to `where`.
-void add_condition(std::string& where, std::string_view clause);
+// Statement assembly, shared with the PostgreSQL engine (store/sql/text.h).
+using sql::add_condition;
+using sql::json_string_array;
+using sql::unique_names;
 
 }  // namespace gatehouse::store::sqlite

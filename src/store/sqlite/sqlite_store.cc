@@ -73,12 +73,10 @@ Result<Stores> open_sqlite(const std::string& path) {
   auto pool =
       std::make_shared<sqlite::ConnectionPool>(path, sqlite::kMaxConnections, std::move(*first));
   Stores stores;
-  sql::add_shared_stores(stores, pool, sql::kOneTimeSelectByHashSqlite);
+  sql::add_shared_stores(stores, pool, sql::kSqliteDialect);
   stores.users = sqlite::make_user_store(pool);
   stores.sessions = sqlite::make_session_store(pool);
   stores.access = sqlite::make_access_store(pool);
-  stores.audit = sqlite::make_audit_store(pool);
-  stores.signing_keys = sqlite::make_signing_key_store(pool);
   stores.status = std::make_shared<SqliteStatus>(path, pool);
   return stores;
 }
