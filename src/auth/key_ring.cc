@@ -165,6 +165,19 @@ Result<jose::SigningKey> KeyRing::private_key(const SigningKeyRecord& r) const {
   return key;
 }
 
+// What rotate and add_next hand the store as the current key's sealed private half
+// (store/signing_key_store.h): read from the store and opened here, so the store refuses the
+// step if a `key rekey` re-sealed the keys under another key-encryption key since — the key
+// this process makes is sealed under its own KEK and would be the one left under the old
+// one. A current key from before the private halves moved into the store has none ("").
+Result<std::string> KeyRing::sealed_witness(const std::vector<SigningKeyRecord>& records) const {
+  const SigningKeyRecord* current = find_state(records, KeyState::kCurrent);
+  if (!current || current->private_key.empty()) return std::string();
+  auto key = private_key(*current);
+  if (!key) return make_error(key.code(), "the current signing key: " + key.error().message);
+  return current->private_key;
+}
+
 // A data directory's first open: the store has no key yet. Imports keys/signing.pem (a
 // directory from before rotation) or makes a new current key, and a next key.
 Status KeyRing::initialize() {
@@ -286,9 +299,11 @@ Status KeyRing::housekeeping(std::vector<SigningKeyRecord>& records, int64_t now
     changed = true;
   }
   if (!find_state(records, KeyState::kNext)) {
+    auto witness = sealed_witness(records);
+    if (!witness) return witness.error();
     auto next = create_key(now, alg_for(records));
     if (!next) return next.error();
-    auto added = store_.add_next(*next);
+    auto added = store_.add_next(*next, *witness);
     if (!added) return added.error();
     changed = true;
   }
@@ -453,7 +468,9 @@ Result<KeyRing::Rotated> KeyRing::rotate(bool force) {
   // Made in the algorithm of the key it will follow, unless this process has its own.
   auto new_next = create_key(now, options_.alg.empty() ? next->alg : options_.alg);
   if (!new_next) return new_next.error();
-  if (auto st = store_.rotate(current->kid, next->kid, *new_next, now); !st) {
+  auto witness = sealed_witness(records);
+  if (!witness) return witness.error();
+  if (auto st = store_.rotate(current->kid, *witness, next->kid, *new_next, now); !st) {
     if (st.code() == Errc::kConflict) {
       return make_error(Errc::kConflict,
                         "another process changed the signing keys at the same moment; nothing "
@@ -559,7 +576,11 @@ Result<KeyRing::Retired> KeyRing::retire(std::string_view kid, bool force) {
     }
     return st.error();
   }
-  if (auto st = refresh_locked(); !st) return st.error();
+  if (auto st = refresh_locked(); !st) {
+    // The retirement stands; what failed is what follows it (a next key to replace it).
+    return make_error(st.code(), key->kid + " is retired, but " + st.error().message +
+                                     " (see gatehouse key list)");
+  }
   if (out.was == KeyState::kNext) {
     if (const auto* n = find_state(snapshot_.load()->records, KeyState::kNext)) {
       out.replacement = n->kid;

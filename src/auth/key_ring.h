@@ -186,6 +186,7 @@ class KeyRing : public std::enable_shared_from_this<KeyRing> {
   Result<store::SigningKeyRecord> create_key(int64_t now, std::string_view alg) const;
   // The private half of `r`, opened and checked against its kid.
   Result<jose::SigningKey> private_key(const store::SigningKeyRecord& r) const;
+  Result<std::string> sealed_witness(const std::vector<store::SigningKeyRecord>& records) const;
   // The algorithm of a key made now: options_.alg, else the current key's, else RS256.
   std::string alg_for(const std::vector<store::SigningKeyRecord>& records) const;
   Status initialize();

@@ -81,15 +81,19 @@ class SigningKeyStore {
                                   const SigningKeyRecord& next) = 0;
 
   // Inserts `next` (state kNext) unless a next key exists: false then, nothing written.
-  // kConflict on a kid that is taken.
-  virtual Result<bool> add_next(const SigningKeyRecord& next) = 0;
+  // kConflict on a kid that is taken, or when the current key's sealed private half is no
+  // longer `current_sealed` (what the caller read; see rotate).
+  virtual Result<bool> add_next(const SigningKeyRecord& next, std::string_view current_sealed) = 0;
 
   // One lifecycle step, atomically: `from` (current) becomes previous with
   // deactivated_at = at, `to` (next) becomes current with activated_at = at, and
   // `new_next` is inserted as the next key. kConflict when `from` is not the current key
-  // or `to` not the next key any more (another process rotated first), or on a taken
-  // kid; nothing is written then.
-  virtual Status rotate(std::string_view from, std::string_view to,
+  // or `to` not the next key any more (another process rotated first), on a taken kid, or
+  // when `from`'s sealed private half is no longer `from_sealed` (what the caller read):
+  // a `key rekey` re-sealed the keys meanwhile, and `new_next`, sealed under the
+  // key-encryption key the caller read them with, would be the one key left under the old
+  // KEK. Nothing is written then.
+  virtual Status rotate(std::string_view from, std::string_view from_sealed, std::string_view to,
                         const SigningKeyRecord& new_next, int64_t at) = 0;
 
   // `kid` becomes retired (retired_at = at, its private_key emptied, so no secret outlives

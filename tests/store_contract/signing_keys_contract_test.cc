@@ -30,6 +30,9 @@ class SigningKeyContractTest : public StoreContractFixture {
     return r;
   }
 
+  // The sealed private half key(kid) carries: what a caller read before rotate / add_next.
+  static std::string sealed(const std::string& kid) { return key(kid, 0).private_key; }
+
   std::vector<SigningKeyRecord> all() {
     auto l = keys().list();
     EXPECT_THAT(l, IsOk());
@@ -89,7 +92,7 @@ TEST_P(SigningKeyContractTest, InitializeOnceThenListOldestFirst) {
 
 TEST_P(SigningKeyContractTest, RotateMovesEveryKeyOneStep) {
   ASSERT_NO_FATAL_FAILURE(initialize());
-  ASSERT_THAT(keys().rotate("K1", "K2", key("K3", 500), 500), IsOk());
+  ASSERT_THAT(keys().rotate("K1", sealed("K1"), "K2", key("K3", 500), 500), IsOk());
   EXPECT_EQ(states(), (Pairs{{"K1", "previous"}, {"K2", "current"}, {"K3", "next"}}));
   EXPECT_EQ(get("K1").deactivated_at, 500);
   EXPECT_EQ(get("K1").activated_at, 100);
@@ -100,22 +103,26 @@ TEST_P(SigningKeyContractTest, RotateMovesEveryKeyOneStep) {
   EXPECT_EQ(get("K2").private_key, "v1:sealed-private-half-of-K2");
   EXPECT_EQ(get("K3").private_key, "v1:sealed-private-half-of-K3");
 
-  ASSERT_THAT(keys().rotate("K2", "K3", key("K4", 900), 900), IsOk());
+  ASSERT_THAT(keys().rotate("K2", sealed("K2"), "K3", key("K4", 900), 900), IsOk());
   EXPECT_EQ(states(),
             (Pairs{{"K1", "previous"}, {"K2", "previous"}, {"K3", "current"}, {"K4", "next"}}));
 }
 
 TEST_P(SigningKeyContractTest, ARotationThatLostTheRaceWritesNothing) {
   ASSERT_NO_FATAL_FAILURE(initialize());
-  ASSERT_THAT(keys().rotate("K1", "K2", key("K3", 500), 500), IsOk());
+  ASSERT_THAT(keys().rotate("K1", sealed("K1"), "K2", key("K3", 500), 500), IsOk());
   const auto before = all();
   // Another process read the keys before that rotation and rotates from the old state.
-  EXPECT_THAT(keys().rotate("K1", "K2", key("K4", 501), 501), ErrcIs(Errc::kConflict));
+  EXPECT_THAT(keys().rotate("K1", sealed("K1"), "K2", key("K4", 501), 501),
+              ErrcIs(Errc::kConflict));
   // Right current, stale next; right next, stale current.
-  EXPECT_THAT(keys().rotate("K2", "K2", key("K4", 501), 501), ErrcIs(Errc::kConflict));
-  EXPECT_THAT(keys().rotate("K1", "K3", key("K4", 501), 501), ErrcIs(Errc::kConflict));
+  EXPECT_THAT(keys().rotate("K2", sealed("K2"), "K2", key("K4", 501), 501),
+              ErrcIs(Errc::kConflict));
+  EXPECT_THAT(keys().rotate("K1", sealed("K1"), "K3", key("K4", 501), 501),
+              ErrcIs(Errc::kConflict));
   // A taken kid for the new next key.
-  EXPECT_THAT(keys().rotate("K2", "K3", key("K1", 501), 501), ErrcIs(Errc::kConflict));
+  EXPECT_THAT(keys().rotate("K2", sealed("K2"), "K3", key("K1", 501), 501),
+              ErrcIs(Errc::kConflict));
   EXPECT_EQ(all(), before);
 }
 
@@ -126,7 +133,7 @@ TEST_P(SigningKeyContractTest, ConcurrentRotationsOneWins) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
-      Status st = keys().rotate("K1", "K2", key("N" + std::to_string(i), 500), 500);
+      Status st = keys().rotate("K1", sealed("K1"), "K2", key("N" + std::to_string(i), 500), 500);
       if (st) {
         ++won;
       } else if (st.code() == Errc::kConflict) {
@@ -152,7 +159,7 @@ TEST_P(SigningKeyContractTest, ConcurrentRotationsOneWins) {
 
 TEST_P(SigningKeyContractTest, RetireIsACompareAndSet) {
   ASSERT_NO_FATAL_FAILURE(initialize());
-  ASSERT_THAT(keys().rotate("K1", "K2", key("K3", 500), 500), IsOk());
+  ASSERT_THAT(keys().rotate("K1", sealed("K1"), "K2", key("K3", 500), 500), IsOk());
 
   EXPECT_THAT(keys().retire("K404", KeyState::kPrevious, 600), ErrcIs(Errc::kNotFound));
   // The caller decided on a state the key is not in (any more): nothing changes.
@@ -179,7 +186,7 @@ TEST_P(SigningKeyContractTest, RetireIsACompareAndSet) {
 
 TEST_P(SigningKeyContractTest, APrivateHalfIsStoredOnlyWhereNoneIs) {
   ASSERT_NO_FATAL_FAILURE(initialize());
-  ASSERT_THAT(keys().rotate("K1", "K2", key("K3", 500), 500), IsOk());
+  ASSERT_THAT(keys().rotate("K1", sealed("K1"), "K2", key("K3", 500), 500), IsOk());
   ASSERT_THAT(keys().retire("K1", KeyState::kPrevious, 600), IsOk());
   // A key that has its private half keeps it: another process cannot replace it.
   auto set = keys().set_private_key("K2", "v1:another");
@@ -198,8 +205,8 @@ TEST_P(SigningKeyContractTest, APrivateHalfIsStoredOnlyWhereNoneIs) {
 
 TEST_P(SigningKeyContractTest, ResealReplacesEveryPrivateHalfAtOnce) {
   ASSERT_NO_FATAL_FAILURE(initialize());
-  ASSERT_THAT(keys().rotate("K1", "K2", key("K3", 500), 500), IsOk());
-  ASSERT_THAT(keys().rotate("K2", "K3", key("K4", 600), 600), IsOk());
+  ASSERT_THAT(keys().rotate("K1", sealed("K1"), "K2", key("K3", 500), 500), IsOk());
+  ASSERT_THAT(keys().rotate("K2", sealed("K2"), "K3", key("K4", 600), 600), IsOk());
   ASSERT_THAT(keys().retire("K1", KeyState::kPrevious, 700), IsOk());
   const std::string old2 = get("K2").private_key, old3 = get("K3").private_key,
                     old4 = get("K4").private_key;
@@ -237,29 +244,54 @@ TEST_P(SigningKeyContractTest, AResealThatMissesAKeyOrLostARaceWritesNothing) {
   EXPECT_EQ(all(), before);
 
   // A key added after the caller read the keys (a rotation on another node) fails it too.
-  ASSERT_THAT(keys().rotate("K1", "K2", key("K3", 500), 500), IsOk());
+  ASSERT_THAT(keys().rotate("K1", sealed("K1"), "K2", key("K3", 500), 500), IsOk());
   const auto rotated = all();
   EXPECT_THAT(keys().reseal_private_keys({{"K1", old1, "v1:new-1"}, {"K2", old2, "v1:new-2"}}),
               ErrcIs(Errc::kConflict));
   EXPECT_EQ(all(), rotated);
 }
 
+// The other order: a rotation or a new next key made from keys read before a rekey
+// committed would store a key sealed under the old key-encryption key beside keys sealed
+// under the new one. The current key's sealed half, as the caller read it, tells.
+TEST_P(SigningKeyContractTest, AKeyMadeBeforeAResealIsRefusedAfterIt) {
+  ASSERT_NO_FATAL_FAILURE(initialize());
+  ASSERT_THAT(keys().reseal_private_keys(
+                  {{"K1", sealed("K1"), "v1:new-1"}, {"K2", sealed("K2"), "v1:new-2"}}),
+              IsOk());
+  const auto resealed = all();
+  EXPECT_THAT(keys().rotate("K1", sealed("K1"), "K2", key("K3", 500), 500),
+              ErrcIs(Errc::kConflict));
+  EXPECT_EQ(all(), resealed);
+  ASSERT_THAT(keys().retire("K2", KeyState::kNext, 500), IsOk());
+  const auto retired = all();
+  EXPECT_THAT(keys().add_next(key("K3", 500), sealed("K1")), ErrcIs(Errc::kConflict));
+  EXPECT_EQ(all(), retired);
+  // Read again (with the new key-encryption key), both go ahead.
+  auto added = keys().add_next(key("K3", 500), "v1:new-1");
+  ASSERT_THAT(added, IsOk());
+  EXPECT_TRUE(*added);
+  EXPECT_THAT(keys().rotate("K1", "v1:new-1", "K3", key("K4", 600), 600), IsOk());
+  EXPECT_EQ(states(),
+            (Pairs{{"K1", "previous"}, {"K2", "retired"}, {"K3", "current"}, {"K4", "next"}}));
+}
+
 TEST_P(SigningKeyContractTest, AtMostOneNextKey) {
   ASSERT_NO_FATAL_FAILURE(initialize());
-  auto added = keys().add_next(key("K3", 300));
+  auto added = keys().add_next(key("K3", 300), sealed("K1"));
   ASSERT_THAT(added, IsOk());
   EXPECT_FALSE(*added);  // K2 is the next key
   ASSERT_THAT(keys().retire("K2", KeyState::kNext, 300), IsOk());
-  added = keys().add_next(key("K3", 300));
+  added = keys().add_next(key("K3", 300), sealed("K1"));
   ASSERT_THAT(added, IsOk());
   EXPECT_TRUE(*added);
-  added = keys().add_next(key("K4", 300));
+  added = keys().add_next(key("K4", 300), sealed("K1"));
   ASSERT_THAT(added, IsOk());
   EXPECT_FALSE(*added);
   EXPECT_EQ(states(), (Pairs{{"K1", "current"}, {"K2", "retired"}, {"K3", "next"}}));
   // A retired kid is never reused.
   ASSERT_THAT(keys().retire("K3", KeyState::kNext, 400), IsOk());
-  EXPECT_THAT(keys().add_next(key("K2", 400)), ErrcIs(Errc::kConflict));
+  EXPECT_THAT(keys().add_next(key("K2", 400), sealed("K1")), ErrcIs(Errc::kConflict));
 }
 
 TEST_P(SigningKeyContractTest, TokenLifetimeOnlyGrows) {
@@ -285,10 +317,11 @@ TEST_P(SigningKeyContractTest, BadRecordsAreRefused) {
   EXPECT_THAT(all(), IsEmpty());
   ASSERT_NO_FATAL_FAILURE(initialize());
   no_private.kid = "K3";
-  EXPECT_THAT(keys().rotate("K1", "K2", no_private, 500), ErrcIs(Errc::kInvalidArgument));
-  EXPECT_THAT(keys().add_next(no_private), IsOk());  // false: K2 is the next key
+  EXPECT_THAT(keys().rotate("K1", sealed("K1"), "K2", no_private, 500),
+              ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(keys().add_next(no_private, sealed("K1")), IsOk());  // false: K2 is the next key
   ASSERT_THAT(keys().retire("K2", KeyState::kNext, 600), IsOk());
-  EXPECT_THAT(keys().add_next(no_private), ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(keys().add_next(no_private, sealed("K1")), ErrcIs(Errc::kInvalidArgument));
   EXPECT_EQ(states(), (Pairs{{"K1", "current"}, {"K2", "retired"}}));
 }
 

@@ -37,20 +37,25 @@ class SqlSigningKeyStore final : public SigningKeyStore {
     });
   }
 
-  Result<bool> add_next(const SigningKeyRecord& next) override {
+  Result<bool> add_next(const SigningKeyRecord& next, std::string_view current_sealed) override {
     return transaction(*pool_, [&](auto& c) -> Result<bool> {
       auto has_next = exists(c, kNextExists, "check next signing key");
       if (!has_next) return has_next.error();
       if (*has_next) return false;
+      auto same = exists(c, kCurrentSealedIs, "check current signing key", current_sealed);
+      if (!same) return same.error();
+      if (!*same) return moved();
       if (auto st = insert_key(c, next, KeyState::kNext); !st) return st.error();
       return true;
     });
   }
 
-  Status rotate(std::string_view from, std::string_view to, const SigningKeyRecord& new_next,
-                int64_t at) override {
+  Status rotate(std::string_view from, std::string_view from_sealed, std::string_view to,
+                const SigningKeyRecord& new_next, int64_t at) override {
     return transaction(*pool_, [&](auto& c) -> Status {
-      if (auto st = exec_one(c, kDeactivate, "deactivate signing key", moved(), at, from); !st) {
+      if (auto st =
+              exec_one(c, kDeactivate, "deactivate signing key", moved(), at, from, from_sealed);
+          !st) {
         return st;
       }
       if (auto st = exec_one(c, kActivate, "activate signing key", moved(), at, to); !st) {
@@ -128,13 +133,15 @@ class SqlSigningKeyStore final : public SigningKeyStore {
 #undef GH_SIGNING_KEY_COLUMNS
   static constexpr std::string_view kAnyKey = "SELECT 1 FROM signing_keys LIMIT 1";
   static constexpr std::string_view kNextExists = "SELECT 1 FROM signing_keys WHERE state = 'next'";
+  static constexpr std::string_view kCurrentSealedIs =
+      "SELECT 1 FROM signing_keys WHERE state = 'current' AND private_key = ?";
   static constexpr std::string_view kStateOf = "SELECT state FROM signing_keys WHERE kid = ?";
   static constexpr std::string_view kSetPrivateKey =
       "UPDATE signing_keys SET private_key = ?1 "
       "WHERE kid = ?2 AND private_key = '' AND state <> 'retired'";
   static constexpr std::string_view kDeactivate =
       "UPDATE signing_keys SET state = 'previous', deactivated_at = ?1 "
-      "WHERE kid = ?2 AND state = 'current'";
+      "WHERE kid = ?2 AND state = 'current' AND private_key = ?3";
   static constexpr std::string_view kActivate =
       "UPDATE signing_keys SET state = 'current', activated_at = ?1 "
       "WHERE kid = ?2 AND state = 'next'";

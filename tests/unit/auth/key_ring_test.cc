@@ -11,6 +11,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <thread>
 
@@ -376,6 +377,118 @@ TEST_F(KeyRingTest, RekeySealsEveryKeyUnderTheNewKekAndKeepsTheKeys) {
   for (const auto& r : (*reopened)->snapshot()->records) {
     if (r.private_key.empty()) continue;
     EXPECT_THAT(crypto::open_secret(new_kek, r.private_key, r.kid), IsOk()) << r.kid;
+  }
+}
+
+// A process's signing-key store that lets `before_write` run (another process's rekey)
+// between the moment the process read the keys and its rotate / add_next.
+class RekeyInBetween final : public store::SigningKeyStore {
+ public:
+  RekeyInBetween(store::SigningKeyStore& inner, std::function<void()> before_write)
+      : inner_(inner), before_write_(std::move(before_write)) {}
+  Result<std::vector<store::SigningKeyRecord>> list() override { return inner_.list(); }
+  Result<bool> initialize(const store::SigningKeyRecord& current,
+                          const store::SigningKeyRecord& next) override {
+    return inner_.initialize(current, next);
+  }
+  Result<bool> add_next(const store::SigningKeyRecord& next,
+                        std::string_view current_sealed) override {
+    fire();
+    return inner_.add_next(next, current_sealed);
+  }
+  Status rotate(std::string_view from, std::string_view from_sealed, std::string_view to,
+                const store::SigningKeyRecord& new_next, int64_t at) override {
+    fire();
+    return inner_.rotate(from, from_sealed, to, new_next, at);
+  }
+  Status retire(std::string_view kid, KeyState expected, int64_t at) override {
+    return inner_.retire(kid, expected, at);
+  }
+  Result<bool> set_private_key(std::string_view kid, std::string_view sealed) override {
+    return inner_.set_private_key(kid, sealed);
+  }
+  Status reseal_private_keys(const std::vector<store::ResealedKey>& keys) override {
+    return inner_.reseal_private_keys(keys);
+  }
+  Status raise_token_ttl(std::string_view kid, int64_t ttl) override {
+    return inner_.raise_token_ttl(kid, ttl);
+  }
+  void arm() { armed_ = true; }
+
+ private:
+  void fire() {
+    if (armed_) {
+      armed_ = false;
+      before_write_();
+    }
+  }
+  store::SigningKeyStore& inner_;
+  std::function<void()> before_write_;
+  bool armed_ = false;
+};
+
+// `gatehouse key rotate` or `key retire` run beside a `key rekey` (docs/security.md): the
+// command read the keys and sealed its new key under the old KEK, then the rekey
+// committed. The store refuses the command's step, so no key is left under the old KEK.
+TEST_F(KeyRingTest, AKeyMadeUnderTheOldKekIsRefusedOnceARekeyCommitted) {
+  const std::string new_kek(32, '\x6e');
+  auto stores = store::open_sqlite(dir_.file("gatehouse.db"));
+  ASSERT_THAT(stores, IsOk());
+  RekeyInBetween racing(*stores->signing_keys,
+                        [&] { ASSERT_THAT(ring().rekey(new_kek, ""), IsOk()); });
+  auto cli = KeyRing::open(data(), racing, {.clock = clock(), .kek = kKek, .token_ttl = kTtl});
+  ASSERT_THAT(cli, IsOk());
+  const auto before = server_.stores.signing_keys->list();
+  ASSERT_THAT(before, IsOk());
+
+  racing.arm();
+  EXPECT_THAT((*cli)->rotate(true), ErrcIs(Errc::kConflict));
+  auto after = server_.stores.signing_keys->list();
+  ASSERT_THAT(after, IsOk());
+  ASSERT_EQ(after->size(), before->size()) << "no key was added";
+  for (size_t i = 0; i < after->size(); ++i) {
+    const auto& r = (*after)[i];
+    EXPECT_EQ(r.state, (*before)[i].state) << r.kid;
+    EXPECT_THAT(crypto::open_secret(new_kek, r.private_key, r.kid), IsOk()) << r.kid;
+  }
+  // Tried again, the command reads the re-sealed keys and says which key to use.
+  auto again = (*cli)->rotate(true);
+  ASSERT_THAT(again, ErrcIs(Errc::kInvalidArgument));
+  EXPECT_THAT(again.error().message, HasSubstr("another one"));
+
+  // Retiring the next key makes a new one (add_next): the same guard holds. The rekey is
+  // the store step alone here, so that no other process adds the next key first.
+  const std::string next = kid_in(KeyState::kNext);
+  const std::string newer_kek(32, '\x7a');
+  auto reseal_under_newer = [&] {
+    auto records = server_.stores.signing_keys->list();
+    ASSERT_THAT(records, IsOk());
+    std::vector<store::ResealedKey> resealed;
+    for (const auto& r : *records) {
+      if (r.private_key.empty()) continue;
+      auto pem = crypto::open_secret(new_kek, r.private_key, r.kid);
+      ASSERT_THAT(pem, IsOk());
+      auto sealed = crypto::seal_secret(newer_kek, *pem, r.kid);
+      ASSERT_THAT(sealed, IsOk());
+      resealed.push_back({r.kid, r.private_key, *sealed});
+    }
+    ASSERT_THAT(server_.stores.signing_keys->reseal_private_keys(resealed), IsOk());
+  };
+  auto stores2 = store::open_sqlite(dir_.file("gatehouse.db"));
+  ASSERT_THAT(stores2, IsOk());
+  RekeyInBetween racing2(*stores2->signing_keys, reseal_under_newer);
+  auto cli2 = KeyRing::open(data(), racing2, {.clock = clock(), .kek = new_kek, .token_ttl = kTtl});
+  ASSERT_THAT(cli2, IsOk());
+  racing2.arm();
+  auto retired = (*cli2)->retire(next, true);
+  ASSERT_THAT(retired, ErrcIs(Errc::kConflict));
+  EXPECT_THAT(retired.error().message, HasSubstr(next + " is retired, but"));
+  after = server_.stores.signing_keys->list();
+  ASSERT_THAT(after, IsOk());
+  for (const auto& r : *after) {
+    if (r.state == KeyState::kNext) ADD_FAILURE() << "a next key was added: " << r.kid;
+    if (r.state == KeyState::kRetired) continue;
+    EXPECT_THAT(crypto::open_secret(newer_kek, r.private_key, r.kid), IsOk()) << r.kid;
   }
 }
 
