@@ -10,6 +10,7 @@
 #include "gatehouse/result.h"
 #include "store/audit_store.h"
 #include "store/model.h"
+#include "store/sql/constraint.h"
 #include "store/sql/text.h"
 
 namespace gatehouse::store::sql {
@@ -25,7 +26,7 @@ class SqlAuditStore final : public AuditStore {
   Result<int64_t> insert(const AuditEvent& e) override {
     if (e.action.empty()) return make_error(Errc::kInvalidArgument, "audit action is required");
     auto id = leased(*pool_, [&](auto& c) {
-      return one(c, kInsertReturningId, "insert audit event", read_id, e.at, e.action, e.result,
+      return one(c, kInsertReturningId, "insert audit event", first_int, e.at, e.action, e.result,
                  e.user_id, e.login_id, e.actor, e.ip, e.user_agent, e.detail);
     });
     if (!id) return id.error();
@@ -108,7 +109,6 @@ class SqlAuditStore final : public AuditStore {
       "WHERE action = ? AND result = 'success' AND at >= ? AND at < ? GROUP BY day ORDER BY day";
   static constexpr int kMaxLimit = 1000;
 
-  static constexpr auto read_id = [](const auto& s) { return s.column_int64(0); };
   static constexpr auto read_event = [](const auto& s) {
     AuditEvent e;
     e.id = s.column_int64(0);

@@ -1,6 +1,7 @@
 // What store/sql/ code needs beside the engines' query.h: which constraint a write broke,
 // by kind, under names both engines share, so it can tell a taken key from a taken unique
-// value without the engine's own codes, and NULL parameters for "not happened yet":
+// value without the engine's own codes, NULL parameters for "not happened yet", and
+// readers of a one-column result:
 //
 //   auto w = write(c, kInsert, "insert key", ...);
 //   if (!w) return w.error();
@@ -22,5 +23,9 @@ enum class Broke { kNone, kPrimaryKey, kUnique, kForeignKey, kCheck, kOther };
 inline std::optional<int64_t> null_if_zero(int64_t v) {
   return v == 0 ? std::nullopt : std::optional<int64_t>(v);
 }
+
+// Row readers for a single-column result, over either engine's Statement.
+inline constexpr auto first_int = [](const auto& s) { return s.column_int64(0); };
+inline constexpr auto first_text = [](const auto& s) { return s.column_text(0); };
 
 }  // namespace gatehouse::store::sql

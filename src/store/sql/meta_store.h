@@ -9,6 +9,7 @@
 
 #include "gatehouse/result.h"
 #include "store/meta_store.h"
+#include "store/sql/constraint.h"
 
 namespace gatehouse::store::sql {
 
@@ -18,13 +19,13 @@ class SqlMetaStore final : public MetaStore {
   explicit SqlMetaStore(Pool pool) : pool_(std::move(pool)) {}
 
   Result<std::optional<std::string>> get(const std::string& key) override {
-    return leased(*pool_, [&](auto& c) { return one(c, kGet, "read meta", text, key); });
+    return leased(*pool_, [&](auto& c) { return one(c, kGet, "read meta", first_text, key); });
   }
 
   Result<std::string> put_if_absent(const std::string& key, const std::string& value) override {
     return transaction(*pool_, [&](auto& c) -> Result<std::string> {
       if (auto st = exec(c, kInsertIfAbsent, "insert meta", key, value); !st) return st.error();
-      auto stored = one(c, kGet, "read meta", text, key);
+      auto stored = one(c, kGet, "read meta", first_text, key);
       if (!stored) return stored.error();
       if (!*stored) return make_error(Errc::kInternal, "meta value vanished: " + key);
       return std::move(**stored);
@@ -35,7 +36,6 @@ class SqlMetaStore final : public MetaStore {
   static constexpr std::string_view kGet = "SELECT value FROM meta WHERE key = ?";
   static constexpr std::string_view kInsertIfAbsent =
       "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING";
-  static constexpr auto text = [](const auto& s) { return s.column_text(0); };
 
   Pool pool_;
 };

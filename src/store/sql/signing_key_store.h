@@ -70,7 +70,7 @@ class SqlSigningKeyStore final : public SigningKeyStore {
       return make_error(Errc::kInvalidArgument, "the current signing key cannot be retired");
     }
     return transaction(*pool_, [&](auto& c) -> Status {
-      auto state = one(c, kStateOf, "read signing key state", read_text, kid);
+      auto state = one(c, kStateOf, "read signing key state", first_text, kid);
       if (!state) return state.error();
       if (!*state) return not_found();
       if (**state != key_state_name(expected)) {
@@ -109,7 +109,7 @@ class SqlSigningKeyStore final : public SigningKeyStore {
         }
       }
       // A key added meanwhile (sealed under the old KEK) would be left behind.
-      auto sealed = one(c, kCountSealed, "count sealed signing keys", read_int);
+      auto sealed = one(c, kCountSealed, "count sealed signing keys", first_int);
       if (!sealed) return sealed.error();
       if (sealed->value_or(0) != static_cast<int64_t>(keys.size())) return moved();
       return ok_status();
@@ -168,8 +168,6 @@ class SqlSigningKeyStore final : public SigningKeyStore {
     return std::nullopt;
   }
 
-  static constexpr auto read_text = [](const auto& s) { return s.column_text(0); };
-  static constexpr auto read_int = [](const auto& s) { return s.column_int64(0); };
   static constexpr auto read_key = [](const auto& s) {
     SigningKeyRecord r;
     r.kid = s.column_text(0);
