@@ -131,7 +131,7 @@ Result<std::vector<Table>> match_schemas(sqlite3* db, pg::Connection& c) {
   auto pg_tables = pg::all(c,
                            "SELECT table_name FROM information_schema.tables "
                            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
-                           "list tables", pg::text0);
+                           "list tables", pg::first_text);
   if (!pg_tables) return pg_tables.error();
   std::set<std::string> lite_set, pg_set;
   for (auto& t : *lite_tables) {

@@ -290,7 +290,7 @@ class PostgresAccessStore final : public AccessStore {
       auto tenant = one(c, kSelectTenant, "read tenant", read_tenant_row, id);
       if (!tenant) return tenant.error();
       if (!*tenant) return make_error(Errc::kNotFound, "tenant not found: " + id);
-      auto domains = all(c, kSelectTenantDomains, "read tenant domains", text0, id);
+      auto domains = all(c, kSelectTenantDomains, "read tenant domains", first_text, id);
       if (!domains) return domains.error();
       (*tenant)->self_provisioning_domains = std::move(*domains);
       return std::move(**tenant);

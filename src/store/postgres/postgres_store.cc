@@ -20,7 +20,7 @@ class PostgresStatus : public EngineStatus {
     const int want = postgres::embedded_migrations().back().version;
     auto version = postgres::leased(*pool_, [](postgres::Connection& c) -> Result<int64_t> {
       auto v = postgres::one(c, "SELECT max(version) FROM schema_migrations", "read schema version",
-                             postgres::int0);
+                             postgres::first_int);
       if (!v) return v.error();
       return v->value_or(0);
     });

@@ -259,11 +259,10 @@ Result<bool> exists(Connection& c, std::string_view sql, std::string_view what,
   return row->has_value();
 }
 
-inline std::string text0(const Statement& s) { return s.column_text(0); }
-inline int64_t int0(const Statement& s) { return s.column_int64(0); }
-
 // Statement assembly, shared with the SQLite engine (store/sql/text.h).
 using sql::add_condition;
+using sql::first_int;  // store/sql/constraint.h
+using sql::first_text;
 using sql::json_string_array;
 using sql::unique_names;
 

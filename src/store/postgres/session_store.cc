@@ -262,7 +262,7 @@ class PostgresSessionStore final : public SessionStore {
   Status revoke_user(const std::string& user_id, int64_t at,
                      const std::string& keep_family) override {
     return transaction(*pool_, [&](Connection& c) -> Status {
-      auto families = all(c, kLiveFamiliesOfUser, "read refresh families", text0, user_id);
+      auto families = all(c, kLiveFamiliesOfUser, "read refresh families", first_text, user_id);
       if (!families) return families.error();
       for (const auto& family : *families) {
         if (family == keep_family) continue;

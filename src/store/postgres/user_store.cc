@@ -10,6 +10,7 @@
 #include "store/postgres/engine.h"
 #include "store/postgres/query.h"
 #include "store/postgres/user_columns.h"
+#include "store/sql/user_filter.h"
 
 namespace gatehouse::store::postgres {
 namespace {
@@ -184,58 +185,6 @@ Result<User> load_user(Connection& c, std::string_view sql, std::string_view key
   return std::move(**row);
 }
 
-// `text` as a LIKE pattern matching it anywhere, with LIKE's wildcards escaped (the
-// queries say ESCAPE '\').
-std::string like_substring(std::string_view text) {
-  std::string pattern = "%";
-  for (const char ch : text) {
-    if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
-    pattern += ch;
-  }
-  pattern += '%';
-  return pattern;
-}
-
-// The WHERE clause of a user search and its parameters, in order. Only the filters
-// present appear, so each shape gets a plan that uses its indexes (ids and login ids by
-// their unique indexes, emails by users_email, roles and tenants through user_roles_role
-// / user_tenants_tenant); a text filter scans.
-struct UserFilter {
-  std::string where;
-  Params params;
-};
-
-UserFilter user_filter(const UserSearch& q) {
-  UserFilter f;
-  if (!q.text.empty()) {
-    // LIKE ignores ASCII case, as login id comparisons do.
-    add_condition(f.where,
-                  "(users.login_id COLLATE \"C\" ILIKE ? ESCAPE '\\' "
-                  "OR users.email ILIKE ? ESCAPE '\\' OR users.name ILIKE ? ESCAPE '\\')");
-    const std::string pattern = like_substring(q.text);
-    f.params.insert(f.params.end(), 3, pattern);
-  }
-  auto add_list = [&](const std::vector<std::string>& values, std::string_view clause) {
-    if (values.empty()) return;
-    add_condition(f.where, clause);
-    f.params.emplace_back(json_string_array(values));
-  };
-  // login_id is COLLATE NOCASE, so IN ignores ASCII case as `=` does.
-  add_list(q.login_ids, "users.login_id IN (SELECT json_array_elements_text(?::json))");
-  add_list(q.user_ids, "users.id IN (SELECT json_array_elements_text(?::json))");
-  add_list(q.emails, "users.email COLLATE NOCASE IN (SELECT json_array_elements_text(?::json))");
-  add_list(q.role_names,
-           "users.id IN (SELECT user_id FROM user_roles "
-           "WHERE role_name IN (SELECT json_array_elements_text(?::json)))");
-  add_list(q.tenant_ids,
-           "users.id IN (SELECT user_id FROM user_tenants "
-           "WHERE tenant_id IN (SELECT json_array_elements_text(?::json)))");
-  add_list(q.statuses, "users.status IN (SELECT json_array_elements_text(?::json))");
-  if (!q.with_test_user) add_condition(f.where, "users.test = 0");
-  if (q.test_only) add_condition(f.where, "users.test = 1");
-  return f;
-}
-
 PasswordCredential read_password_row(const Statement& s) {
   return PasswordCredential{s.column_text(0), s.column_bool(1), s.column_int64(2)};
 }
@@ -339,7 +288,7 @@ class PostgresUserStore final : public UserStore {
     }
     if (query.page < 0) return make_error(Errc::kInvalidArgument, "page must not be negative");
     const int64_t offset = static_cast<int64_t>(query.page) * query.limit;
-    const UserFilter filter = user_filter(query);
+    const sql::UserFilter filter = sql::user_filter(query, sql::kPostgresDialect);
     return snapshot(*pool_, [&](Connection& c) -> Result<UserPage> {
       UserPage page;
       // The text depends only on which filters are present (at most 2^7 shapes), so
@@ -354,8 +303,8 @@ class PostgresUserStore final : public UserStore {
         // A short, non-empty page is the last one: no need to count.
         page.total = offset + static_cast<int64_t>(page.users.size());
       } else {
-        auto total =
-            one(c, std::string(kCountUsers) + filter.where, "count users", int0, filter.params);
+        auto total = one(c, std::string(kCountUsers) + filter.where, "count users", first_int,
+                         filter.params);
         if (!total) return total.error();
         page.total = total->value_or(0);
       }

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "store/sql/audit_store.h"
+#include "store/sql/dialect.h"
 #include "store/sql/flow_store.h"
 #include "store/sql/meta_store.h"
 #include "store/sql/mgmt_key_store.h"
@@ -17,17 +18,6 @@
 #include "store/stores.h"
 
 namespace gatehouse::store::sql {
-
-// Where the statements of the stores below differ between the engines.
-struct Dialect {
-  std::string_view one_time_select_by_hash;  // finds a one-time secret by its hash
-  std::string_view json_list;  // a subquery: the strings of a JSON array bound to one `?`
-};
-
-inline constexpr Dialect kSqliteDialect{kOneTimeSelectByHashSqlite,
-                                        "(SELECT value FROM json_each(?))"};
-inline constexpr Dialect kPostgresDialect{kOneTimeSelectByHash,
-                                          "(SELECT json_array_elements_text(?::json))"};
 
 // Fills the meta, management-key, rate-limit, one-time, TOTP, WebAuthn, flow, audit and
 // signing-key stores of `stores` on `pool`.

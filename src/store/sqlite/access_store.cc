@@ -221,7 +221,7 @@ class SqliteAccessStore final : public AccessStore {
       auto role = one(c, kSelectRole, "read role", read_role_row, name);
       if (!role) return role.error();
       if (!*role) return make_error(Errc::kNotFound, "role not found: " + name);
-      auto permissions = all(c, kSelectRolePermissions, "read role permissions", text0, name);
+      auto permissions = all(c, kSelectRolePermissions, "read role permissions", first_text, name);
       if (!permissions) return permissions.error();
       (*role)->permissions = std::move(*permissions);
       return std::move(**role);
@@ -305,7 +305,7 @@ class SqliteAccessStore final : public AccessStore {
       auto tenant = one(c, kSelectTenant, "read tenant", read_tenant_row, id);
       if (!tenant) return tenant.error();
       if (!*tenant) return make_error(Errc::kNotFound, "tenant not found: " + id);
-      auto domains = all(c, kSelectTenantDomains, "read tenant domains", text0, id);
+      auto domains = all(c, kSelectTenantDomains, "read tenant domains", first_text, id);
       if (!domains) return domains.error();
       (*tenant)->self_provisioning_domains = std::move(*domains);
       return std::move(**tenant);

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "gatehouse/clock.h"
+#include "store/sql/user_filter.h"
 #include "store/sqlite/engine.h"
 #include "store/sqlite/query.h"
 
@@ -186,22 +187,22 @@ UserTenant read_user_tenant_row(const Statement& s) {
 
 // Fills roles, permissions and tenants of a user whose row has been read.
 Status load_user_relations(Connection& c, User& user) {
-  auto roles = all(c, kSelectUserRoles, "read user roles", text0, user.id);
+  auto roles = all(c, kSelectUserRoles, "read user roles", first_text, user.id);
   if (!roles) return roles.error();
   user.roles = std::move(*roles);
-  auto permissions = all(c, kSelectUserPermissions, "read user permissions", text0, user.id);
+  auto permissions = all(c, kSelectUserPermissions, "read user permissions", first_text, user.id);
   if (!permissions) return permissions.error();
   user.permissions = std::move(*permissions);
   auto tenants = all(c, kSelectUserTenants, "read user tenants", read_user_tenant_row, user.id);
   if (!tenants) return tenants.error();
   user.tenants = std::move(*tenants);
   for (auto& tenant : user.tenants) {
-    auto tenant_roles =
-        all(c, kSelectUserTenantRoles, "read user tenant roles", text0, user.id, tenant.tenant_id);
+    auto tenant_roles = all(c, kSelectUserTenantRoles, "read user tenant roles", first_text,
+                            user.id, tenant.tenant_id);
     if (!tenant_roles) return tenant_roles.error();
     tenant.roles = std::move(*tenant_roles);
     auto tenant_permissions = all(c, kSelectUserTenantPermissions, "read user tenant permissions",
-                                  text0, user.id, tenant.tenant_id);
+                                  first_text, user.id, tenant.tenant_id);
     if (!tenant_permissions) return tenant_permissions.error();
     tenant.permissions = std::move(*tenant_permissions);
   }
@@ -223,58 +224,6 @@ Result<User> load_user(Connection& c, std::string_view sql, std::string_view key
   if (!*row) return user_not_found();
   if (auto st = load_user_relations(c, **row); !st) return st.error();
   return std::move(**row);
-}
-
-// `text` as a LIKE pattern matching it anywhere, with LIKE's wildcards escaped (the
-// queries say ESCAPE '\').
-std::string like_substring(std::string_view text) {
-  std::string pattern = "%";
-  for (const char ch : text) {
-    if (ch == '%' || ch == '_' || ch == '\\') pattern += '\\';
-    pattern += ch;
-  }
-  pattern += '%';
-  return pattern;
-}
-
-// The WHERE clause of a user search and its parameters, in order. Only the filters
-// present appear, so each shape gets a plan that uses its indexes (ids and login ids by
-// their unique indexes, emails by users_email, roles and tenants through user_roles_role
-// / user_tenants_tenant); a text filter scans.
-struct UserFilter {
-  std::string where;
-  Params params;
-};
-
-UserFilter user_filter(const UserSearch& q) {
-  UserFilter f;
-  if (!q.text.empty()) {
-    // LIKE ignores ASCII case, as login id comparisons do.
-    add_condition(f.where,
-                  "(users.login_id LIKE ? ESCAPE '\\' OR users.email LIKE ? ESCAPE '\\' "
-                  "OR users.name LIKE ? ESCAPE '\\')");
-    const std::string pattern = like_substring(q.text);
-    f.params.insert(f.params.end(), 3, pattern);
-  }
-  auto add_list = [&](const std::vector<std::string>& values, std::string_view clause) {
-    if (values.empty()) return;
-    add_condition(f.where, clause);
-    f.params.emplace_back(json_string_array(values));
-  };
-  // login_id is COLLATE NOCASE, so IN ignores ASCII case as `=` does.
-  add_list(q.login_ids, "users.login_id IN (SELECT value FROM json_each(?))");
-  add_list(q.user_ids, "users.id IN (SELECT value FROM json_each(?))");
-  add_list(q.emails, "users.email COLLATE NOCASE IN (SELECT value FROM json_each(?))");
-  add_list(q.role_names,
-           "users.id IN (SELECT user_id FROM user_roles "
-           "WHERE role_name IN (SELECT value FROM json_each(?)))");
-  add_list(q.tenant_ids,
-           "users.id IN (SELECT user_id FROM user_tenants "
-           "WHERE tenant_id IN (SELECT value FROM json_each(?)))");
-  add_list(q.statuses, "users.status IN (SELECT value FROM json_each(?))");
-  if (!q.with_test_user) add_condition(f.where, "users.test = 0");
-  if (q.test_only) add_condition(f.where, "users.test = 1");
-  return f;
 }
 
 PasswordCredential read_password_row(const Statement& s) {
@@ -383,7 +332,7 @@ class SqliteUserStore final : public UserStore {
     }
     if (query.page < 0) return make_error(Errc::kInvalidArgument, "page must not be negative");
     const int64_t offset = static_cast<int64_t>(query.page) * query.limit;
-    const UserFilter filter = user_filter(query);
+    const sql::UserFilter filter = sql::user_filter(query, sql::kSqliteDialect);
     return snapshot(*pool_, [&](Connection& c) -> Result<UserPage> {
       UserPage page;
       // The text depends only on which filters are present (at most 2^7 shapes), so
@@ -398,8 +347,8 @@ class SqliteUserStore final : public UserStore {
         // A short, non-empty page is the last one: no need to count.
         page.total = offset + static_cast<int64_t>(page.users.size());
       } else {
-        auto total =
-            one(c, std::string(kCountUsers) + filter.where, "count users", int0, filter.params);
+        auto total = one(c, std::string(kCountUsers) + filter.where, "count users", first_int,
+                         filter.params);
         if (!total) return total.error();
         page.total = total->value_or(0);
       }
