@@ -21,6 +21,12 @@ cpu: the server's user + system CPU time (all threads, /proc/PID/stat) and its t
 voluntary context switches (each a wait: a lock, a disk write, an idle worker) over the N
 requests; one request at a time, so CPU per request barely moves with other load.
 
+--database-url URL runs the server (and its setup commands) on that PostgreSQL database
+instead of SQLite; it must be empty (a fresh one per run: the tool makes its own keys).
+With --tool cpu the line then adds db_us, the CPU time of every `postgres` process on the
+machine over the same requests (the backends and the server's own helpers), so run it
+where no other PostgreSQL works meanwhile.
+
 Compare two builds with the same N and scenario. wrk figures (bench/harness.py) are the
 throughput; these say where a difference comes from."""
 import argparse
@@ -166,12 +172,31 @@ def cpu_sample(pid):
     return user, sys_, switches
 
 
+def postgres_ticks():
+    """User + system ticks of every process named postgres (see --database-url)."""
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                head, tail = f.read().rsplit(")", 1)
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if head.split("(", 1)[1] == "postgres":
+            fields = tail.split()
+            total += int(fields[11]) + int(fields[12])
+    return total
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("binary")
     p.add_argument("--tool", choices=("callgrind", "strace", "cpu"), required=True)
     p.add_argument("--requests", type=int, default=1000)
     p.add_argument("--scenario", choices=SCENARIOS, default="get_roles")
+    p.add_argument("--database-url", default="",
+                   help="an empty PostgreSQL database to run on instead of SQLite")
     a = p.parse_args()
     binary = os.path.realpath(a.binary)
     need = {"callgrind": "valgrind", "strace": "strace", "cpu": "true"}[a.tool]
@@ -182,6 +207,8 @@ def main():
     data = os.path.join(work, "data")
     password = "PerRequest-" + os.urandom(6).hex() + "-Pw0"
     common = ["--data", data, "--project-id", PROJECT]
+    if a.database_url:
+        common += ["--database-url", a.database_url]
     subprocess.run([binary, "user", "add", *common, "--email", "pr@bench.local",
                     "--password-stdin", "--roles", "teacher"], input=password + "\n",
                    text=True, check=True, capture_output=True)
@@ -226,17 +253,19 @@ def main():
             print(f"scenario={a.scenario} requests={a.requests} instructions={total} "
                   f"per_request={total // a.requests} profile={profile}")
         elif a.tool == "cpu":
-            before = cpu_sample(proc.pid)
+            before, db_before = cpu_sample(proc.pid), postgres_ticks()
             for i, f in enumerate(counted):
                 f(i)
             time.sleep(0.3)  # the audit flusher's batch (≤ 100 ms) belongs to these requests
-            after = cpu_sample(proc.pid)
+            after, db_after = cpu_sample(proc.pid), postgres_ticks()
             tick = os.sysconf("SC_CLK_TCK")
             user, sys_, blocks = ((after[k] - before[k]) for k in range(3))
             per = lambda ticks: ticks * 1e6 / tick / a.requests  # noqa: E731
             print(f"scenario={a.scenario} requests={a.requests} cpu_us={per(user + sys_):.0f} "
                   f"user_us={per(user):.0f} sys_us={per(sys_):.0f} "
-                  f"blocks={blocks / a.requests:.1f} (per request)")
+                  f"blocks={blocks / a.requests:.1f}" +
+                  (f" db_us={per(db_after - db_before):.0f}" if a.database_url else "") +
+                  " (per request)")
         else:
             table = os.path.join(work, "strace.txt")
             tids = os.listdir(f"/proc/{proc.pid}/task")
