@@ -103,6 +103,22 @@ TEST_P(RoleContractTest, GetRoleReturnsItWithSortedPermissions) {
   EXPECT_THAT(access().get_role("Teacher"), ErrcIs(Errc::kNotFound));  // names are exact
 }
 
+// Bytewise, as a login id or role name compares: capitals first, whatever collation the
+// database was made with; list_roles carries each role's permissions the same way.
+TEST_P(RoleContractTest, PermissionsAreListedBytewiseByGetAndList) {
+  create_permissions({"beta", "Zeta", "alpha", "_x"});
+  ASSERT_THAT(access().create_role(Role{"r2", "", {"beta", "alpha"}, 1}), IsOk());
+  ASSERT_THAT(access().create_role(Role{"r1", "", {"beta", "_x", "Zeta", "alpha"}, 1}), IsOk());
+  EXPECT_THAT(get_role("r1").permissions, ElementsAre("Zeta", "_x", "alpha", "beta"));
+  auto roles = access().list_roles();
+  ASSERT_THAT(roles, IsOk());
+  ASSERT_EQ(roles->size(), 2u);
+  EXPECT_EQ((*roles)[0].name, "r1");
+  EXPECT_THAT((*roles)[0].permissions, ElementsAre("Zeta", "_x", "alpha", "beta"));
+  EXPECT_EQ((*roles)[1].name, "r2");
+  EXPECT_THAT((*roles)[1].permissions, ElementsAre("alpha", "beta"));
+}
+
 TEST_P(RoleContractTest, UpdateRoleReplacesDescriptionAndPermissions) {
   create_permissions({"a", "b", "c"});
   ASSERT_THAT(access().create_role(Role{"teacher", "old", {"a", "b"}, 20}), IsOk());

@@ -52,7 +52,6 @@ Result<Stores> open_postgres(const std::string& url, const PostgresOptions& opti
   sql::add_shared_stores(stores, pool, sql::kPostgresDialect);
   stores.users = postgres::make_user_store(pool);
   stores.sessions = postgres::make_session_store(pool);
-  stores.access = postgres::make_access_store(pool);
   stores.status = std::make_shared<PostgresStatus>(pool);
   return stores;
 }

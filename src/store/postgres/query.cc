@@ -5,25 +5,6 @@
 #include <random>
 #include <thread>
 
-#include <boost/json/parse.hpp>
-#include <boost/json/value.hpp>
-
-namespace gatehouse::store::postgres {
-
-std::vector<std::string> json_strings(std::string_view json) {
-  std::vector<std::string> out;
-  if (json.empty()) return out;
-  boost::system::error_code ec;
-  const auto parsed = boost::json::parse(json, ec);
-  if (ec || !parsed.is_array()) return out;
-  for (const auto& item : parsed.get_array()) {
-    if (item.is_string()) out.emplace_back(item.get_string());
-  }
-  return out;
-}
-
-}  // namespace gatehouse::store::postgres
-
 namespace gatehouse::store::postgres {
 
 void backoff(int attempt) {

@@ -31,6 +31,7 @@
 #include "store/postgres/connection.h"
 #include "store/postgres/connection_pool.h"
 #include "store/sql/constraint.h"
+#include "store/sql/json_list.h"
 #include "store/sql/text.h"
 
 namespace gatehouse::store::postgres {
@@ -266,9 +267,8 @@ using sql::first_text;
 using sql::json_string_array;
 using sql::unique_names;
 
-// The strings of `json`, a JSON array of strings as json_agg builds it: one column carries
-// a row's list (its roles, a role's permissions), so one statement reads rows whole. NULL
-// (json_agg over no rows) and anything that is not an array read as an empty list.
-std::vector<std::string> json_strings(std::string_view json);
+// A row's list carried as a JSON array in one column (its roles, a role's permissions), so
+// one statement reads rows whole (store/sql/json_list.h).
+using sql::json_strings;
 
 }  // namespace gatehouse::store::postgres

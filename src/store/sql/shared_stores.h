@@ -5,6 +5,7 @@
 #include <memory>
 #include <string_view>
 
+#include "store/sql/access_store.h"
 #include "store/sql/audit_store.h"
 #include "store/sql/dialect.h"
 #include "store/sql/flow_store.h"
@@ -19,8 +20,8 @@
 
 namespace gatehouse::store::sql {
 
-// Fills the meta, management-key, rate-limit, one-time, TOTP, WebAuthn, flow, audit and
-// signing-key stores of `stores` on `pool`.
+// Fills the meta, management-key, rate-limit, one-time, TOTP, WebAuthn, flow, audit,
+// signing-key and access stores of `stores` on `pool`.
 template <class Pool>
 void add_shared_stores(Stores& stores, const Pool& pool, const Dialect& dialect) {
   stores.meta = std::make_unique<SqlMetaStore<Pool>>(pool);
@@ -32,6 +33,7 @@ void add_shared_stores(Stores& stores, const Pool& pool, const Dialect& dialect)
   stores.flows = std::make_unique<SqlFlowStore<Pool>>(pool);
   stores.audit = std::make_unique<SqlAuditStore<Pool>>(pool, dialect.json_list);
   stores.signing_keys = std::make_unique<SqlSigningKeyStore<Pool>>(pool);
+  stores.access = std::make_unique<SqlAccessStore<Pool>>(pool, dialect.role_permissions);
 }
 
 }  // namespace gatehouse::store::sql

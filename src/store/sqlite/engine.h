@@ -22,6 +22,5 @@ Result<User> load_user_by_id(Connection& c, std::string_view id);
 // The other stores are written once for both engines: store/sql/shared_stores.h.
 std::unique_ptr<UserStore> make_user_store(Pool pool);
 std::unique_ptr<SessionStore> make_session_store(Pool pool);
-std::unique_ptr<AccessStore> make_access_store(Pool pool);
 
 }  // namespace gatehouse::store::sqlite

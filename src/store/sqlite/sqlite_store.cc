@@ -76,7 +76,6 @@ Result<Stores> open_sqlite(const std::string& path) {
   sql::add_shared_stores(stores, pool, sql::kSqliteDialect);
   stores.users = sqlite::make_user_store(pool);
   stores.sessions = sqlite::make_session_store(pool);
-  stores.access = sqlite::make_access_store(pool);
   stores.status = std::make_shared<SqliteStatus>(path, pool);
   return stores;
 }
