@@ -12,7 +12,6 @@ namespace gatehouse::store::postgres {
 using Pool = std::shared_ptr<ConnectionPool>;
 
 // The other stores are written once for both engines: store/sql/shared_stores.h.
-std::unique_ptr<UserStore> make_user_store(Pool pool);
 std::unique_ptr<SessionStore> make_session_store(Pool pool);
 
 }  // namespace gatehouse::store::postgres

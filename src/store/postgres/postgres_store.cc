@@ -50,7 +50,6 @@ Result<Stores> open_postgres(const std::string& url, const PostgresOptions& opti
                                                          options.acquire_wait, std::move(*first));
   Stores stores;
   sql::add_shared_stores(stores, pool, sql::kPostgresDialect);
-  stores.users = postgres::make_user_store(pool);
   stores.sessions = postgres::make_session_store(pool);
   stores.status = std::make_shared<PostgresStatus>(pool);
   return stores;

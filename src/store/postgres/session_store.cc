@@ -1,8 +1,8 @@
 // SessionStore on PostgreSQL: the refresh_tokens table.
 #include "store/postgres/engine.h"
 #include "store/postgres/query.h"
-#include "store/postgres/user_columns.h"
 #include "store/sql/one_time_store.h"
+#include "store/sql/user_columns.h"
 
 namespace gatehouse::store::postgres {
 namespace {
@@ -18,18 +18,21 @@ constexpr std::string_view kSelectRefreshToken =
     "     ELSE LEAST(t.revoked_at, f.revoked_at) END, "
     "t.rotated_at, t.replaced_by FROM refresh_tokens t "
     "LEFT JOIN refresh_families f ON f.id = t.family_id WHERE t.id = ?";
-// The token as kSelectRefreshToken reads it (columns 0-8), then its user (GH_USER_COLUMNS
-// from column 9; NULL when the user is gone): one statement, one snapshot.
-constexpr std::string_view kSelectRefreshTokenWithUser =
-    "SELECT t.id, t.user_id, t.family_id, t.token_hash, t.issued_at, t.expires_at, "
-    "CASE WHEN t.revoked_at IS NULL THEN f.revoked_at "
-    "     WHEN f.revoked_at IS NULL THEN t.revoked_at "
-    "     ELSE LEAST(t.revoked_at, f.revoked_at) END, "
-    "t.rotated_at, t.replaced_by, u.* FROM refresh_tokens t "
-    "LEFT JOIN refresh_families f ON f.id = t.family_id "
-    "LEFT JOIN LATERAL (SELECT " GH_USER_COLUMNS
-    " FROM users WHERE users.id = t.user_id) u "
-    "ON true WHERE t.id = ?";
+// The token as kSelectRefreshToken reads it (columns 0-8), then its user (user_select's
+// columns from column 9; NULL when the user is gone): one statement, one snapshot.
+const std::string& select_refresh_token_with_user() {
+  static const std::string sql =
+      "SELECT t.id, t.user_id, t.family_id, t.token_hash, t.issued_at, t.expires_at, "
+      "CASE WHEN t.revoked_at IS NULL THEN f.revoked_at "
+      "     WHEN f.revoked_at IS NULL THEN t.revoked_at "
+      "     ELSE LEAST(t.revoked_at, f.revoked_at) END, "
+      "t.rotated_at, t.replaced_by, u.* FROM refresh_tokens t "
+      "LEFT JOIN refresh_families f ON f.id = t.family_id "
+      "LEFT JOIN LATERAL (" +
+      sql::user_select(sql::kPostgresDialect, "WHERE users.id = t.user_id") +
+      ") u ON true WHERE t.id = ?";
+  return sql;
+}
 constexpr std::string_view kSetLastLogin = "UPDATE users SET last_login_at = ? WHERE id = ?";
 constexpr std::string_view kInsertFamily =
     "INSERT INTO refresh_families (id, user_id, created_at) VALUES (?, ?, ?) "
@@ -214,9 +217,9 @@ class PostgresSessionStore final : public SessionStore {
   Result<TokenAndUser> get_with_user(const std::string& id) override {
     auto row = leased(*pool_, [&](Connection& c) {
       return one(
-          c, kSelectRefreshTokenWithUser, "read refresh token and user",
+          c, select_refresh_token_with_user(), "read refresh token and user",
           [](const Statement& s) {
-            return TokenAndUser{read_token_row(s), read_user_columns(s, 9)};
+            return TokenAndUser{read_token_row(s), sql::read_user_columns(s, 9)};
           },
           id);
     });

@@ -15,13 +15,15 @@
 #include "store/sql/rate_limit_store.h"
 #include "store/sql/signing_key_store.h"
 #include "store/sql/totp_store.h"
+#include "store/sql/user_store.h"
 #include "store/sql/webauthn_store.h"
 #include "store/stores.h"
 
 namespace gatehouse::store::sql {
 
-// Fills the meta, management-key, rate-limit, one-time, TOTP, WebAuthn, flow, audit,
-// signing-key and access stores of `stores` on `pool`.
+// Fills every store of `stores` on `pool` but the sessions (and the engine's status): the
+// meta, management-key, rate-limit, one-time, TOTP, WebAuthn, flow, audit, signing-key,
+// access and user stores.
 template <class Pool>
 void add_shared_stores(Stores& stores, const Pool& pool, const Dialect& dialect) {
   stores.meta = std::make_unique<SqlMetaStore<Pool>>(pool);
@@ -34,6 +36,7 @@ void add_shared_stores(Stores& stores, const Pool& pool, const Dialect& dialect)
   stores.audit = std::make_unique<SqlAuditStore<Pool>>(pool, dialect.json_list);
   stores.signing_keys = std::make_unique<SqlSigningKeyStore<Pool>>(pool);
   stores.access = std::make_unique<SqlAccessStore<Pool>>(pool, dialect.role_permissions);
+  stores.users = std::make_unique<SqlUserStore<Pool>>(pool, dialect);
 }
 
 }  // namespace gatehouse::store::sql

@@ -1,5 +1,6 @@
 // SessionStore on SQLite: the refresh_tokens table.
 #include "store/sql/one_time_store.h"
+#include "store/sql/user_store.h"
 #include "store/sqlite/engine.h"
 #include "store/sqlite/query.h"
 
@@ -40,6 +41,12 @@ constexpr std::string_view kRevokeToken =
     "UPDATE refresh_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?";
 constexpr std::string_view kRevokeFamilyTokens =
     "UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL";
+
+// The whole user by id (store/sql/user_columns.h).
+const std::string& select_user_by_id() {
+  static const std::string sql = sql::user_select(sql::kSqliteDialect, "WHERE id = ?");
+  return sql;
+}
 
 Error token_not_found() { return make_error(Errc::kNotFound, "refresh token not found"); }
 
@@ -157,7 +164,7 @@ class SqliteSessionStore final : public SessionStore {
       auto row = one(c, kSelectRefreshToken, "read refresh token", read_token_row, id);
       if (!row) return row.error();
       if (!*row) return token_not_found();
-      auto user = load_user_by_id(c, (*row)->user_id);
+      auto user = sql::load_user(c, select_user_by_id(), (*row)->user_id);
       if (!user) return user.error();
       return TokenAndUser{std::move(**row), std::move(*user)};
     });

@@ -74,7 +74,6 @@ Result<Stores> open_sqlite(const std::string& path) {
       std::make_shared<sqlite::ConnectionPool>(path, sqlite::kMaxConnections, std::move(*first));
   Stores stores;
   sql::add_shared_stores(stores, pool, sql::kSqliteDialect);
-  stores.users = sqlite::make_user_store(pool);
   stores.sessions = sqlite::make_session_store(pool);
   stores.status = std::make_shared<SqliteStatus>(path, pool);
   return stores;
