@@ -2,7 +2,6 @@
 
 #include "store/postgres/connection.h"
 #include "store/postgres/connection_pool.h"
-#include "store/postgres/engine.h"
 #include "store/postgres/migrations.h"
 #include "store/postgres/query.h"
 #include "store/sql/shared_stores.h"
@@ -50,7 +49,6 @@ Result<Stores> open_postgres(const std::string& url, const PostgresOptions& opti
                                                          options.acquire_wait, std::move(*first));
   Stores stores;
   sql::add_shared_stores(stores, pool, sql::kPostgresDialect);
-  stores.sessions = postgres::make_session_store(pool);
   stores.status = std::make_shared<PostgresStatus>(pool);
   return stores;
 }

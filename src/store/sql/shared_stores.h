@@ -13,6 +13,7 @@
 #include "store/sql/mgmt_key_store.h"
 #include "store/sql/one_time_store.h"
 #include "store/sql/rate_limit_store.h"
+#include "store/sql/session_store.h"
 #include "store/sql/signing_key_store.h"
 #include "store/sql/totp_store.h"
 #include "store/sql/user_store.h"
@@ -21,9 +22,7 @@
 
 namespace gatehouse::store::sql {
 
-// Fills every store of `stores` on `pool` but the sessions (and the engine's status): the
-// meta, management-key, rate-limit, one-time, TOTP, WebAuthn, flow, audit, signing-key,
-// access and user stores.
+// Fills every store of `stores` on `pool` but the engine's status.
 template <class Pool>
 void add_shared_stores(Stores& stores, const Pool& pool, const Dialect& dialect) {
   stores.meta = std::make_unique<SqlMetaStore<Pool>>(pool);
@@ -37,6 +36,7 @@ void add_shared_stores(Stores& stores, const Pool& pool, const Dialect& dialect)
   stores.signing_keys = std::make_unique<SqlSigningKeyStore<Pool>>(pool);
   stores.access = std::make_unique<SqlAccessStore<Pool>>(pool, dialect.role_permissions);
   stores.users = std::make_unique<SqlUserStore<Pool>>(pool, dialect);
+  stores.sessions = std::make_unique<SqlSessionStore<Pool>>(pool, dialect);
 }
 
 }  // namespace gatehouse::store::sql

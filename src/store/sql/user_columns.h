@@ -20,12 +20,14 @@
 namespace gatehouse::store::sql {
 
 // The row's own 15 columns; Dialect::user_lists adds the three lists.
+// Qualified, so that a statement can join them to other tables (session_store.h).
 inline constexpr std::string_view kUserRowColumns =
-    "id, login_id, email, phone, name, picture, status, verified_email, verified_phone, "
-    "created_at, last_login_at, "
+    "users.id, users.login_id, users.email, users.phone, users.name, users.picture, "
+    "users.status, users.verified_email, users.verified_phone, users.created_at, "
+    "users.last_login_at, "
     "EXISTS (SELECT 1 FROM password_credentials p WHERE p.user_id = users.id), "
     "EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = users.id), "
-    "EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id), test";
+    "EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id), users.test";
 
 // "SELECT <a whole user> FROM users <rest>".
 inline std::string user_select(const Dialect& dialect, std::string_view rest) {

@@ -5,7 +5,6 @@
 #include "store/sql/shared_stores.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/connection_pool.h"
-#include "store/sqlite/engine.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/query.h"
 
@@ -74,7 +73,6 @@ Result<Stores> open_sqlite(const std::string& path) {
       std::make_shared<sqlite::ConnectionPool>(path, sqlite::kMaxConnections, std::move(*first));
   Stores stores;
   sql::add_shared_stores(stores, pool, sql::kSqliteDialect);
-  stores.sessions = sqlite::make_session_store(pool);
   stores.status = std::make_shared<SqliteStatus>(path, pool);
   return stores;
 }
