@@ -13,7 +13,7 @@
 // REPEATABLE READ READ ONLY transaction so several queries see one state.
 //
 // Statements: `?` (or `?N`) placeholders as in SQLite; parameters as in the SQLite engine
-// (text, integers, bool, optional, or_null, Params).
+// (text, integers, bool, optional, Params).
 #pragma once
 
 #include <concepts>
@@ -31,7 +31,6 @@
 #include "store/postgres/connection.h"
 #include "store/postgres/connection_pool.h"
 #include "store/sql/constraint.h"
-#include "store/sql/json_list.h"
 #include "store/sql/text.h"
 
 namespace gatehouse::store::postgres {
@@ -101,12 +100,6 @@ auto snapshot(ConnectionPool& pool, Fn&& fn) -> decltype(fn(std::declval<Connect
 
 // --- parameters ---
 
-struct OrNull {
-  std::variant<int64_t, std::string_view> value;
-};
-inline OrNull or_null(int64_t v) { return {v}; }
-inline OrNull or_null(std::string_view v) { return {v}; }
-
 using sql::Params;  // store/sql/text.h
 
 namespace detail {
@@ -124,25 +117,6 @@ inline void bind_one(std::vector<Param>& p, const std::string& v) {
 template <std::integral T>
 void bind_one(std::vector<Param>& p, T v) {
   p.push_back({std::to_string(static_cast<int64_t>(v)), kInt8});
-}
-inline void bind_one(std::vector<Param>& p, const OrNull& v) {
-  std::visit(
-      [&](auto x) {
-        using X = decltype(x);
-        const bool empty = [&] {
-          if constexpr (std::is_same_v<X, int64_t>) {
-            return x == 0;
-          } else {
-            return x.empty();
-          }
-        }();
-        if (empty) {
-          p.push_back({std::nullopt, std::is_same_v<X, int64_t> ? kInt8 : kText});
-        } else {
-          bind_one(p, x);
-        }
-      },
-      v.value);
 }
 template <class T>
 void bind_one(std::vector<Param>& p, const std::optional<T>& v) {
@@ -260,15 +234,8 @@ Result<bool> exists(Connection& c, std::string_view sql, std::string_view what,
   return row->has_value();
 }
 
-// Statement assembly, shared with the SQLite engine (store/sql/text.h).
-using sql::add_condition;
-using sql::first_int;  // store/sql/constraint.h
+// One-column row readers, for the engine's own statements (store/sql/constraint.h).
+using sql::first_int;
 using sql::first_text;
-using sql::json_string_array;
-using sql::unique_names;
-
-// A row's list carried as a JSON array in one column (its roles, a role's permissions), so
-// one statement reads rows whole (store/sql/json_list.h).
-using sql::json_strings;
 
 }  // namespace gatehouse::store::postgres

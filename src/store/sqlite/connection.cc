@@ -63,14 +63,6 @@ Statement& Statement::bind_null(int index) {
   return *this;
 }
 
-Statement& Statement::bind_optional(int index, int64_t value) {
-  return value == 0 ? bind_null(index) : bind(index, value);
-}
-
-Statement& Statement::bind_optional(int index, std::string_view value) {
-  return value.empty() ? bind_null(index) : bind(index, value);
-}
-
 int Statement::step() {
   if (bind_rc_ != SQLITE_OK) return bind_rc_;
   return sqlite3_step(stmt_);

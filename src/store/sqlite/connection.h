@@ -52,9 +52,6 @@ class Statement {
   Statement& bind(int index, int value) { return bind(index, static_cast<int64_t>(value)); }
   Statement& bind(int index, bool value) { return bind(index, static_cast<int64_t>(value)); }
   Statement& bind_null(int index);
-  // Binds NULL for 0 / empty, the value otherwise ("not happened yet" columns).
-  Statement& bind_optional(int index, int64_t value);
-  Statement& bind_optional(int index, std::string_view value);
 
   int step();
 

@@ -19,7 +19,7 @@
 //   if (w && w->constraint == SQLITE_CONSTRAINT_PRIMARYKEY) return conflict(...);
 //
 // Parameters: text (std::string, std::string_view, literals), integers and bool,
-// std::optional<T> (NULL when empty), or_null(v) (NULL for 0 or ""), and Params (one
+// std::optional<T> (NULL when empty; sql::null_if_zero for "not happened yet"), and Params (one
 // parameter per element, for queries assembled from the filters present).
 // `what` names the operation in error messages, which never carry bound values.
 #pragma once
@@ -79,13 +79,6 @@ auto snapshot(ConnectionPool& pool, Fn&& fn) -> decltype(fn(std::declval<Connect
 
 // --- parameters ---
 
-// NULL for 0 / "", the value otherwise ("not happened yet" columns).
-struct OrNull {
-  std::variant<int64_t, std::string_view> value;
-};
-inline OrNull or_null(int64_t v) { return {v}; }
-inline OrNull or_null(std::string_view v) { return {v}; }
-
 using sql::Params;  // store/sql/text.h
 
 namespace detail {
@@ -94,9 +87,6 @@ inline void bind_one(Statement& s, int& i, std::string_view v) { s.bind(i++, v);
 template <std::integral T>
 void bind_one(Statement& s, int& i, T v) {
   s.bind(i++, static_cast<int64_t>(v));
-}
-inline void bind_one(Statement& s, int& i, const OrNull& v) {
-  std::visit([&](auto x) { s.bind_optional(i++, x); }, v.value);
 }
 template <class T>
 void bind_one(Statement& s, int& i, const std::optional<T>& v) {
@@ -228,13 +218,8 @@ Result<bool> exists(Connection& c, std::string_view sql, std::string_view what,
   return row->has_value();
 }
 
-// --- row readers and shared helpers ---
-
-// Statement assembly, shared with the PostgreSQL engine (store/sql/text.h).
-using sql::add_condition;
-using sql::first_int;  // store/sql/constraint.h
+// One-column row readers, for the engine's own statements (store/sql/constraint.h).
+using sql::first_int;
 using sql::first_text;
-using sql::json_string_array;
-using sql::unique_names;
 
 }  // namespace gatehouse::store::sqlite
