@@ -1,5 +1,6 @@
 #include "server/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <functional>
@@ -33,6 +34,25 @@ std::function<Status(Config&, const std::string&)> set_int(T Config::*field, T m
       return bad("must be between " + std::to_string(min) + " and " + std::to_string(max));
     }
     c.*field = n;
+    return ok_status();
+  };
+}
+
+// "must be a, b or c" unless `v` is one of `choices`.
+Status check_one_of(const std::string& v, const std::vector<std::string>& choices) {
+  if (std::find(choices.begin(), choices.end(), v) != choices.end()) return ok_status();
+  std::string list;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    list += (i == 0 ? "" : i + 1 == choices.size() ? " or " : ", ") + choices[i];
+  }
+  return bad("must be " + list);
+}
+
+std::function<Status(Config&, const std::string&)> set_one_of(std::string Config::*field,
+                                                              std::vector<std::string> choices) {
+  return [=](Config& c, const std::string& v) -> Status {
+    if (auto st = check_one_of(v, choices); !st) return st;
+    c.*field = v;
     return ok_status();
   };
 }
@@ -146,11 +166,7 @@ const std::vector<Option>& options() {
        "change is a key rotation: the next key is replaced by one of this algorithm and signs "
        "from the next `gatehouse key rotate`; tokens of the old key stay valid until they expire",
        false, show_str("as the current key; RS256 for a new data directory"),
-       [](Config& c, const std::string& v) -> Status {
-         if (v != "RS256" && v != "ES256") return bad("must be RS256 or ES256");
-         c.signing_alg = v;
-         return ok_status();
-       }},
+       set_one_of(&Config::signing_alg, {"RS256", "ES256"})},
       {"key-encryption-key-file", "GATEHOUSE_KEY_ENCRYPTION_KEY_FILE",
        "file holding the key that seals the signing keys' private halves in the store: 32 "
        "bytes, raw, as 64 hex digits or as base64 (openssl rand -hex 32 > FILE; mode 0600). "
@@ -187,12 +203,7 @@ const std::vector<Option>& options() {
       {"hash-in", "GATEHOUSE_HASH_IN",
        "where Argon2id runs: processes (one helper process per --hash-concurrency, each with "
        "its own memory map) or threads (the worker threads)",
-       false, show_str("processes"),
-       [](Config& c, const std::string& v) -> Status {
-         if (v != "processes" && v != "threads") return bad("must be processes or threads");
-         c.hash_in = v;
-         return ok_status();
-       }},
+       false, show_str("processes"), set_one_of(&Config::hash_in, {"processes", "threads"})},
       {"worker-nice", "GATEHOUSE_WORKER_NICE",
        "nice value of the worker threads and hashing helpers, so hashing never starves the "
        "network threads (0 = same priority)",
@@ -238,28 +249,17 @@ const std::vector<Option>& options() {
        }},
       {"token-cookies", "GATEHOUSE_TOKEN_COOKIES",
        "also deliver tokens as cookies: none, refresh (HttpOnly DSR) or both (DSR and DS)", false,
-       show_str("none"),
-       [](Config& c, const std::string& v) -> Status {
-         if (v != "none" && v != "refresh" && v != "both") {
-           return bad("must be none, refresh or both");
-         }
-         c.token_cookies = v;
-         return ok_status();
-       }},
+       show_str("none"), set_one_of(&Config::token_cookies, {"none", "refresh", "both"})},
       {"email-verification", "GATEHOUSE_EMAIL_VERIFICATION",
        "required: a password sign-up is mailed a code and signs in only once its email is "
        "verified (by an email code or link); optional: no check",
        false, show_str("optional"),
-       [](Config& c, const std::string& v) -> Status {
-         if (v != "optional" && v != "required") return bad("must be optional or required");
-         c.email_verification = v;
-         return ok_status();
-       }},
+       set_one_of(&Config::email_verification, {"optional", "required"})},
       {"rate-limits", "GATEHOUSE_RATE_LIMITS",
        "limit guessing: on, or off (only for load tests behind another limiter)", false,
        show_str("on"),
        [](Config& c, const std::string& v) -> Status {
-         if (v != "on" && v != "off") return bad("must be on or off");
+         if (auto st = check_one_of(v, {"on", "off"}); !st) return st;
          c.rate_limits.enabled = v == "on";
          return ok_status();
        }},
@@ -303,9 +303,7 @@ const std::vector<Option>& options() {
        "only)",
        false, show_str("starttls"),
        [](Config& c, const std::string& v) -> Status {
-         if (v != "starttls" && v != "tls" && v != "none") {
-           return bad("must be starttls, tls or none");
-         }
+         if (auto st = check_one_of(v, {"starttls", "tls", "none"}); !st) return st;
          c.smtp.tls = v;
          return ok_status();
        }},
@@ -364,14 +362,7 @@ const std::vector<Option>& options() {
       {"metrics", "GATEHOUSE_METRICS",
        "GET /metrics (Prometheus): loopback (answered to 127.0.0.1 and ::1 only, 404 to "
        "others), open (to everyone) or off",
-       false, show_str("loopback"),
-       [](Config& c, const std::string& v) -> Status {
-         if (v != "loopback" && v != "open" && v != "off") {
-           return bad("must be loopback, open or off");
-         }
-         c.metrics = v;
-         return ok_status();
-       }},
+       false, show_str("loopback"), set_one_of(&Config::metrics, {"loopback", "open", "off"})},
       {"validator", "GATEHOUSE_VALIDATOR",
        "validator node: no database; serves the tutorial API and the web app, validating "
        "sessions with the keys published by --issuer-url",

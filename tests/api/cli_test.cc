@@ -112,6 +112,21 @@ TEST_F(CliTest, OtherMistakesExitNonZeroWithAMessage) {
   EXPECT_FALSE(unknown_verb.err.empty());
 }
 
+// A flag that takes one of a few words names them when given another, and nothing starts.
+TEST_F(CliTest, AFlagGivenAWordItDoesNotKnowListsTheWordsItDoes) {
+  const std::string data = server().data_dir() + "-choices";
+  auto cookies = run_gatehouse({"serve", "--data", data, "--token-cookies", "sometimes"});
+  EXPECT_NE(cookies.exit_code, 0);
+  EXPECT_THAT(cookies.err, HasSubstr("--token-cookies"));
+  EXPECT_THAT(cookies.err, HasSubstr("must be none, refresh or both"));
+  auto hash_in = run_gatehouse({"serve", "--data", data, "--hash-in", "gpu"});
+  EXPECT_NE(hash_in.exit_code, 0);
+  EXPECT_THAT(hash_in.err, HasSubstr("must be processes or threads"));
+  auto tls = run_gatehouse({"serve", "--data", data, "--smtp-tls", "ssl"});
+  EXPECT_NE(tls.exit_code, 0);
+  EXPECT_THAT(tls.err, HasSubstr("must be starttls, tls or none"));
+}
+
 TEST_F(CliTest, RolesCanBeAddedListedAndGiven) {
   auto add = gatehouse({"role", "add", "principal", "--description", "Runs the school"});
   ASSERT_EQ(add.exit_code, 0) << add.err;
