@@ -28,8 +28,8 @@ class SqlSessionStore final : public SessionStore {
         rotation_(dialect.refresh_rotation),
         // The token as kSelectToken reads it (columns 0-8), then its user (user_select's
         // columns from column 9, NULL when the user is gone): one statement, one snapshot.
-        select_token_with_user_(std::string(kTokenColumns) + ", " + std::string(kUserRowColumns) +
-                                ", " + std::string(dialect.user_lists) + std::string(kTokenFrom) +
+        select_token_with_user_(std::string(kTokenColumns) + ", " + user_columns(dialect) +
+                                std::string(kTokenFrom) +
                                 " LEFT JOIN users ON users.id = t.user_id WHERE t.id = ?") {}
 
   Status insert(const RefreshToken& token) override {

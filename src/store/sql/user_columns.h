@@ -1,7 +1,7 @@
 // The columns that read one user whole — the row, and its roles, tenants (with their roles
 // and permissions) and permissions as JSON arrays — so one statement reads a user: one
 // round trip on PostgreSQL, one snapshot on both engines. For the user store
-// (user_store.h) and the engines' session stores, which read a refresh token's user.
+// (user_store.h) and the session store (session_store.h), which reads a refresh token's user.
 #pragma once
 
 #include <algorithm>
@@ -29,10 +29,14 @@ inline constexpr std::string_view kUserRowColumns =
     "EXISTS (SELECT 1 FROM totp_credentials t WHERE t.user_id = users.id), "
     "EXISTS (SELECT 1 FROM webauthn_credentials w WHERE w.user_id = users.id), users.test";
 
+// The columns of a whole user, for a statement that reads `users` (maybe joined).
+inline std::string user_columns(const Dialect& dialect) {
+  return std::string(kUserRowColumns) + ", " + std::string(dialect.user_lists);
+}
+
 // "SELECT <a whole user> FROM users <rest>".
 inline std::string user_select(const Dialect& dialect, std::string_view rest) {
-  return "SELECT " + std::string(kUserRowColumns) + ", " + std::string(dialect.user_lists) +
-         " FROM users " + std::string(rest);
+  return "SELECT " + user_columns(dialect) + " FROM users " + std::string(rest);
 }
 
 // The tenants column: [[tenant id, tenant name, [role, ...], [permission, ...]], ...]; a
@@ -44,12 +48,7 @@ inline std::vector<UserTenant> json_tenants(std::string_view text) {
   const auto parsed = boost::json::parse(text, ec);
   if (ec || !parsed.is_array()) return out;
   auto strings = [](const boost::json::value& v) {
-    std::vector<std::string> list;
-    if (const auto* items = v.if_array()) {
-      for (const auto& item : *items) {
-        if (item.is_string()) list.emplace_back(item.get_string());
-      }
-    }
+    auto list = json_strings(v);
     std::sort(list.begin(), list.end());
     return list;
   };

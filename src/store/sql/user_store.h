@@ -23,17 +23,6 @@
 
 namespace gatehouse::store::sql {
 
-// The user `sql` (user_select with one key parameter) finds, inside the caller's
-// transaction or snapshot; kUserNotFound when there is none.
-template <class Connection>
-Result<User> load_user(Connection& c, std::string_view sql, std::string_view key) {
-  auto row = one(
-      c, sql, "read user", [](const auto& s) { return read_user_columns(s, 0); }, key);
-  if (!row) return row.error();
-  if (!*row) return make_error(Errc::kUserNotFound, "user not found");
-  return std::move(**row);
-}
-
 template <class Pool>
 class SqlUserStore final : public UserStore {
  public:
@@ -215,6 +204,15 @@ class SqlUserStore final : public UserStore {
   };
 
   // --- helpers, inside the caller's transaction ---
+
+  // The user `sql` (user_select with one key parameter) finds; kUserNotFound when none.
+  template <class Connection>
+  static Result<User> load_user(Connection& c, std::string_view sql, std::string_view key) {
+    auto row = one(c, sql, "read user", read_user, key);
+    if (!row) return row.error();
+    if (!*row) return user_not_found();
+    return std::move(**row);
+  }
 
   // kInvalidArgument naming the first unknown role (in sorted order).
   template <class Connection>
