@@ -8,6 +8,8 @@
 // guesses are counted on the row; the one that reaches `max_attempts` deletes it. Expired
 // rows answer kExpired once and are deleted; put() also sweeps every expired row, and
 // purge() does so on demand, so nothing outlives its expiry for long.
+// A secret spent by the sign-in it proves (SessionStore::insert_spending) is absent to
+// every call here from then on, until a new put() for its purpose and login id.
 //
 //   store.put({.purpose = "otp", .login_id = "ann@x.io", .secret_hash = h, .expires_at = t});
 //   Result<Consumed> c = store.consume("otp", "ann@x.io", sha256_hex(code), now, 5);

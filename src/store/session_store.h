@@ -41,7 +41,7 @@ class SessionStore {
   // token.user_id does not exist; kConflict for a taken id; kTokenRevoked when the family
   // was revoked; kInvalidArgument when the family belongs to another user.
   virtual Status insert(const RefreshToken& token) = 0;
-  // insert() of a sign-in's first token that also deletes the one-time secret proving it,
+  // insert() of a sign-in's first token that also spends the one-time secret proving it,
   // in one transaction: an email code or link signs in with one write. kCodeInvalid, and
   // nothing written, when the secret is no longer there with that hash and alive at
   // spend.now (used, replaced, killed by wrong guesses or expired meanwhile): of two

@@ -246,6 +246,37 @@ TEST_P(SpendingContractTest, TheSignInAndTheSpentSecretAreOneWrite) {
   EXPECT_EQ(one_time().consume("otp", "a@x.io", "h1", 1100, 5)->outcome, ConsumeOutcome::kMissing);
 }
 
+// A spent secret is kept only until the sweep of expired rows; no read sees it meanwhile,
+// and a new secret for the same address takes its place.
+TEST_P(SpendingContractTest, ASpentSecretIsAbsentToEveryReadUntilANewOneIsPut) {
+  ASSERT_THAT(sessions().insert_spending(token("T1", "U1", "F1"), spend()), IsOk());
+  auto by_hash = one_time().find_by_hash("otp", "h1");
+  ASSERT_THAT(by_hash, IsOk());
+  EXPECT_FALSE(by_hash->has_value());
+  EXPECT_EQ(*one_time().count_live("otp", 1100), 0);
+  EXPECT_EQ(one_time().consume_by_hash("otp", "h1", 1100)->outcome, ConsumeOutcome::kMissing);
+
+  OneTimeSecret next;
+  next.purpose = "otp";
+  next.login_id = "a@x.io";
+  next.user_id = "U1";
+  next.secret_hash = "h2";
+  next.created_at = 1150;
+  next.expires_at = 1450;
+  ASSERT_THAT(one_time().put(next), IsOk());
+  auto found = one_time().find("otp", "a@x.io");
+  ASSERT_THAT(found, IsOk());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->secret_hash, "h2");
+  EXPECT_EQ((*found)->attempts, 0);
+  EXPECT_EQ(*one_time().count_live("otp", 1150), 1);
+  EXPECT_THAT(sessions().insert_spending(token("T2", "U1", "F2"), spend("h1", 1150)),
+              ErrcIs(Errc::kCodeInvalid));
+  EXPECT_THAT(sessions().insert_spending(token("T3", "U1", "F3"), spend("h2", 1160)), IsOk());
+  EXPECT_EQ(*one_time().purge(1449), 0) << "spent, not yet expired";
+  EXPECT_EQ(*one_time().purge(1450), 1);
+}
+
 TEST_P(SpendingContractTest, AWrongExpiredOrReplacedSecretStartsNothing) {
   EXPECT_THAT(sessions().insert_spending(token("T1", "U1", "F1"), spend("h2")),
               ErrcIs(Errc::kCodeInvalid));

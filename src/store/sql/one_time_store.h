@@ -1,5 +1,7 @@
 // OneTimeStore in SQL both engines run (see README.md): the one_time_secrets table. Every
-// change runs in one transaction, so two consumers never both see a live row.
+// change runs in one transaction, so two consumers never both see a live row. A row a
+// sign-in spent stays, marked `spent`, until the sweep of expired rows; every statement
+// here reads it as absent (migration 0012_one_time_spent.sql says why it is not deleted).
 #pragma once
 
 #include <cstdint>
@@ -21,20 +23,22 @@ namespace gatehouse::store::sql {
 
 // The statement that finds a secret by its hash, where the engines differ.
 inline constexpr std::string_view kOneTimeSelectByHash =
-    GH_ONE_TIME_COLUMNS "FROM one_time_secrets WHERE purpose = ? AND secret_hash = ?";
+    GH_ONE_TIME_COLUMNS "FROM one_time_secrets WHERE purpose = ? AND secret_hash = ? AND spent = 0";
 // SQLite's planner (no ANALYZE statistics) otherwise takes the primary key's `purpose`
 // prefix over this non-covering index and reads every live row of the purpose: a
 // magic-link verify cost as much as the links outstanding (sqlite_store_test).
 inline constexpr std::string_view kOneTimeSelectByHashSqlite = GH_ONE_TIME_COLUMNS
-    "FROM one_time_secrets INDEXED BY one_time_secrets_hash WHERE purpose = ? AND secret_hash = ?";
+    "FROM one_time_secrets INDEXED BY one_time_secrets_hash "
+    "WHERE purpose = ? AND secret_hash = ? AND spent = 0";
 
-// Deletes the secret a sign-in spends (SessionStore::insert_spending), inside the caller's
-// transaction on `c`: kCodeInvalid when it is no longer there with that hash and alive.
+// Marks spent the secret a sign-in spends (SessionStore::insert_spending), inside the
+// caller's transaction on `c`: kCodeInvalid when it is no longer there with that hash,
+// unspent and alive.
 template <class Connection>
 Status spend_secret(Connection& c, const SecretSpend& spend) {
   constexpr std::string_view kSpend =
-      "DELETE FROM one_time_secrets WHERE purpose = ? AND login_id = ? AND secret_hash = ? "
-      "AND expires_at > ?";
+      "UPDATE one_time_secrets SET spent = 1 WHERE purpose = ? AND login_id = ? "
+      "AND secret_hash = ? AND expires_at > ? AND spent = 0";
   auto spent = write(c, kSpend, "spend one-time secret", spend.purpose, spend.login_id,
                      spend.secret_hash, spend.now);
   if (!spent) return spent.error();
@@ -148,16 +152,17 @@ class SqlOneTimeStore final : public OneTimeStore {
       "expires_at, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 0) "
       "ON CONFLICT (purpose, login_id) DO UPDATE SET user_id = excluded.user_id, "
       "secret_hash = excluded.secret_hash, data = excluded.data, "
-      "created_at = excluded.created_at, expires_at = excluded.expires_at, attempts = 0";
+      "created_at = excluded.created_at, expires_at = excluded.expires_at, attempts = 0, "
+      "spent = 0";
   static constexpr std::string_view kPurge = "DELETE FROM one_time_secrets WHERE expires_at <= ?";
   static constexpr std::string_view kSelectByLogin =
-      GH_ONE_TIME_COLUMNS "FROM one_time_secrets WHERE purpose = ? AND login_id = ?";
+      GH_ONE_TIME_COLUMNS "FROM one_time_secrets WHERE purpose = ? AND login_id = ? AND spent = 0";
   static constexpr std::string_view kDelete =
       "DELETE FROM one_time_secrets WHERE purpose = ? AND login_id = ?";
   static constexpr std::string_view kCountAttempt =
       "UPDATE one_time_secrets SET attempts = attempts + 1 WHERE purpose = ? AND login_id = ?";
   static constexpr std::string_view kCountLive =
-      "SELECT count(*) FROM one_time_secrets WHERE purpose = ? AND expires_at > ?";
+      "SELECT count(*) FROM one_time_secrets WHERE purpose = ? AND expires_at > ? AND spent = 0";
 
   static constexpr auto read = [](const auto& s) {
     OneTimeSecret o;
