@@ -106,6 +106,28 @@ TEST_P(SessionContractTest, TheFirstTokenOfAFamilyIsTheUsersLastLogin) {
   EXPECT_EQ(users().get_by_id("U1")->last_login_at, 7000);
 }
 
+// A token belongs to its sign-in (family), the family to its user: deleting the user
+// removes every family of the user and every token of those, rotated ones included, and
+// leaves other users' sign-ins alone.
+TEST_P(SessionContractTest, DeletingAUserRemovesEveryTokenOfEachOfItsSignIns) {
+  ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
+  ASSERT_THAT(users().create(new_user("U2", "b@x.io")), IsOk());
+  ASSERT_THAT(sessions().insert(token("T1", "U1", "F1")), IsOk());
+  ASSERT_THAT(sessions().rotate("T1", token("T2", "U1", "F1"), 200), IsOk());
+  ASSERT_THAT(sessions().insert(token("T3", "U1", "F2")), IsOk());
+  ASSERT_THAT(sessions().revoke_family("F2", 300), IsOk());
+  ASSERT_THAT(sessions().insert(token("T4", "U2", "F3")), IsOk());
+
+  ASSERT_THAT(users().remove("U1"), IsOk());
+  for (const char* id : {"T1", "T2", "T3"}) {
+    EXPECT_THAT(sessions().get(id), ErrcIs(Errc::kNotFound)) << id;
+  }
+  EXPECT_EQ(get_token("T4").user_id, "U2");
+  EXPECT_THAT(sessions().rotate("T4", token("T5", "U2", "F3"), 400), IsOk());
+  // The deleted user's sign-in cannot be started again under its old family id.
+  EXPECT_THAT(sessions().insert(token("T6", "U1", "F1")), ErrcIs(Errc::kUserNotFound));
+}
+
 TEST_P(SessionContractTest, RotateMarksTheOldTokenAndInsertsTheNewOne) {
   ASSERT_THAT(users().create(new_user("U1", "a@x.io")), IsOk());
   ASSERT_THAT(sessions().insert(token("T1", "U1", "F1")), IsOk());

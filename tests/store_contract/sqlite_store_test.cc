@@ -72,6 +72,16 @@ class SqliteStoreTest : public ::testing::Test {
     return stores ? std::make_unique<Stores>(std::move(*stores)) : nullptr;
   }
 
+  // A database written by a build that knew only the first `version` migrations, holding
+  // `rows` (SQL run on it).
+  void write_old_database(size_t version, const std::string& rows) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
+    EXPECT_THAT(sqlite::apply_migrations(db, sqlite::embedded_migrations().first(version)), IsOk());
+    sqlite3_close(db);
+    RawDb(db_path()).exec(rows);
+  }
+
   static NewUser new_user(const std::string& id, const std::string& login_id) {
     NewUser u;
     u.id = id;
@@ -181,19 +191,12 @@ TEST_F(SqliteStoreTest, ReopeningAppliesNothingTwiceAndKeepsData) {
 
 TEST_F(SqliteStoreTest, UpgradingAnOlderDatabaseKeepsItsRows) {
   // A database written by a build that knew only 0001_init.
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
-    EXPECT_THAT(sqlite::apply_migrations(db, sqlite::embedded_migrations().first(1)), IsOk());
-    sqlite3_close(db);
-    RawDb raw(db_path());
-    raw.exec(
-        "INSERT INTO users (id, login_id, created_at) VALUES ('U1', 'a@x.io', 1000);"
-        "INSERT INTO password_credentials (user_id, hash, updated_at)"
-        " VALUES ('U1', '$argon2id$old', 1000);"
-        "INSERT INTO tenants (id, name, created_at) VALUES ('T1', 'First', 5);"
-        "INSERT INTO user_tenants (user_id, tenant_id) VALUES ('U1', 'T1');");
-  }
+  write_old_database(1,
+                     "INSERT INTO users (id, login_id, created_at) VALUES ('U1', 'a@x.io', 1000);"
+                     "INSERT INTO password_credentials (user_id, hash, updated_at)"
+                     " VALUES ('U1', '$argon2id$old', 1000);"
+                     "INSERT INTO tenants (id, name, created_at) VALUES ('T1', 'First', 5);"
+                     "INSERT INTO user_tenants (user_id, tenant_id) VALUES ('U1', 'T1');");
   auto store = open();
   ASSERT_NE(store, nullptr);
   auto cred = store->users->get_password("U1");
@@ -216,20 +219,14 @@ TEST_F(SqliteStoreTest, UpgradingAnOlderDatabaseKeepsItsRows) {
 
 TEST_F(SqliteStoreTest, RebuildingTheSignInTablesKeepsLiveSignInsAndCodes) {
   // A database at 0008, before one_time_secrets and refresh_families lost their rowids.
-  {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_path().c_str(), &db), SQLITE_OK);
-    EXPECT_THAT(sqlite::apply_migrations(db, sqlite::embedded_migrations().first(8)), IsOk());
-    sqlite3_close(db);
-    RawDb raw(db_path());
-    raw.exec(
-        "INSERT INTO users (id, login_id, created_at) VALUES ('U1', 'a@x.io', 1000);"
-        "INSERT INTO refresh_families (id, user_id, created_at) VALUES ('F1', 'U1', 1000);"
-        "INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, issued_at, expires_at)"
-        " VALUES ('R1', 'U1', 'F1', 'aa', 1000, 999999);"
-        "INSERT INTO one_time_secrets (purpose, login_id, user_id, secret_hash, data,"
-        " created_at, expires_at) VALUES ('otp', 'a@x.io', 'U1', 'bb', '{}', 1000, 999999);");
-  }
+  write_old_database(
+      8,
+      "INSERT INTO users (id, login_id, created_at) VALUES ('U1', 'a@x.io', 1000);"
+      "INSERT INTO refresh_families (id, user_id, created_at) VALUES ('F1', 'U1', 1000);"
+      "INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, issued_at, expires_at)"
+      " VALUES ('R1', 'U1', 'F1', 'aa', 1000, 999999);"
+      "INSERT INTO one_time_secrets (purpose, login_id, user_id, secret_hash, data,"
+      " created_at, expires_at) VALUES ('otp', 'a@x.io', 'U1', 'bb', '{}', 1000, 999999);");
   auto store = open();
   ASSERT_NE(store, nullptr);
   auto token = store->sessions->get("R1");
@@ -450,6 +447,37 @@ TEST_F(SqliteStoreTest, UsersCarryTheirTenantsAndTenantRoles) {
   EXPECT_THAT(user->tenants[0].roles, ElementsAre("admin", "teacher"));
   EXPECT_EQ(user->tenants[1].tenant_id, "T2");
   EXPECT_TRUE(user->tenants[1].roles.empty());
+}
+
+TEST_F(SqliteStoreTest, MovingTheTokensForeignKeyToTheFamilyKeepsEveryToken) {
+  // A database at 0012, with one token whose family row is missing (nothing writes such a
+  // token since 0003, but a copy of an old database may hold one).
+  write_old_database(
+      12,
+      "INSERT INTO users (id, login_id, created_at) VALUES ('U1', 'a@x.io', 1000);"
+      "INSERT INTO users (id, login_id, created_at) VALUES ('U2', 'b@x.io', 1000);"
+      "INSERT INTO refresh_families (id, user_id, created_at) VALUES ('F1', 'U1', 1000);"
+      "INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, issued_at, expires_at)"
+      " VALUES ('R1', 'U1', 'F1', 'aa', 1000, 999999);"
+      "INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, issued_at, expires_at)"
+      " VALUES ('R2', 'U2', 'F2', 'bb', 1500, 999999);");
+  auto store = open();
+  ASSERT_NE(store, nullptr);
+  RawDb raw(db_path());
+  EXPECT_EQ(raw.scalar("SELECT count(*) FROM refresh_tokens"), "2");
+  EXPECT_EQ(raw.scalar("SELECT user_id || ' ' || created_at FROM refresh_families"
+                       " WHERE id = 'F2'"),
+            "U2 1500");
+  EXPECT_EQ(raw.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'refresh_tokens_user'"),
+            "0");
+  // Both sign-ins still refresh.
+  EXPECT_THAT(store->sessions->rotate("R1", {"R3", "U1", "F1", "cc", 2000, 999999}, 2000), IsOk());
+  EXPECT_THAT(store->sessions->rotate("R2", {"R4", "U2", "F2", "dd", 2000, 999999}, 2000), IsOk());
+  // Deleting a user reaches its tokens through its families.
+  EXPECT_THAT(store->users->remove("U2"), IsOk());
+  EXPECT_EQ(raw.scalar("SELECT group_concat(id) FROM (SELECT id FROM refresh_tokens ORDER BY id)"),
+            "R1,R3");
+  EXPECT_EQ(raw.scalar("PRAGMA foreign_key_check"), "");
 }
 
 TEST_F(SqliteStoreTest, DeletingAUserCascadesToItsRows) {
