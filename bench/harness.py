@@ -140,6 +140,16 @@ def http_request(port, method, path, headers=None, body=None, timeout=10.0):
         conn.close()
 
 
+def db_leases(port):
+    """The node's gatehouse_db_pool_leases_total (GET /metrics): connections its database
+    pool has handed out, one per store call or transaction."""
+    status, body = http_request(port, "GET", "/metrics")[:2]
+    check(status == 200, f"/metrics answered {status}")
+    m = re.search(rb"^gatehouse_db_pool_leases_total (\S+)$", body, re.M)
+    check(m is not None, "/metrics has no gatehouse_db_pool_leases_total")
+    return float(m.group(1))
+
+
 def wait_ready(port, path, proc, deadline_s, poll_s=0.001):
     """Polls until GET path answers 200. Returns seconds waited; raises on timeout."""
     start = time.monotonic()
@@ -1493,19 +1503,22 @@ class Bench:
                      signin_ratio=pair["ratio"], hashers=pair["threads"])
         static = run_wrk(self.nginx.port, "/get_roles", conns, a.duration)
         self.record("pg", "nginx", "static", static, rep)
+        leases = db_leases(pg.port)
         with CpuSplit({"postgresql": self.cluster.postmaster}) as cpu:
             d = run_wrk(pg.port, "/get_roles", conns, a.duration,
                         headers=[f"Authorization: Bearer {pg.session}"])
+        leases = db_leases(pg.port) - leases
         check(d["status_errors"] == 0,
               f"/get_roles on the PostgreSQL node: {d['status_errors']} non-2xx")
         self.record("pg", "gatehouse-pg", "get_roles", d, rep)
         entry.update(get_roles_rps=d["rps"], nginx_rps=static["rps"],
                      get_roles_ratio=d["rps"] / static["rps"] if static["rps"] else 0.0,
                      get_roles_requests=d["requests"],
-                     pg_cores=cpu.cores.get("postgresql"))
+                     pg_cores=cpu.cores.get("postgresql"), db_leases=leases)
         with self.lock:
             self.results.setdefault("pg", []).append(entry)
-        log(f"pg        /get_roles {entry['get_roles_ratio']:.2f} × nginx static; PostgreSQL "
+        log(f"pg        /get_roles {entry['get_roles_ratio']:.2f} × nginx static; "
+            f"{leases:.0f} database leases for {d['requests']} requests; PostgreSQL "
             f"meanwhile {100 * (entry['pg_cores'] or 0):.1f} % of a core")
         return entry
 

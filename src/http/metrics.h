@@ -51,6 +51,8 @@ class Metrics : public Middleware {
   void refresh_route(std::string_view method, std::string_view pattern);
   // A gauge read at every scrape; `name` must be a valid metric name, `fn` thread-safe.
   void gauge(std::string name, std::string help, std::function<double()> fn);
+  // A counter read at every scrape (`fn` never goes down); otherwise as gauge().
+  void counter(std::string name, std::string help, std::function<double()> fn);
 
   // Sizes the counters for `router`'s routes. Call once, after the last Router::add and
   // before the first request.
@@ -73,6 +75,7 @@ class Metrics : public Middleware {
   struct Gauge {
     std::string name, help;
     std::function<double()> fn;
+    const char* type;  // "gauge" or "counter"
   };
 
   std::vector<std::string> labels_;   // route id → "METHOD /pattern"; then fallback,

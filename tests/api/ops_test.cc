@@ -101,6 +101,29 @@ TEST_F(MetricsTest, CountsWhatTheServerAnswered) {
             1);
 }
 
+// The protected endpoint needs no database: /get_roles takes no pooled connection, while a
+// sign-in takes several. The server's own background work (revocation polling, audit
+// batches) may take a few meanwhile, never one per request.
+TEST_F(MetricsTest, TheProtectedEndpointLeasesNoDatabaseConnection) {
+  HttpClient http(server().base_url());
+  const std::string series = "gatehouse_db_pool_leases_total";
+  std::string email = unique_email("leases");
+  auto login = api().must_sign_up(email);
+  EXPECT_EQ(api().app_get("/get_roles", login.session).status, 200);  // verified and cached
+
+  const double before = sample(http.get("/metrics").body, series);
+  ASSERT_GE(before, 1);
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_EQ(api().app_get("/get_roles", login.session).status, 200);
+  }
+  const double after_reads = sample(http.get("/metrics").body, series);
+  EXPECT_LT(after_reads - before, 30) << "leases during 300 /get_roles";
+
+  api().must_sign_in(email);
+  EXPECT_GE(sample(http.get("/metrics").body, series) - after_reads, 2)
+      << "a sign-in reads the user and writes the session";
+}
+
 TEST_F(MetricsTest, RateLimitedAnswersAreCounted) {
   std::string email = unique_email("limited");
   api().must_sign_up(email);

@@ -28,15 +28,18 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
       idle_.pop_back();
+      ++leases_;
       return Lease(this, std::move(conn));
     }
     ++open_count_;  // reserve the slot; connect outside the lock
+    ++leases_;      // taken back if the connection cannot be opened
   }
   auto conn = Connection::open(url_);
   if (!conn) {
     {
       std::lock_guard lock(mu_);
       --open_count_;
+      --leases_;
     }
     available_.notify_one();
     return conn.error();
@@ -60,7 +63,7 @@ void ConnectionPool::release(std::unique_ptr<Connection> conn) {
 
 PoolUsage ConnectionPool::usage() {
   std::lock_guard lock(mu_);
-  return {open_count_ - idle_.size(), open_count_, max_size_};
+  return {open_count_ - idle_.size(), open_count_, max_size_, leases_};
 }
 
 }  // namespace gatehouse::store::postgres

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -64,6 +65,7 @@ class ConnectionPool {
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
   size_t open_count_ = 0;                          // idle + leased + being opened; mu_
+  uint64_t leases_ = 0;                            // leases handed out so far; mu_
 };
 
 }  // namespace gatehouse::store::postgres

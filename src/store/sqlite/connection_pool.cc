@@ -98,9 +98,11 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
       idle_.pop_back();
+      ++leases_;
       return Lease(this, std::move(conn));
     }
     ++open_count_;  // reserve the slot; open outside the lock
+    ++leases_;      // taken back if the connection cannot be opened
   }
   auto conn = Connection::open(path_);
   if (conn) watch(**conn);
@@ -108,6 +110,7 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
     {
       std::lock_guard lock(mu_);
       --open_count_;
+      --leases_;
     }
     available_.notify_one();
     return conn.error();
@@ -117,7 +120,10 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
 
 PoolUsage ConnectionPool::usage() {
   std::lock_guard lock(mu_);
-  return {.in_use = open_count_ - idle_.size(), .open = open_count_, .max = max_size_};
+  return {.in_use = open_count_ - idle_.size(),
+          .open = open_count_,
+          .max = max_size_,
+          .leases = leases_};
 }
 
 void ConnectionPool::release(std::unique_ptr<Connection> conn) {
