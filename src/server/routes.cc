@@ -43,7 +43,7 @@ void add_node_metrics(http::Metrics& metrics, Context& ctx) {
     metrics.gauge("gatehouse_db_pool_connections_max", "The database pool's bound.",
                   [status] { return static_cast<double>(status->pool_usage().max); });
     metrics.counter("gatehouse_db_pool_leases_total",
-                    "Database connections handed out: one per store call or transaction.",
+                    "Database connection leases ended: one per store call or transaction.",
                     [status] { return static_cast<double>(status->pool_usage().leases); });
   }
 }

@@ -13,8 +13,8 @@ struct PoolUsage {
   size_t in_use = 0;    // connections leased right now
   size_t open = 0;      // connections open (idle + in use)
   size_t max = 0;       // the pool's bound
-  uint64_t leases = 0;  // connections handed out since the pool opened: one per store call
-                        // or transaction, so a route that uses no database adds none
+  uint64_t leases = 0;  // leases ended since the pool opened: one per store call or
+                        // transaction, so a route that uses no database adds none
 };
 
 // What ping() answers about the schema: ok when the recorded version (the maximum in

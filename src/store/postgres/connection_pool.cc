@@ -28,18 +28,15 @@ Result<ConnectionPool::Lease> ConnectionPool::acquire() {
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
       idle_.pop_back();
-      ++leases_;
       return Lease(this, std::move(conn));
     }
     ++open_count_;  // reserve the slot; connect outside the lock
-    ++leases_;      // taken back if the connection cannot be opened
   }
   auto conn = Connection::open(url_);
   if (!conn) {
     {
       std::lock_guard lock(mu_);
       --open_count_;
-      --leases_;
     }
     available_.notify_one();
     return conn.error();
@@ -52,6 +49,7 @@ void ConnectionPool::release(std::unique_ptr<Connection> conn) {
   if (!reusable) conn.reset();
   {
     std::lock_guard lock(mu_);
+    ++leases_;
     if (reusable) {
       idle_.push_back(std::move(conn));
     } else {

@@ -65,7 +65,7 @@ class ConnectionPool {
   std::condition_variable available_;
   std::vector<std::unique_ptr<Connection>> idle_;  // guarded by mu_
   size_t open_count_ = 0;                          // idle + leased + being opened; mu_
-  uint64_t leases_ = 0;                            // leases handed out so far; mu_
+  uint64_t leases_ = 0;                            // leases ended (connections handed back); mu_
 };
 
 }  // namespace gatehouse::store::postgres
