@@ -141,9 +141,9 @@ def http_request(port, method, path, headers=None, body=None, timeout=10.0):
 
 
 def db_leases(port):
-    """The node's gatehouse_db_pool_leases_total (GET /metrics): connections its database
-    pool has handed out, one per store call or transaction."""
-    status, body = http_request(port, "GET", "/metrics")[:2]
+    """The node's gatehouse_db_pool_leases_total (GET /metrics): leases of its database
+    pool's connections so far, one per store call or transaction."""
+    status, body = http_request(port, "GET", "/metrics")
     check(status == 200, f"/metrics answered {status}")
     m = re.search(rb"^gatehouse_db_pool_leases_total (\S+)$", body, re.M)
     check(m is not None, "/metrics has no gatehouse_db_pool_leases_total")

@@ -86,11 +86,11 @@ void Metrics::refresh_route(std::string_view method, std::string_view pattern) {
 }
 
 void Metrics::gauge(std::string name, std::string help, std::function<double()> fn) {
-  gauges_.push_back({std::move(name), std::move(help), std::move(fn), "gauge"});
+  sampled_.push_back({std::move(name), std::move(help), std::move(fn), "gauge"});
 }
 
 void Metrics::counter(std::string name, std::string help, std::function<double()> fn) {
-  gauges_.push_back({std::move(name), std::move(help), std::move(fn), "counter"});
+  sampled_.push_back({std::move(name), std::move(help), std::move(fn), "counter"});
 }
 
 void Metrics::bind(const Router& router) {
@@ -231,7 +231,7 @@ std::string Metrics::render() const {
   append_number(out, limited);
   out += '\n';
 
-  for (const auto& g : gauges_) {
+  for (const auto& g : sampled_) {
     header(out, g.name, g.type, g.help);
     out += g.name;
     out += ' ';

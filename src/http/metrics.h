@@ -72,7 +72,7 @@ class Metrics : public Middleware {
     std::string sign_in_method;
     bool refresh = false;
   };
-  struct Gauge {
+  struct Sampled {  // a gauge or counter read at every scrape
     std::string name, help;
     std::function<double()> fn;
     const char* type;  // "gauge" or "counter"
@@ -82,7 +82,7 @@ class Metrics : public Middleware {
                                       // then unmatched
   std::unique_ptr<Series[]> series_;  // one per label
   std::vector<Tag> tags_;
-  std::vector<Gauge> gauges_;
+  std::vector<Sampled> sampled_;
   std::atomic<bool> bound_{false};
 };
 
